@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { generateLogs } from '../../generate/index.js';
+import { ingest } from '../../ingest/index.js';
+import { prepareReadOnly, streamPrepared } from '../../query/index.js';
+import { openStoreReader } from '../../store/index.js';
+import { parseCount } from '../config.js';
+import { writeResult } from '../output.js';
+import { createProgressReporter } from '../progress.js';
+import { formatIngestSummary } from '../summary.js';
+
+const FIRST_QUERIES: [string, string][] = [
+  ['lines per level', `SELECT level, count(*) AS lines FROM logs GROUP BY ALL ORDER BY lines DESC`],
+  [
+    'the five hours with the most errors',
+    `SELECT date_trunc('hour', ts) AS hour, count(*) FILTER (WHERE level IN ('ERROR', 'FATAL')) AS errors, count(*) AS lines
+     FROM logs GROUP BY ALL ORDER BY errors DESC LIMIT 5`,
+  ],
+];
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('generate sample logs, ingest them and run a first query (what `npm start` does)')
+    .option('--dir <dir>', 'where the sample logs and data go', './logscope-demo')
+    .option('-n, --lines <n>', 'syslog lines to generate (plus a quarter as many JSON lines)', '200000')
+    .action(async (flags: { dir: string; lines: string }) => {
+      const lines = parseCount(flags.lines, '--lines');
+      const samples = path.join(flags.dir, 'samples');
+      const dataDir = path.join(flags.dir, 'data');
+      fs.mkdirSync(samples, { recursive: true });
+      const files = [
+        { file: path.join(samples, 'app.log'), format: 'syslog' as const, lines },
+        { file: path.join(samples, 'api.json.log'), format: 'json' as const, lines: Math.max(1, Math.round(lines / 4)) },
+      ];
+      for (const f of files) {
+        if (!fs.existsSync(f.file)) {
+          await generateLogs({ lines: f.lines, format: f.format, out: f.file, seed: 42 });
+          process.stdout.write(`generated ${f.lines.toLocaleString('en-US')} ${f.format} lines: ${f.file}\n`);
+        }
+      }
+      for (const f of files) {
+        const progress = createProgressReporter({ stream: process.stderr, quiet: false });
+        try {
+          const summary = await ingest({ inputs: [f.file], dataDir, format: { name: f.format, options: {} }, timezone: 'UTC', onProgress: (p) => progress.update(p) });
+          progress.stop();
+          process.stdout.write('\n' + formatIngestSummary(summary));
+        } finally {
+          progress.stop();
+        }
+      }
+      const reader = await openStoreReader(dataDir);
+      try {
+        for (const [title, sql] of FIRST_QUERIES) {
+          process.stdout.write(`\n${title}:\n$ logscope sql --data ${dataDir} "${sql.replace(/\s+/g, ' ')}"\n`);
+          const [prepared] = await prepareReadOnly(reader.connection, sql);
+          await writeResult(await streamPrepared(prepared), 'table', (t) => void process.stdout.write(t));
+        }
+      } finally {
+        reader.close();
+      }
+      process.stdout.write(`\nnext: logscope sql --data ${dataDir} "SELECT * FROM logs WHERE level = 'ERROR' LIMIT 10"\n`);
+    });
+}

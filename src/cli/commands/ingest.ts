@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { ingest } from '../../ingest/index.js';
+import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
+import { createProgressReporter } from '../progress.js';
+import { formatIngestSummary } from '../summary.js';
+
+interface IngestFlags {
+  data?: string;
+  config?: string;
+  format?: string;
+  pattern?: string;
+  workers?: string;
+  timezone?: string;
+  chunkSize?: string;
+  batchSize?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** Exit code when some inputs failed and the others were ingested. */
+export const EXIT_PARTIAL = 2;
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('parse log files (or - for stdin) in parallel and store them as Parquet')
+    .argument('<inputs...>', 'files, directories (recursive), quoted globs, .gz files, or - for stdin')
+    .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
+    .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG; default ./logscope.config.json if present)')
+    .option('--format <name>', 'syslog, json, regex, or a format named in the config file (default syslog)')
+    .option('--pattern <regex>', 'a regular expression with named groups (implies --format regex)')
+    .option('-w, --workers <n>', 'parse worker threads (env LOGSCOPE_WORKERS; default: one per core)')
+    .option('--timezone <zone>', 'zone of timestamps that carry none: local or UTC (default local)')
+    .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
+    .option('--batch-size <bytes>', 'input bytes per atomic batch, e.g. 256M (default 256M)')
+    .option('-q, --quiet', 'no progress bar')
+    .option('--json', 'print the summary as JSON')
+    .action(async (inputs: string[], flags: IngestFlags) => {
+      const config = resolveConfig(flags.config);
+      const progress = createProgressReporter({ stream: process.stderr, quiet: flags.quiet === true || flags.json === true });
+      let summary;
+      try {
+        summary = await ingest({
+          inputs,
+          dataDir: resolveDataDir(flags.data, config),
+          format: resolveFormat(flags.format, flags.pattern, config),
+          workers: resolveWorkers(flags.workers, config),
+          timezone: assertTimezone(flags.timezone, config),
+          chunkBytes: flags.chunkSize !== undefined ? parseCount(flags.chunkSize, '--chunk-size', true) : config.ingest.chunkBytes,
+          batchBytes: flags.batchSize !== undefined ? parseCount(flags.batchSize, '--batch-size', true) : config.ingest.batchBytes,
+          onProgress: (p) => progress.update(p),
+        });
+      } finally {
+        progress.stop();
+      }
+      process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatIngestSummary(summary));
+      if (summary.errors.length > 0) {
+        if (flags.json) for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
+        process.exitCode = EXIT_PARTIAL;
+      }
+    });
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { ConfigError, UsageError } from '../errors.js';
+import { loadConfig, readConfigFile, type Config } from '../config/index.js';
+import type { FormatSpec } from '../parse/index.js';
+
+/** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
+export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
+
+/** Finds and loads the config: --config, else $LOGSCOPE_CONFIG, else ./logscope.config.json if present, else defaults. */
+export function resolveConfig(flag: string | undefined, env = process.env): Readonly<Config> {
+  const file = flag ?? env.LOGSCOPE_CONFIG ?? (fs.existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  return file === undefined ? loadConfig({}) : readConfigFile(file);
+}
+
+/** The data directory: --data, else $LOGSCOPE_DATA, else the config's `data`. */
+export function resolveDataDir(flag: string | undefined, config: Config, env = process.env): string {
+  return flag ?? env.LOGSCOPE_DATA ?? config.data;
+}
+
+/** The format to parse with, from --format/--pattern and the config's `formats`. */
+export function resolveFormat(name: string | undefined, pattern: string | undefined, config: Config): FormatSpec {
+  const chosen = name ?? (pattern !== undefined ? 'regex' : config.ingest.format);
+  const custom = config.formats[chosen];
+  if (custom !== undefined) {
+    if (pattern !== undefined) throw new UsageError(`--pattern cannot be combined with the config format "${chosen}", which has its own pattern`);
+    return { name: 'regex', options: { pattern: custom.pattern }, label: chosen };
+  }
+  if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
+  return { name: chosen, options: pattern !== undefined ? { pattern } : {} };
+}
+
+/** Parses a positive integer option; `8M`, `64K`, `1G` accepted for sizes. */
+export function parseCount(value: string, option: string, sizes = false): number {
+  const m = /^(\d+)([KMG]i?B?)?$/i.exec(value.trim());
+  if (m === null || (!sizes && m[2] !== undefined)) throw new UsageError(`${option} must be a positive integer${sizes ? ' (K, M, G suffixes allowed)' : ''}, got "${value}"`);
+  const unit = m[2] === undefined ? 1 : 1024 ** ('KMG'.indexOf(m[2][0].toUpperCase()) + 1);
+  const n = Number(m[1]) * unit;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${option} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** The workers count: --workers, else $LOGSCOPE_WORKERS, else the config. */
+export function resolveWorkers(flag: string | undefined, config: Config, env = process.env): number | undefined {
+  const v = flag ?? env.LOGSCOPE_WORKERS;
+  if (v !== undefined) return parseCount(v, flag !== undefined ? '--workers' : 'LOGSCOPE_WORKERS');
+  return config.ingest.workers;
+}
+
+export function assertTimezone(value: string | undefined, config: Config): 'local' | 'UTC' {
+  const v = value ?? config.ingest.timezone;
+  if (v === 'local' || v === 'UTC') return v;
+  if (v.toUpperCase() === 'UTC') return 'UTC';
+  throw new ConfigError(`--timezone must be "local" or "UTC", got "${v}"`);
+}

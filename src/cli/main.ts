@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { LogscopeError } from '../errors.js';
+import { registerDemo } from './commands/demo.js';
+import { registerFormats } from './commands/formats.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerSql } from './commands/sql.js';
+
+/** Builds the command table. */
+export function createProgram(): Command {
+  const program = new Command();
+  program
+    .name('logscope')
+    .description('log analytics: parallel ingest of raw logs into Parquet, SQL over them')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  registerIngest(program);
+  registerSql(program);
+  registerGenerate(program);
+  registerFormats(program);
+  registerDemo(program);
+  return program;
+}
+
+/**
+ * The one place that reports: a known error prints one line and exits non-zero
+ * (1); an unknown one prints its stack.
+ */
+async function main(argv: string[]): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  const program = createProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof LogscopeError) {
+      process.stderr.write(`logscope: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stderr.write(`logscope: unexpected error\n${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,123 @@
+import { DuckDBTypeId, type DuckDBResult, type Json } from '@duckdb/node-api';
+
+/** Output formats of query results. */
+export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Rows shown by the table format; past this, use csv/json (which stream). */
+export const TABLE_ROW_LIMIT = 10_000;
+const CELL_WIDTH = 100;
+
+const INTEGER_TYPES = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT]);
+const NUMERIC_TYPES = new Set([
+  DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT, DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL,
+]);
+const TIMESTAMP_TYPES = new Set([DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_TZ, DuckDBTypeId.TIMESTAMP_MS, DuckDBTypeId.TIMESTAMP_NS, DuckDBTypeId.TIMESTAMP_S]);
+
+interface Column {
+  name: string;
+  typeId: DuckDBTypeId;
+  isJson: boolean;
+}
+
+function columnsOf(result: DuckDBResult): Column[] {
+  return result.columnNames().map((name, i) => {
+    const t = result.columnType(i);
+    return { name, typeId: t.typeId, isJson: (t as { alias?: string }).alias === 'JSON' };
+  });
+}
+
+/** A value for JSON output: safe big integers as numbers, timestamps as ISO 8601, JSON columns parsed. */
+function jsonValue(v: Json, col: Column): Json {
+  if (v === null) return null;
+  if (INTEGER_TYPES.has(col.typeId) && typeof v === 'string') {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  }
+  if (TIMESTAMP_TYPES.has(col.typeId) && typeof v === 'string') return toIso(v);
+  if (col.isJson && typeof v === 'string') {
+    try {
+      return JSON.parse(v) as Json;
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
+
+/** `2026-11-20 01:55:59.101+00` → `2026-11-20T01:55:59.101Z`. */
+function toIso(v: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)(\+00(?::00)?)?$/.exec(v);
+  return m ? `${m[1]}T${m[2]}Z` : v;
+}
+
+function textValue(v: Json): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Something to write text to (process.stdout, a test buffer). Returns after the text is accepted. */
+export type TextSink = (text: string) => Promise<void> | void;
+
+/**
+ * Writes a query result in the chosen format. csv, json and ndjson stream chunk by
+ * chunk (any size); table buffers up to TABLE_ROW_LIMIT rows to align columns.
+ * Returns the number of rows written.
+ */
+export async function writeResult(result: DuckDBResult, format: OutputFormat, write: TextSink): Promise<number> {
+  const cols = columnsOf(result);
+  let count = 0;
+  if (format === 'table') {
+    const rows: string[][] = [];
+    let more = 0;
+    for await (const chunk of result.yieldRowsJson()) {
+      for (const r of chunk) {
+        if (rows.length < TABLE_ROW_LIMIT) rows.push(r.map((v) => textValue(v)));
+        else more++;
+      }
+    }
+    await write(formatTable(cols, rows));
+    if (more > 0) await write(`... ${more} more rows not shown; use --format csv or json for all of them\n`);
+    return rows.length + more;
+  }
+  if (format === 'csv') await write(cols.map((c) => csvCell(c.name)).join(',') + '\n');
+  if (format === 'json') await write('[');
+  for await (const chunk of result.yieldRowsJson()) {
+    let text = '';
+    for (const r of chunk) {
+      if (format === 'csv') {
+        text += r.map((v) => csvCell(textValue(v))).join(',') + '\n';
+      } else {
+        const obj: Record<string, Json> = {};
+        cols.forEach((c, i) => (obj[c.name] = jsonValue(r[i], c)));
+        text += format === 'json' ? `${count === 0 ? '\n' : ',\n'}${JSON.stringify(obj)}` : JSON.stringify(obj) + '\n';
+      }
+      count++;
+    }
+    if (text !== '') await write(text);
+  }
+  if (format === 'json') await write(count === 0 ? ']\n' : '\n]\n');
+  return count;
+}
+
+function truncate(s: string): string {
+  const one = s.replace(/\r?\n/g, '⏎');
+  return one.length > CELL_WIDTH ? `${one.slice(0, CELL_WIDTH - 1)}…` : one;
+}
+
+/** An aligned text table with a header rule; numbers right-aligned. */
+export function formatTable(cols: { name: string; typeId: DuckDBTypeId }[], rows: string[][]): string {
+  const cells = rows.map((r) => r.map(truncate));
+  const widths = cols.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i].length)));
+  const right = cols.map((c) => NUMERIC_TYPES.has(c.typeId));
+  const line = (r: string[]) => r.map((v, i) => (right[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const out = [line(cols.map((c) => c.name)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+  out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,44 @@
+import type { IngestSummary } from '../ingest/index.js';
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. */
+export function formatIngestSummary(s: IngestSummary): string {
+  const rows = s.sources.map((x) => [x.source, x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
+  const t = s.totals;
+  rows.push(['total', '', fmt(t.lines), fmt(t.parsed), fmt(t.unparsed), fmt(t.blank), '']);
+  const head = ['source', 'format', 'lines', 'parsed', 'unparsed', 'blank', 'status'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const numeric = [false, false, true, true, true, true, false];
+  const line = (r: string[]) => r.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const secs = s.elapsedMs / 1000;
+  const out = [
+    `ingest into ${s.dataDir}: ${s.sources.length} source${s.sources.length === 1 ? '' : 's'}, ${s.workers} worker${s.workers === 1 ? '' : 's'}, zone-less timestamps read as ${s.timezone}`,
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(0, -1).map(line),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    line(rows[rows.length - 1]),
+    `${secs.toFixed(2)} s · ${fmt(Math.round(s.linesPerSecond))} lines/s · ${s.megabytesPerSecond.toFixed(1)} MB/s · ${s.batches} batch${s.batches === 1 ? '' : 'es'} committed`,
+  ];
+  if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view: logscope sql "SELECT source, line, reason, raw FROM unparsed LIMIT 20"`);
+  for (const e of s.errors) out.push(`error: ${e.message}`);
+  return out.join('\n') + '\n';
+}
+
+function describeStatus(x: IngestSummary['sources'][number]): string {
+  switch (x.status) {
+    case 'unchanged':
+      return `unchanged (already ingested up to line ${x.fromLine - 1})`;
+    case 'resumed':
+      return `resumed at line ${x.fromLine}${x.previousPath ? ` (was ${x.previousPath})` : ''}`;
+    case 'duplicate':
+      return `skipped: same content as ${x.previousPath}`;
+    case 'empty':
+      return 'empty';
+    default:
+      return x.previousPath ? `ingested (was ${x.previousPath})` : 'ingested';
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** A user-declared format: a name for `--format`, and its pattern. */
+export const FormatConfigSchema = z
+  .object({
+    /** A regular expression with named groups; see the `regex` format. */
+    pattern: z.string().min(1),
+  })
+  .strict();
+
+/** The ingest stage. */
+export const IngestConfigSchema = z
+  .object({
+    /** Format name: a built-in or a key of `formats`. */
+    format: z.string().min(1).default('syslog'),
+    /** Parse workers; default one per core. */
+    workers: z.number().int().min(1).max(512).optional(),
+    /** Zone of timestamps that carry none. */
+    timezone: z.enum(['local', 'UTC']).default('local'),
+    /** Target bytes per parse chunk. */
+    chunkBytes: z.number().int().min(1024).default(8 << 20),
+    /** Input bytes per atomic batch. */
+    batchBytes: z.number().int().min(1024).default(256 << 20),
+  })
+  .strict();
+
+/** The whole config file. Every key has a CLI flag or env var too (see README). */
+export const ConfigSchema = z
+  .object({
+    /** Data directory (Parquet + catalog.duckdb). */
+    data: z.string().min(1).default('./logscope-data'),
+    ingest: IngestConfigSchema.default(IngestConfigSchema.parse({})),
+    formats: z.record(z.string().regex(/^[A-Za-z][\w.-]*$/, 'a format name is letters, digits, "_", "-" or "."'), FormatConfigSchema).default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type IngestConfig = z.infer<typeof IngestConfigSchema>;

@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { createParser, createLocalZone, utcZone, type FormatSpec, type ParseCounts } from '../parse/index.js';
+import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
+import { chunkStream, planFileChunks } from './chunker.js';
+import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
+import { createWorkerPool } from './pool.js';
+import { resolveInputs, type SourceRef } from './sources.js';
+import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
+
+/** Options of one ingest run. */
+export interface IngestOptions {
+  /** Files, directories, glob patterns, `-` for stdin. */
+  inputs: string[];
+  dataDir: string;
+  format: FormatSpec;
+  /** Parse workers; default one per core. */
+  workers?: number;
+  /** Target size of a parse chunk in bytes (default 8 MiB). */
+  chunkBytes?: number;
+  /** Input bytes per atomic batch (default 256 MiB). */
+  batchBytes?: number;
+  /** Zone of timestamps that carry none: 'local' (default) or 'UTC'. */
+  timezone?: 'local' | 'UTC';
+  /** Standard input, for `-` (default process.stdin). */
+  stdin?: Readable;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** Progress so far, reported after each parsed chunk. */
+export interface IngestProgress {
+  bytesDone: number;
+  /** Bytes to read in all (compressed size for .gz); undefined when stdin is among the inputs. */
+  bytesTotal: number | undefined;
+  lines: number;
+  elapsedMs: number;
+}
+
+/** What happened to one source. */
+export interface SourceSummary extends ParseCounts {
+  source: string;
+  format: string;
+  bytes: number;
+  /** ingested | unchanged (nothing new) | resumed (grew, or an earlier run stopped) | empty | duplicate */
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate';
+  /** First line number read in this run. */
+  fromLine: number;
+  /** When the file was known under another path (rotated/renamed). */
+  previousPath?: string;
+}
+
+/** The result of an ingest run. */
+export interface IngestSummary {
+  dataDir: string;
+  sources: SourceSummary[];
+  errors: { path: string; message: string }[];
+  totals: ParseCounts & { bytes: number };
+  batches: number;
+  workers: number;
+  timezone: string;
+  elapsedMs: number;
+  linesPerSecond: number;
+  megabytesPerSecond: number;
+}
+
+interface SourceState {
+  ref: SourceRef;
+  name: string;
+  entry?: SourceEntry;
+  summary: SourceSummary;
+  lines: number;
+  offset: number;
+  complete: boolean;
+}
+
+interface Pending {
+  state: SourceState;
+  endOffset: number;
+  /** The source's last chunk: once consumed, the source is complete. */
+  last: boolean;
+  promise: Promise<ChunkResult>;
+}
+
+/**
+ * Ingests the inputs into the data directory: resolve inputs, skip what the manifest
+ * says is already stored, cut the rest into chunks parsed by a pool of worker threads,
+ * and commit batches of about `batchBytes` atomically. Missing inputs are reported
+ * in `errors` while the others ingest.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const started = Date.now();
+  const chunkBytes = options.chunkBytes ?? 8 << 20;
+  const batchBytes = options.batchBytes ?? 256 << 20;
+  const workers = Math.max(1, options.workers ?? os.availableParallelism());
+  const timezone = options.timezone ?? 'local';
+  const formatLabel = options.format.label ?? options.format.name;
+  // Fail on a bad format or pattern before touching the store.
+  await createParser(options.format, { zone: timezone === 'UTC' ? utcZone : createLocalZone(), referenceMicros: Date.now() * 1000 });
+
+  const { sources, errors } = await resolveInputs(options.inputs);
+  const store = await StoreWriter.open(options.dataDir);
+  const summaries: SourceSummary[] = [];
+  const pool = createWorkerPool(workers);
+  let batches = 0;
+  try {
+    const manifest = await store.readManifest();
+    const states = planSources(sources, manifest, formatLabel, summaries);
+    const bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? s.ref.size - (s.ref.compressed ? 0 : s.offset) : 0), 0);
+    let bytesDone = 0;
+    let linesDone = 0;
+
+    let batchId = createBatchId();
+    let stagingDir = store.createStagingDir(batchId);
+    let batch: StagedChunk[] = [];
+    let batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
+    let batchSources = new Map<string, SourceState>();
+    let commit: Promise<void> = Promise.resolve();
+    const pending: Pending[] = [];
+    let seq = 0;
+
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const toCommit = {
+        id: batchId,
+        chunks: batch,
+        counts: batchCounts,
+        sources: [...batchSources.values()].map((s) => ({ ...(s.entry as SourceEntry), offset: s.offset, lines: s.lines, size: sizeAt(s) })),
+      };
+      await commit;
+      commit = store.commitBatch(toCommit);
+      commit.catch(() => undefined);
+      batches++;
+      batchId = createBatchId();
+      stagingDir = store.createStagingDir(batchId);
+      batch = [];
+      batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
+      batchSources = new Map();
+    };
+
+    const consumeOne = async () => {
+      const p = pending.shift() as Pending;
+      const r = await p.promise;
+      const st = p.state;
+      batch.push({ source: st.name, format: formatLabel, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
+      st.lines += r.counts.lines;
+      st.offset = p.endOffset;
+      if (p.last) st.complete = true;
+      const sum = st.summary;
+      sum.lines += r.counts.lines;
+      sum.parsed += r.counts.parsed;
+      sum.unparsed += r.counts.unparsed;
+      sum.blank += r.counts.blank;
+      sum.bytes += r.bytes;
+      for (const k of ['lines', 'parsed', 'unparsed', 'blank'] as const) batchCounts[k] += r.counts[k];
+      batchCounts.bytes += r.bytes;
+      if (st.entry !== undefined) batchSources.set(st.entry.sourceId, st);
+      linesDone += r.counts.lines;
+      if (st.ref.kind === 'file' && !st.ref.compressed) bytesDone += r.bytes;
+      options.onProgress?.({ bytesDone, bytesTotal, lines: linesDone, elapsedMs: Date.now() - started });
+      if (batchCounts.bytes >= batchBytes) await flush();
+    };
+
+    const submit = async (state: SourceState, input: ChunkInput, endOffset: number, last = false) => {
+      const task: ChunkTask = {
+        seq: seq++,
+        input,
+        format: options.format,
+        timezone,
+        referenceMicros: state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000,
+        stagingDir,
+      };
+      const promise = pool.run(task);
+      promise.catch(() => undefined);
+      pending.push({ state, endOffset, promise, last });
+      while (pending.length >= workers * 2) await consumeOne();
+    };
+
+    for (const state of states) {
+      const ref = state.ref;
+      if (ref.kind === 'file' && !ref.compressed) {
+        for (const r of planFileChunks(ref.path, state.offset, ref.size, chunkBytes)) {
+          await submit(state, { kind: 'file', path: ref.path, start: r.start, end: r.end }, r.end);
+        }
+      } else {
+        let stream: Readable;
+        let compressedRead = 0;
+        if (ref.kind === 'stdin') {
+          stream = options.stdin ?? process.stdin;
+        } else {
+          const raw = fs.createReadStream(ref.path);
+          raw.on('data', (b) => {
+            compressedRead += b.length;
+          });
+          stream = raw.pipe(createGunzip());
+          raw.on('error', (err) => stream.destroy(err));
+        }
+        let offset = state.offset;
+        let lastCompressed = 0;
+        // Submit one chunk behind the stream, so the last chunk is known to be last.
+        let held: { data: Uint8Array; end: number } | undefined;
+        try {
+          for await (const data of chunkStream(stream, chunkBytes, state.offset)) {
+            offset += data.length;
+            if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, false);
+            held = { data, end: offset };
+            bytesDone += compressedRead - lastCompressed;
+            lastCompressed = compressedRead;
+          }
+        } catch (err) {
+          throw new InputError(state.name, `cannot read: ${(err as Error).message}`, { cause: err });
+        }
+        if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, true);
+      }
+    }
+    while (pending.length > 0) await consumeOne();
+    await flush();
+    await commit;
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+  } finally {
+    await pool.close();
+    await store.close();
+  }
+
+  const totals = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
+  for (const s of summaries) for (const k of ['lines', 'parsed', 'unparsed', 'blank', 'bytes'] as const) totals[k] += s[k];
+  const elapsedMs = Date.now() - started;
+  return {
+    dataDir: store.dataDir,
+    sources: summaries,
+    errors: errors.map((e) => ({ path: e.path, message: e.message })),
+    totals,
+    batches,
+    workers,
+    timezone: timezone === 'UTC' ? 'UTC' : `local (${Intl.DateTimeFormat().resolvedOptions().timeZone})`,
+    elapsedMs,
+    linesPerSecond: totals.lines / Math.max(elapsedMs / 1000, 1e-3),
+    megabytesPerSecond: totals.bytes / 1e6 / Math.max(elapsedMs / 1000, 1e-3),
+  };
+}
+
+/** The size the manifest records: the file's size once it is fully read; for .gz, -1 until then. */
+function sizeAt(s: SourceState): number {
+  if (s.ref.kind !== 'file') return 0;
+  if (!s.ref.compressed) return s.ref.size;
+  return s.complete ? s.ref.size : -1;
+}
+
+/** Decides, per source, where to start reading, from the manifest. */
+function planSources(sources: SourceRef[], manifest: SourceEntry[], format: string, summaries: SourceSummary[]): SourceState[] {
+  const states: SourceState[] = [];
+  const claimed = new Map<string, string>();
+  const fpCache = new Map<string, Map<number, string>>();
+  const fpOf = (file: string, len: number) => {
+    let m = fpCache.get(file);
+    if (m === undefined) fpCache.set(file, (m = new Map()));
+    let v = m.get(len);
+    if (v === undefined) m.set(len, (v = fingerprintFile(file, len).fingerprint));
+    return v;
+  };
+  for (const ref of sources) {
+    const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format, lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0, status: 'ingested', fromLine: 1 };
+    summaries.push(summary);
+    if (ref.kind === 'stdin') {
+      states.push({ ref, name: 'stdin', summary, lines: 0, offset: 0, complete: false });
+      continue;
+    }
+    if (ref.size === 0) {
+      summary.status = 'empty';
+      continue;
+    }
+    const own = fingerprintFile(ref.path, FINGERPRINT_BYTES);
+    // The stored entry whose leading bytes this file starts with: the same file, maybe grown or renamed.
+    const entry = manifest.find((e) => e.compressed === ref.compressed && e.fpLen <= own.fpLen && (e.fpLen === own.fpLen ? e.fingerprint === own.fingerprint : fpOf(ref.path, e.fpLen) === e.fingerprint) && (ref.compressed || e.offset <= ref.size));
+    const key = entry?.sourceId ?? `${own.fingerprint}:${own.fpLen}:${ref.size}`;
+    const twin = claimed.get(key);
+    if (twin !== undefined) {
+      summary.status = 'duplicate';
+      summary.previousPath = twin;
+      continue;
+    }
+    claimed.set(key, ref.path);
+    const fresh: SourceEntry = { sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format };
+    const state: SourceState = { ref, name: ref.path, summary, lines: 0, offset: 0, complete: false, entry: fresh };
+    if (entry !== undefined) {
+      if (entry.path !== ref.path) summary.previousPath = entry.path;
+      state.entry = { ...entry, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen };
+      state.lines = entry.lines;
+      state.offset = entry.offset;
+      summary.fromLine = entry.lines + 1;
+      const done = ref.compressed ? entry.size === ref.size : entry.offset >= ref.size;
+      if (done) {
+        summary.status = 'unchanged';
+        continue;
+      }
+      summary.status = 'resumed';
+    }
+    states.push(state);
+  }
+  return states;
+}

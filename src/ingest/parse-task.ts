@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createLocalZone, createParser, parseLines, RowWriter, utcZone, type LineParser } from '../parse/index.js';
+import type { ChunkResult, ChunkTask } from './task.js';
+
+const parsers = new Map<string, Promise<LineParser>>();
+let readBuffer = Buffer.alloc(0);
+
+function getParser(task: ChunkTask): Promise<LineParser> {
+  const key = JSON.stringify([task.format, task.timezone, task.referenceMicros]);
+  let p = parsers.get(key);
+  if (p === undefined) {
+    if (parsers.size > 64) parsers.clear();
+    p = createParser(task.format, { zone: task.timezone === 'UTC' ? utcZone : createLocalZone(), referenceMicros: task.referenceMicros });
+    parsers.set(key, p);
+  }
+  return p;
+}
+
+function readRange(file: string, start: number, end: number): Buffer {
+  const len = end - start;
+  if (readBuffer.length < len) readBuffer = Buffer.allocUnsafe(Math.max(len, readBuffer.length * 2));
+  const fd = fs.openSync(file, 'r');
+  try {
+    let done = 0;
+    while (done < len) {
+      const n = fs.readSync(fd, readBuffer, done, len - done, start + done);
+      if (n === 0) throw new Error(`${file}: file shrank while reading (expected ${len} bytes at offset ${start})`);
+      done += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return readBuffer;
+}
+
+/**
+ * Runs one chunk task: reads its bytes, parses every line, writes the staging files.
+ * This is the body of a worker thread, and plain function for tests.
+ */
+export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
+  const parser = await getParser(task);
+  let buf: Buffer;
+  let len: number;
+  if (task.input.kind === 'file') {
+    len = task.input.end - task.input.start;
+    buf = readRange(task.input.path, task.input.start, task.input.end);
+  } else {
+    buf = Buffer.from(task.input.data.buffer, task.input.data.byteOffset, task.input.data.byteLength);
+    len = buf.length;
+  }
+  const out = new RowWriter(Math.min(Math.max(len + (len >> 1), 1024), 64 << 20));
+  const counts = parseLines(buf, 0, len, parser, out);
+  const done = out.finish();
+  const dayFiles = done.days.map((d) => {
+    const file = path.join(task.stagingDir, `c${task.seq}-${d.day}.csv`);
+    fs.writeFileSync(file, d.data);
+    return { day: d.day, path: file, rows: d.rows, minUs: d.minUs, maxUs: d.maxUs };
+  });
+  let unparsedFile: string | undefined;
+  if (done.unparsedRows > 0) {
+    unparsedFile = path.join(task.stagingDir, `c${task.seq}-unparsed.csv`);
+    fs.writeFileSync(unparsedFile, done.unparsed);
+  }
+  return { seq: task.seq, counts, bytes: len, dayFiles, unparsedFile, unparsedRows: done.unparsedRows };
+}

@@ -1,0 +1,91 @@
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigError } from '../errors.js';
+import type { ChunkResult, ChunkTask } from './task.js';
+
+/** A fixed pool of parse workers. */
+export interface WorkerPool {
+  readonly size: number;
+  run(task: ChunkTask): Promise<ChunkResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * The compiled worker script. Under the test runner this module is TypeScript in
+ * `src/`; workers need JavaScript, so they run the build in `dist/src/`.
+ */
+function workerScript(): URL {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) return new URL(here.replace('/src/ingest/pool.ts', '/dist/src/ingest/worker.js'));
+  return new URL('./worker.js', here);
+}
+
+interface Job {
+  task: ChunkTask;
+  resolve: (r: ChunkResult) => void;
+  reject: (e: Error) => void;
+}
+
+/** Starts `size` worker threads (default: one per core). */
+export function createWorkerPool(size: number): WorkerPool {
+  const queue: Job[] = [];
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Job>();
+  let closed = false;
+  const script = workerScript();
+  let failure: Error | undefined;
+
+  const spawn = () => {
+    const w = new Worker(fileURLToPath(script));
+    w.on('message', (msg: { ok: boolean; result?: ChunkResult; error?: string; code?: string }) => {
+      const job = busy.get(w);
+      busy.delete(w);
+      idle.push(w);
+      if (job !== undefined) {
+        if (msg.ok && msg.result) job.resolve(msg.result);
+        else {
+          const err = msg.code === 'E_CONFIG' ? new ConfigError(msg.error ?? 'bad format options') : new Error(msg.error ?? 'worker failed');
+          job.reject(err);
+        }
+      }
+      pump();
+    });
+    w.on('error', (err) => {
+      failure = err;
+      const job = busy.get(w);
+      busy.delete(w);
+      job?.reject(err);
+      for (const j of queue.splice(0)) j.reject(err);
+    });
+    idle.push(w);
+  };
+
+  const pump = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const w = idle.pop() as Worker;
+      const job = queue.shift() as Job;
+      busy.set(w, job);
+      const transfer = job.task.input.kind === 'bytes' ? [job.task.input.data.buffer as ArrayBuffer] : [];
+      w.postMessage(job.task, transfer);
+    }
+  };
+
+  for (let i = 0; i < size; i++) spawn();
+
+  return {
+    size,
+    run(task) {
+      if (closed) return Promise.reject(new Error('worker pool is closed'));
+      if (failure) return Promise.reject(failure);
+      return new Promise<ChunkResult>((resolve, reject) => {
+        queue.push({ task, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      const all = [...idle, ...busy.keys()];
+      await Promise.all(all.map((w) => w.terminate()));
+    },
+  };
+}

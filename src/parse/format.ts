@@ -1,0 +1,48 @@
+import type { RowWriter } from './row-writer.js';
+import type { ZoneResolver } from './timestamp.js';
+
+/** What a parser knows about the source it reads. */
+export interface ParseContext {
+  /** Resolves zone-less wall-clock timestamps to UTC. */
+  zone: ZoneResolver;
+  /** The source's modification time in µs: the reference for year-less timestamps. */
+  referenceMicros: number;
+}
+
+/** Options a format may take from the command line or config file. */
+export interface FormatOptions {
+  /** A regular expression with named groups (the `regex` format). */
+  pattern?: string;
+}
+
+/**
+ * Parses one line. Contract: on success it writes exactly one record to `out`
+ * (beginRecord, the seven fields, but not endRecord) and returns null; on failure it
+ * writes nothing and returns a short reason ("no timestamp", "not JSON").
+ */
+export interface LineParser {
+  parseLine(buf: Buffer, start: number, end: number, out: RowWriter): string | null;
+}
+
+/**
+ * A log format. Each lives in its own file under `src/parse/formats/` with a
+ * default export of this shape; the registry loads every file there, so adding a
+ * format is adding one file.
+ */
+export interface FormatDefinition {
+  name: string;
+  description: string;
+  /** A typical line, shown by `logscope formats` and used in tests. */
+  example: string;
+  /** Validates options and compiles what needs compiling; throws ConfigError when they are wrong. */
+  create(options: FormatOptions, ctx: ParseContext): LineParser;
+}
+
+/** The serializable choice of a format, as sent to a worker with each chunk. */
+export interface FormatSpec {
+  /** The built-in format that parses (syslog, json, regex, ...). */
+  name: string;
+  options: FormatOptions;
+  /** The name stored in the `format` column when it differs (a config-file format's own name). */
+  label?: string;
+}

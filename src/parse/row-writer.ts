@@ -1,0 +1,281 @@
+import { isUtf8 } from 'node:buffer';
+import { dayOf } from './timestamp.js';
+
+/**
+ * The staging text between a parse worker and DuckDB: one record a line, fields
+ * separated by US (0x1f); a field holding US, RS, CR, LF or NUL is quoted with RS
+ * (0x1e), RS doubled inside. Chosen because log text almost never contains these
+ * bytes, so nearly every field is a plain byte copy, and DuckDB's CSV reader
+ * takes it with `delim='\x1f', quote='\x1e', escape='\x1e'`.
+ */
+export const STAGING_CSV_OPTIONS = { delim: '\x1f', quote: '\x1e', escape: '\x1e' } as const;
+
+/** Column order of a parsed-record staging file, with DuckDB types. */
+export const RECORD_STAGING_COLUMNS = {
+  us: 'BIGINT',
+  host: 'VARCHAR',
+  service: 'VARCHAR',
+  pid: 'BIGINT',
+  level: 'VARCHAR',
+  level_raw: 'VARCHAR',
+  message: 'VARCHAR',
+  attrs: 'VARCHAR',
+  rel_line: 'BIGINT',
+} as const;
+
+/** Column order of an unparsed-line staging file. */
+export const UNPARSED_STAGING_COLUMNS = {
+  rel_line: 'BIGINT',
+  raw: 'VARCHAR',
+  reason: 'VARCHAR',
+} as const;
+
+const US = 0x1f;
+const RS = 0x1e;
+const LF = 0x0a;
+const CR = 0x0d;
+
+class ByteOut {
+  buf: Buffer;
+  pos = 0;
+  rows = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  ensure(extra: number): void {
+    if (this.pos + extra <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra + 1024));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+}
+
+/** One day's parsed rows of a chunk. */
+export interface DayOutput {
+  day: string;
+  rows: number;
+  minUs: number;
+  maxUs: number;
+  data: Buffer;
+}
+
+/**
+ * Accumulates parsed records (split by UTC day, the partition key) and unparsed
+ * lines as staging text. Fields go in RECORD_STAGING_COLUMNS order:
+ * `beginRecord(us)`, then host, service, pid, level, level_raw, message, attrs
+ * through the field methods, then `endRecord(relLine)`.
+ */
+export class RowWriter {
+  private days = new Map<number, { out: ByteOut; day: string; minUs: number; maxUs: number }>();
+  private cur!: ByteOut;
+  private curDayKey = NaN;
+  private curDay!: { out: ByteOut; day: string; minUs: number; maxUs: number };
+  /** True while the input piece is known to hold no byte that needs escaping (see `setInputClean`). */
+  private clean = false;
+  private readonly unparsedOut: ByteOut;
+  private readonly initial: number;
+
+  constructor(initialSize = 1 << 20) {
+    this.initial = initialSize;
+    this.unparsedOut = new ByteOut(64 * 1024);
+  }
+
+  /**
+   * Declares whether the input bytes about to be copied are valid UTF-8 and free of
+   * US, RS, CR and NUL: then fields are plain copies, the fast path.
+   */
+  setInputClean(clean: boolean): void {
+    this.clean = clean;
+  }
+
+  beginRecord(us: number): void {
+    const dayKey = Math.floor(us / 86_400_000_000);
+    let d = this.curDay;
+    if (dayKey !== this.curDayKey) {
+      d = this.days.get(dayKey) as typeof d;
+      if (d === undefined) {
+        d = { out: new ByteOut(this.initial), day: dayOf(us), minUs: us, maxUs: us };
+        this.days.set(dayKey, d);
+      }
+      this.curDayKey = dayKey;
+      this.curDay = d;
+    }
+    if (us < d.minUs) d.minUs = us;
+    if (us > d.maxUs) d.maxUs = us;
+    this.cur = d.out;
+    this.writeInt(this.cur, us);
+    this.cur.buf[this.cur.pos++] = US;
+  }
+
+  /** A field copied from the input bytes [start, end). */
+  bytes(buf: Buffer, start: number, end: number): void {
+    if (this.clean) copyPlain(this.cur, buf, start, end);
+    else writeBytesField(this.cur, buf, start, end);
+    this.cur.buf[this.cur.pos++] = US;
+  }
+
+  /** A field from a string. */
+  text(value: string): void {
+    writeTextField(this.cur, value);
+    this.cur.buf[this.cur.pos++] = US;
+  }
+
+  /** A short ASCII field (a level name): written without a native call. */
+  ascii(value: string): void {
+    const o = this.cur;
+    o.ensure(value.length + 1);
+    for (let i = 0; i < value.length; i++) o.buf[o.pos++] = value.charCodeAt(i);
+    o.buf[o.pos++] = US;
+  }
+
+  /** An integer field (pid). */
+  int(value: number): void {
+    this.cur.ensure(24);
+    this.writeInt(this.cur, value);
+    this.cur.buf[this.cur.pos++] = US;
+  }
+
+  /** A missing value (NULL). */
+  empty(): void {
+    this.cur.ensure(1);
+    this.cur.buf[this.cur.pos++] = US;
+  }
+
+  endRecord(relLine: number): void {
+    this.cur.ensure(24);
+    this.writeInt(this.cur, relLine);
+    this.cur.buf[this.cur.pos++] = LF;
+    this.cur.rows++;
+  }
+
+  /** A line that did not parse: kept raw with a short reason. */
+  unparsed(relLine: number, buf: Buffer, start: number, end: number, reason: string): void {
+    const o = this.unparsedOut;
+    o.ensure(24);
+    this.writeInt(o, relLine);
+    o.buf[o.pos++] = US;
+    writeBytesField(o, buf, start, end);
+    o.buf[o.pos++] = US;
+    writeTextField(o, reason);
+    o.buf[o.pos++] = LF;
+    o.rows++;
+  }
+
+  get unparsedCount(): number {
+    return this.unparsedOut.rows;
+  }
+
+  /** The finished outputs; the writer must not be used afterwards. */
+  finish(): { days: DayOutput[]; unparsed: Buffer; unparsedRows: number } {
+    const days: DayOutput[] = [];
+    for (const d of this.days.values()) {
+      days.push({ day: d.day, rows: d.out.rows, minUs: d.minUs, maxUs: d.maxUs, data: d.out.buf.subarray(0, d.out.pos) });
+    }
+    days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    return { days, unparsed: this.unparsedOut.buf.subarray(0, this.unparsedOut.pos), unparsedRows: this.unparsedOut.rows };
+  }
+
+  private writeInt(o: ByteOut, value: number): void {
+    o.ensure(24);
+    writeIntDigits(o, value);
+  }
+}
+
+const digits = new Uint8Array(24);
+
+/** Decimal digits of an integer up to 2^53 without a string: this runs for every record. */
+function writeIntDigits(o: ByteOut, value: number): void {
+  const buf = o.buf;
+  let v = value;
+  if (v < 0) {
+    buf[o.pos++] = 45;
+    v = -v;
+  }
+  let n = 0;
+  // Two 32-bit-safe halves: integer division on doubles is slow, on small ints fast.
+  let hi = Math.floor(v / 1e8);
+  let lo = v - hi * 1e8;
+  if (hi > 0) {
+    for (let k = 0; k < 8; k++) {
+      digits[n++] = 48 + (lo % 10);
+      lo = (lo / 10) | 0;
+    }
+    while (hi > 0) {
+      const q = Math.floor(hi / 10);
+      digits[n++] = 48 + (hi - q * 10);
+      hi = q;
+    }
+  } else {
+    do {
+      digits[n++] = 48 + (lo % 10);
+      lo = (lo / 10) | 0;
+    } while (lo > 0);
+  }
+  while (n > 0) buf[o.pos++] = digits[--n];
+}
+
+function copyPlain(o: ByteOut, src: Buffer, start: number, end: number): void {
+  const len = end - start;
+  o.ensure(len + 1);
+  if (len > 200) {
+    o.buf.set(src.subarray(start, end), o.pos);
+    o.pos += len;
+    return;
+  }
+  const dst = o.buf;
+  let p = o.pos;
+  for (let i = start; i < end; i++) dst[p++] = src[i];
+  o.pos = p;
+}
+
+function writeBytesField(o: ByteOut, src: Buffer, start: number, end: number): void {
+  const len = end - start;
+  o.ensure(len + 1);
+  const dst = o.buf;
+  const begin = o.pos;
+  let p = begin;
+  let special = 0;
+  let high = 0;
+  for (let i = start; i < end; i++) {
+    const c = src[i];
+    if (c < 0x20) {
+      if (c === US || c === RS || c === LF || c === CR || c === 0) special = 1;
+    } else if (c >= 0x80) {
+      high = 1;
+    }
+    dst[p++] = c;
+  }
+  o.pos = p;
+  if (special === 0 && high === 0) return;
+  if (high === 1 && !isUtf8(src.subarray(start, end))) {
+    // Invalid UTF-8 would make DuckDB reject the whole file: keep the line, with U+FFFD
+    // in place of the bad bytes.
+    o.pos = begin;
+    writeTextField(o, src.toString('utf8', start, end));
+    return;
+  }
+  if (special === 1) {
+    o.pos = begin;
+    writeQuoted(o, src.toString('utf8', start, end));
+  }
+}
+
+const NEEDS_QUOTE = /[\x00\x0a\x0d\x1e\x1f]/;
+
+function writeTextField(o: ByteOut, value: string): void {
+  if (NEEDS_QUOTE.test(value)) {
+    writeQuoted(o, value);
+    return;
+  }
+  o.ensure(value.length * 3 + 1);
+  o.pos += o.buf.write(value, o.pos, 'utf8');
+}
+
+function writeQuoted(o: ByteOut, value: string): void {
+  // NUL cannot travel through DuckDB's CSV reader; it is stored as U+FFFD.
+  const v = value.replace(/\x00/g, '\ufffd').replace(/\x1e/g, '\x1e\x1e');
+  o.ensure(v.length * 3 + 3);
+  o.buf[o.pos++] = RS;
+  o.pos += o.buf.write(v, o.pos, 'utf8');
+  o.buf[o.pos++] = RS;
+}

@@ -1,0 +1,207 @@
+/**
+ * Timestamp parsing on raw bytes and strings. Every result is microseconds
+ * since the Unix epoch, UTC, or NaN when the text is not a timestamp.
+ * Hand-written because this runs once per line on the hot path.
+ */
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function digit(b: number): number {
+  const v = b - 48;
+  return v >= 0 && v <= 9 ? v : -1000;
+}
+
+function num2(buf: Uint8Array, i: number): number {
+  return digit(buf[i]) * 10 + digit(buf[i + 1]);
+}
+
+/** Converts a wall-clock time in a zone to UTC microseconds. */
+export type ZoneResolver = (wallMicros: number) => number;
+
+/** UTC: wall clock is already UTC. */
+export const utcZone: ZoneResolver = (wall) => wall;
+
+/**
+ * The machine's local zone (what `TZ` says), through the Date object.
+ * The offset is cached per wall-clock hour since it only changes at DST edges.
+ */
+export function createLocalZone(): ZoneResolver {
+  let cachedHour = NaN;
+  let cachedOffset = 0;
+  return (wall) => {
+    const hour = Math.floor(wall / 3_600_000_000);
+    if (hour !== cachedHour) {
+      const ms = Math.floor(wall / 1000);
+      const d = new Date(ms);
+      // The same wall clock, read as local time.
+      const local = new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds());
+      cachedOffset = (local.getTime() - Math.floor(ms / 1000) * 1000) * 1000;
+      cachedHour = hour;
+    }
+    return wall + cachedOffset;
+  };
+}
+
+/** Result slot for byte parsers: where the timestamp text ended. */
+export interface ParsedAt {
+  end: number;
+}
+
+/**
+ * ISO 8601 / RFC 3339 at buf[start]: `2026-11-25T10:00:00.123Z`, `2026-11-25 10:00:00,123+01:00`,
+ * `2026-11-25T10:00:00` (zone-less: resolved with `zone`). Returns µs or NaN; sets at.end.
+ */
+export function parseIsoBytes(buf: Uint8Array, start: number, end: number, zone: ZoneResolver, at: ParsedAt): number {
+  if (end - start < 19) return NaN;
+  const b = buf;
+  const s = start;
+  if (b[s + 4] !== 45 || b[s + 7] !== 45 || (b[s + 10] !== 84 && b[s + 10] !== 32) || b[s + 13] !== 58 || b[s + 16] !== 58) return NaN;
+  const y = num2(b, s) * 100 + num2(b, s + 2);
+  const mo = num2(b, s + 5);
+  const d = num2(b, s + 8);
+  const h = num2(b, s + 11);
+  const mi = num2(b, s + 14);
+  const se = num2(b, s + 17);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return NaN;
+  let i = s + 19;
+  let frac = 0;
+  if (i < end && (b[i] === 46 || b[i] === 44)) {
+    i++;
+    let fd = 0;
+    const fs = i;
+    while (i < end && b[i] >= 48 && b[i] <= 57) {
+      if (fd < 6) {
+        frac = frac * 10 + (b[i] - 48);
+        fd++;
+      }
+      i++;
+    }
+    if (i === fs) return NaN;
+    while (fd < 6) {
+      frac *= 10;
+      fd++;
+    }
+  }
+  const wall = ((daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1_000_000) + frac;
+  if (i < end && (b[i] === 90 || b[i] === 122)) {
+    at.end = i + 1;
+    return wall;
+  }
+  if (i < end && (b[i] === 43 || b[i] === 45) && i + 3 <= end) {
+    const sign = b[i] === 43 ? 1 : -1;
+    const oh = num2(b, i + 1);
+    let om = 0;
+    let j = i + 3;
+    if (j < end && b[j] === 58) j++;
+    if (j + 2 <= end && digit(b[j]) >= 0 && digit(b[j + 1]) >= 0) {
+      om = num2(b, j);
+      j += 2;
+    }
+    if (oh < 0 || oh > 23) return NaN;
+    at.end = j;
+    return wall - sign * (oh * 3600 + om * 60) * 1_000_000;
+  }
+  at.end = i;
+  return zone(wall);
+}
+
+/** ISO 8601 from a string (JSON values, regex groups). */
+export function parseIsoString(text: string, zone: ZoneResolver): number {
+  const buf = Buffer.from(text, 'latin1');
+  const at = { end: 0 };
+  const us = parseIsoBytes(buf, 0, buf.length, zone, at);
+  return at.end === buf.length ? us : NaN;
+}
+
+/**
+ * RFC 3164 `Nov  5 03:04:05` (no year). The year is inferred: the reference
+ * time's year, or the year before when that would put the line more than a day
+ * after the reference (a December line in a file last written in January).
+ */
+export function parseRfc3164Bytes(buf: Uint8Array, start: number, end: number, referenceMicros: number, zone: ZoneResolver, at: ParsedAt): number {
+  if (end - start < 15) return NaN;
+  const b = buf;
+  const s = start;
+  if (b[s + 3] !== 32 || b[s + 6] !== 32 || b[s + 9] !== 58 || b[s + 12] !== 58) return NaN;
+  const m0 = (b[s] | 32);
+  const m1 = (b[s + 1] | 32);
+  const m2 = (b[s + 2] | 32);
+  let mo = 0;
+  for (let k = 0; k < 12; k++) {
+    const name = MONTHS[k];
+    if (name.charCodeAt(0) === m0 && name.charCodeAt(1) === m1 && name.charCodeAt(2) === m2) {
+      mo = k + 1;
+      break;
+    }
+  }
+  if (mo === 0) return NaN;
+  const d = b[s + 4] === 32 ? digit(b[s + 5]) : num2(b, s + 4);
+  const h = num2(b, s + 7);
+  const mi = num2(b, s + 10);
+  const se = num2(b, s + 13);
+  if (d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return NaN;
+  let i = s + 15;
+  let frac = 0;
+  if (i < end && b[i] === 46) {
+    i++;
+    let fd = 0;
+    while (i < end && b[i] >= 48 && b[i] <= 57) {
+      if (fd < 6) {
+        frac = frac * 10 + (b[i] - 48);
+        fd++;
+      }
+      i++;
+    }
+    while (fd < 6) {
+      frac *= 10;
+      fd++;
+    }
+  }
+  at.end = i;
+  const refYear = new Date(Math.floor(referenceMicros / 1000)).getUTCFullYear();
+  const tod = (h * 3600 + mi * 60 + se) * 1_000_000 + frac;
+  let us = zone(daysFromCivil(refYear, mo, d) * 86_400_000_000 + tod);
+  if (us > referenceMicros + 86_400_000_000) us = zone(daysFromCivil(refYear - 1, mo, d) * 86_400_000_000 + tod);
+  return us;
+}
+
+/**
+ * Epoch numbers: seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude
+ * (any of them lands between 1973 and 2286 only in its own unit).
+ */
+export function epochToMicros(value: number): number {
+  if (!Number.isFinite(value)) return NaN;
+  const abs = Math.abs(value);
+  if (abs < 1e11) return Math.round(value * 1e6);
+  if (abs < 1e14) return Math.round(value * 1e3);
+  if (abs < 1e17) return Math.round(value);
+  return Math.round(value / 1e3);
+}
+
+/** Any timestamp text we know in this issue: ISO 8601, epoch numbers, RFC 3164 (year inferred). */
+export function parseTimestampString(text: string, zone: ZoneResolver, referenceMicros: number): number {
+  const t = text.trim();
+  if (t.length === 0) return NaN;
+  if (/^-?\d+(\.\d+)?$/.test(t)) return epochToMicros(Number(t));
+  const iso = parseIsoString(t, zone);
+  if (!Number.isNaN(iso)) return iso;
+  const buf = Buffer.from(t, 'latin1');
+  const at = { end: 0 };
+  const us = parseRfc3164Bytes(buf, 0, buf.length, referenceMicros, zone, at);
+  return at.end === buf.length ? us : NaN;
+}
+
+/** `YYYY-MM-DD` (UTC) of a µs timestamp; the partition key. */
+export function dayOf(us: number): string {
+  return new Date(Math.floor(us / 1000)).toISOString().slice(0, 10);
+}

@@ -1,0 +1,1 @@
+export { prepareReadOnly, streamPrepared } from './run.js';

@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { StoreError } from '../errors.js';
+import { defineViews } from './catalog.js';
+import { quoteString } from './sql.js';
+import { CATALOG_FILE, connectUtc } from './store.js';
+
+/** A read-only view of a data directory: `logs`, `unparsed`, `sources`, `batches`. */
+export interface StoreReader {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * Opens a data directory for reading. Works in an in-memory DuckDB: the catalog is
+ * attached read-only just long enough to copy the file list and manifest, so a long
+ * query never holds the catalog's lock against an ingest's next commit.
+ */
+export async function openStoreReader(dataDir: string): Promise<StoreReader> {
+  const dir = path.resolve(dataDir);
+  const catalogPath = path.join(dir, CATALOG_FILE);
+  if (!fs.existsSync(catalogPath)) {
+    throw new StoreError(`no logscope data in ${dir} (no ${CATALOG_FILE}); run "logscope ingest FILE --data ${dataDir}" first`);
+  }
+  const instance = await DuckDBInstance.create(':memory:', {});
+  const connection = await connectUtc(instance);
+  try {
+    await attachWithRetry(connection, catalogPath);
+    try {
+      await defineViews(connection, dir, 'temp', 'cat._logscope');
+      await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
+      await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
+    } finally {
+      await connection.run('DETACH cat');
+    }
+  } catch (err) {
+    connection.closeSync();
+    instance.closeSync();
+    throw err instanceof StoreError ? err : new StoreError(`cannot read ${catalogPath}: ${(err as Error).message}`, { cause: err });
+  }
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+async function attachWithRetry(conn: DuckDBConnection, file: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      await conn.run(`ATTACH ${quoteString(file)} AS cat (READ_ONLY)`);
+      return;
+    } catch (err) {
+      if (!/lock|Conflicting/i.test((err as Error).message) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}

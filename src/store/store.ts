@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { StoreError } from '../errors.js';
+import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
+import { CATALOG_DDL, defineViews, listFiles } from './catalog.js';
+import { acquireWriterLock } from './lock.js';
+
+/** The catalog file inside a data directory. */
+export const CATALOG_FILE = 'catalog.duckdb';
+
+/** What the manifest knows of one ingested source. */
+export interface SourceEntry {
+  sourceId: string;
+  path: string;
+  /** sha256 of the first `fpLen` bytes (at most 1024) of the file as stored on disk. */
+  fingerprint: string;
+  fpLen: number;
+  compressed: boolean;
+  size: number;
+  /** Bytes consumed (decompressed bytes for .gz). */
+  offset: number;
+  /** Lines consumed. */
+  lines: number;
+  format: string;
+}
+
+/** One staged file of parsed records (one UTC day of one chunk). */
+export interface StagedDayFile {
+  day: string;
+  path: string;
+  rows: number;
+  minUs: number;
+  maxUs: number;
+}
+
+/** One parsed chunk, staged, waiting for its batch to commit. */
+export interface StagedChunk {
+  source: string;
+  format: string;
+  /** Line number of the chunk's first line minus one. */
+  base: number;
+  dayFiles: StagedDayFile[];
+  unparsedFile?: string;
+  unparsedRows: number;
+}
+
+/** Everything one batch makes visible at once. */
+export interface BatchToCommit {
+  id: string;
+  chunks: StagedChunk[];
+  /** Manifest entries as they stand after this batch. */
+  sources: SourceEntry[];
+  counts: { lines: number; parsed: number; unparsed: number; blank: number; bytes: number };
+}
+
+function isLockError(err: unknown): boolean {
+  return /lock|Conflicting/i.test((err as Error)?.message ?? '');
+}
+
+/**
+ * Opens a DuckDB file, retrying while another process holds its lock
+ * (a `logscope sql` reading while an ingest commits, or the reverse).
+ */
+export async function openDatabaseFile(file: string, options: Record<string, string>, timeoutMs = 30_000): Promise<DuckDBInstance> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      return await DuckDBInstance.create(file, options);
+    } catch (err) {
+      if (!isLockError(err) || Date.now() > deadline) throw new StoreError(`cannot open ${file}: ${(err as Error).message}`, { cause: err });
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+/** Runs fn on a connection to the catalog, inside one transaction, and closes it. */
+async function withCatalog<T>(dataDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await openDatabaseFile(path.join(dataDir, CATALOG_FILE), {});
+  try {
+    const conn = await connectUtc(instance);
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(conn);
+        await conn.run('COMMIT');
+        return result;
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+function readCsvArgs(columns: Record<string, string>): string {
+  const cols = Object.entries(columns).map(([n, t]) => `'${n}': '${t}'`).join(', ');
+  return `delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', filename = true, columns = {${cols}}`;
+}
+
+/**
+ * The writing side of a data directory. Holds the writer lock for its lifetime,
+ * stages batches under `.staging/` and commits each one atomically: Parquet files
+ * are moved into `logs/dt=DAY/` and `unparsed/`, then one catalog transaction
+ * lists them and advances the manifest. Files not listed in the catalog are
+ * invisible and removed by the next writer (see `recover`).
+ */
+export class StoreWriter {
+  private constructor(
+    readonly dataDir: string,
+    private readonly release: () => void,
+    private readonly work: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating if needed) a data directory for writing and recovers from any crash. */
+  static async open(dataDir: string): Promise<StoreWriter> {
+    const dir = path.resolve(dataDir);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
+    }
+    const release = acquireWriterLock(dir);
+    try {
+      const staging = path.join(dir, '.staging');
+      fs.rmSync(staging, { recursive: true, force: true });
+      fs.mkdirSync(path.join(staging, 'tmp'), { recursive: true });
+      await withCatalog(dir, async (conn) => {
+        for (const ddl of CATALOG_DDL) await conn.run(ddl);
+        await defineViews(conn, dir);
+      });
+      await removeOrphans(dir);
+      const work = await DuckDBInstance.create(':memory:', {
+        memory_limit: '512MB',
+        preserve_insertion_order: 'false',
+        temp_directory: path.join(staging, 'tmp'),
+      });
+      const conn = await connectUtc(work);
+      await conn.run('CREATE TEMP TABLE chunk_meta (file VARCHAR, source VARCHAR, format VARCHAR, base BIGINT)');
+      return new StoreWriter(dir, release, work, conn);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** A fresh staging directory for one batch's intermediate files. */
+  createStagingDir(batchId: string): string {
+    const dir = path.join(this.dataDir, '.staging', batchId);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /** The manifest: every source ingested so far. */
+  async readManifest(): Promise<SourceEntry[]> {
+    return withCatalog(this.dataDir, async (conn) => {
+      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format FROM _logscope.sources`);
+      return reader.getRows().map((r) => ({
+        sourceId: String(r[0]),
+        path: String(r[1]),
+        fingerprint: String(r[2]),
+        fpLen: Number(r[3]),
+        compressed: Boolean(r[4]),
+        size: Number(r[5]),
+        offset: Number(r[6]),
+        lines: Number(r[7]),
+        format: String(r[8]),
+      }));
+    });
+  }
+
+  /** Converts a batch's staged text to Parquet and makes it visible, all at once. */
+  async commitBatch(batch: BatchToCommit): Promise<void> {
+    const stagingDir = path.join(this.dataDir, '.staging', batch.id);
+    fs.mkdirSync(stagingDir, { recursive: true });
+    const conn = this.conn;
+    await conn.run('DELETE FROM chunk_meta');
+    for (const chunk of batch.chunks) {
+      const files = [...chunk.dayFiles.map((d) => d.path), ...(chunk.unparsedFile ? [chunk.unparsedFile] : [])];
+      for (const file of files) {
+        await conn.run('INSERT INTO chunk_meta VALUES ($file, $source, $format, $base::BIGINT)', { file, source: chunk.source, format: chunk.format, base: chunk.base });
+      }
+    }
+    const moves: { from: string; to: string; rel: string; kind: 'logs' | 'unparsed'; dt: string | null; rows: number; minUs: number | null; maxUs: number | null }[] = [];
+    const byDay = new Map<string, StagedDayFile[]>();
+    for (const chunk of batch.chunks) for (const d of chunk.dayFiles) byDay.set(d.day, [...(byDay.get(d.day) ?? []), d]);
+    for (const [day, files] of [...byDay.entries()].sort()) {
+      const out = path.join(stagingDir, `logs-${day}.parquet`);
+      await conn.run(
+        `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format
+               FROM read_csv($files, ${readCsvArgs(RECORD_STAGING_COLUMNS)}) r JOIN chunk_meta m ON r.filename = m.file)
+         TO $out (FORMAT parquet, COMPRESSION zstd)`,
+        { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
+      );
+      const rel = path.join('logs', `dt=${day}`, `part-${batch.id}.parquet`);
+      moves.push({
+        from: out,
+        to: path.join(this.dataDir, rel),
+        rel,
+        kind: 'logs',
+        dt: day,
+        rows: files.reduce((n, f) => n + f.rows, 0),
+        minUs: Math.min(...files.map((f) => f.minUs)),
+        maxUs: Math.max(...files.map((f) => f.maxUs)),
+      });
+    }
+    const unparsedFiles = batch.chunks.filter((c) => c.unparsedFile !== undefined).map((c) => c.unparsedFile as string);
+    if (unparsedFiles.length > 0) {
+      const out = path.join(stagingDir, 'unparsed.parquet');
+      await conn.run(
+        `COPY (SELECT m.source, u.rel_line + m.base AS line, u.raw, u.reason, m.format, now() AS ingested_at
+               FROM read_csv($files, ${readCsvArgs(UNPARSED_STAGING_COLUMNS)}) u JOIN chunk_meta m ON u.filename = m.file)
+         TO $out (FORMAT parquet, COMPRESSION zstd)`,
+        { files: listValue(unparsedFiles), out, ...STAGING_CSV_OPTIONS },
+      );
+      const rel = path.join('unparsed', `part-${batch.id}.parquet`);
+      moves.push({ from: out, to: path.join(this.dataDir, rel), rel, kind: 'unparsed', dt: null, rows: batch.chunks.reduce((n, c) => n + c.unparsedRows, 0), minUs: null, maxUs: null });
+    }
+    for (const m of moves) {
+      fs.mkdirSync(path.dirname(m.to), { recursive: true });
+      fs.renameSync(m.from, m.to);
+    }
+    await withCatalog(this.dataDir, async (cat) => {
+      for (const m of moves) {
+        await cat.run(
+          `INSERT INTO _logscope.files VALUES ($path, $kind, $batch, $dt::DATE, $rows::BIGINT, make_timestamptz($min::BIGINT), make_timestamptz($max::BIGINT), $bytes::BIGINT)`,
+          { path: m.rel, kind: m.kind, batch: batch.id, dt: m.dt, rows: m.rows, min: m.minUs, max: m.maxUs, bytes: fs.statSync(m.to).size },
+        );
+      }
+      for (const s of batch.sources) {
+        const values = { id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format };
+        const updated = await cat.run(
+          `UPDATE _logscope.sources SET path = $path, fingerprint = $fp, fp_len = $fpLen::INTEGER, compressed = $gz, size = $size::BIGINT,
+             "offset" = $offset::BIGINT, lines = $lines::BIGINT, format = $format, last_ingested = now() WHERE source_id = $id`,
+          values,
+        );
+        if (updated.rowsChanged === 0) {
+          await cat.run(
+            `INSERT INTO _logscope.sources VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now())`,
+            values,
+          );
+        }
+      }
+      const c = batch.counts;
+      await cat.run(`INSERT INTO _logscope.batches VALUES ($id, now(), $l::BIGINT, $p::BIGINT, $u::BIGINT, $b::BIGINT, $bytes::BIGINT)`, {
+        id: batch.id, l: c.lines, p: c.parsed, u: c.unparsed, b: c.blank, bytes: c.bytes,
+      });
+      await defineViews(cat, this.dataDir);
+    });
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.work.closeSync();
+    fs.rmSync(path.join(this.dataDir, '.staging'), { recursive: true, force: true });
+    this.release();
+  }
+}
+
+/** A new batch id: sortable by time, unique. */
+export function createBatchId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Deletes Parquet files the catalog does not list: leftovers of a batch killed before its commit. */
+async function removeOrphans(dataDir: string): Promise<number> {
+  const live = await withCatalog(dataDir, (conn) => listFiles(conn));
+  const keep = new Set([...live.logs, ...live.unparsed].map((p) => path.resolve(dataDir, p)));
+  let removed = 0;
+  for (const sub of ['logs', 'unparsed']) {
+    const root = path.join(dataDir, sub);
+    if (!fs.existsSync(root)) continue;
+    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.parquet')) continue;
+      const full = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+      if (!keep.has(full)) {
+        fs.rmSync(full, { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
+/** A connection whose session time zone is UTC, so TIMESTAMPTZ values print and truncate in UTC. */
+export async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const conn = await instance.connect();
+  await conn.run(`SET TimeZone = 'UTC'`);
+  return conn;
+}
