@@ -114,7 +114,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let linesDone = 0;
 
     let batchId = createBatchId();
-    let stagingDir = store.createStagingDir(batchId);
+    // One staging directory for the run: a chunk is parsed before it is known which batch takes it.
+    const stagingDir = store.createStagingDir(`run-${batchId}`);
     let batch: StagedChunk[] = [];
     let batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
     let batchSources = new Map<string, SourceState>();
@@ -135,7 +136,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       commit.catch(() => undefined);
       batches++;
       batchId = createBatchId();
-      stagingDir = store.createStagingDir(batchId);
       batch = [];
       batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
       batchSources = new Map();

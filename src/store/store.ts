@@ -254,6 +254,10 @@ export class StoreWriter {
       await defineViews(cat, this.dataDir);
     });
     fs.rmSync(stagingDir, { recursive: true, force: true });
+    for (const chunk of batch.chunks) {
+      for (const d of chunk.dayFiles) fs.rmSync(d.path, { force: true });
+      if (chunk.unparsedFile !== undefined) fs.rmSync(chunk.unparsedFile, { force: true });
+    }
   }
 
   async close(): Promise<void> {

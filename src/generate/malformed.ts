@@ -1,0 +1,86 @@
+import type { Rng } from './rng.js';
+
+/** A well-formed record rendered both ways, for malformed lines to be cut from. */
+export interface RecordText {
+  /** `2026-11-25T10:00:00.123Z web-03 nginx[1234]: ERROR ...` */
+  readonly syslog: string;
+  /** `{"ts":"2026-11-25T10:00:00.123Z",...}` */
+  readonly json: string;
+}
+
+const CLASSES = [
+  ['com.example.shop.orders', 'OrderService', 'placeOrder'],
+  ['com.example.shop.billing', 'InvoiceRepository', 'save'],
+  ['com.example.shop.http', 'RequestHandler', 'handle'],
+  ['org.postgresql.core.v3', 'QueryExecutorImpl', 'execute'],
+  ['java.util.concurrent', 'ThreadPoolExecutor', 'runWorker'],
+] as const;
+const EXCEPTIONS = [
+  'Caused by: java.net.SocketTimeoutException: Read timed out',
+  'Caused by: org.postgresql.util.PSQLException: ERROR: deadlock detected',
+  'java.lang.IllegalStateException: Connection pool shut down',
+  'Traceback (most recent call last):',
+  '  File "/srv/app/worker/tasks.py", line 88, in run',
+  'goroutine 17 [running]:',
+  'panic: runtime error: invalid memory address or nil pointer dereference',
+];
+const STRAY_TEXT = [
+  'Segmentation fault (core dumped)',
+  'Killed',
+  '*** stack smashing detected ***: terminated',
+  'WARNING: apt does not have a stable CLI interface. Use with caution in scripts.',
+  '--- output truncated ---',
+  'Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout',
+];
+// Cut points just after '-', 'T', ':' or '.': none of these prefixes is a
+// timestamp any parser should take (unlike "2026" or "2026-11-25").
+const TIMESTAMP_CUTS = [5, 8, 11, 14, 17, 20];
+const TIMESTAMP_LENGTH = 24;
+
+/**
+ * Renders a line that a syslog-shape parser must reject: it never starts with
+ * a valid timestamp followed by ` host tag: `.
+ */
+export function renderMalformedSyslog(r: Rng, record: RecordText): string {
+  const roll = r.next();
+  if (roll < 0.25) return renderStackFrame(r);
+  if (roll < 0.35) return r.pick(EXCEPTIONS);
+  if (roll < 0.45) return r.pick(STRAY_TEXT);
+  if (roll < 0.7) return garbleTimestamp(r, record.syslog);
+  // Cut short before the ": " that ends the tag, as when a writer dies mid-line.
+  const tagEnd = record.syslog.indexOf(': ', TIMESTAMP_LENGTH);
+  return record.syslog.slice(0, r.int(TIMESTAMP_LENGTH + 2, tagEnd - 1));
+}
+
+/** Renders a line that `JSON.parse` rejects. */
+export function renderMalformedJson(r: Rng, record: RecordText): string {
+  const roll = r.next();
+  if (roll < 0.4) {
+    // Any strict prefix of an object is invalid: it lacks the closing brace.
+    return record.json.slice(0, r.int(8, record.json.length - 2));
+  }
+  if (roll < 0.55) return renderStackFrame(r);
+  if (roll < 0.65) return r.pick(EXCEPTIONS);
+  if (roll < 0.75) return r.pick(STRAY_TEXT);
+  if (roll < 0.9) return record.syslog;
+  return renderPythonRepr(record.json);
+}
+
+function renderStackFrame(r: Rng): string {
+  const [pkg, cls, method] = r.pick(CLASSES);
+  return `    at ${pkg}.${cls}.${method}(${cls}.java:${r.int(12, 900)})`;
+}
+
+function garbleTimestamp(r: Rng, line: string): string {
+  const rest = line.slice(TIMESTAMP_LENGTH);
+  if (r.next() < 0.5) return line.slice(0, r.pick(TIMESTAMP_CUTS)) + rest;
+  // Overwrite one digit, as a corrupted write or a bad editor would.
+  const digitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+  const at = r.pick(digitPositions);
+  return line.slice(0, at) + r.pick(['?', '#', 'x', 'O']) + line.slice(at + 1, TIMESTAMP_LENGTH) + rest;
+}
+
+/** What a Python service prints when it logs `str(record)` instead of JSON. */
+function renderPythonRepr(json: string): string {
+  return json.replace(/"/g, "'").replace(/':/g, "': ").replace(/,'/g, ", '");
+}

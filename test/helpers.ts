@@ -1,0 +1,57 @@
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStoreReader } from '../src/store/index.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = path.join(REPO, 'dist', 'src', 'cli', 'main.js');
+
+/** The Loghub samples: $LOGSCOPE_DATASETS, default ../shared/datasets/loghub-2k beside the repo. */
+export const DATASETS = path.resolve(REPO, process.env.LOGSCOPE_DATASETS ?? '../shared/datasets/loghub-2k');
+export const HAVE_DATASETS = fs.existsSync(DATASETS);
+if (!HAVE_DATASETS) console.warn(`\n*** Loghub datasets not found at ${DATASETS}: dataset tests are SKIPPED (set LOGSCOPE_DATASETS) ***\n`);
+
+/** A fresh temporary directory, removed when the process exits. */
+export function tmpDir(prefix = 'logscope-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Runs the built CLI synchronously. */
+export function runCli(args: string[], options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    input: options.input,
+    encoding: 'utf8',
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, ...options.env },
+    maxBuffer: 256 << 20,
+  });
+}
+
+/** Runs the built CLI asynchronously (for stdin streams and kills). */
+export function spawnCli(args: string[], env: Record<string, string> = {}) {
+  return spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** Runs SQL against a data directory through the read-only store reader; rows as JSON-able objects. */
+export async function query(dataDir: string, sql: string): Promise<Record<string, unknown>[]> {
+  const reader = await openStoreReader(dataDir);
+  try {
+    const r = await reader.connection.runAndReadAll(sql);
+    return r.getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    reader.close();
+  }
+}
+
+/** Counts lines the way `wc -l` does, plus one for a final line without newline. */
+export function countLines(file: string): number {
+  const buf = fs.readFileSync(file);
+  let n = 0;
+  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
+  if (buf.length > 0 && buf[buf.length - 1] !== 10) n++;
+  return n;
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ingest } from '../../src/ingest/index.js';
+import { query, runCli, tmpDir } from '../helpers.js';
+
+function lines(n: number, host: string, startSec = 0): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += `${new Date(Date.UTC(2026, 10, 25, 10) + (startSec + i) * 1000).toISOString()} ${host} app[1]: INFO line ${i + 1}\n`;
+  return s;
+}
+
+const syslog = { name: 'syslog', options: {} };
+
+describe('inputs', () => {
+  it('reads files, directories recursively, quoted globs and .gz, each once', async () => {
+    const dir = tmpDir();
+    fs.mkdirSync(path.join(dir, 'logs', 'nested'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'logs', 'a.log'), lines(10, 'a'));
+    fs.writeFileSync(path.join(dir, 'logs', 'nested', 'b.log'), lines(20, 'b'));
+    fs.writeFileSync(path.join(dir, 'logs', 'nested', 'c.log.gz'), gzipSync(lines(30, 'c')));
+    fs.writeFileSync(path.join(dir, 'd.log'), lines(5, 'd'));
+    fs.writeFileSync(path.join(dir, 'e.log'), lines(7, 'e'));
+    const data = path.join(dir, 'data');
+    const summary = await ingest({ inputs: [path.join(dir, 'logs'), path.join(dir, '*.log'), path.join(dir, 'd.log')], dataDir: data, format: syslog, workers: 2 });
+    expect(summary.errors).toEqual([]);
+    expect(summary.sources.map((s) => [path.basename(s.source), s.lines])).toEqual([
+      ['a.log', 10],
+      ['b.log', 20],
+      ['c.log.gz', 30],
+      ['d.log', 5],
+      ['e.log', 7],
+    ]);
+    const rows = await query(data, `SELECT host, count(*)::INT AS n, count(DISTINCT line)::INT AS distinct_lines, min(line)::INT AS lo, max(line)::INT AS hi FROM logs GROUP BY host ORDER BY host`);
+    expect(rows).toEqual([
+      { host: 'a', n: 10, distinct_lines: 10, lo: 1, hi: 10 },
+      { host: 'b', n: 20, distinct_lines: 20, lo: 1, hi: 20 },
+      { host: 'c', n: 30, distinct_lines: 30, lo: 1, hi: 30 },
+      { host: 'd', n: 5, distinct_lines: 5, lo: 1, hi: 5 },
+      { host: 'e', n: 7, distinct_lines: 7, lo: 1, hi: 7 },
+    ]);
+  });
+
+  it('streams a large .gz in several chunks with line numbers continuing across them', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'big.log.gz');
+    fs.writeFileSync(file, gzipSync(lines(20_000, 'g')));
+    const data = path.join(dir, 'data');
+    await ingest({ inputs: [file], dataDir: data, format: syslog, workers: 2, chunkBytes: 64 * 1024 });
+    const [r] = await query(data, `SELECT count(*)::INT AS n, count(DISTINCT line)::INT AS d, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS numbered FROM logs`);
+    expect(r).toEqual({ n: 20_000, d: 20_000, hi: 20_000, numbered: true });
+  });
+
+  it('reports a missing path by name, ingests the others and exits non-zero', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'ok.log'), lines(3, 'ok'));
+    const data = path.join(dir, 'data');
+    const missing = path.join(dir, 'missing.log');
+    const r = runCli(['ingest', path.join(dir, 'ok.log'), missing, path.join(dir, 'nomatch-*.log'), '--data', data]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`error: ${missing}: no such file or directory`);
+    expect(r.stdout).toContain('nomatch-*.log: no file matches this pattern');
+    const q = runCli(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs']);
+    expect(q.stdout).toBe('n\n3\n');
+  });
+
+  it('reads stdin with -', () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const json = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: `2026-11-25T10:00:${String(i).padStart(2, '0')}Z`, level: i % 10 === 0 ? 'error' : 'info', msg: `m${i + 1}` })).join('\n');
+    const r = runCli(['ingest', '-', '--format', 'json', '--data', data], { input: json + '\n' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const q = runCli(['sql', '--data', data, '--format', 'csv', "SELECT source, count(*) AS n, count(*) FILTER (WHERE level = 'ERROR') AS errors, max(line) AS last FROM logs GROUP BY source"]);
+    expect(q.stdout).toBe('source,n,errors,last\nstdin,50,5,50\n');
+  });
+});

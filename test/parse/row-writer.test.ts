@@ -1,0 +1,56 @@
+import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createParser, parseLines, RowWriter, STAGING_CSV_OPTIONS, UNPARSED_STAGING_COLUMNS, RECORD_STAGING_COLUMNS, utcZone } from '../../src/parse/index.js';
+import { tmpDir } from '../helpers.js';
+
+/** Parses raw bytes and reads the staging files back with DuckDB, as the store does. */
+async function roundTrip(bytes: Buffer) {
+  const dir = tmpDir();
+  const parser = await createParser({ name: 'syslog', options: {} }, { zone: utcZone, referenceMicros: Date.now() * 1000 });
+  const out = new RowWriter(64);
+  const counts = parseLines(bytes, 0, bytes.length, parser, out);
+  const done = out.finish();
+  const recFile = path.join(dir, 'r.csv');
+  fs.writeFileSync(recFile, Buffer.concat(done.days.map((d) => d.data)));
+  const unFile = path.join(dir, 'u.csv');
+  fs.writeFileSync(unFile, done.unparsed);
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  const read = async (file: string, columns: Record<string, string>) => {
+    const cols = Object.entries(columns).map(([n, t]) => `'${n}': '${t}'`).join(', ');
+    const r = await conn.runAndReadAll(
+      `SELECT * FROM read_csv($f, delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', columns = {${cols}})`,
+      { f: listValue([file]), ...STAGING_CSV_OPTIONS },
+    );
+    return r.getRowObjectsJson();
+  };
+  const records = fs.statSync(recFile).size > 0 ? await read(recFile, RECORD_STAGING_COLUMNS) : [];
+  const unparsed = fs.statSync(unFile).size > 0 ? await read(unFile, UNPARSED_STAGING_COLUMNS) : [];
+  conn.closeSync();
+  db.closeSync();
+  return { counts, records, unparsed };
+}
+
+describe('staging text', () => {
+  it('carries separators, quotes and tabs inside messages through DuckDB unchanged', async () => {
+    const msg = 'a\x1fb \x1e c "quoted" \t tab, comma';
+    const { records } = await roundTrip(Buffer.from(`2026-11-25T10:00:00Z h app: ${msg}\n2026-11-25T10:00:01Z h app: plain\n`));
+    expect(records.map((r) => r.message)).toEqual([msg, 'plain']);
+  });
+
+  it('keeps lines with invalid UTF-8 and NUL bytes, replacing only the bad bytes', async () => {
+    const bad = Buffer.concat([Buffer.from('2026-11-25T10:00:00Z h app: caf'), Buffer.from([0xc3]), Buffer.from(' x\x00y\n')]);
+    const junk = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x0a]);
+    const { counts, records, unparsed } = await roundTrip(Buffer.concat([bad, junk]));
+    expect(counts).toEqual({ lines: 2, parsed: 1, unparsed: 1, blank: 0 });
+    expect(records[0].message).toBe('caf\ufffd x\ufffdy');
+    expect(unparsed[0].raw).toBe('\ufffd\ufffd\ufffdA');
+  });
+
+  it('keeps valid multi-byte UTF-8 as is', async () => {
+    const { records } = await roundTrip(Buffer.from('2026-11-25T10:00:00Z höst app: naïve ☃ 日本\n'));
+    expect(records[0]).toMatchObject({ host: 'höst', message: 'naïve ☃ 日本' });
+  });
+});
