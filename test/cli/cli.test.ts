@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createProgressReporter } from '../../src/cli/progress.js';
+import { runCli, tmpDir } from '../helpers.js';
+
+function sample(dir: string): string {
+  const file = path.join(dir, 'a.log');
+  let s = '';
+  for (let i = 0; i < 1000; i++) s += `2026-11-25T10:00:00Z h app[1]: INFO ${i}\n`;
+  fs.writeFileSync(file, s);
+  return file;
+}
+
+describe('command line', () => {
+  it('lists its commands in --help', () => {
+    const r = runCli(['--help']);
+    expect(r.status).toBe(0);
+    for (const cmd of ['ingest', 'sql', 'generate', 'formats', 'demo']) expect(r.stdout).toContain(cmd);
+  });
+
+  it('prints no progress bar off a TTY, and always the summary', () => {
+    const dir = tmpDir();
+    const r = runCli(['ingest', sample(dir), '--data', path.join(dir, 'data')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/total\s+1,000\s+1,000\s+0\s+0/);
+    expect(r.stdout).toMatch(/lines\/s/);
+  });
+
+  it('prints the summary as JSON with --json', () => {
+    const dir = tmpDir();
+    const r = runCli(['ingest', sample(dir), '--data', path.join(dir, 'data'), '--json']);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.totals).toMatchObject({ lines: 1000, parsed: 1000, unparsed: 0, blank: 0 });
+    expect(summary.sources[0]).toMatchObject({ format: 'syslog', status: 'ingested' });
+  });
+
+  it('names the bad key and value of a config file', () => {
+    const dir = tmpDir();
+    const cfg = path.join(dir, 'logscope.config.json');
+    fs.writeFileSync(cfg, JSON.stringify({ ingest: { workers: 0 } }));
+    const r = runCli(['ingest', sample(dir), '--config', cfg]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/logscope\.config\.json: ingest\.workers: .*\(got 0\)/);
+    fs.writeFileSync(cfg, JSON.stringify({ formats: { app: { pattern: '(?<ts>\\S+' } } }));
+    const bad = runCli(['ingest', sample(dir), '--config', cfg]);
+    expect(bad.stderr).toMatch(/formats\.app\.pattern: invalid --pattern/);
+  });
+
+  it('ingests with a format named in the config file and stores that name', () => {
+    const dir = tmpDir();
+    const cfg = path.join(dir, 'logscope.config.json');
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(cfg, JSON.stringify({ data, formats: { app: { pattern: '^(?<ts>\\S+) (?<level>\\w+) (?<message>.*)$' } } }));
+    fs.writeFileSync(path.join(dir, 'app.log'), '2026-11-25T10:00:00Z error disk full\n');
+    const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app'], { env: { LOGSCOPE_CONFIG: cfg } });
+    expect(r.status).toBe(0);
+    const q = runCli(['sql', '--format', 'csv', 'SELECT format, level, message FROM logs'], { env: { LOGSCOPE_DATA: data } });
+    expect(q.stdout).toBe('format,level,message\napp,ERROR,disk full\n');
+  });
+});
+
+describe('progress bar', () => {
+  function capture(isTTY: boolean) {
+    const stream = Object.assign(new PassThrough(), { isTTY, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    let text = '';
+    stream.on('data', (d) => (text += d.toString()));
+    return { stream, text: () => text };
+  }
+
+  it('shows bytes, lines/s, MB/s and ETA on a TTY', () => {
+    const { stream, text } = capture(true);
+    const bar = createProgressReporter({ stream, quiet: false });
+    bar.update({ bytesDone: 5e6, bytesTotal: 10e6, lines: 50_000, elapsedMs: 1000 });
+    bar.stop();
+    expect(text()).toMatch(/5\.0\/10\.0 MB \| 50000 lines \| 50,000 lines\/s \| 5\.0 MB\/s \| ETA/);
+  });
+
+  it('shows nothing off a TTY or when quiet', () => {
+    for (const [isTTY, quiet] of [[false, false], [true, true]] as const) {
+      const { stream, text } = capture(isTTY);
+      const bar = createProgressReporter({ stream, quiet });
+      bar.update({ bytesDone: 5e6, bytesTotal: 10e6, lines: 50_000, elapsedMs: 1000 });
+      bar.stop();
+      expect(text()).toBe('');
+    }
+  });
+});
