@@ -16,13 +16,17 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/** The value of a digit byte, or -1. */
 function digit(b: number): number {
   const v = b - 48;
-  return v >= 0 && v <= 9 ? v : -1000;
+  return v >= 0 && v <= 9 ? v : -1;
 }
 
+/** Two digits as a number, or -1 when either byte is not a digit. */
 function num2(buf: Uint8Array, i: number): number {
-  return digit(buf[i]) * 10 + digit(buf[i + 1]);
+  const a = digit(buf[i]);
+  const b = digit(buf[i + 1]);
+  return a < 0 || b < 0 ? -1 : a * 10 + b;
 }
 
 /** Converts a wall-clock time in a zone to UTC microseconds. */
@@ -66,7 +70,9 @@ export function parseIsoBytes(buf: Uint8Array, start: number, end: number, zone:
   const b = buf;
   const s = start;
   if (b[s + 4] !== 45 || b[s + 7] !== 45 || (b[s + 10] !== 84 && b[s + 10] !== 32) || b[s + 13] !== 58 || b[s + 16] !== 58) return NaN;
-  const y = num2(b, s) * 100 + num2(b, s + 2);
+  const y1 = num2(b, s);
+  const y2 = num2(b, s + 2);
+  const y = y1 < 0 || y2 < 0 ? -1 : y1 * 100 + y2;
   const mo = num2(b, s + 5);
   const d = num2(b, s + 8);
   const h = num2(b, s + 11);

@@ -86,3 +86,11 @@ describe('syslog format', () => {
     expect(records.map((r) => r.message)).toEqual(['one', 'two']);
   });
 });
+
+describe('timestamps', () => {
+  it('rejects a timestamp with a non-digit anywhere in it', async () => {
+    const text = ['202?-11-18T06:14:44.558Z h a: x', '2026-1#-18T06:14:44Z h a: x', '2026-11-18T06:1x:44Z h a: x', '2026-11-18T06:14:44.Z h a: x', 'Nov  x 03:04:05 h a: x'].join('\n');
+    const { counts } = await parseText(text, { name: 'syslog', options: {} });
+    expect(counts).toMatchObject({ parsed: 0, unparsed: 5 });
+  });
+});
