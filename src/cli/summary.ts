@@ -21,7 +21,7 @@ export function formatIngestSummary(s: IngestSummary): string {
     ...rows.slice(0, -1).map(line),
     widths.map((w) => '-'.repeat(w)).join('  '),
     line(rows[rows.length - 1]),
-    `${secs.toFixed(2)} s · ${fmt(Math.round(s.linesPerSecond))} lines/s · ${s.megabytesPerSecond.toFixed(1)} MB/s · ${s.batches} batch${s.batches === 1 ? '' : 'es'} committed`,
+    `${secs.toFixed(2)} s · ${fmt(Math.round(s.linesPerSecond))} lines/s · ${s.megabytesPerSecond.toFixed(1)} MB/s · ${s.batches} batch${s.batches === 1 ? '' : 'es'} committed · peak memory ${s.peakRssMB} MB`,
   ];
   if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view: logscope sql "SELECT source, line, reason, raw FROM unparsed LIMIT 20"`);
   for (const e of s.errors) out.push(`error: ${e.message}`);

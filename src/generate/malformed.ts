@@ -32,9 +32,9 @@ const STRAY_TEXT = [
   '--- output truncated ---',
   'Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout',
 ];
-// Cut points just after '-', 'T', ':' or '.': none of these prefixes is a
-// timestamp any parser should take (unlike "2026" or "2026-11-25").
-const TIMESTAMP_CUTS = [5, 8, 11, 14, 17, 20];
+// Cut points just after 'T', ':' or '.': no parser takes these prefixes as a
+// time, unlike "2026", "2026-11-25" or even "2026-11-" (V8's Date.parse does).
+const TIMESTAMP_CUTS = [11, 14, 17, 20];
 const TIMESTAMP_LENGTH = 24;
 
 /**

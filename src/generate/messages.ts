@@ -419,9 +419,6 @@ const TEMPLATES: readonly Template[] = [
   ['*', FATAL, (c) => `out of memory: failed to allocate ${c.rng.pick([4096, 65_536, 1_048_576])} bytes, aborting`],
 ];
 
-/** How many distinct message templates there are, generic fallbacks included. */
-export const TEMPLATE_COUNT = TEMPLATES.length;
-
 /**
  * Returns the templates a service uses at each level (indexed by
  * {@link LevelIndex}), each repeated by its weight so a uniform pick honours

@@ -30,11 +30,6 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)];
   }
 
-  /** Returns true with the given probability. */
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
   /** Returns 8 lower-case hex digits. */
   hex8(): string {
     const n = (this.next() * 4294967296) >>> 0;

@@ -64,10 +64,11 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
   let burstIndex = 0;
   let burstDone = 0;
   let nextBurstMs = bursts.length > 0 ? placeBurstLine(0) : Infinity;
-  function placeBurstLine(index: number): number {
+  /** Time of the given line of the current burst, spread evenly like the baseline. */
+  function placeBurstLine(lineInBurst: number): number {
     const burst = bursts[burstIndex];
     const step = (burst.endMs - burst.startMs) / burst.lines;
-    return burst.startMs + Math.floor((index + rng.next()) * step);
+    return burst.startMs + Math.floor((lineInBurst + rng.next()) * step);
   }
 
   let malformedLeft = plan.malformedLines;

@@ -65,6 +65,8 @@ export interface IngestSummary {
   elapsedMs: number;
   linesPerSecond: number;
   megabytesPerSecond: number;
+  /** Peak resident memory of this process so far (all threads, DuckDB included), MB. */
+  peakRssMB: number;
 }
 
 interface SourceState {
@@ -239,6 +241,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     elapsedMs,
     linesPerSecond: totals.lines / Math.max(elapsedMs / 1000, 1e-3),
     megabytesPerSecond: totals.bytes / 1e6 / Math.max(elapsedMs / 1000, 1e-3),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
 

@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateLogs } from '../../src/generate/index.js';
+import { runCli, tmpDir } from '../helpers.js';
+
+// A file well past one batch (256 MiB) and the per-process memory limit of DuckDB (512 MB):
+// reading it whole, or holding batches in memory, would show up as peak RSS growing with it.
+const BIG_LINES = Number(process.env.LOGSCOPE_MEMORY_TEST_LINES ?? 8_000_000);
+
+function ingestPeak(file: string, data: string): { peakRssMB: number; lines: number; bytes: number } {
+  const r = runCli(['ingest', file, '--data', data, '--json']);
+  expect(r.status, r.stderr).toBe(0);
+  const s = JSON.parse(r.stdout);
+  return { peakRssMB: s.peakRssMB, lines: s.totals.lines, bytes: s.totals.bytes };
+}
+
+describe('memory', () => {
+  it('stays bounded: peak RSS under 1 GiB and not growing with the file size', async () => {
+    const dir = tmpDir();
+    const small = path.join(dir, 'small.log');
+    const big = path.join(dir, 'big.log');
+    await generateLogs({ lines: 500_000, format: 'syslog', out: small, seed: 3 });
+    await generateLogs({ lines: BIG_LINES, format: 'syslog', out: big, seed: 3 });
+    const s = ingestPeak(small, path.join(dir, 'data-small'));
+    fs.rmSync(path.join(dir, 'data-small'), { recursive: true, force: true });
+    const b = ingestPeak(big, path.join(dir, 'data-big'));
+    console.log(`peak RSS: ${s.peakRssMB} MB for ${(s.bytes / 1e6).toFixed(0)} MB of input, ${b.peakRssMB} MB for ${(b.bytes / 1e6).toFixed(0)} MB`);
+    expect(b.lines).toBe(BIG_LINES);
+    expect(b.bytes).toBeGreaterThan(15 * s.bytes);
+    expect(b.peakRssMB).toBeLessThan(1024);
+    expect(b.peakRssMB).toBeLessThan(s.peakRssMB * 2 + 200);
+  }, 600_000);
+});
