@@ -13,6 +13,22 @@ export const WARN: LevelIndex = 3;
 export const ERROR: LevelIndex = 4;
 export const FATAL: LevelIndex = 5;
 
+/** Baseline rolls at or above this are ERROR or FATAL. */
+const ERROR_ROLL = 0.98;
+
+/** Share of baseline lines at ERROR or FATAL. */
+export const BASELINE_ERROR_SHARE = 1 - ERROR_ROLL;
+
+/**
+ * Maps a uniform roll in [0, 1) to a baseline level: 4% DEBUG, 83% INFO,
+ * 2% NOTICE, 9% WARN, 1.9% ERROR, 0.1% FATAL.
+ */
+export function pickBaselineLevel(roll: number): LevelIndex {
+  if (roll < 0.87) return roll < 0.04 ? DEBUG : INFO;
+  if (roll < ERROR_ROLL) return roll < 0.89 ? NOTICE : WARN;
+  return roll < 0.999 ? ERROR : FATAL;
+}
+
 /** The services running in the synthetic fleet. */
 export type ServiceName =
   | 'nginx'

@@ -1,11 +1,9 @@
-import { ERROR, type Fleet, type LogStream } from './fleet.js';
+import { BASELINE_ERROR_SHARE, ERROR, type Fleet, type LogStream } from './fleet.js';
 import { listTemplates, type RenderMessage } from './messages.js';
 import type { Rng } from './rng.js';
 
 /** Share of all lines that are malformed. */
 const MALFORMED_SHARE = 0.01;
-/** Share of baseline lines at ERROR or FATAL; must match the level odds in the writer. */
-export const BASELINE_ERROR_SHARE = 0.02;
 /** A burst multiplies the file's error rate for its minutes by this much, at random. */
 const BURST_MULTIPLIER_MIN = 15;
 const BURST_MULTIPLIER_MAX = 40;

@@ -1,5 +1,5 @@
 import { openChunkWriter } from './chunk-writer.js';
-import { DEBUG, ERROR, FATAL, INFO, LEVELS, NOTICE, WARN, type Fleet, type LevelIndex } from './fleet.js';
+import { ERROR, LEVELS, pickBaselineLevel, type Fleet, type LevelIndex } from './fleet.js';
 import { renderMalformedJson, renderMalformedSyslog } from './malformed.js';
 import { listTemplates, type MessageContext, type RenderMessage } from './messages.js';
 import type { RunPlan } from './plan.js';
@@ -83,7 +83,7 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
         malformedLeft--;
         malformedLineNumbers.push(i + 1);
         const lane = laneOf.get(fleet.pickStream(rng))!;
-        const level = pickLevel(rng.next());
+        const level = pickBaselineLevel(rng.next());
         context.extra = '';
         const message = rng.pick(lane.templates[level])(context);
         const timestamp = formatTimestamp(lastMs);
@@ -112,7 +112,7 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
         } else {
           lastMs = nextBaseMs;
           lane = laneOf.get(fleet.pickStream(rng))!;
-          level = pickLevel(rng.next());
+          level = pickBaselineLevel(rng.next());
           render = rng.pick(lane.templates[level]);
           nextBaseMs = ++baseDone < plan.baseLines
             ? startMs + Math.floor((baseDone + rng.next()) * baseStep)
@@ -134,11 +134,4 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
     await writer.close();
   }
   return { errorLines, malformedLineNumbers };
-}
-
-/** Baseline level odds: 2% ERROR or FATAL (see BASELINE_ERROR_SHARE), mostly INFO. */
-function pickLevel(roll: number): LevelIndex {
-  if (roll < 0.87) return roll < 0.04 ? DEBUG : INFO;
-  if (roll < 0.98) return roll < 0.89 ? NOTICE : WARN;
-  return roll < 0.999 ? ERROR : FATAL;
 }
