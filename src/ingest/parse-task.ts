@@ -49,7 +49,7 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
     buf = Buffer.from(task.input.data.buffer, task.input.data.byteOffset, task.input.data.byteLength);
     len = buf.length;
   }
-  const out = new RowWriter(Math.min(Math.max(len + (len >> 1), 1024), 64 << 20));
+  const out = new RowWriter(Math.min(Math.max(len >> 2, 4096), 4 << 20));
   const counts = parseLines(buf, 0, len, parser, out);
   const done = out.finish();
   const dayFiles = done.days.map((d) => {

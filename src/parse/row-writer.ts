@@ -260,15 +260,27 @@ function writeBytesField(o: ByteOut, src: Buffer, start: number, end: number): v
   }
 }
 
-const NEEDS_QUOTE = /[\x00\x0a\x0d\x1e\x1f]/;
-
+/**
+ * A string field. ASCII without special bytes (nearly every value) is copied by a
+ * plain loop: Buffer#write costs more in argument checks than the copy itself.
+ */
 function writeTextField(o: ByteOut, value: string): void {
-  if (NEEDS_QUOTE.test(value)) {
-    writeQuoted(o, value);
-    return;
+  const n = value.length;
+  o.ensure(n * 3 + 3);
+  const dst = o.buf;
+  const begin = o.pos;
+  let p = begin;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80 || c === US || c === RS || c === LF || c === CR || c === 0) {
+      o.pos = begin;
+      if (/[\x00\x0a\x0d\x1e\x1f]/.test(value)) writeQuoted(o, value);
+      else o.pos += dst.write(value, begin, 'utf8');
+      return;
+    }
+    dst[p++] = c;
   }
-  o.ensure(value.length * 3 + 1);
-  o.pos += o.buf.write(value, o.pos, 'utf8');
+  o.pos = p;
 }
 
 function writeQuoted(o: ByteOut, value: string): void {
