@@ -49,7 +49,7 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
     buf = Buffer.from(task.input.data.buffer, task.input.data.byteOffset, task.input.data.byteLength);
     len = buf.length;
   }
-  const out = new RowWriter(Math.min(Math.max(len >> 2, 4096), 4 << 20));
+  const out = new RowWriter(Math.min(Math.max(len, 4096), 16 << 20));
   const counts = parseLines(buf, 0, len, parser, out);
   const done = out.finish();
   const dayFiles = done.days.map((d) => {
@@ -62,5 +62,6 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
     unparsedFile = path.join(task.stagingDir, `c${task.seq}-unparsed.csv`);
     fs.writeFileSync(unparsedFile, done.unparsed);
   }
+  out.release();
   return { seq: task.seq, counts, bytes: len, dayFiles, unparsedFile, unparsedRows: done.unparsedRows };
 }

@@ -35,17 +35,36 @@ const RS = 0x1e;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/**
+ * Output buffers kept for reuse across chunks: a worker parses chunk after chunk, and
+ * fresh multi-megabyte buffers each time cost page faults and garbage collection.
+ */
+const pool: Buffer[] = [];
+const POOL_MAX = 16;
+
+function takeBuffer(size: number): Buffer {
+  let best = -1;
+  for (let i = 0; i < pool.length; i++) if (pool[i].length >= size && (best < 0 || pool[i].length < pool[best].length)) best = i;
+  if (best >= 0) return pool.splice(best, 1)[0];
+  return Buffer.allocUnsafeSlow(size);
+}
+
+function giveBuffer(buf: Buffer): void {
+  if (pool.length < POOL_MAX) pool.push(buf);
+}
+
 class ByteOut {
   buf: Buffer;
   pos = 0;
   rows = 0;
   constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = takeBuffer(size);
   }
   ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra + 1024));
+    const next = takeBuffer(Math.max(this.buf.length * 2, this.pos + extra + 1024));
     this.buf.copy(next, 0, 0, this.pos);
+    giveBuffer(this.buf);
     this.buf = next;
   }
 }
@@ -165,7 +184,14 @@ export class RowWriter {
     return this.unparsedOut.rows;
   }
 
-  /** The finished outputs; the writer must not be used afterwards. */
+  /** Returns the buffers to the pool, once the outputs of `finish` are written out. */
+  release(): void {
+    for (const d of this.days.values()) giveBuffer(d.out.buf);
+    giveBuffer(this.unparsedOut.buf);
+    this.days.clear();
+  }
+
+  /** The finished outputs (views of pooled buffers: valid until `release`). */
   finish(): { days: DayOutput[]; unparsed: Buffer; unparsedRows: number } {
     const days: DayOutput[] = [];
     for (const d of this.days.values()) {
