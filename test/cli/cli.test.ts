@@ -3,7 +3,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgressReporter } from '../../src/cli/progress.js';
-import { runCli, tmpDir } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli, tmpDir } from '../helpers.js';
 
 function sample(dir: string): string {
   const file = path.join(dir, 'a.log');
@@ -27,6 +28,20 @@ describe('command line', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/total\s+1,000\s+1,000\s+0\s+0/);
     expect(r.stdout).toMatch(/lines\/s/);
+  });
+
+  it('draws the progress bar on a real terminal (a pty from script(1)), and not with --quiet', () => {
+    const dir = tmpDir();
+    const file = sample(dir);
+    const run = (extra: string) =>
+      spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" ingest "${file}" --data "${path.join(dir, `data${extra}`)}" ${extra}`, '/dev/null'], { encoding: 'utf8' });
+    const tty = run('');
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toMatch(/\d+% \| [\d.]+\/[\d.]+ MB \| \d+ lines \| [\d,]+ lines\/s \| [\d.]+ MB\/s \| ETA/);
+    expect(tty.stdout).toMatch(/total\s+1,000/);
+    const quiet = run('--quiet');
+    expect(quiet.stdout).not.toMatch(/lines\/s \|/);
+    expect(quiet.stdout).toMatch(/total\s+1,000/);
   });
 
   it('prints the summary as JSON with --json', () => {
