@@ -213,7 +213,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
             lastCompressed = compressedRead;
           }
         } catch (err) {
-          throw new InputError(state.name, `cannot read: ${(err as Error).message}`, { cause: err });
+          // A corrupt or truncated .gz: keep the whole lines read before the damage, report the
+          // source, and go on with the others. The manifest stays short of complete.
+          errors.push(new InputError(state.name, `read stopped at byte ${offset} of the decompressed data: ${(err as Error).message}`, { cause: err }));
+          if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, false);
+          continue;
         }
         if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, true);
       }

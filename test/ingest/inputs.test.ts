@@ -76,3 +76,21 @@ describe('inputs', () => {
     expect(q.stdout).toBe('source,n,errors,last\nstdin,50,5,50\n');
   });
 });
+
+describe('damaged input', () => {
+  it('keeps the lines of a truncated .gz read before the damage, names it, and ingests the other files', async () => {
+    const dir = tmpDir();
+    const gz = gzipSync(lines(5000, 'z'));
+    fs.writeFileSync(path.join(dir, 'cut.log.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)));
+    fs.writeFileSync(path.join(dir, 'ok.log'), lines(10, 'ok'));
+    const data = path.join(dir, 'data');
+    const summary = await ingest({ inputs: [path.join(dir, 'cut.log.gz'), path.join(dir, 'ok.log')], dataDir: data, format: syslog, chunkBytes: 16 * 1024 });
+    expect(summary.errors).toHaveLength(1);
+    expect(summary.errors[0].message).toMatch(/cut\.log\.gz: read stopped at byte \d+/);
+    const rows = await query(data, `SELECT host, count(*)::INT AS n, max(line)::INT AS hi FROM logs GROUP BY host ORDER BY host`);
+    expect(rows[0]).toEqual({ host: 'ok', n: 10, hi: 10 });
+    expect(rows[1].host).toBe('z');
+    expect(rows[1].n).toBeGreaterThan(1000);
+    expect(rows[1].hi).toBe(rows[1].n);
+  });
+});
