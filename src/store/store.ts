@@ -142,7 +142,6 @@ export class StoreWriter {
         temp_directory: path.join(staging, 'tmp'),
       });
       const conn = await connectUtc(work);
-      await conn.run('CREATE TEMP TABLE chunk_meta (file VARCHAR, source VARCHAR, format VARCHAR, base BIGINT)');
       return new StoreWriter(dir, release, work, conn);
     } catch (err) {
       release();
@@ -180,7 +179,15 @@ export class StoreWriter {
     const stagingDir = path.join(this.dataDir, '.staging', batch.id);
     fs.mkdirSync(stagingDir, { recursive: true });
     const conn = this.conn;
-    await conn.run('DELETE FROM chunk_meta');
+    // source and format are the same for every row of a chunk. As ENUMs the Parquet writer
+    // takes their dictionary as given instead of hashing a string per row (a quarter of
+    // the COPY's CPU); the files still hold plain strings.
+    await conn.run('CREATE OR REPLACE TEMP TABLE chunk_names (source VARCHAR, format VARCHAR)');
+    for (const chunk of batch.chunks) await conn.run('INSERT INTO chunk_names VALUES ($source, $format)', { source: chunk.source, format: chunk.format });
+    await conn.run('DROP TABLE IF EXISTS chunk_meta');
+    await conn.run('CREATE OR REPLACE TYPE batch_source AS ENUM (SELECT DISTINCT source FROM chunk_names ORDER BY source)');
+    await conn.run('CREATE OR REPLACE TYPE batch_format AS ENUM (SELECT DISTINCT format FROM chunk_names ORDER BY format)');
+    await conn.run('CREATE TEMP TABLE chunk_meta (file VARCHAR, source batch_source, format batch_format, base BIGINT)');
     for (const chunk of batch.chunks) {
       const files = [...chunk.dayFiles.map((d) => d.path), ...(chunk.unparsedFile ? [chunk.unparsedFile] : [])];
       for (const file of files) {
