@@ -30,5 +30,5 @@ describe('memory', () => {
     expect(b.bytes).toBeGreaterThan(15 * s.bytes);
     expect(b.peakRssMB).toBeLessThan(1024);
     expect(b.peakRssMB).toBeLessThan(s.peakRssMB * 2 + 200);
-  }, 600_000);
+  }, 900_000);
 });
