@@ -42,13 +42,18 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (err instanceof LogscopeError) {
-      process.stderr.write(`logscope: ${err.message}\n`);
+      process.stderr.write(`logscope: ${clip(err.message)}\n`);
       process.exitCode = 1;
       return;
     }
-    process.stderr.write(`logscope: unexpected error\n${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`logscope: unexpected error\n${clip((err as Error)?.stack ?? String(err))}\n`);
     process.exitCode = 1;
   }
+}
+
+/** DuckDB quotes the offending input in its errors; a multi-megabyte line is no help on a terminal. */
+function clip(text: string, max = 4000): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
 await main(process.argv);

@@ -2,6 +2,13 @@ import { isUtf8 } from 'node:buffer';
 import type { LineParser } from './format.js';
 import type { RowWriter } from './row-writer.js';
 
+/**
+ * Longest line stored whole. A longer one is kept in `unparsed`, cut to this length, with
+ * its real length in the reason: past a point a "line" is a binary blob or a runaway
+ * write, and the staging text must fit DuckDB's `max_line_size` (STAGING_MAX_LINE_BYTES).
+ */
+export const MAX_LINE_BYTES = 8 << 20;
+
 /** Line accounting of one parsed piece of input: lines = parsed + unparsed + blank. */
 export interface ParseCounts {
   lines: number;
@@ -27,6 +34,9 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
     counts.lines++;
     if (isBlank(buf, pos, le)) {
       counts.blank++;
+    } else if (le - pos > MAX_LINE_BYTES) {
+      out.unparsed(counts.lines, buf, pos, pos + MAX_LINE_BYTES, `line of ${le - pos} bytes, over the ${MAX_LINE_BYTES >> 20} MiB limit: kept truncated`);
+      counts.unparsed++;
     } else {
       const reason = parser.parseLine(buf, pos, le, out);
       if (reason === null) {

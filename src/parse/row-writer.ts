@@ -10,6 +10,12 @@ import { dayOf } from './timestamp.js';
  */
 export const STAGING_CSV_OPTIONS = { delim: '\x1f', quote: '\x1e', escape: '\x1e' } as const;
 
+/**
+ * Longest staging line DuckDB is asked to read: an 8 MiB input line can grow up to 3x
+ * (each invalid byte becomes a 3-byte U+FFFD), plus the other fields.
+ */
+export const STAGING_MAX_LINE_BYTES = 32 << 20;
+
 /** Column order of a parsed-record staging file, with DuckDB types. */
 export const RECORD_STAGING_COLUMNS = {
   us: 'BIGINT',

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
+import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles } from './catalog.js';
 import { acquireWriterLock } from './lock.js';
 
@@ -100,7 +100,7 @@ async function withCatalog<T>(dataDir: string, fn: (conn: DuckDBConnection) => P
 
 function readCsvArgs(columns: Record<string, string>): string {
   const cols = Object.entries(columns).map(([n, t]) => `'${n}': '${t}'`).join(', ');
-  return `delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', filename = true, columns = {${cols}}`;
+  return `delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', max_line_size = ${STAGING_MAX_LINE_BYTES}, buffer_size = ${STAGING_MAX_LINE_BYTES}, filename = true, columns = {${cols}}`;
 }
 
 /**

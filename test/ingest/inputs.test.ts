@@ -94,3 +94,24 @@ describe('damaged input', () => {
     expect(rows[1].hi).toBe(rows[1].n);
   });
 });
+
+describe('huge lines', () => {
+  it('stores a 5 MB line whole, and keeps a line over 8 MiB truncated in unparsed with its length', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'long.log');
+    fs.writeFileSync(
+      file,
+      `2026-11-25T10:00:00Z h app[1]: INFO before\n2026-11-25T10:00:01Z h app[1]: ERROR ${'x'.repeat(5_000_000)}\n${'y'.repeat(9_000_000)}\n2026-11-25T10:00:02Z h app[1]: INFO after\n`,
+    );
+    const data = path.join(dir, 'data');
+    const summary = await ingest({ inputs: [file], dataDir: data, format: syslog, chunkBytes: 1 << 20 });
+    expect(summary.totals).toMatchObject({ lines: 4, parsed: 3, unparsed: 1 });
+    expect(await query(data, `SELECT line::INT AS line, length(message)::INT AS n FROM logs ORDER BY line`)).toEqual([
+      { line: 1, n: 6 },
+      { line: 2, n: 5_000_000 },
+      { line: 4, n: 5 },
+    ]);
+    const [u] = await query(data, `SELECT line::INT AS line, length(raw)::INT AS n, reason FROM unparsed`);
+    expect(u).toEqual({ line: 3, n: 8 << 20, reason: 'line of 9000000 bytes, over the 8 MiB limit: kept truncated' });
+  });
+});
