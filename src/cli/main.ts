@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { LogscopeError } from '../errors.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDetect } from './commands/detect.js';
 import { registerFormats } from './commands/formats.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerSql(program);
   registerGenerate(program);
   registerFormats(program);
+  registerDetect(program);
   registerDemo(program);
   return program;
 }

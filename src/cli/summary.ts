@@ -6,7 +6,7 @@ function fmt(n: number): string {
 
 /** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. */
 export function formatIngestSummary(s: IngestSummary): string {
-  const rows = s.sources.map((x) => [x.source, x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
+  const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (auto ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
   const t = s.totals;
   rows.push(['total', '', fmt(t.lines), fmt(t.parsed), fmt(t.unparsed), fmt(t.blank), '']);
   const head = ['source', 'format', 'lines', 'parsed', 'unparsed', 'blank', 'status'];
@@ -24,6 +24,7 @@ export function formatIngestSummary(s: IngestSummary): string {
     `${secs.toFixed(2)} s · ${fmt(Math.round(s.linesPerSecond))} lines/s · ${s.megabytesPerSecond.toFixed(1)} MB/s · ${s.batches} batch${s.batches === 1 ? '' : 'es'} committed · peak memory ${s.peakRssMB} MB`,
   ];
   if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view: logscope sql "SELECT source, line, reason, raw FROM unparsed LIMIT 20"`);
+  for (const x of s.sources) if (x.hint !== undefined) out.push(`hint: ${x.source}: ${x.hint}`);
   for (const e of s.errors) out.push(`error: ${e.message}`);
   return out.join('\n') + '\n';
 }
@@ -41,4 +42,10 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
     default:
       return x.previousPath ? `ingested (was ${x.previousPath})` : 'ingested';
   }
+}
+
+/** 0.995 → "99.5%", 1 → "100%": a rounded 100% would hide the lines that did not match. */
+export function percent(rate: number): string {
+  const p = Math.floor(rate * 1000) / 10;
+  return `${Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1)}%`;
 }

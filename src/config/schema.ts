@@ -11,8 +11,8 @@ export const FormatConfigSchema = z
 /** The ingest stage. */
 export const IngestConfigSchema = z
   .object({
-    /** Format name: a built-in or a key of `formats`. */
-    format: z.string().min(1).default('syslog'),
+    /** Format name: `auto` (detect per file), a built-in, or a key of `formats`. */
+    format: z.string().min(1).default('auto'),
     /** Parse workers; default one per core. */
     workers: z.number().int().min(1).max(512).optional(),
     /** Zone of timestamps that carry none. */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { createParser, createLocalZone, utcZone, type FormatSpec, type ParseCounts } from '../parse/index.js';
+import { createParser, createLocalZone, detectFormat, DETECT_SAMPLE_BYTES, isAutoFormat, POOR_MATCH_RATE, utcZone, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
 import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
@@ -51,6 +51,10 @@ export interface SourceSummary extends ParseCounts {
   fromLine: number;
   /** When the file was known under another path (rotated/renamed). */
   previousPath?: string;
+  /** With --format auto: the share of sampled lines the chosen format parsed, and the runners-up. */
+  detection?: Detection;
+  /** A hint when the chosen format parsed few lines of the sample. */
+  hint?: string;
 }
 
 /** The result of an ingest run. */
@@ -72,6 +76,8 @@ export interface IngestSummary {
 interface SourceState {
   ref: SourceRef;
   name: string;
+  /** The format this source is parsed with (auto resolved). */
+  format: FormatSpec;
   entry?: SourceEntry;
   summary: SourceSummary;
   lines: number;
@@ -99,9 +105,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const batchBytes = options.batchBytes ?? 256 << 20;
   const workers = Math.max(1, options.workers ?? os.availableParallelism());
   const timezone = options.timezone ?? 'local';
-  const formatLabel = options.format.label ?? options.format.name;
+  const zone: ZoneResolver = timezone === 'UTC' ? utcZone : createLocalZone();
   // Fail on a bad format or pattern before touching the store.
-  await createParser(options.format, { zone: timezone === 'UTC' ? utcZone : createLocalZone(), referenceMicros: Date.now() * 1000 });
+  if (!isAutoFormat(options.format)) await createParser(options.format, { zone, referenceMicros: Date.now() * 1000 });
 
   const { sources, errors } = await resolveInputs(options.inputs);
   const store = await StoreWriter.open(options.dataDir);
@@ -110,7 +116,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let batches = 0;
   try {
     const manifest = await store.readManifest();
-    const states = planSources(sources, manifest, formatLabel, summaries);
+    const states = planSources(sources, manifest, options.format, summaries);
+    for (const state of states) {
+      if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
+      await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
+    }
     const bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? s.ref.size - (s.ref.compressed ? 0 : s.offset) : 0), 0);
     let bytesDone = 0;
     let linesDone = 0;
@@ -147,7 +157,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       const p = pending.shift() as Pending;
       const r = await p.promise;
       const st = p.state;
-      batch.push({ source: st.name, format: formatLabel, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
+      batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
       st.lines += r.counts.lines;
       st.offset = p.endOffset;
       if (p.last) st.complete = true;
@@ -170,7 +180,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       const task: ChunkTask = {
         seq: seq++,
         input,
-        format: options.format,
+        format: state.format,
         timezone,
         referenceMicros: state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000,
         stagingDir,
@@ -206,6 +216,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         let held: { data: Uint8Array; end: number } | undefined;
         try {
           for await (const data of chunkStream(stream, chunkBytes, state.offset)) {
+            if (isAutoFormat(state.format)) await chooseFormat(state, Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, DETECT_SAMPLE_BYTES)), zone);
             offset += data.length;
             if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, false);
             held = { data, end: offset };
@@ -257,7 +268,8 @@ function sizeAt(s: SourceState): number {
 }
 
 /** Decides, per source, where to start reading, from the manifest. */
-function planSources(sources: SourceRef[], manifest: SourceEntry[], format: string, summaries: SourceSummary[]): SourceState[] {
+function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[]): SourceState[] {
+  const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
   const fpCache = new Map<string, Map<number, string>>();
@@ -269,10 +281,10 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: stri
     return v;
   };
   for (const ref of sources) {
-    const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format, lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0, status: 'ingested', fromLine: 1 };
+    const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0, status: 'ingested', fromLine: 1 };
     summaries.push(summary);
     if (ref.kind === 'stdin') {
-      states.push({ ref, name: 'stdin', summary, lines: 0, offset: 0, complete: false });
+      states.push({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false });
       continue;
     }
     if (ref.size === 0) {
@@ -290,14 +302,19 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: stri
       continue;
     }
     claimed.set(key, ref.path);
-    const fresh: SourceEntry = { sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format };
-    const state: SourceState = { ref, name: ref.path, summary, lines: 0, offset: 0, complete: false, entry: fresh };
+    const fresh: SourceEntry = { sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label };
+    const state: SourceState = { ref, name: ref.path, format, summary, lines: 0, offset: 0, complete: false, entry: fresh };
     if (entry !== undefined) {
       if (entry.path !== ref.path) summary.previousPath = entry.path;
       state.entry = { ...entry, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen };
       state.lines = entry.lines;
       state.offset = entry.offset;
       summary.fromLine = entry.lines + 1;
+      // A file that grew keeps the format it was first read with, when that one was guessed.
+      if (isAutoFormat(format) && entry.format !== 'auto') {
+        state.format = { name: entry.format, options: {} };
+        summary.format = entry.format;
+      }
       const done = ref.compressed ? entry.size === ref.size : entry.offset >= ref.size;
       if (done) {
         summary.status = 'unchanged';
@@ -308,4 +325,37 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: stri
     states.push(state);
   }
   return states;
+}
+
+/** The first bytes of a file (decompressed for .gz), for format detection. */
+async function readHead(file: string, compressed: boolean): Promise<Buffer> {
+  const raw = fs.createReadStream(file, compressed ? {} : { end: DETECT_SAMPLE_BYTES - 1 });
+  const stream: Readable = compressed ? raw.pipe(createGunzip()) : raw;
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      parts.push(piece);
+      size += piece.length;
+      if (size >= DETECT_SAMPLE_BYTES) break;
+    }
+  } catch {
+    // A damaged .gz: detect on what was read; the ingest itself reports the damage.
+  } finally {
+    raw.destroy();
+  }
+  return Buffer.concat(parts, size).subarray(0, DETECT_SAMPLE_BYTES);
+}
+
+/** Resolves --format auto for one source from a sample of its lines. */
+async function chooseFormat(state: SourceState, sample: Buffer, zone: ZoneResolver): Promise<void> {
+  const referenceMicros = state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000;
+  const detection = await detectFormat(sample, { zone, referenceMicros });
+  state.format = { name: detection.format, options: {} };
+  if (state.entry !== undefined) state.entry.format = detection.format;
+  state.summary.format = detection.format;
+  state.summary.detection = detection;
+  if (detection.rate < POOR_MATCH_RATE) {
+    state.summary.hint = `only ${(Math.floor(detection.rate * 1000) / 10).toString()}% of sampled lines look like ${detection.format}: the rest go to "unparsed"; pass --format NAME, or --pattern '(?<ts>...) (?<message>.*)'`;
+  }
 }

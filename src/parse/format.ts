@@ -34,6 +34,13 @@ export interface FormatDefinition {
   description: string;
   /** A typical line, shown by `logscope formats` and used in tests. */
   example: string;
+  /**
+   * Tie-break for auto-detection: when two formats parse the same share of a sample,
+   * the higher specificity wins (a strict shape over a loose one). Default 0.
+   */
+  specificity?: number;
+  /** True for formats that need options from the user (a pattern): never auto-detected. */
+  needsOptions?: boolean;
   /** Validates options and compiles what needs compiling; throws ConfigError when they are wrong. */
   create(options: FormatOptions, ctx: ParseContext): LineParser;
 }

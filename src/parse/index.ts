@@ -6,3 +6,4 @@ export { createLocalZone, utcZone, type ZoneResolver, parseIsoString, parseTimes
 export { LEVELS, normalizeLevel, type Level } from './level.js';
 export { LogRecordSchema, type LogRecord, LOG_COLUMNS, UNPARSED_COLUMNS } from './record.js';
 export { compilePattern } from './formats/regex.js';
+export { detectFormat, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, type Detection, type FormatScore } from './detect.js';

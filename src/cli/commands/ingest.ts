@@ -27,7 +27,7 @@ export function registerIngest(program: Command): void {
     .argument('<inputs...>', 'files, directories (recursive), quoted globs, .gz files, or - for stdin')
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG; default ./logscope.config.json if present)')
-    .option('--format <name>', 'syslog, json, regex, or a format named in the config file (default syslog)')
+    .option('--format <name>', 'auto (detect per file), syslog, json, regex, ..., or a format named in the config file (default auto)')
     .option('--pattern <regex>', 'a regular expression with named groups (implies --format regex)')
     .option('-w, --workers <n>', 'parse worker threads (env LOGSCOPE_WORKERS; default: one per core)')
     .option('--timezone <zone>', 'zone of timestamps that carry none: local or UTC (default local)')

@@ -18,6 +18,7 @@ for (const field of Object.keys(FIELD_ALIASES) as FieldName[]) {
  */
 const json: FormatDefinition = {
   name: 'json',
+  specificity: 10,
   description: 'JSON lines: one object per line; time/level/message found under their common names',
   example: '{"ts":"2026-11-25T10:00:00.123Z","level":"error","service":"api","msg":"upstream timed out","status":504}',
   create(_options, ctx) {

@@ -11,6 +11,7 @@ const regex: FormatDefinition = {
   name: 'regex',
   description: 'a custom regular expression with named groups (--pattern or a format in the config file)',
   example: String.raw`(?<ts>\S+) (?<level>\w+) (?<message>.*)`,
+  needsOptions: true,
   create(options, ctx) {
     const re = compilePattern(options.pattern);
     const groups = groupNames(options.pattern ?? '');

@@ -12,6 +12,7 @@ import { parseIsoBytes, parseRfc3164Bytes } from '../timestamp.js';
  */
 const syslog: FormatDefinition = {
   name: 'syslog',
+  specificity: 5,
   description: 'syslog: RFC 3164 (year inferred), RFC 5424, ISO-timestamp (rsyslog/syslog-ng)',
   example: '2026-11-25T10:00:00.123Z web-03 nginx[1234]: ERROR upstream timed out',
   create(_options, ctx) {

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingest } from '../../src/ingest/index.js';
+import { detectFormat, utcZone } from '../../src/parse/index.js';
+import { query, runCli, tmpDir } from '../helpers.js';
+
+const ctx = { zone: utcZone, referenceMicros: Date.UTC(2026, 10, 25) * 1000 };
+const syslogLines = Array.from({ length: 50 }, (_, i) => `2026-11-25T10:00:${String(i).padStart(2, '0')}Z web-1 api[7]: INFO request ${i}`).join('\n');
+const jsonLines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: `2026-11-25T10:00:${String(i).padStart(2, '0')}Z`, level: 'warn', msg: `m${i}` })).join('\n');
+
+describe('format detection', () => {
+  it('picks the format that parses the most sampled lines, and reports every score', async () => {
+    const s = await detectFormat(Buffer.from(syslogLines + '\nnot a log line\n'), ctx);
+    expect(s.format).toBe('syslog');
+    expect(s.sampled).toBe(51);
+    expect(s.rate).toBeCloseTo(50 / 51, 6);
+    expect(s.scores.map((x) => x.format)).toContain('json');
+    expect((await detectFormat(Buffer.from(jsonLines), ctx)).format).toBe('json');
+  });
+
+  it('never guesses formats that need a user pattern', async () => {
+    const s = await detectFormat(Buffer.from(syslogLines), ctx);
+    expect(s.scores.map((x) => x.format)).not.toContain('regex');
+  });
+
+  it('chooses per file on ingest (the default), stores the chosen format and prints it with its match rate', () => {
+    const dir = tmpDir();
+    fs.mkdirSync(path.join(dir, 'logs'));
+    fs.writeFileSync(path.join(dir, 'logs', 'app.log'), syslogLines + '\n');
+    fs.writeFileSync(path.join(dir, 'logs', 'api.log'), jsonLines + '\n');
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', path.join(dir, 'logs'), '--data', data]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/api\.log\s+json \(auto 100%\)\s+50\s+50/);
+    expect(r.stdout).toMatch(/app\.log\s+syslog \(auto 100%\)\s+50\s+50/);
+    const q = runCli(['sql', '--data', data, '--format', 'csv', 'SELECT format, count(*) AS n FROM logs GROUP BY ALL ORDER BY format']);
+    expect(q.stdout).toBe('format,n\njson,50\nsyslog,50\n');
+  });
+
+  it('still ingests a file no format matches well: its lines go to unparsed, with a hint', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'odd.log');
+    fs.writeFileSync(file, 'alpha beta\ngamma delta\n' + syslogLines.split('\n').slice(0, 1).join('\n') + '\n');
+    const data = path.join(dir, 'data');
+    const s = await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} } });
+    expect(s.sources[0]).toMatchObject({ format: 'syslog', lines: 3, parsed: 1, unparsed: 2 });
+    expect(s.sources[0].hint).toMatch(/only 33\.3% of sampled lines look like syslog.*--format/);
+    expect((await query(data, 'SELECT count(*)::INT AS n FROM unparsed'))[0].n).toBe(2);
+  });
+
+  it('keeps the format a file was first read with when it grows', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'app.log');
+    fs.writeFileSync(file, jsonLines + '\n');
+    const data = path.join(dir, 'data');
+    await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} } });
+    fs.appendFileSync(file, 'garbage that is not JSON\n');
+    const again = await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} } });
+    expect(again.sources[0]).toMatchObject({ status: 'resumed', format: 'json', unparsed: 1 });
+  });
+
+  it('detects the format of stdin from its first chunk', () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', '-', '--data', data, '--json'], { input: jsonLines + '\n' });
+    expect(JSON.parse(r.stdout).sources[0]).toMatchObject({ source: 'stdin', format: 'json', parsed: 50 });
+  });
+
+  it('logscope detect prints the choice and the runners-up without ingesting', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'a.log'), syslogLines + '\n');
+    const r = runCli(['detect', path.join(dir, 'a.log')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/a\.log: syslog \(50 of 50 sampled lines, 100%\); others: .*json 0%/);
+    const j = runCli(['detect', path.join(dir, 'a.log'), '--json']);
+    expect(JSON.parse(j.stdout)[0]).toMatchObject({ format: 'syslog', rate: 1, sampled: 50 });
+  });
+});
