@@ -51,7 +51,12 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
   const formats = [...(await loadFormats()).values()].filter(isGuessable);
   const scores: (FormatScore & { specificity: number })[] = [];
   for (const def of formats) {
-    const parser = def.create({}, ctx);
+    let parser;
+    try {
+      parser = def.create({}, ctx);
+    } catch {
+      continue; // it needs options after all (a pattern, a template): not guessable
+    }
     const scratch = new RowWriter(64 * 1024);
     let parsed = 0;
     for (const [s, e] of lines) {
