@@ -18,15 +18,20 @@ export function resolveDataDir(flag: string | undefined, config: Config, env = p
 }
 
 /** The format to parse with, from --format/--pattern and the config's `formats`. */
-export function resolveFormat(name: string | undefined, pattern: string | undefined, config: Config): FormatSpec {
-  const chosen = name ?? (pattern !== undefined ? 'regex' : config.ingest.format);
+export function resolveFormat(name: string | undefined, pattern: string | undefined, config: Config, template?: string): FormatSpec {
+  if (pattern !== undefined && template !== undefined) throw new UsageError('give --pattern or --template, not both');
+  const chosen = name ?? (pattern !== undefined ? 'regex' : template !== undefined ? 'template' : config.ingest.format);
   const custom = config.formats[chosen];
   if (custom !== undefined) {
-    if (pattern !== undefined) throw new UsageError(`--pattern cannot be combined with the config format "${chosen}", which has its own pattern`);
+    if (pattern !== undefined || template !== undefined) throw new UsageError(`--pattern/--template cannot be combined with the config format "${chosen}", which has its own`);
+    if (custom.template !== undefined) {
+      return { name: 'template', options: { template: custom.template, ...(custom.timeHeaders !== undefined ? { timeHeaders: custom.timeHeaders } : {}) }, label: chosen };
+    }
     return { name: 'regex', options: { pattern: custom.pattern }, label: chosen };
   }
   if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
-  return { name: chosen, options: pattern !== undefined ? { pattern } : {} };
+  if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --format template (got --format ${chosen})`);
+  return { name: chosen, options: pattern !== undefined ? { pattern } : template !== undefined ? { template } : {} };
 }
 
 /** Parses a positive integer option; `8M`, `64K`, `1G` accepted for sizes. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { compilePattern } from '../parse/index.js';
+import { compilePattern, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export { ConfigSchema, type Config, type IngestConfig } from './schema.js';
@@ -24,10 +24,12 @@ export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, raw, where)).join('\n'));
   const config = parsed.data;
   for (const [name, f] of Object.entries(config.formats)) {
+    const key = f.template !== undefined ? 'template' : 'pattern';
     try {
-      compilePattern(f.pattern);
+      if (f.template !== undefined) prepareTemplate(f);
+      else compilePattern(f.pattern);
     } catch (err) {
-      throw new ConfigError(`${where}: formats.${name}.pattern: ${(err as Error).message}`, { cause: err });
+      throw new ConfigError(`${where}: formats.${name}.${key}: ${(err as Error).message}`, { cause: err });
     }
   }
   return Object.freeze(config);

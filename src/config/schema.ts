@@ -4,9 +4,15 @@ import { z } from 'zod';
 export const FormatConfigSchema = z
   .object({
     /** A regular expression with named groups; see the `regex` format. */
-    pattern: z.string().min(1),
+    pattern: z.string().min(1).optional(),
+    /** A Loghub-style template of <Header> fields; see the `template` format. */
+    template: z.string().min(1).optional(),
+    /** With `template`: the headers whose values make the timestamp. */
+    timeHeaders: z.array(z.string().min(1)).min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((f) => (f.pattern === undefined) !== (f.template === undefined), { message: 'a format has either "pattern" or "template" (not both)' })
+  .refine((f) => f.timeHeaders === undefined || f.template !== undefined, { message: '"timeHeaders" goes with "template"', path: ['timeHeaders'] });
 
 /** The ingest stage. */
 export const IngestConfigSchema = z

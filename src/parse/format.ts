@@ -13,6 +13,10 @@ export interface ParseContext {
 export interface FormatOptions {
   /** A regular expression with named groups (the `regex` format). */
   pattern?: string;
+  /** A Loghub-style template of `<Header>` fields (the `template` format). */
+  template?: string;
+  /** The template headers whose values, joined by a space, make the timestamp (default: its time headers). */
+  timeHeaders?: string[];
 }
 
 /**

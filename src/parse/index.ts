@@ -7,3 +7,4 @@ export { LEVELS, normalizeLevel, type Level } from './level.js';
 export { LogRecordSchema, type LogRecord, LOG_COLUMNS, UNPARSED_COLUMNS } from './record.js';
 export { compilePattern } from './formats/regex.js';
 export { detectFormat, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, type Detection, type FormatScore } from './detect.js';
+export { compileTemplate, mapHeaders, prepareTemplate, type TemplateOptions } from './template.js';

@@ -103,3 +103,35 @@ describe('progress bar', () => {
     }
   });
 });
+
+describe('template formats from the command line and the config', () => {
+  const line = '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster\n';
+
+  it('ingests with --template and rejects --template with another --format', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'h.log'), line);
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', path.join(dir, 'h.log'), '--data', data, '--timezone', 'UTC', '--template', '<Date> <Time> <Level> \\[<Process>\\] <Component>: <Content>']);
+    expect(r.status, r.stderr).toBe(0);
+    const q = runCli(['sql', '--data', data, '--format', 'csv', "SELECT ts, level, service, message, attrs->>'Process' AS process, format FROM logs"]);
+    expect(q.stdout).toBe('ts,level,service,message,process,format\n2015-10-18 18:01:47.978+00,INFO,org.apache.hadoop.mapreduce.v2.app.MRAppMaster,Created MRAppMaster,main,template\n');
+    const bad = runCli(['ingest', path.join(dir, 'h.log'), '--data', data, '--format', 'json', '--template', '<Date> <Content>']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--template needs --format template/);
+  });
+
+  it('takes a named template from the config, and names a bad one with its key', () => {
+    const dir = tmpDir();
+    const cfg = path.join(dir, 'logscope.config.json');
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(path.join(dir, 'h.log'), line);
+    fs.writeFileSync(cfg, JSON.stringify({ data, formats: { hadoop: { template: '<Date> <Time> <Level> \\[<Process>\\] <Component>: <Content>' } } }));
+    const r = runCli(['ingest', path.join(dir, 'h.log'), '--format', 'hadoop', '--config', cfg, '--timezone', 'UTC']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT format, level FROM logs']).stdout).toBe('format,level\nhadoop,INFO\n');
+    fs.writeFileSync(cfg, JSON.stringify({ formats: { hadoop: { template: '<Date <Content>' } } }));
+    const bad = runCli(['ingest', path.join(dir, 'h.log'), '--format', 'hadoop', '--config', cfg]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/formats\.hadoop\.template: template "<Date <Content>"/);
+  });
+});

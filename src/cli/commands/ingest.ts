@@ -9,6 +9,7 @@ interface IngestFlags {
   config?: string;
   format?: string;
   pattern?: string;
+  template?: string;
   workers?: string;
   timezone?: string;
   chunkSize?: string;
@@ -29,6 +30,7 @@ export function registerIngest(program: Command): void {
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG; default ./logscope.config.json if present)')
     .option('--format <name>', 'auto (detect per file), syslog, json, regex, ..., or a format named in the config file (default auto)')
     .option('--pattern <regex>', 'a regular expression with named groups (implies --format regex)')
+    .option('--template <template>', "a Loghub-style template of <Header> fields, e.g. '<Date> <Time> <Level> <Component>: <Content>' (implies --format template)")
     .option('-w, --workers <n>', 'parse worker threads (env LOGSCOPE_WORKERS; default: one per core)')
     .option('--timezone <zone>', 'zone of timestamps that carry none: local or UTC (default local)')
     .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
@@ -43,7 +45,7 @@ export function registerIngest(program: Command): void {
         summary = await ingest({
           inputs,
           dataDir: resolveDataDir(flags.data, config),
-          format: resolveFormat(flags.format, flags.pattern, config),
+          format: resolveFormat(flags.format, flags.pattern, config, flags.template),
           workers: resolveWorkers(flags.workers, config),
           timezone: assertTimezone(flags.timezone, config),
           chunkBytes: flags.chunkSize !== undefined ? parseCount(flags.chunkSize, '--chunk-size', true) : config.ingest.chunkBytes,
