@@ -12,6 +12,51 @@ export const FIELD_ALIASES = {
   message: ['msg', 'message', 'log', 'text', 'body'],
 } as const;
 
+type FieldName = keyof typeof FIELD_ALIASES;
+
+/** key → which field it names and how preferred that name is (lower first). */
+const ALIAS_INDEX = new Map<string, { field: FieldName; rank: number }>();
+for (const field of Object.keys(FIELD_ALIASES) as FieldName[]) {
+  FIELD_ALIASES[field].forEach((alias, rank) => {
+    if (!ALIAS_INDEX.has(alias)) ALIAS_INDEX.set(alias, { field, rank });
+  });
+}
+
+/**
+ * Sorts the key/value pairs of a structured line (JSON, logfmt) into record fields and
+ * attrs, in one pass: the most preferred alias present fills a field (`msg` over `message`),
+ * the others stay in attrs.
+ */
+export class FieldCollector {
+  readonly fields: RecordFields = { ts: undefined };
+  private readonly attrs: Record<string, unknown> = {};
+  private readonly rank: Partial<Record<FieldName, number>> = {};
+
+  add(key: string, value: unknown): void {
+    const hit = ALIAS_INDEX.get(key);
+    const held = hit === undefined ? undefined : this.rank[hit.field];
+    if (hit !== undefined && (held === undefined || hit.rank < held)) {
+      if (held !== undefined) setAttr(this.attrs, FIELD_ALIASES[hit.field][held], this.fields[hit.field]);
+      this.fields[hit.field] = value;
+      this.rank[hit.field] = hit.rank;
+    } else {
+      setAttr(this.attrs, key, value);
+    }
+  }
+
+  /** The fields, with attrs attached. */
+  finish(): RecordFields {
+    this.fields.attrs = this.attrs;
+    return this.fields;
+  }
+}
+
+function setAttr(attrs: Record<string, unknown>, key: string, value: unknown): void {
+  // A plain assignment of "__proto__" would set the prototype, not a key.
+  if (key === '__proto__') Object.defineProperty(attrs, key, { value, enumerable: true, writable: true, configurable: true });
+  else attrs[key] = value;
+}
+
 /** The pieces of one record, as strings or numbers, before they are written. */
 export interface RecordFields {
   ts: unknown;

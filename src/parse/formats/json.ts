@@ -1,15 +1,5 @@
 import type { FormatDefinition } from '../format.js';
-import { FIELD_ALIASES, writeFields, type RecordFields } from '../fields.js';
-
-type FieldName = keyof typeof FIELD_ALIASES;
-
-/** key → which field it names and how preferred that name is (lower first). */
-const ALIAS_INDEX = new Map<string, { field: FieldName; rank: number }>();
-for (const field of Object.keys(FIELD_ALIASES) as FieldName[]) {
-  FIELD_ALIASES[field].forEach((alias, rank) => {
-    if (!ALIAS_INDEX.has(alias)) ALIAS_INDEX.set(alias, { field, rank });
-  });
-}
+import { FieldCollector, writeFields } from '../fields.js';
 
 /**
  * JSON lines: one object per line. The record's own fields are found under their
@@ -32,22 +22,10 @@ const json: FormatDefinition = {
           return 'invalid JSON';
         }
         if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return 'not a JSON object';
-        // One pass over the keys: the first alias found (in FIELD_ALIASES order) fills a field.
-        const fields: RecordFields = { ts: undefined };
-        const rank: Partial<Record<FieldName, number>> = {};
-        const attrs: Record<string, unknown> = {};
+        const collector = new FieldCollector();
         const record = obj as Record<string, unknown>;
-        for (const key in record) {
-          const hit = ALIAS_INDEX.get(key);
-          if (hit !== undefined && (rank[hit.field] === undefined || hit.rank < (rank[hit.field] as number))) {
-            if (rank[hit.field] !== undefined) attrs[FIELD_ALIASES[hit.field][rank[hit.field] as number]] = fields[hit.field];
-            fields[hit.field] = record[key];
-            rank[hit.field] = hit.rank;
-          } else {
-            attrs[key] = record[key];
-          }
-        }
-        fields.attrs = attrs;
+        for (const key in record) collector.add(key, record[key]);
+        const fields = collector.finish();
         return writeFields(fields, out, ctx.zone, ctx.referenceMicros);
       },
     };

@@ -1,0 +1,94 @@
+import type { FormatDefinition } from '../format.js';
+import { FieldCollector, writeFields } from '../fields.js';
+
+const SP = 32;
+const TAB = 9;
+const DQ = 34;
+const BS = 92;
+const EQ = 61;
+
+/**
+ * logfmt: `time=2026-11-25T10:00:00Z level=error msg="upstream timed out" status=504`.
+ * Pairs are separated by spaces; a value may be quoted (`\"`, `\\`, `\n`, `\t`, `\r`,
+ * `\uXXXX` escapes); a bare key is `true`. The record's fields are found under the same
+ * names as in JSON lines; every other key goes to attrs, a bare value that reads back
+ * exactly as a number (`504`, `0.25`, not `007` or `1.10`) as a number, the rest as strings.
+ * The line must start with a `key=value` pair and carry a time key.
+ */
+const logfmt: FormatDefinition = {
+  name: 'logfmt',
+  description: 'logfmt: key=value pairs (Heroku, Go kit, logrus text); time/level/msg found under their common names',
+  example: 'time=2026-11-25T10:00:00Z level=error msg="upstream timed out" service=api host=web-1 duration=1.2s status=504',
+  create(_options, ctx) {
+    return {
+      parseLine(buf, start, end, out) {
+        const collector = new FieldCollector();
+        // One decode per line, then string slices: a native call per key and value costs more.
+        const line = buf.toString('utf8', start, end);
+        const n = line.length;
+        let i = 0;
+        let pairs = 0;
+        while (i < n) {
+          let c = line.charCodeAt(i);
+          while (c === SP || c === TAB) c = line.charCodeAt(++i);
+          if (i >= n) break;
+          const ks = i;
+          while (c > SP && c !== EQ && c !== DQ) c = line.charCodeAt(++i);
+          if (i === ks || c === DQ) return 'not logfmt';
+          const key = line.slice(ks, i);
+          let value: unknown;
+          if (c !== EQ) {
+            if (pairs === 0) return 'not logfmt';
+            value = true;
+          } else if (line.charCodeAt(++i) === DQ) {
+            const vs = ++i;
+            let escaped = false;
+            while (i < n && (c = line.charCodeAt(i)) !== DQ) {
+              if (c === BS) {
+                escaped = true;
+                i++;
+              }
+              i++;
+            }
+            if (i >= n) return 'unclosed quote';
+            const raw = line.slice(vs, i);
+            value = escaped ? unescape(raw) : raw;
+            c = line.charCodeAt(++i);
+            if (i < n && c !== SP && c !== TAB) return 'not logfmt';
+            pairs++;
+          } else {
+            const vs = i;
+            c = line.charCodeAt(i);
+            while (i < n && c !== SP && c !== TAB) c = line.charCodeAt(++i);
+            value = toValue(line.slice(vs, i));
+            pairs++;
+          }
+          collector.add(key, value);
+        }
+        if (pairs === 0) return 'not logfmt';
+        const fields = collector.finish();
+        if (fields.ts === undefined) return 'no time= field';
+        return writeFields(fields, out, ctx.zone, ctx.referenceMicros);
+      },
+    };
+  },
+};
+export default logfmt;
+
+/** A bare value: a number when it reads back exactly as written, else the text. */
+function toValue(text: string): string | number {
+  const c = text.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 45) || text.length > 17) return text;
+  const n = Number(text);
+  return Number.isFinite(n) && String(n) === text ? n : text;
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '/': '/' };
+
+/** The escapes of a quoted value; an unknown one (`\x`) is kept as written. */
+function unescape(raw: string): string {
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|[\s\S])/g, (all, e: string) => {
+    if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return ESCAPES[e] ?? all;
+  });
+}
