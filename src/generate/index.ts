@@ -59,6 +59,12 @@ export interface GenerateTruth {
   malformedLines: number;
   /** 1-based, ascending. */
   malformedLineNumbers: number[];
+  /**
+   * The malformed lines that are stack-trace lines right after a record (or after such a
+   * line): a multi-line reader joins them to that record instead of keeping them unparsed.
+   * 1-based, ascending; a subset of malformedLineNumbers.
+   */
+  continuationLineNumbers: number[];
   /** Sorted by start. */
   anomalies: InjectedAnomaly[];
 }
@@ -100,6 +106,7 @@ export async function generateLogs(options: GenerateOptions): Promise<GenerateTr
     errorLines: written.errorLines,
     malformedLines: plan.malformedLines,
     malformedLineNumbers: written.malformedLineNumbers,
+    continuationLineNumbers: written.continuationLineNumbers,
     anomalies: plan.bursts.map((burst) => ({
       kind: 'error_burst',
       start: new Date(burst.startMs).toISOString(),

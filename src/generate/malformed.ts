@@ -15,16 +15,17 @@ const CLASSES = [
   ['org.postgresql.core.v3', 'QueryExecutorImpl', 'execute'],
   ['java.util.concurrent', 'ThreadPoolExecutor', 'runWorker'],
 ] as const;
-const EXCEPTIONS = [
+/** Lines of stack traces and tracebacks: a multi-line reader joins them to the record before. */
+const TRACE_LINES = [
   'Caused by: java.net.SocketTimeoutException: Read timed out',
   'Caused by: org.postgresql.util.PSQLException: ERROR: deadlock detected',
   'java.lang.IllegalStateException: Connection pool shut down',
   'Traceback (most recent call last):',
   '  File "/srv/app/worker/tasks.py", line 88, in run',
-  'goroutine 17 [running]:',
-  'panic: runtime error: invalid memory address or nil pointer dereference',
 ];
 const STRAY_TEXT = [
+  'goroutine 17 [running]:',
+  'panic: runtime error: invalid memory address or nil pointer dereference',
   'Segmentation fault (core dumped)',
   'Killed',
   '*** stack smashing detected ***: terminated',
@@ -37,33 +38,43 @@ const STRAY_TEXT = [
 const TIMESTAMP_CUTS = [11, 14, 17, 20];
 const TIMESTAMP_LENGTH = 24;
 
+/** A line no parser of the format takes; `continuation` when it is a stack-trace line. */
+export interface MalformedLine {
+  text: string;
+  /** A stack frame or traceback line: joined to the record before it, when there is one. */
+  continuation: boolean;
+}
+
+const trace = (text: string): MalformedLine => ({ text, continuation: true });
+const junk = (text: string): MalformedLine => ({ text, continuation: false });
+
 /**
  * Renders a line that a syslog-shape parser must reject: it never starts with
  * a valid timestamp followed by ` host tag: `.
  */
-export function renderMalformedSyslog(r: Rng, record: RecordText): string {
+export function renderMalformedSyslog(r: Rng, record: RecordText): MalformedLine {
   const roll = r.next();
-  if (roll < 0.25) return renderStackFrame(r);
-  if (roll < 0.35) return r.pick(EXCEPTIONS);
-  if (roll < 0.45) return r.pick(STRAY_TEXT);
-  if (roll < 0.7) return garbleTimestamp(r, record.syslog);
+  if (roll < 0.25) return trace(renderStackFrame(r));
+  if (roll < 0.35) return trace(r.pick(TRACE_LINES));
+  if (roll < 0.45) return junk(r.pick(STRAY_TEXT));
+  if (roll < 0.7) return junk(garbleTimestamp(r, record.syslog));
   // Cut short before the ": " that ends the tag, as when a writer dies mid-line.
   const tagEnd = record.syslog.indexOf(': ', TIMESTAMP_LENGTH);
-  return record.syslog.slice(0, r.int(TIMESTAMP_LENGTH + 2, tagEnd - 1));
+  return junk(record.syslog.slice(0, r.int(TIMESTAMP_LENGTH + 2, tagEnd - 1)));
 }
 
 /** Renders a line that `JSON.parse` rejects. */
-export function renderMalformedJson(r: Rng, record: RecordText): string {
+export function renderMalformedJson(r: Rng, record: RecordText): MalformedLine {
   const roll = r.next();
   if (roll < 0.4) {
     // Any strict prefix of an object is invalid: it lacks the closing brace.
-    return record.json.slice(0, r.int(8, record.json.length - 2));
+    return junk(record.json.slice(0, r.int(8, record.json.length - 2)));
   }
-  if (roll < 0.55) return renderStackFrame(r);
-  if (roll < 0.65) return r.pick(EXCEPTIONS);
-  if (roll < 0.75) return r.pick(STRAY_TEXT);
-  if (roll < 0.9) return record.syslog;
-  return renderPythonRepr(record.json);
+  if (roll < 0.55) return trace(renderStackFrame(r));
+  if (roll < 0.65) return trace(r.pick(TRACE_LINES));
+  if (roll < 0.75) return junk(r.pick(STRAY_TEXT));
+  if (roll < 0.9) return junk(record.syslog);
+  return junk(renderPythonRepr(record.json));
 }
 
 function renderStackFrame(r: Rng): string {

@@ -24,6 +24,7 @@ export interface WrittenLog {
   readonly errorLines: number;
   /** 1-based, ascending. */
   readonly malformedLineNumbers: number[];
+  readonly continuationLineNumbers: number[];
 }
 
 /** Per-stream text that does not change from line to line. */
@@ -73,6 +74,9 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
 
   let malformedLeft = plan.malformedLines;
   const malformedLineNumbers: number[] = [];
+  const continuationLineNumbers: number[] = [];
+  // Whether the last line went into a record (well-formed, or a trace line joined to one).
+  let inRecord = false;
   let errorLines = 0;
   let lastMs = startMs;
   const writer = await openChunkWriter(path);
@@ -91,7 +95,10 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
           syslog: timestamp + lane.syslogHeads[level] + message,
           json: `{"ts":"${timestamp}${lane.jsonHeads[level]}${JSON.stringify(message)}${context.extra}}`,
         };
-        writer.append((json ? renderMalformedJson(rng, record) : renderMalformedSyslog(rng, record)) + '\n');
+        const bad = json ? renderMalformedJson(rng, record) : renderMalformedSyslog(rng, record);
+        if (bad.continuation && inRecord) continuationLineNumbers.push(i + 1);
+        else inRecord = false;
+        writer.append(bad.text + '\n');
       } else {
         let lane: Lane;
         let level: LevelIndex;
@@ -118,6 +125,7 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
             ? startMs + Math.floor((baseDone + rng.next()) * baseStep)
             : Infinity;
         }
+        inRecord = true;
         if (level >= ERROR) errorLines++;
         context.extra = '';
         const message = render(context);
@@ -133,5 +141,5 @@ export async function writeLogFile(options: WriteLogFileOptions): Promise<Writte
   } finally {
     await writer.close();
   }
-  return { errorLines, malformedLineNumbers };
+  return { errorLines, malformedLineNumbers, continuationLineNumbers };
 }

@@ -166,6 +166,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       sum.parsed += r.counts.parsed;
       sum.unparsed += r.counts.unparsed;
       sum.blank += r.counts.blank;
+      sum.joined += r.counts.joined;
       sum.bytes += r.bytes;
       for (const k of ['lines', 'parsed', 'unparsed', 'blank'] as const) batchCounts[k] += r.counts[k];
       batchCounts.bytes += r.bytes;
@@ -242,8 +243,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     await store.close();
   }
 
-  const totals = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
-  for (const s of summaries) for (const k of ['lines', 'parsed', 'unparsed', 'blank', 'bytes'] as const) totals[k] += s[k];
+  const totals = { lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0, bytes: 0 };
+  for (const s of summaries) for (const k of ['lines', 'parsed', 'unparsed', 'blank', 'joined', 'bytes'] as const) totals[k] += s[k];
   const elapsedMs = Date.now() - started;
   return {
     dataDir: store.dataDir,
@@ -281,7 +282,7 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     return v;
   };
   for (const ref of sources) {
-    const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0, status: 'ingested', fromLine: 1 };
+    const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0, bytes: 0, status: 'ingested', fromLine: 1 };
     summaries.push(summary);
     if (ref.kind === 'stdin') {
       states.push({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false });

@@ -105,6 +105,29 @@ export class RowWriter {
     this.unparsedOut = new ByteOut(64 * 1024);
   }
 
+  /** Fields written since beginRecord: the message is field 5 (host 0 ... attrs 6). */
+  private field = 0;
+  /** Continuation lines (joined by LF) to append to the next record's message, or null. */
+  private continuation: string | null = null;
+
+  /**
+   * Appends text to the message of the record parsed next: the continuation lines of a
+   * multi-line record (a stack trace). Cleared by endRecord or clearContinuation.
+   */
+  setContinuation(text: string): void {
+    this.continuation = text;
+  }
+
+  clearContinuation(): void {
+    this.continuation = null;
+  }
+
+  /** The message field of a multi-line record: first line, LF, the continuation. */
+  private writeJoinedMessage(first: string): void {
+    writeTextField(this.cur, first === '' ? (this.continuation as string) : `${first}\n${this.continuation as string}`);
+    this.cur.buf[this.cur.pos++] = US;
+  }
+
   /**
    * Declares whether the input bytes about to be copied are valid UTF-8 and free of
    * US, RS, CR and NUL: then fields are plain copies, the fast path.
@@ -128,12 +151,14 @@ export class RowWriter {
     if (us < d.minUs) d.minUs = us;
     if (us > d.maxUs) d.maxUs = us;
     this.cur = d.out;
+    this.field = 0;
     this.writeInt(this.cur, us);
     this.cur.buf[this.cur.pos++] = US;
   }
 
   /** A field copied from the input bytes [start, end). */
   bytes(buf: Buffer, start: number, end: number): void {
+    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(buf.toString('utf8', start, end));
     if (this.clean) copyPlain(this.cur, buf, start, end);
     else writeBytesField(this.cur, buf, start, end);
     this.cur.buf[this.cur.pos++] = US;
@@ -141,12 +166,14 @@ export class RowWriter {
 
   /** A field from a string. */
   text(value: string): void {
+    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
     writeTextField(this.cur, value);
     this.cur.buf[this.cur.pos++] = US;
   }
 
   /** A short ASCII field (a level name): written without a native call. */
   ascii(value: string): void {
+    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
     const o = this.cur;
     o.ensure(value.length + 1);
     for (let i = 0; i < value.length; i++) o.buf[o.pos++] = value.charCodeAt(i);
@@ -155,6 +182,7 @@ export class RowWriter {
 
   /** An integer field (pid). */
   int(value: number): void {
+    this.field++;
     this.cur.ensure(24);
     this.writeInt(this.cur, value);
     this.cur.buf[this.cur.pos++] = US;
@@ -162,11 +190,13 @@ export class RowWriter {
 
   /** A missing value (NULL). */
   empty(): void {
+    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage('');
     this.cur.ensure(1);
     this.cur.buf[this.cur.pos++] = US;
   }
 
   endRecord(relLine: number): void {
+    this.continuation = null;
     this.cur.ensure(24);
     this.writeInt(this.cur, relLine);
     this.cur.buf[this.cur.pos++] = LF;

@@ -62,11 +62,11 @@ describe('worker pool', () => {
     try {
       const base = { format: { name: 'syslog', options: {} }, timezone: 'UTC', referenceMicros: 0, stagingDir: dir };
       const ok = await pool.run({ ...base, seq: 1, input: { kind: 'file', path: file, start: 0, end: fs.statSync(file).size } });
-      expect(ok.counts).toEqual({ lines: 1, parsed: 1, unparsed: 0, blank: 0 });
+      expect(ok.counts).toEqual({ lines: 1, parsed: 1, unparsed: 0, blank: 0, joined: 0 });
       await expect(pool.run({ ...base, seq: 2, input: { kind: 'file', path: path.join(dir, 'gone.log'), start: 0, end: 10 } })).rejects.toThrow(/gone\.log/);
       const bytes = new TextEncoder().encode('2026-11-25T10:00:00Z h app[1]: INFO a\nnope\n');
       const fromBytes = await pool.run({ ...base, seq: 3, input: { kind: 'bytes', data: bytes } });
-      expect(fromBytes.counts).toEqual({ lines: 2, parsed: 1, unparsed: 1, blank: 0 });
+      expect(fromBytes.counts).toEqual({ lines: 2, parsed: 1, unparsed: 1, blank: 0, joined: 0 });
     } finally {
       await pool.close();
     }

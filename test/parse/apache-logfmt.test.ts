@@ -17,7 +17,7 @@ function attrsOf(r: Record<string, string | null>): Record<string, unknown> {
 describe('apache format', () => {
   it('parses a Common Log Format line: request as message, client and user in attrs, host empty', async () => {
     const { records, counts } = await parseText('127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326\n', apache);
-    expect(counts).toEqual({ lines: 1, parsed: 1, unparsed: 0, blank: 0 });
+    expect(counts).toEqual({ lines: 1, parsed: 1, unparsed: 0, blank: 0, joined: 0 });
     expect(records[0]).toMatchObject({
       us: us('2000-10-10T20:55:36Z'),
       host: null,

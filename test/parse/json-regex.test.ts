@@ -19,7 +19,7 @@ describe('json format', () => {
   it('sends invalid JSON and objects without a time to unparsed, with reasons', async () => {
     const text = '{"ts":"2026-11-25T10:00:00Z","msg":"ok"}\n{"ts":"2026-11-\nnot json\n{"msg":"no time"}\n[1,2]\n';
     const { counts, unparsed } = await parseText(text, { name: 'json', options: {} });
-    expect(counts).toEqual({ lines: 5, parsed: 1, unparsed: 4, blank: 0 });
+    expect(counts).toEqual({ lines: 5, parsed: 1, unparsed: 4, blank: 0, joined: 0 });
     expect(unparsed.map((u) => u.reason)).toEqual(['invalid JSON', 'not a JSON object', 'no timestamp field', 'not a JSON object']);
   });
 });

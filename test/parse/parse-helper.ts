@@ -6,9 +6,44 @@ export interface Parsed {
   counts: { lines: number; parsed: number; unparsed: number; blank: number };
 }
 
-/** Decodes one staging line (unquoted fields only: test inputs avoid control bytes). */
-function decode(line: string, names: string[]): Record<string, string | null> {
-  const fields = line.split('\x1f');
+/** Splits staging text into rows of fields: US between fields, LF between rows, RS quotes (RS doubled inside). */
+function decodeStaging(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let field = '';
+    if (text[i] === '\x1e') {
+      i++;
+      for (;;) {
+        const j = text.indexOf('\x1e', i);
+        field += text.slice(i, j);
+        if (text[j + 1] === '\x1e') {
+          field += '\x1e';
+          i = j + 2;
+        } else {
+          i = j + 1;
+          break;
+        }
+      }
+    } else {
+      let j = i;
+      while (j < text.length && text[j] !== '\x1f' && text[j] !== '\n') j++;
+      field = text.slice(i, j);
+      i = j;
+    }
+    row.push(field);
+    if (text[i] === '\x1f') i++;
+    else {
+      rows.push(row);
+      row = [];
+      i++;
+    }
+  }
+  return rows;
+}
+
+function named(fields: string[], names: string[]): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   names.forEach((n, i) => (out[n] = fields[i] === '' ? null : fields[i]));
   return out;
@@ -22,16 +57,9 @@ export async function parseText(text: string, spec: FormatSpec, opts: { zone?: Z
   const counts = parseLines(buf, 0, buf.length, parser, out);
   const done = out.finish();
   const names = Object.keys(RECORD_STAGING_COLUMNS);
-  const records = done.days.flatMap((d) => d.data.toString('utf8').split('\n').filter((l) => l !== '').map((l) => decode(l, names)));
+  const records = done.days.flatMap((d) => decodeStaging(d.data.toString('utf8')).map((f) => named(f, names)));
   records.sort((a, b) => Number(a.rel_line) - Number(b.rel_line));
-  const unparsed = done.unparsed
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => {
-      const [line, raw, reason] = l.split('\x1f');
-      return { line: Number(line), raw, reason };
-    });
+  const unparsed = decodeStaging(done.unparsed.toString('utf8')).map(([line, raw, reason]) => ({ line: Number(line), raw, reason }));
   return { records, unparsed, counts };
 }
 

@@ -44,7 +44,7 @@ describe('staging text', () => {
     const bad = Buffer.concat([Buffer.from('2026-11-25T10:00:00Z h app: caf'), Buffer.from([0xc3]), Buffer.from(' x\x00y\n')]);
     const junk = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x0a]);
     const { counts, records, unparsed } = await roundTrip(Buffer.concat([bad, junk]));
-    expect(counts).toEqual({ lines: 2, parsed: 1, unparsed: 1, blank: 0 });
+    expect(counts).toEqual({ lines: 2, parsed: 1, unparsed: 1, blank: 0, joined: 0 });
     expect(records[0].message).toBe('caf\ufffd x\ufffdy');
     expect(unparsed[0].raw).toBe('\ufffd\ufffd\ufffdA');
   });

@@ -6,7 +6,7 @@ const syslog = { name: 'syslog', options: {} };
 describe('syslog format', () => {
   it('parses the ISO form and takes a leading level word as the level', async () => {
     const { records, counts } = await parseText('2026-11-25T10:00:00.123Z web-03 nginx[1234]: ERROR upstream timed out\n', syslog);
-    expect(counts).toEqual({ lines: 1, parsed: 1, unparsed: 0, blank: 0 });
+    expect(counts).toEqual({ lines: 1, parsed: 1, unparsed: 0, blank: 0, joined: 0 });
     expect(records[0]).toMatchObject({
       us: us('2026-11-25T10:00:00.123Z'),
       host: 'web-03',
@@ -72,11 +72,11 @@ describe('syslog format', () => {
   });
 
   it('sends lines that are not syslog to unparsed with a reason and their line number', async () => {
-    const text = '2026-11-25T10:00:00Z h app[1]: ok\n    at com.example.Foo.bar(Foo.java:42)\n\n2026-11-2 broken\nNov 99 10:00:00 h x: y\n';
+    const text = '2026-11-25T10:00:00Z h app[1]: ok\nSegmentation fault (core dumped)\n\n2026-11-2 broken\nNov 99 10:00:00 h x: y\n';
     const { counts, unparsed } = await parseText(text, syslog);
-    expect(counts).toEqual({ lines: 5, parsed: 1, unparsed: 3, blank: 1 });
+    expect(counts).toEqual({ lines: 5, parsed: 1, unparsed: 3, blank: 1, joined: 0 });
     expect(unparsed.map((u) => u.line)).toEqual([2, 4, 5]);
-    expect(unparsed[0].raw).toBe('    at com.example.Foo.bar(Foo.java:42)');
+    expect(unparsed[0].raw).toBe('Segmentation fault (core dumped)');
     for (const u of unparsed) expect(u.reason.length).toBeGreaterThan(3);
   });
 

@@ -191,7 +191,7 @@ describe('template format', () => {
   it('sends lines the template does not match, or whose time does not read, to unparsed with a reason', async () => {
     const text = '2015-10-18 18:01:47,978 INFO [main] a.B: ok\nnot a hadoop line\n2015-13-18 18:01:47,978 INFO [main] a.B: bad month\n';
     const { counts, unparsed } = await parseText(text, spec({ template: HADOOP }));
-    expect(counts).toEqual({ lines: 3, parsed: 1, unparsed: 2, blank: 0 });
+    expect(counts).toEqual({ lines: 3, parsed: 1, unparsed: 2, blank: 0, joined: 0 });
     expect(unparsed).toEqual([
       { line: 2, raw: 'not a hadoop line', reason: 'template did not match' },
       { line: 3, raw: '2015-13-18 18:01:47,978 INFO [main] a.B: bad month', reason: 'unreadable timestamp "2015-13-18 18:01:47,978"' },
