@@ -24,6 +24,8 @@ export function isContinuation(buf: Uint8Array, start: number, end: number): boo
     for (let i = start + 1; i < end; i++) if (buf[i] !== 32 && buf[i] !== 9 && buf[i] !== 13) return true;
     return false;
   }
+  // Most record lines start with a digit, '{', '[' or '<': none of those continues one.
+  if (c < 46 || (c > 46 && c < 65) || c === 91 || c === 123) return false;
   for (const p of PREFIXES) {
     if (end - start >= p.length && buf[start] === p[0]) {
       let k = 1;

@@ -36,8 +36,11 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
   const clean = isCleanInput(buf, start, end);
   out.setInputClean(clean);
   let pos = start;
+  // The newline after `pos` when the look-ahead below already found it.
+  let knownNl = -1;
   while (pos < end) {
-    let nl = buf.indexOf(10, pos);
+    let nl = knownNl >= 0 ? knownNl : buf.indexOf(10, pos);
+    knownNl = -1;
     if (nl < 0 || nl >= end) nl = end;
     let le = nl;
     if (le > pos && buf[le - 1] === 13) le--;
@@ -65,7 +68,10 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       let ce = cnl;
       if (ce > next && buf[ce - 1] === 13) ce--;
       size += ce - next + 1;
-      if (size > MAX_LINE_BYTES || !isContinuation(buf, next, ce)) break;
+      if (size > MAX_LINE_BYTES || !isContinuation(buf, next, ce)) {
+        if (joined === 0) knownNl = cnl;
+        break;
+      }
       joined++;
       joinedEnd = ce;
       next = cnl + 1;
