@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { ConfigError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config } from '../config/index.js';
-import type { FormatSpec } from '../parse/index.js';
+import { createZone, type FormatSpec } from '../parse/index.js';
 
 /** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
@@ -51,9 +51,9 @@ export function resolveWorkers(flag: string | undefined, config: Config, env = p
   return config.ingest.workers;
 }
 
-export function assertTimezone(value: string | undefined, config: Config): 'local' | 'UTC' {
+/** The zone of zone-less timestamps: --timezone, else the config; checked here (a bad name is a ConfigError). */
+export function assertTimezone(value: string | undefined, config: Config): string {
   const v = value ?? config.ingest.timezone;
-  if (v === 'local' || v === 'UTC') return v;
-  if (v.toUpperCase() === 'UTC') return 'UTC';
-  throw new ConfigError(`--timezone must be "local" or "UTC", got "${v}"`);
+  createZone(v);
+  return v;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { compilePattern, prepareTemplate } from '../parse/index.js';
+import { compilePattern, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export { ConfigSchema, type Config, type IngestConfig } from './schema.js';
@@ -23,6 +23,11 @@ export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, raw, where)).join('\n'));
   const config = parsed.data;
+  try {
+    createZone(config.ingest.timezone);
+  } catch (err) {
+    throw new ConfigError(`${where}: ingest.timezone: ${(err as Error).message}`, { cause: err });
+  }
   for (const [name, f] of Object.entries(config.formats)) {
     const key = f.template !== undefined ? 'template' : 'pattern';
     try {

@@ -21,8 +21,8 @@ export const IngestConfigSchema = z
     format: z.string().min(1).default('auto'),
     /** Parse workers; default one per core. */
     workers: z.number().int().min(1).max(512).optional(),
-    /** Zone of timestamps that carry none. */
-    timezone: z.enum(['local', 'UTC']).default('local'),
+    /** Zone of timestamps that carry none: local, UTC or an IANA name (checked by loadConfig). */
+    timezone: z.string().min(1).default('local'),
     /** Target bytes per parse chunk. */
     chunkBytes: z.number().int().min(1024).default(8 << 20),
     /** Input bytes per atomic batch. */

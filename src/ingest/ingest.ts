@@ -4,7 +4,7 @@ import os from 'node:os';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { createParser, createLocalZone, detectFormat, DETECT_SAMPLE_BYTES, isAutoFormat, POOR_MATCH_RATE, utcZone, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { createParser, createZone, describeZone, detectFormat, DETECT_SAMPLE_BYTES, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
 import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
@@ -24,8 +24,8 @@ export interface IngestOptions {
   chunkBytes?: number;
   /** Input bytes per atomic batch (default 256 MiB). */
   batchBytes?: number;
-  /** Zone of timestamps that carry none: 'local' (default) or 'UTC'. */
-  timezone?: 'local' | 'UTC';
+  /** Zone of timestamps that carry none: 'local' (default), 'UTC' or an IANA name. */
+  timezone?: string;
   /** Standard input, for `-` (default process.stdin). */
   stdin?: Readable;
   onProgress?: (progress: IngestProgress) => void;
@@ -105,7 +105,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const batchBytes = options.batchBytes ?? 256 << 20;
   const workers = Math.max(1, options.workers ?? os.availableParallelism());
   const timezone = options.timezone ?? 'local';
-  const zone: ZoneResolver = timezone === 'UTC' ? utcZone : createLocalZone();
+  const zone: ZoneResolver = createZone(timezone);
   // Fail on a bad format or pattern before touching the store.
   if (!isAutoFormat(options.format)) await createParser(options.format, { zone, referenceMicros: Date.now() * 1000 });
 
@@ -253,7 +253,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     totals,
     batches,
     workers,
-    timezone: timezone === 'UTC' ? 'UTC' : `local (${Intl.DateTimeFormat().resolvedOptions().timeZone})`,
+    timezone: describeZone(timezone),
     elapsedMs,
     linesPerSecond: totals.lines / Math.max(elapsedMs / 1000, 1e-3),
     megabytesPerSecond: totals.bytes / 1e6 / Math.max(elapsedMs / 1000, 1e-3),

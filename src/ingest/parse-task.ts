@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createLocalZone, createParser, parseLines, RowWriter, utcZone, type LineParser } from '../parse/index.js';
+import { createParser, createZone, parseLines, RowWriter, type LineParser } from '../parse/index.js';
 import type { ChunkResult, ChunkTask } from './task.js';
 
 const parsers = new Map<string, Promise<LineParser>>();
@@ -11,7 +11,7 @@ function getParser(task: ChunkTask): Promise<LineParser> {
   let p = parsers.get(key);
   if (p === undefined) {
     if (parsers.size > 64) parsers.clear();
-    p = createParser(task.format, { zone: task.timezone === 'UTC' ? utcZone : createLocalZone(), referenceMicros: task.referenceMicros });
+    p = createParser(task.format, { zone: createZone(task.timezone), referenceMicros: task.referenceMicros });
     parsers.set(key, p);
   }
   return p;

@@ -1,3 +1,5 @@
+import { ConfigError } from '../errors.js';
+
 /**
  * Timestamp parsing on raw bytes and strings. Every result is microseconds
  * since the Unix epoch, UTC, or NaN when the text is not a timestamp.
@@ -210,4 +212,48 @@ export function parseTimestampString(text: string, zone: ZoneResolver, reference
 /** `YYYY-MM-DD` (UTC) of a µs timestamp; the partition key. */
 export function dayOf(us: number): string {
   return new Date(Math.floor(us / 1000)).toISOString().slice(0, 10);
+}
+
+/**
+ * A zone by name: `UTC`, `local` (the machine's, from `TZ`), or an IANA name such as
+ * `Europe/Paris` or `America/Los_Angeles`. Throws ConfigError for an unknown name.
+ * Offsets of IANA zones come from Intl and are cached per wall-clock hour.
+ */
+export function createZone(name: string): ZoneResolver {
+  if (name.toUpperCase() === 'UTC') return utcZone;
+  if (name === 'local') return createLocalZone();
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  } catch {
+    throw new ConfigError(`unknown time zone "${name}": use local, UTC or an IANA name such as Europe/Paris`);
+  }
+  /** Zone offset (µs, local minus UTC) at a UTC instant given in ms. */
+  const offsetAt = (utcMs: number): number => {
+    const p: Record<string, number> = {};
+    for (const part of fmt.formatToParts(new Date(utcMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+    return (asUtc - Math.floor(utcMs / 1000) * 1000) * 1000;
+  };
+  const cache = new Map<number, number>();
+  return (wall) => {
+    const hour = Math.floor(wall / 3_600_000_000);
+    let offset = cache.get(hour);
+    if (offset === undefined) {
+      // The offset at the wall time read as UTC, then again at the instant it gives
+      // (the two differ only near a DST change).
+      const first = offsetAt(wall / 1000);
+      offset = offsetAt((wall - first) / 1000);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(hour, offset);
+    }
+    return wall - offset;
+  };
+}
+
+/** Whether a zone name is usable (see createZone). */
+export function describeZone(name: string): string {
+  if (name.toUpperCase() === 'UTC') return 'UTC';
+  if (name === 'local') return `local (${Intl.DateTimeFormat().resolvedOptions().timeZone})`;
+  return name;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { resolveInputs } from '../../ingest/index.js';
-import { createLocalZone, detectFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, utcZone } from '../../parse/index.js';
+import { createZone, detectFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE } from '../../parse/index.js';
 import { gunzipSync } from 'node:zlib';
 import { percent } from '../summary.js';
 
@@ -27,11 +27,11 @@ export function registerDetect(program: Command): void {
     .command('detect')
     .description('show which format --format auto would choose for each file, and why, without ingesting')
     .argument('<files...>', 'files, directories or quoted globs')
-    .option('--timezone <zone>', 'zone of timestamps that carry none: local or UTC', 'local')
+    .option('--timezone <zone>', 'zone of timestamps that carry none: local, UTC or an IANA name', 'local')
     .option('--json', 'print the result as JSON')
     .action(async (inputs: string[], flags: { timezone: string; json?: boolean }) => {
       const { sources, errors } = await resolveInputs(inputs);
-      const zone = flags.timezone.toUpperCase() === 'UTC' ? utcZone : createLocalZone();
+      const zone = createZone(flags.timezone);
       const results = [];
       for (const ref of sources) {
         if (ref.kind !== 'file') continue;

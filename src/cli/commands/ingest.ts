@@ -32,7 +32,7 @@ export function registerIngest(program: Command): void {
     .option('--pattern <regex>', 'a regular expression with named groups (implies --format regex)')
     .option('--template <template>', "a Loghub-style template of <Header> fields, e.g. '<Date> <Time> <Level> <Component>: <Content>' (implies --format template)")
     .option('-w, --workers <n>', 'parse worker threads (env LOGSCOPE_WORKERS; default: one per core)')
-    .option('--timezone <zone>', 'zone of timestamps that carry none: local or UTC (default local)')
+    .option('--timezone <zone>', 'zone of timestamps that carry none: local, UTC or an IANA name such as Europe/Paris (default local)')
     .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
     .option('--batch-size <bytes>', 'input bytes per atomic batch, e.g. 256M (default 256M)')
     .option('-q, --quiet', 'no progress bar')
