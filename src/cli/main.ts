@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { LogscopeError } from '../errors.js';
+import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerFormats } from './commands/formats.js';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerGenerate(program);
   registerFormats(program);
   registerDetect(program);
+  registerCoverage(program);
   registerDemo(program);
   return program;
 }

@@ -24,7 +24,7 @@ export function formatIngestSummary(s: IngestSummary): string {
     `${secs.toFixed(2)} s · ${fmt(Math.round(s.linesPerSecond))} lines/s · ${s.megabytesPerSecond.toFixed(1)} MB/s · ${s.batches} batch${s.batches === 1 ? '' : 'es'} committed · peak memory ${s.peakRssMB} MB`,
   ];
   if (t.joined > 0) out.push(`${fmt(t.joined)} continuation lines (stack traces, tracebacks) were joined to the record before them; parsed counts them`);
-  if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view: logscope sql "SELECT source, line, reason, raw FROM unparsed LIMIT 20"`);
+  if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view; their commonest shapes: logscope coverage --data ${s.dataDir}`);
   for (const x of s.sources) if (x.hint !== undefined) out.push(`hint: ${x.source}: ${x.hint}`);
   for (const e of s.errors) out.push(`error: ${e.message}`);
   return out.join('\n') + '\n';

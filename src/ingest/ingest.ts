@@ -141,7 +141,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         id: batchId,
         chunks: batch,
         counts: batchCounts,
-        sources: [...batchSources.values()].map((s) => ({ ...(s.entry as SourceEntry), offset: s.offset, lines: s.lines, size: sizeAt(s) })),
+        sources: [...batchSources.values()].map((s) => ({ ...(s.entry as SourceEntry), counts: { ...(s.entry as SourceEntry).counts }, offset: s.offset, lines: s.lines, size: sizeAt(s) })),
       };
       await commit;
       commit = store.commitBatch(toCommit);
@@ -170,7 +170,10 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       sum.bytes += r.bytes;
       for (const k of ['lines', 'parsed', 'unparsed', 'blank'] as const) batchCounts[k] += r.counts[k];
       batchCounts.bytes += r.bytes;
-      if (st.entry !== undefined) batchSources.set(st.entry.sourceId, st);
+      if (st.entry !== undefined) {
+        for (const k of ['parsed', 'unparsed', 'blank', 'joined'] as const) st.entry.counts[k] += r.counts[k];
+        batchSources.set(st.entry.sourceId, st);
+      }
       linesDone += r.counts.lines;
       if (st.ref.kind === 'file' && !st.ref.compressed) bytesDone += r.bytes;
       options.onProgress?.({ bytesDone, bytesTotal, lines: linesDone, elapsedMs: Date.now() - started });
@@ -303,11 +306,11 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       continue;
     }
     claimed.set(key, ref.path);
-    const fresh: SourceEntry = { sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label };
+    const fresh: SourceEntry = { sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label, counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 } };
     const state: SourceState = { ref, name: ref.path, format, summary, lines: 0, offset: 0, complete: false, entry: fresh };
     if (entry !== undefined) {
       if (entry.path !== ref.path) summary.previousPath = entry.path;
-      state.entry = { ...entry, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen };
+      state.entry = { ...entry, counts: { ...entry.counts }, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen };
       state.lines = entry.lines;
       state.offset = entry.offset;
       summary.fromLine = entry.lines + 1;

@@ -9,6 +9,8 @@ export const CATALOG_DDL = [
   `CREATE TABLE IF NOT EXISTS _logscope.batches (id VARCHAR, committed_at TIMESTAMPTZ, lines BIGINT, parsed BIGINT, unparsed BIGINT, blank BIGINT, bytes BIGINT)`,
   `CREATE TABLE IF NOT EXISTS _logscope.files (path VARCHAR, kind VARCHAR, batch_id VARCHAR, dt DATE, rows BIGINT, min_ts TIMESTAMPTZ, max_ts TIMESTAMPTZ, bytes BIGINT)`,
   `CREATE TABLE IF NOT EXISTS _logscope.sources (source_id VARCHAR, path VARCHAR, fingerprint VARCHAR, fp_len INTEGER, compressed BOOLEAN, size BIGINT, "offset" BIGINT, lines BIGINT, format VARCHAR, first_ingested TIMESTAMPTZ, last_ingested TIMESTAMPTZ)`,
+  // Line accounting per source (lines = parsed + unparsed + blank), for `logscope coverage`.
+  ...['parsed', 'unparsed', 'blank', 'joined'].map((c) => `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS ${c} BIGINT DEFAULT 0`),
 ];
 
 function emptySelect(columns: Record<string, string>, extra: string): string {

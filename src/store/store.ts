@@ -24,6 +24,8 @@ export interface SourceEntry {
   /** Lines consumed. */
   lines: number;
   format: string;
+  /** How the lines consumed so far were accounted: lines = parsed + unparsed + blank. */
+  counts: { parsed: number; unparsed: number; blank: number; joined: number };
 }
 
 /** One staged file of parsed records (one UTC day of one chunk). */
@@ -159,7 +161,7 @@ export class StoreWriter {
   /** The manifest: every source ingested so far. */
   async readManifest(): Promise<SourceEntry[]> {
     return withCatalog(this.dataDir, async (conn) => {
-      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format FROM _logscope.sources`);
+      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined FROM _logscope.sources`);
       return reader.getRows().map((r) => ({
         sourceId: String(r[0]),
         path: String(r[1]),
@@ -170,6 +172,7 @@ export class StoreWriter {
         offset: Number(r[6]),
         lines: Number(r[7]),
         format: String(r[8]),
+        counts: { parsed: Number(r[9]), unparsed: Number(r[10]), blank: Number(r[11]), joined: Number(r[12]) },
       }));
     });
   }
@@ -241,15 +244,20 @@ export class StoreWriter {
         );
       }
       for (const s of batch.sources) {
-        const values = { id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format };
+        const values = {
+          id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format,
+          parsed: s.counts.parsed, unparsed: s.counts.unparsed, blank: s.counts.blank, joined: s.counts.joined,
+        };
         const updated = await cat.run(
           `UPDATE _logscope.sources SET path = $path, fingerprint = $fp, fp_len = $fpLen::INTEGER, compressed = $gz, size = $size::BIGINT,
-             "offset" = $offset::BIGINT, lines = $lines::BIGINT, format = $format, last_ingested = now() WHERE source_id = $id`,
+             "offset" = $offset::BIGINT, lines = $lines::BIGINT, format = $format, last_ingested = now(),
+             parsed = $parsed::BIGINT, unparsed = $unparsed::BIGINT, blank = $blank::BIGINT, joined = $joined::BIGINT WHERE source_id = $id`,
           values,
         );
         if (updated.rowsChanged === 0) {
           await cat.run(
-            `INSERT INTO _logscope.sources VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now())`,
+            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined)
+             VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now(), $parsed::BIGINT, $unparsed::BIGINT, $blank::BIGINT, $joined::BIGINT)`,
             values,
           );
         }
