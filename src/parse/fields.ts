@@ -104,7 +104,9 @@ export function writeFields(f: RecordFields, out: RowWriter, zone: ZoneResolver,
   else out.empty();
   writeOptional(out, level);
   writeOptional(out, levelRaw);
-  writeOptional(out, asText(f.message));
+  // Docker's json-file driver keeps the line's own newline in `log`.
+  const message = asText(f.message);
+  writeOptional(out, message !== undefined && message.endsWith('\n') ? message.replace(/\r?\n$/, '') : message);
   if (Object.keys(attrs).length > 0) out.text(JSON.stringify(attrs));
   else out.empty();
   return null;

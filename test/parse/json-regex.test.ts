@@ -48,3 +48,12 @@ describe('regex format', () => {
     await expect(parseText('x', { name: 'nope', options: {} })).rejects.toThrow(/unknown format "nope".*syslog/);
   });
 });
+
+describe('docker json-file lines', () => {
+  it('take the message from log without its trailing newline, and keep stream in attrs', async () => {
+    const line = '{"log":"GET /healthz 200\\n","stream":"stdout","time":"2026-11-25T10:00:00.123456789Z"}';
+    const { records } = await parseText(line + '\n', { name: 'json', options: {} });
+    expect(records[0]).toMatchObject({ us: String(Date.parse('2026-11-25T10:00:00.123Z') * 1000 + 456), message: 'GET /healthz 200' });
+    expect(JSON.parse(records[0].attrs as string)).toEqual({ stream: 'stdout' });
+  });
+});
