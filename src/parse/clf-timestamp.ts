@@ -3,7 +3,7 @@
  * `10/Oct/2000:13:55:36 -0700`. Results are µs since the Unix epoch, UTC, or NaN.
  * Byte-level like `timestamp.ts`: it runs once per access-log line.
  */
-import { daysFromCivil, utcZone, type ParsedAt, type ZoneResolver } from './timestamp.js';
+import { daysFromCivil, readFraction, utcZone, type ParsedAt, type ZoneResolver } from './timestamp.js';
 
 /** Three lowercased month letters packed in an integer → month 1-12. */
 const MONTH_KEYS = new Map<number, number>();
@@ -48,21 +48,9 @@ export function parseClfBytes(buf: Uint8Array, start: number, end: number, zone:
   let i = s + 20;
   let frac = 0;
   if (i < end && b[i] === 46) {
-    i++;
-    const fs = i;
-    let fd = 0;
-    while (i < end && b[i] >= 48 && b[i] <= 57) {
-      if (fd < 6) {
-        frac = frac * 10 + (b[i] - 48);
-        fd++;
-      }
-      i++;
-    }
-    if (i === fs) return NaN;
-    while (fd < 6) {
-      frac *= 10;
-      fd++;
-    }
+    frac = readFraction(b, i + 1, end, at);
+    if (Number.isNaN(frac)) return NaN;
+    i = at.end;
   }
   const wall = (daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1_000_000 + frac;
   if (i + 4 <= end && b[i] === 32 && (b[i + 1] === 43 || b[i + 1] === 45)) {

@@ -64,6 +64,30 @@ export interface ParsedAt {
 }
 
 /**
+ * Fraction-of-second digits at buf[i] (just after the '.' or ','), as µs (digits past the
+ * sixth dropped). Sets at.end after the digits; NaN when there is no digit.
+ */
+export function readFraction(b: Uint8Array, i: number, end: number, at: ParsedAt): number {
+  const start = i;
+  let frac = 0;
+  let fd = 0;
+  while (i < end && b[i] >= 48 && b[i] <= 57) {
+    if (fd < 6) {
+      frac = frac * 10 + (b[i] - 48);
+      fd++;
+    }
+    i++;
+  }
+  if (i === start) return NaN;
+  while (fd < 6) {
+    frac *= 10;
+    fd++;
+  }
+  at.end = i;
+  return frac;
+}
+
+/**
  * ISO 8601 / RFC 3339 at buf[start]: `2026-11-25T10:00:00.123Z`, `2026-11-25 10:00:00,123+01:00`,
  * `2026-11-25T10:00:00` (zone-less: resolved with `zone`). Returns µs or NaN; sets at.end.
  */
@@ -84,21 +108,9 @@ export function parseIsoBytes(buf: Uint8Array, start: number, end: number, zone:
   let i = s + 19;
   let frac = 0;
   if (i < end && (b[i] === 46 || b[i] === 44)) {
-    i++;
-    let fd = 0;
-    const fs = i;
-    while (i < end && b[i] >= 48 && b[i] <= 57) {
-      if (fd < 6) {
-        frac = frac * 10 + (b[i] - 48);
-        fd++;
-      }
-      i++;
-    }
-    if (i === fs) return NaN;
-    while (fd < 6) {
-      frac *= 10;
-      fd++;
-    }
+    frac = readFraction(b, i + 1, end, at);
+    if (Number.isNaN(frac)) return NaN;
+    i = at.end;
   }
   const wall = ((daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se) * 1_000_000) + frac;
   if (i < end && (b[i] === 90 || b[i] === 122)) {
@@ -161,18 +173,13 @@ export function parseRfc3164Bytes(buf: Uint8Array, start: number, end: number, r
   let i = s + 15;
   let frac = 0;
   if (i < end && b[i] === 46) {
-    i++;
-    let fd = 0;
-    while (i < end && b[i] >= 48 && b[i] <= 57) {
-      if (fd < 6) {
-        frac = frac * 10 + (b[i] - 48);
-        fd++;
-      }
+    // A '.' with no digit after it ends the timestamp there, as before.
+    const f = readFraction(b, i + 1, end, at);
+    if (!Number.isNaN(f)) {
+      frac = f;
+      i = at.end;
+    } else {
       i++;
-    }
-    while (fd < 6) {
-      frac *= 10;
-      fd++;
     }
   }
   at.end = i;

@@ -1,6 +1,7 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { findLeadingLevel, SYSLOG_SEVERITY_LEVELS } from '../level.js';
 import type { RowWriter } from '../row-writer.js';
+import { parseIntRange } from '../line-scan.js';
 import { parseIsoBytes, parseRfc3164Bytes } from '../timestamp.js';
 
 /**
@@ -165,15 +166,4 @@ function createSyslogParser(ctx: ParseContext): LineParser {
     else out.empty();
     return null;
   }
-}
-
-function parseIntRange(buf: Buffer, s: number, e: number): number {
-  if (e <= s || e - s > 10) return -1;
-  let v = 0;
-  for (let i = s; i < e; i++) {
-    const d = buf[i] - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
 }
