@@ -24,10 +24,11 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
   const custom = config.formats[chosen];
   if (custom !== undefined) {
     if (pattern !== undefined || template !== undefined) throw new UsageError(`--pattern/--template cannot be combined with the config format "${chosen}", which has its own`);
+    const zone = custom.timezone !== undefined ? { timezone: custom.timezone } : {};
     if (custom.template !== undefined) {
-      return { name: 'template', options: { template: custom.template, ...(custom.timeHeaders !== undefined ? { timeHeaders: custom.timeHeaders } : {}) }, label: chosen };
+      return { name: 'template', options: { template: custom.template, ...(custom.timeHeaders !== undefined ? { timeHeaders: custom.timeHeaders } : {}), ...zone }, label: chosen };
     }
-    return { name: 'regex', options: { pattern: custom.pattern }, label: chosen };
+    return { name: 'regex', options: { pattern: custom.pattern, ...(custom.fields !== undefined ? { fields: custom.fields } : {}), ...zone }, label: chosen };
   }
   if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
   if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --format template (got --format ${chosen})`);

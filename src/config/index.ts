@@ -32,7 +32,8 @@ export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
     const key = f.template !== undefined ? 'template' : 'pattern';
     try {
       if (f.template !== undefined) prepareTemplate(f);
-      else compilePattern(f.pattern);
+      else compilePattern(f.pattern, f.fields);
+      if (f.timezone !== undefined) createZone(f.timezone);
     } catch (err) {
       throw new ConfigError(`${where}: formats.${name}.${key}: ${(err as Error).message}`, { cause: err });
     }

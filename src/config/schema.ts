@@ -9,10 +9,15 @@ export const FormatConfigSchema = z
     template: z.string().min(1).optional(),
     /** With `template`: the headers whose values make the timestamp. */
     timeHeaders: z.array(z.string().min(1)).min(1).optional(),
+    /** Zone of this format's zone-less timestamps (overrides ingest.timezone). */
+    timezone: z.string().min(1).optional(),
+    /** With `pattern`: record column → named group, for groups named otherwise. */
+    fields: z.partialRecord(z.enum(['ts', 'host', 'service', 'pid', 'level', 'message']), z.string().min(1)).optional(),
   })
   .strict()
   .refine((f) => (f.pattern === undefined) !== (f.template === undefined), { message: 'a format has either "pattern" or "template" (not both)' })
-  .refine((f) => f.timeHeaders === undefined || f.template !== undefined, { message: '"timeHeaders" goes with "template"', path: ['timeHeaders'] });
+  .refine((f) => f.timeHeaders === undefined || f.template !== undefined, { message: '"timeHeaders" goes with "template"', path: ['timeHeaders'] })
+  .refine((f) => f.fields === undefined || f.pattern !== undefined, { message: '"fields" goes with "pattern" (a template names its columns by header)', path: ['fields'] });
 
 /** The ingest stage. */
 export const IngestConfigSchema = z

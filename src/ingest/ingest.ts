@@ -105,7 +105,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const batchBytes = options.batchBytes ?? 256 << 20;
   const workers = Math.max(1, options.workers ?? os.availableParallelism());
   const timezone = options.timezone ?? 'local';
-  const zone: ZoneResolver = createZone(timezone);
+  const zone: ZoneResolver = createZone(options.format.options.timezone ?? timezone);
   // Fail on a bad format or pattern before touching the store.
   if (!isAutoFormat(options.format)) await createParser(options.format, { zone, referenceMicros: Date.now() * 1000 });
 
@@ -256,7 +256,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     totals,
     batches,
     workers,
-    timezone: describeZone(timezone),
+    timezone: describeZone(options.format.options.timezone ?? timezone),
     elapsedMs,
     linesPerSecond: totals.lines / Math.max(elapsedMs / 1000, 1e-3),
     megabytesPerSecond: totals.bytes / 1e6 / Math.max(elapsedMs / 1000, 1e-3),

@@ -11,7 +11,7 @@ function getParser(task: ChunkTask): Promise<LineParser> {
   let p = parsers.get(key);
   if (p === undefined) {
     if (parsers.size > 64) parsers.clear();
-    p = createParser(task.format, { zone: createZone(task.timezone), referenceMicros: task.referenceMicros });
+    p = createParser(task.format, { zone: createZone(task.format.options.timezone ?? task.timezone), referenceMicros: task.referenceMicros });
     parsers.set(key, p);
   }
   return p;

@@ -17,7 +17,15 @@ export interface FormatOptions {
   template?: string;
   /** The template headers whose values, joined by a space, make the timestamp (default: its time headers). */
   timeHeaders?: string[];
+  /** Zone of this format's zone-less timestamps, overriding --timezone: local, UTC or an IANA name. */
+  timezone?: string;
+  /** Record column → named group of `pattern`, for groups not named like the columns. */
+  fields?: Partial<Record<RecordColumn, string>>;
 }
+
+/** The record columns a format's fields can be mapped to. */
+export const RECORD_COLUMNS = ['ts', 'host', 'service', 'pid', 'level', 'message'] as const;
+export type RecordColumn = (typeof RECORD_COLUMNS)[number];
 
 /**
  * Parses one line. Contract: on success it writes exactly one record to `out`

@@ -1,4 +1,5 @@
-export type { FormatDefinition, FormatOptions, FormatSpec, LineParser, ParseContext } from './format.js';
+export type { FormatDefinition, FormatOptions, FormatSpec, LineParser, ParseContext, RecordColumn } from './format.js';
+export { RECORD_COLUMNS } from './format.js';
 export { loadFormats, createParser } from './registry.js';
 export { parseLines, MAX_LINE_BYTES, type ParseCounts } from './parse-chunk.js';
 export { RowWriter, STAGING_MAX_LINE_BYTES, RECORD_STAGING_COLUMNS, UNPARSED_STAGING_COLUMNS, STAGING_CSV_OPTIONS, type DayOutput } from './row-writer.js';

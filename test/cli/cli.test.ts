@@ -135,3 +135,22 @@ describe('template formats from the command line and the config', () => {
     expect(bad.stderr).toMatch(/formats\.hadoop\.template: template "<Date <Content>"/);
   });
 });
+
+describe('config formats with a field mapping and a zone', () => {
+  it('maps groups named otherwise to columns and reads zone-less times in the format zone', () => {
+    const dir = tmpDir();
+    const cfg = path.join(dir, 'logscope.config.json');
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(path.join(dir, 'app.log'), '2026-07-15 10:00:00 error disk full\n');
+    const app = { pattern: '^(?<when>\\S+ \\S+) (?<sev>\\w+) (?<text>.*)$', fields: { ts: 'when', level: 'sev', message: 'text' }, timezone: 'Europe/Paris' };
+    fs.writeFileSync(cfg, JSON.stringify({ data, formats: { app } }));
+    const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('zone-less timestamps read as Europe/Paris');
+    expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level, message, attrs FROM logs']).stdout).toBe('ts,level,message,attrs\n2026-07-15 08:00:00+00,ERROR,disk full,\n');
+    fs.writeFileSync(cfg, JSON.stringify({ formats: { app: { ...app, fields: { ts: 'time' } } } }));
+    const bad = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/formats\.app\.pattern: fields\.ts names the group "time", which pattern .* does not have \(groups: when, sev, text\)/);
+  });
+});

@@ -13,12 +13,15 @@ const regex: FormatDefinition = {
   example: String.raw`(?<ts>\S+) (?<level>\w+) (?<message>.*)`,
   needsOptions: true,
   create(options, ctx) {
-    const re = compilePattern(options.pattern);
+    const re = compilePattern(options.pattern, options.fields);
     const groups = groupNames(options.pattern ?? '');
+    // Explicit mapping first (config `fields`), then groups named like the columns.
     const fieldOf = new Map<string, keyof typeof FIELD_ALIASES>();
+    for (const [column, group] of Object.entries(options.fields ?? {})) if (group !== undefined) fieldOf.set(group, column as keyof typeof FIELD_ALIASES);
     for (const key of Object.keys(FIELD_ALIASES) as (keyof typeof FIELD_ALIASES)[]) {
+      if ([...fieldOf.values()].includes(key)) continue;
       for (const alias of FIELD_ALIASES[key]) {
-        if (groups.includes(alias) && ![...fieldOf.values()].includes(key)) fieldOf.set(alias, key);
+        if (groups.includes(alias) && !fieldOf.has(alias) && ![...fieldOf.values()].includes(key)) fieldOf.set(alias, key);
       }
     }
     return {
@@ -42,8 +45,8 @@ const regex: FormatDefinition = {
 };
 export default regex;
 
-/** Compiles and checks a user pattern; the error names what is wrong. */
-export function compilePattern(pattern: string | undefined): RegExp {
+/** Compiles and checks a user pattern (and its field mapping); the error names what is wrong. */
+export function compilePattern(pattern: string | undefined, fields?: Partial<Record<string, string>>): RegExp {
   if (pattern === undefined || pattern === '') throw new ConfigError('format "regex" needs a pattern: pass --pattern \'(?<ts>...) (?<message>.*)\' or set "pattern" in the config file');
   let re: RegExp;
   try {
@@ -52,7 +55,10 @@ export function compilePattern(pattern: string | undefined): RegExp {
     throw new ConfigError(`invalid --pattern ${JSON.stringify(pattern)}: ${(err as Error).message}`, { cause: err });
   }
   const groups = groupNames(pattern);
-  if (!groups.some((g) => (FIELD_ALIASES.ts as readonly string[]).includes(g))) {
+  for (const [column, group] of Object.entries(fields ?? {})) {
+    if (group !== undefined && !groups.includes(group)) throw new ConfigError(`fields.${column} names the group "${group}", which pattern ${JSON.stringify(pattern)} does not have (groups: ${groups.join(', ') || 'none'})`);
+  }
+  if (fields?.ts === undefined && !groups.some((g) => (FIELD_ALIASES.ts as readonly string[]).includes(g))) {
     throw new ConfigError(`pattern ${JSON.stringify(pattern)} has no timestamp group: name one of ${FIELD_ALIASES.ts.map((n) => `(?<${n}>...)`).join(', ')}`);
   }
   return re;
