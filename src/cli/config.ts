@@ -28,7 +28,8 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
     if (custom.template !== undefined) {
       return { name: 'template', options: { template: custom.template, ...(custom.timeHeaders !== undefined ? { timeHeaders: custom.timeHeaders } : {}), ...zone }, label: chosen };
     }
-    return { name: 'regex', options: { pattern: custom.pattern, ...(custom.fields !== undefined ? { fields: custom.fields } : {}), ...zone }, label: chosen };
+    const layout = custom.timestampFormat !== undefined ? { timestampFormat: custom.timestampFormat } : {};
+    return { name: 'regex', options: { pattern: custom.pattern, ...(custom.fields !== undefined ? { fields: custom.fields } : {}), ...layout, ...zone }, label: chosen };
   }
   if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
   if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --format template (got --format ${chosen})`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { compilePattern, createZone, prepareTemplate } from '../parse/index.js';
+import { compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export { ConfigSchema, type Config, type IngestConfig } from './schema.js';
@@ -29,13 +29,17 @@ export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
     throw new ConfigError(`${where}: ingest.timezone: ${(err as Error).message}`, { cause: err });
   }
   for (const [name, f] of Object.entries(config.formats)) {
-    const key = f.template !== undefined ? 'template' : 'pattern';
-    try {
-      if (f.template !== undefined) prepareTemplate(f);
-      else compilePattern(f.pattern, f.fields);
-      if (f.timezone !== undefined) createZone(f.timezone);
-    } catch (err) {
-      throw new ConfigError(`${where}: formats.${name}.${key}: ${(err as Error).message}`, { cause: err });
+    const checks: [string, () => unknown][] = [
+      [f.template !== undefined ? 'template' : 'pattern', () => (f.template !== undefined ? prepareTemplate(f) : compilePattern(f.pattern, f.fields))],
+      ['timezone', () => f.timezone !== undefined && createZone(f.timezone)],
+      ['timestampFormat', () => f.timestampFormat !== undefined && compileTimeLayout(f.timestampFormat)],
+    ];
+    for (const [key, check] of checks) {
+      try {
+        check();
+      } catch (err) {
+        throw new ConfigError(`${where}: formats.${name}.${key}: ${(err as Error).message}`, { cause: err });
+      }
     }
   }
   return Object.freeze(config);

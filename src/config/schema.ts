@@ -9,6 +9,8 @@ export const FormatConfigSchema = z
     template: z.string().min(1).optional(),
     /** With `template`: the headers whose values make the timestamp. */
     timeHeaders: z.array(z.string().min(1)).min(1).optional(),
+    /** With `pattern`: a strftime-style layout of the timestamp group. */
+    timestampFormat: z.string().min(1).optional(),
     /** Zone of this format's zone-less timestamps (overrides ingest.timezone). */
     timezone: z.string().min(1).optional(),
     /** With `pattern`: record column → named group, for groups named otherwise. */
@@ -17,6 +19,7 @@ export const FormatConfigSchema = z
   .strict()
   .refine((f) => (f.pattern === undefined) !== (f.template === undefined), { message: 'a format has either "pattern" or "template" (not both)' })
   .refine((f) => f.timeHeaders === undefined || f.template !== undefined, { message: '"timeHeaders" goes with "template"', path: ['timeHeaders'] })
+  .refine((f) => f.timestampFormat === undefined || f.pattern !== undefined, { message: '"timestampFormat" goes with "pattern"', path: ['timestampFormat'] })
   .refine((f) => f.fields === undefined || f.pattern !== undefined, { message: '"fields" goes with "pattern" (a template names its columns by header)', path: ['fields'] });
 
 /** The ingest stage. */

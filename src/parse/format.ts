@@ -17,6 +17,8 @@ export interface FormatOptions {
   template?: string;
   /** The template headers whose values, joined by a space, make the timestamp (default: its time headers). */
   timeHeaders?: string[];
+  /** A strftime-style layout of the timestamp (`%d/%b/%Y:%H:%M:%S %z`), for `pattern` formats. */
+  timestampFormat?: string;
   /** Zone of this format's zone-less timestamps, overriding --timezone: local, UTC or an IANA name. */
   timezone?: string;
   /** Record column → named group of `pattern`, for groups not named like the columns. */

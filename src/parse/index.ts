@@ -10,3 +10,4 @@ export { compilePattern } from './formats/regex.js';
 export { detectFormat, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, type Detection, type FormatScore } from './detect.js';
 export { compileTemplate, mapHeaders, prepareTemplate, type TemplateOptions } from './template.js';
 export { isContinuation, CONTINUATION_PROBE_BYTES } from './multiline.js';
+export { compileTimeLayout, type TimeLayoutReader } from './time-layout.js';

@@ -154,3 +154,20 @@ describe('config formats with a field mapping and a zone', () => {
     expect(bad.stderr).toMatch(/formats\.app\.pattern: fields\.ts names the group "time", which pattern .* does not have \(groups: when, sev, text\)/);
   });
 });
+
+describe('config formats with a timestamp layout', () => {
+  it('reads the ts group with timestampFormat, and names a bad layout by its key', () => {
+    const dir = tmpDir();
+    const cfg = path.join(dir, 'logscope.config.json');
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(path.join(dir, 'app.log'), '25.11.2026 10h00m05 WARN cache cold\n');
+    const app = { pattern: '^(?<ts>\\S+ \\S+) (?<level>\\w+) (?<message>.*)$', timestampFormat: '%d.%m.%Y %Hh%Mm%S', timezone: 'UTC' };
+    fs.writeFileSync(cfg, JSON.stringify({ data, formats: { app } }));
+    const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level FROM logs']).stdout).toBe('ts,level\n2026-11-25 10:00:05+00,WARN\n');
+    fs.writeFileSync(cfg, JSON.stringify({ formats: { app: { ...app, timestampFormat: '%d.%m.%Y %Q' } } }));
+    const bad = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    expect(bad.stderr).toMatch(/formats\.app\.timestampFormat: timestamp layout "%d\.%m\.%Y %Q": unknown directive %Q/);
+  });
+});

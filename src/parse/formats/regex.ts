@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors.js';
 import type { FormatDefinition } from '../format.js';
 import { FIELD_ALIASES, writeFields, type RecordFields } from '../fields.js';
+import { compileTimeLayout } from '../time-layout.js';
 
 /**
  * A custom regular expression with named groups. Groups named like the record's
@@ -14,6 +15,7 @@ const regex: FormatDefinition = {
   needsOptions: true,
   create(options, ctx) {
     const re = compilePattern(options.pattern, options.fields);
+    const readTime = options.timestampFormat !== undefined ? compileTimeLayout(options.timestampFormat) : undefined;
     const groups = groupNames(options.pattern ?? '');
     // Explicit mapping first (config `fields`), then groups named like the columns.
     const fieldOf = new Map<string, keyof typeof FIELD_ALIASES>();
@@ -38,6 +40,11 @@ const regex: FormatDefinition = {
           else attrs[name] = value;
         }
         fields.attrs = attrs;
+        if (readTime !== undefined && typeof fields.ts === 'string') {
+          const us = readTime(fields.ts, ctx.zone, ctx.referenceMicros);
+          if (Number.isNaN(us)) return `timestamp ${JSON.stringify(fields.ts.slice(0, 60))} does not fit the layout ${JSON.stringify(options.timestampFormat)}`;
+          fields.ts = us;
+        }
         return writeFields(fields, out, ctx.zone, ctx.referenceMicros);
       },
     };
