@@ -1,4 +1,6 @@
 import type { IngestSummary } from '../ingest/index.js';
+import { queryCoverage } from '../query/index.js';
+import { openStoreReader } from '../store/index.js';
 
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
@@ -49,4 +51,21 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
 export function percent(rate: number): string {
   const p = Math.floor(rate * 1000) / 10;
   return `${Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1)}%`;
+}
+
+/** The commonest shapes of the unparsed lines of the sources this ingest read (from the store). */
+export async function formatUnparsedShapes(s: IngestSummary, top = 3): Promise<string> {
+  const ran = new Set(s.sources.filter((x) => x.unparsed > 0).map((x) => x.source));
+  const reader = await openStoreReader(s.dataDir);
+  try {
+    const out: string[] = [];
+    for (const c of await queryCoverage(reader.connection, top)) {
+      if (!ran.has(c.source) || c.shapes.length === 0) continue;
+      out.push(`unparsed in ${c.source} (${percent(c.parsedShare)} parsed), commonest shapes:`);
+      for (const sh of c.shapes) out.push(`  ${String(sh.count).padStart(8)} × ${JSON.stringify(sh.shape)}  (first at line ${sh.firstLine})`);
+    }
+    return out.length > 0 ? out.join('\n') + '\n' : '';
+  } finally {
+    reader.close();
+  }
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ingest } from '../../ingest/index.js';
 import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
 import { createProgressReporter } from '../progress.js';
-import { formatIngestSummary } from '../summary.js';
+import { formatIngestSummary, formatUnparsedShapes } from '../summary.js';
 
 interface IngestFlags {
   data?: string;
@@ -56,6 +56,7 @@ export function registerIngest(program: Command): void {
         progress.stop();
       }
       process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatIngestSummary(summary));
+      if (!flags.json && summary.totals.unparsed > 0) process.stdout.write(await formatUnparsedShapes(summary));
       if (summary.errors.length > 0) {
         if (flags.json) for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
         process.exitCode = EXIT_PARTIAL;
