@@ -1,18 +1,28 @@
 /**
- * Ingest benchmark: logscope against two baselines, side by side in one run.
+ * Ingest benchmark: logscope against two baselines on a syslog file, side by side in one run,
+ * and logscope alone on a JSON-lines file and an Apache combined access log of the same size.
  *
  *   npm run bench
  *   LOGSCOPE_BENCH_LINES=1000000 LOGSCOPE_BENCH_ROUNDS=1 node dist/bench/ingest.js
+ *   LOGSCOPE_BENCH_FORMATS=json,apache node dist/bench/ingest.js
  *
  * Each round runs, in this order, each as a child process timed from spawn to exit:
- *   1. `wc -l FILE`: the floor for reading the file once;
- *   2. DuckDB alone (`bench/duckdb-baseline.ts`): the same parse in SQL, to day-partitioned Parquet;
- *   3. `logscope ingest FILE --data <fresh dir> --quiet --json`.
+ *   1. `wc -l FILE`: the floor for reading the syslog file once;
+ *   2. DuckDB alone (`bench/duckdb-baseline.ts`): the same syslog parse in SQL, to
+ *      day-partitioned Parquet;
+ *   3. `logscope ingest FILE --data <fresh dir> --quiet --json` on the syslog file;
+ *   4. the same on the JSON-lines file, then 5. on the Apache file (format auto-detected, as
+ *      for syslog; no baseline: DuckDB alone is only written for syslog).
  * Interleaving the contenders inside each round spreads the noise of a shared machine
  * over all of them; the report quotes medians.
  *
- * Env: LOGSCOPE_BENCH_LINES (default 10000000), LOGSCOPE_BENCH_ROUNDS (default 3).
- * The input `bench/.data/syslog-<lines>.log` (seed 1) is generated once and reused.
+ * Env:
+ * - LOGSCOPE_BENCH_LINES (default 10000000): lines in each generated file;
+ * - LOGSCOPE_BENCH_ROUNDS (default 3);
+ * - LOGSCOPE_BENCH_FORMATS (default `syslog,json,apache`): the files to run, comma-separated;
+ *   without `syslog`, wc -l and DuckDB alone do not run either (they read the syslog file).
+ * The inputs `bench/.data/syslog-<lines>.log`, `json-<lines>.jsonl` and `apache-<lines>.log`
+ * (seed 1) are generated once, when first needed, and reused.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,7 +39,16 @@ const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const DUCKDB_BASELINE = path.join(ROOT, 'dist', 'bench', 'duckdb-baseline.js');
 const SEED = 1;
 
-type ContenderName = 'wc' | 'duckdb' | 'logscope';
+/** The generated files the benchmark can ingest, in the order they run. */
+const BENCH_FORMATS = ['syslog', 'json', 'apache'] as const;
+type BenchFormat = (typeof BENCH_FORMATS)[number];
+
+/** `logscope` is the syslog run (its name predates the other files, and BENCH_RESULT keeps it). */
+type ContenderName = 'wc' | 'duckdb' | 'logscope' | 'logscope-json' | 'logscope-apache';
+
+/** The logscope contender of each file. */
+const LOGSCOPE_CONTENDER: Record<BenchFormat, ContenderName> = { syslog: 'logscope', json: 'logscope-json', apache: 'logscope-apache' };
+const FILE_EXTENSION: Record<BenchFormat, string> = { syslog: 'log', json: 'jsonl', apache: 'log' };
 
 /** What one timed child run gives back. */
 interface RunOutcome {
@@ -49,14 +68,22 @@ const LABELS: Record<ContenderName, string> = {
   wc: 'wc -l (scan floor)',
   duckdb: 'DuckDB alone',
   logscope: 'logscope ingest',
+  'logscope-json': 'logscope ingest (json)',
+  'logscope-apache': 'logscope ingest (apache)',
 };
 
 interface BenchInput {
+  format: BenchFormat;
   file: string;
   bytes: number;
   truth: GenerateTruth;
-  /** Lines a correct ISO-syslog parse keeps: all but the generator's malformed ones. */
+  /** Lines a correct parse keeps as records: all but the generator's malformed ones. */
   wellFormed: number;
+  /**
+   * Lines logscope counts as parsed: the well-formed ones plus the stack-trace lines it joins
+   * to the record before them (DuckDB alone drops those).
+   */
+  expectedParsed: number;
 }
 
 const LogscopeSummarySchema = z.object({
@@ -65,8 +92,11 @@ const LogscopeSummarySchema = z.object({
     parsed: z.number().int(),
     unparsed: z.number().int(),
     blank: z.number().int(),
+    joined: z.number().int().optional(),
     bytes: z.number().int(),
   }),
+  /** The format each source was parsed with: auto-detection's choice. */
+  sources: z.array(z.object({ format: z.string() })).optional(),
   elapsedMs: z.number(),
   workers: z.number().int(),
   batches: z.number().int(),
@@ -83,18 +113,24 @@ class BenchError extends Error {
 async function main(): Promise<void> {
   const lines = readPositiveInt('LOGSCOPE_BENCH_LINES', 10_000_000);
   const rounds = readPositiveInt('LOGSCOPE_BENCH_ROUNDS', 3);
-  for (const built of [CLI, DUCKDB_BASELINE]) {
+  const formats = readFormats('LOGSCOPE_BENCH_FORMATS');
+  const withSyslog = formats.includes('syslog');
+  for (const built of withSyslog ? [CLI, DUCKDB_BASELINE] : [CLI]) {
     if (!fs.existsSync(built)) throw new BenchError(`${built} is missing; run \`npx tsc -p tsconfig.json\` first`);
   }
-  const input = await prepareInput(lines);
+  const inputs = new Map<BenchFormat, BenchInput>();
+  for (const format of formats) inputs.set(format, await prepareInput(lines, format));
   // After generating, which is our own load, not the machine's.
   const loadStart = os.loadavg();
 
   say(`# logscope ingest benchmark`);
   say('');
-  say(`- input: ${path.relative(ROOT, input.file)}: ${formatInt(input.truth.lines)} lines, ${formatInt(input.bytes)} bytes (${(input.bytes / 1e6).toFixed(1)} MB), ${formatInt(input.truth.malformedLines)} malformed`);
+  for (const input of inputs.values()) {
+    say(`- input (${input.format}): ${path.relative(ROOT, input.file)}: ${formatInt(input.truth.lines)} lines, ${formatInt(input.bytes)} bytes (${(input.bytes / 1e6).toFixed(1)} MB), ${formatInt(input.truth.malformedLines)} malformed`);
+  }
   say(`- machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}`);
-  say(`- node ${process.version}; rounds: ${rounds}; order in each round: wc -l, DuckDB alone, logscope`);
+  const order = [...(withSyslog ? ['wc -l', 'DuckDB alone'] : []), ...formats.map((f) => `logscope (${f})`)];
+  say(`- node ${process.version}; rounds: ${rounds}; order in each round: ${order.join(', ')}`);
   say(`- load average at start (1/5/15 min): ${formatLoad(loadStart)}`);
 
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'logscope-bench-'));
@@ -103,52 +139,66 @@ async function main(): Promise<void> {
   let logscopeWorkers = 0;
   let logscopeBatches = 0;
   try {
-    // Untimed: puts the file in the page cache so round 1 does not time the disk, and checks the count.
-    const warm = await runChild('wc', ['-l', input.file], tmpRoot);
-    checkWcOutput(warm.stdout, input);
-    const contenders: Contender[] = [
-      {
-        name: 'wc',
-        async run(runDir) {
-          const child = await runChild('wc', ['-l', input.file], runDir);
-          checkWcOutput(child.stdout, input);
-          return { seconds: child.seconds, outputBytes: 0 };
+    const contenders: Contender[] = [];
+    for (const input of inputs.values()) {
+      // Untimed: puts the file in the page cache so round 1 does not time the disk, and checks the count.
+      const warm = await runChild('wc', ['-l', input.file], tmpRoot);
+      checkWcOutput(warm.stdout, input);
+    }
+    const syslog = inputs.get('syslog');
+    if (syslog !== undefined) {
+      contenders.push(
+        {
+          name: 'wc',
+          async run(runDir) {
+            const child = await runChild('wc', ['-l', syslog.file], runDir);
+            checkWcOutput(child.stdout, syslog);
+            return { seconds: child.seconds, outputBytes: 0 };
+          },
         },
-      },
-      {
-        name: 'duckdb',
-        async run(runDir) {
-          const outDir = path.join(runDir, 'parquet');
-          const child = await runChild(process.execPath, [DUCKDB_BASELINE, input.file, outDir], runDir);
-          const report = parseJsonOutput(child.stdout.trim().split('\n').at(-1) ?? '', DuckdbBaselineSchema, 'duckdb-baseline');
-          if (report.rows !== input.wellFormed) {
-            throw new BenchError(`DuckDB baseline wrote ${report.rows} rows; the file has ${input.wellFormed} well-formed lines (${input.truth.lines} - ${input.truth.malformedLines} malformed)`);
-          }
-          return { seconds: child.seconds, outputBytes: measureDir(outDir), selfSeconds: report.elapsedMs / 1000 };
+        {
+          name: 'duckdb',
+          async run(runDir) {
+            const outDir = path.join(runDir, 'parquet');
+            const child = await runChild(process.execPath, [DUCKDB_BASELINE, syslog.file, outDir], runDir);
+            const report = parseJsonOutput(child.stdout.trim().split('\n').at(-1) ?? '', DuckdbBaselineSchema, 'duckdb-baseline');
+            if (report.rows !== syslog.wellFormed) {
+              throw new BenchError(`DuckDB baseline wrote ${report.rows} rows; the file has ${syslog.wellFormed} well-formed lines (${syslog.truth.lines} - ${syslog.truth.malformedLines} malformed)`);
+            }
+            return { seconds: child.seconds, outputBytes: measureDir(outDir), selfSeconds: report.elapsedMs / 1000 };
+          },
         },
-      },
-      {
-        name: 'logscope',
+      );
+    }
+    for (const input of inputs.values()) {
+      contenders.push({
+        name: LOGSCOPE_CONTENDER[input.format],
         async run(runDir) {
           const dataDir = path.join(runDir, 'data');
           const child = await runChild(process.execPath, [CLI, 'ingest', input.file, '--data', dataDir, '--quiet', '--json'], runDir);
           const summary = parseJsonOutput(child.stdout, LogscopeSummarySchema, 'logscope ingest --json');
           const t = summary.totals;
           if (t.lines !== input.truth.lines) {
-            throw new BenchError(`logscope counted ${t.lines} lines; wc -l and the generator say ${input.truth.lines}`);
+            throw new BenchError(`logscope counted ${t.lines} lines of ${input.format}; wc -l and the generator say ${input.truth.lines}`);
           }
           if (t.parsed + t.unparsed + t.blank !== t.lines) {
-            throw new BenchError(`logscope totals do not add up: parsed ${t.parsed} + unparsed ${t.unparsed} + blank ${t.blank} = ${t.parsed + t.unparsed + t.blank}, lines ${t.lines}`);
+            throw new BenchError(`logscope totals do not add up (${input.format}): parsed ${t.parsed} + unparsed ${t.unparsed} + blank ${t.blank} = ${t.parsed + t.unparsed + t.blank}, lines ${t.lines}`);
           }
-          if (t.parsed !== input.wellFormed) {
-            addWarning(warnings, `logscope parsed ${t.parsed} lines; the generator wrote ${input.wellFormed} well-formed ones (DuckDB baseline keeps exactly those)`);
+          const detected = summary.sources?.map((s) => s.format) ?? [];
+          if (detected.some((f) => f !== input.format)) {
+            addWarning(warnings, `logscope detected ${detected.join(', ')} for the ${input.format} file`);
           }
-          logscopeWorkers = summary.workers;
-          logscopeBatches = summary.batches;
+          if (t.parsed !== input.expectedParsed) {
+            addWarning(warnings, `logscope parsed ${t.parsed} ${input.format} lines; the generator wrote ${input.wellFormed} well-formed ones and ${input.truth.continuationLineNumbers.length} stack-trace lines to join (${input.expectedParsed})`);
+          }
+          if (input.format === 'syslog') {
+            logscopeWorkers = summary.workers;
+            logscopeBatches = summary.batches;
+          }
           return { seconds: child.seconds, outputBytes: measureDir(dataDir), selfSeconds: summary.elapsedMs / 1000 };
         },
-      },
-    ];
+      });
+    }
 
     for (let round = 1; round <= rounds; round++) {
       for (const contender of contenders) {
@@ -156,7 +206,7 @@ async function main(): Promise<void> {
         try {
           const outcome = await contender.run(runDir);
           results.set(contender.name, [...(results.get(contender.name) ?? []), outcome]);
-          note(`round ${round}/${rounds}  ${LABELS[contender.name].padEnd(20)} ${outcome.seconds.toFixed(2).padStart(8)} s`);
+          note(`round ${round}/${rounds}  ${LABELS[contender.name].padEnd(24)} ${outcome.seconds.toFixed(2).padStart(8)} s`);
         } finally {
           // Before the next run, so disk use stays at one run's output.
           fs.rmSync(runDir, { recursive: true, force: true });
@@ -164,14 +214,14 @@ async function main(): Promise<void> {
       }
     }
     const loadEnd = os.loadavg();
-    report({ input, rounds, results, loadStart, loadEnd, warnings, logscopeWorkers, logscopeBatches });
+    report({ inputs, rounds, results, loadStart, loadEnd, warnings, logscopeWorkers, logscopeBatches });
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });
   }
 }
 
 interface ReportOptions {
-  input: BenchInput;
+  inputs: Map<BenchFormat, BenchInput>;
   rounds: number;
   results: Map<ContenderName, RunOutcome[]>;
   loadStart: number[];
@@ -181,55 +231,91 @@ interface ReportOptions {
   logscopeBatches: number;
 }
 
+/** The file each contender reads. */
+function inputOf(name: ContenderName, inputs: Map<BenchFormat, BenchInput>): BenchInput {
+  const format = name === 'logscope-json' ? 'json' : name === 'logscope-apache' ? 'apache' : 'syslog';
+  const input = inputs.get(format);
+  if (input === undefined) throw new BenchError(`no ${format} input for ${name}`);
+  return input;
+}
+
 function report(o: ReportOptions): void {
-  const lines = o.input.truth.lines;
   const stats = new Map<ContenderName, ContenderStats>();
-  for (const [name, outcomes] of o.results) stats.set(name, summarize(outcomes, lines, o.input.bytes));
+  for (const [name, outcomes] of o.results) {
+    const input = inputOf(name, o.inputs);
+    stats.set(name, summarize(outcomes, input.truth.lines, input.bytes));
+  }
   const get = (name: ContenderName): ContenderStats => {
     const s = stats.get(name);
     if (s === undefined) throw new BenchError(`no results for ${name}`);
     return s;
   };
-  const wc = get('wc');
-  const duckdb = get('duckdb');
-  const logscope = get('logscope');
+  const ran = (['wc', 'duckdb', 'logscope', 'logscope-json', 'logscope-apache'] as const).filter((name) => stats.has(name));
 
   say('');
   say(`| contender | median s | min s | max s | lines/s (median) | MB/s (median) | output MB |`);
   say(`|---|---:|---:|---:|---:|---:|---:|`);
-  for (const name of ['wc', 'duckdb', 'logscope'] as const) {
+  for (const name of ran) {
     const s = get(name);
     const out = name === 'wc' ? '–' : (s.outputBytes / 1e6).toFixed(1);
     say(`| ${LABELS[name]} | ${s.median.toFixed(2)} | ${s.min.toFixed(2)} | ${s.max.toFixed(2)} | ${formatInt(Math.round(s.linesPerSecond))} | ${s.megabytesPerSecond.toFixed(1)} | ${out} |`);
   }
-  const vsDuckdb = logscope.linesPerSecond / duckdb.linesPerSecond;
-  const wcVsLogscope = wc.linesPerSecond / logscope.linesPerSecond;
   say('');
-  say(`- logscope is ${vsDuckdb.toFixed(2)}× DuckDB alone (lines/s, medians)`);
-  say(`- wc -l is ${wcVsLogscope.toFixed(2)}× faster than logscope`);
-  say(`- wall time is spawn to exit, process startup included. Self-reported medians, startup excluded: DuckDB ${duckdb.selfMedian?.toFixed(2)} s, logscope ${logscope.selfMedian?.toFixed(2)} s (${o.logscopeWorkers} workers, ${o.logscopeBatches} batch${o.logscopeBatches === 1 ? '' : 'es'})`);
-  say(`- DuckDB keeps only rows whose ts parsed (6 columns + dt); logscope also stores source, line, level_raw, attrs and the unparsed lines`);
+  const result: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    lines: [...o.inputs.values()][0]?.truth.lines,
+  };
+  if (o.inputs.has('syslog')) {
+    const syslog = inputOf('logscope', o.inputs);
+    const wc = get('wc');
+    const duckdb = get('duckdb');
+    const logscope = get('logscope');
+    const vsDuckdb = logscope.linesPerSecond / duckdb.linesPerSecond;
+    const wcVsLogscope = wc.linesPerSecond / logscope.linesPerSecond;
+    say(`- logscope is ${vsDuckdb.toFixed(2)}× DuckDB alone (lines/s, medians, syslog file)`);
+    say(`- wc -l is ${wcVsLogscope.toFixed(2)}× faster than logscope`);
+    say(`- wall time is spawn to exit, process startup included. Self-reported medians, startup excluded: DuckDB ${duckdb.selfMedian?.toFixed(2)} s, logscope ${logscope.selfMedian?.toFixed(2)} s (${o.logscopeWorkers} workers, ${o.logscopeBatches} batch${o.logscopeBatches === 1 ? '' : 'es'})`);
+    say(`- DuckDB keeps only rows whose ts parsed (6 columns + dt); logscope also stores source, line, level_raw, attrs and the unparsed lines`);
+    Object.assign(result, {
+      bytes: syslog.bytes,
+      medianSeconds: { wc: round3(wc.median), duckdb: round3(duckdb.median), logscope: round3(logscope.median) },
+      selfMedianSeconds: { duckdb: round3(duckdb.selfMedian ?? NaN), logscope: round3(logscope.selfMedian ?? NaN) },
+      linesPerSecond: { wc: Math.round(wc.linesPerSecond), duckdb: Math.round(duckdb.linesPerSecond), logscope: Math.round(logscope.linesPerSecond) },
+      megabytesPerSecond: { wc: round2(wc.megabytesPerSecond), duckdb: round2(duckdb.megabytesPerSecond), logscope: round2(logscope.megabytesPerSecond) },
+      logscopeVsDuckdb: round3(vsDuckdb),
+      wcVsLogscope: round3(wcVsLogscope),
+      logscopeWorkers: o.logscopeWorkers,
+    });
+  }
+  const others: Record<string, unknown> = {};
+  for (const format of ['json', 'apache'] as const) {
+    const name = LOGSCOPE_CONTENDER[format];
+    if (!stats.has(name)) continue;
+    const s = get(name);
+    const input = inputOf(name, o.inputs);
+    say(`- logscope on ${format}: ${formatInt(Math.round(s.linesPerSecond))} lines/s, ${s.megabytesPerSecond.toFixed(1)} MB/s (medians; self-reported ${s.selfMedian?.toFixed(2)} s)`);
+    others[format] = {
+      bytes: input.bytes,
+      medianSeconds: round3(s.median),
+      selfMedianSeconds: round3(s.selfMedian ?? NaN),
+      linesPerSecond: Math.round(s.linesPerSecond),
+      megabytesPerSecond: round2(s.megabytesPerSecond),
+    };
+  }
   say(`- load average at end (1/5/15 min): ${formatLoad(o.loadEnd)} (shared machine: quote the medians)`);
   for (const w of o.warnings) say(`- WARNING: ${w}`);
 
-  const result = {
-    date: new Date().toISOString(),
-    lines,
-    bytes: o.input.bytes,
+  Object.assign(result, {
     rounds: o.rounds,
     cpus: os.cpus().length,
     node: process.version,
     loadavgStart: o.loadStart.map(round2),
     loadavgEnd: o.loadEnd.map(round2),
-    medianSeconds: { wc: round3(wc.median), duckdb: round3(duckdb.median), logscope: round3(logscope.median) },
-    selfMedianSeconds: { duckdb: round3(duckdb.selfMedian ?? NaN), logscope: round3(logscope.selfMedian ?? NaN) },
-    linesPerSecond: { wc: Math.round(wc.linesPerSecond), duckdb: Math.round(duckdb.linesPerSecond), logscope: Math.round(logscope.linesPerSecond) },
-    megabytesPerSecond: { wc: round2(wc.megabytesPerSecond), duckdb: round2(duckdb.megabytesPerSecond), logscope: round2(logscope.megabytesPerSecond) },
-    logscopeVsDuckdb: round3(vsDuckdb),
-    wcVsLogscope: round3(wcVsLogscope),
-    logscopeWorkers: o.logscopeWorkers,
+    formats: [...o.inputs.keys()],
+    // logscope alone on the other generated files, keyed by format.
+    logscopeByFormat: others,
     warnings: o.warnings,
-  };
+  });
   say('');
   say(`BENCH_RESULT ${JSON.stringify(result)}`);
 }
@@ -260,23 +346,24 @@ function summarize(outcomes: RunOutcome[], lines: number, bytes: number): Conten
 }
 
 /** Reuses the generated file when its truth says it is complete with the right count. */
-async function prepareInput(lines: number): Promise<BenchInput> {
-  const file = path.join(DATA_DIR, `syslog-${lines}.log`);
+async function prepareInput(lines: number, format: BenchFormat): Promise<BenchInput> {
+  const file = path.join(DATA_DIR, `${format}-${lines}.${FILE_EXTENSION[format]}`);
   const truthFile = `${file}.truth.json`;
   let truth = readTruth(truthFile);
-  if (truth === undefined || truth.lines !== lines || truth.seed !== SEED || truth.format !== 'syslog' || !fs.existsSync(file)) {
+  if (truth === undefined || truth.lines !== lines || truth.seed !== SEED || truth.format !== format || !fs.existsSync(file)) {
     fs.mkdirSync(DATA_DIR, { recursive: true });
     // The generator writes the truth last: removing it first means a run killed
     // mid-write leaves no truth, so the half file is never taken as complete.
     fs.rmSync(truthFile, { force: true });
-    note(`generating ${formatInt(lines)} syslog lines (seed ${SEED}) into ${path.relative(ROOT, file)} ...`);
+    note(`generating ${formatInt(lines)} ${format} lines (seed ${SEED}) into ${path.relative(ROOT, file)} ...`);
     const started = process.hrtime.bigint();
-    truth = await generateLogs({ lines, format: 'syslog', out: file, seed: SEED });
+    truth = await generateLogs({ lines, format, out: file, seed: SEED });
     note(`generated in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
   } else {
     note(`reusing ${path.relative(ROOT, file)}`);
   }
-  return { file, bytes: fs.statSync(file).size, truth, wellFormed: truth.lines - truth.malformedLines };
+  const wellFormed = truth.lines - truth.malformedLines;
+  return { format, file, bytes: fs.statSync(file).size, truth, wellFormed, expectedParsed: wellFormed + truth.continuationLineNumbers.length };
 }
 
 function readTruth(truthFile: string): GenerateTruth | undefined {
@@ -322,7 +409,7 @@ function runChild(command: string, args: string[], cwd: string): Promise<ChildRe
 function checkWcOutput(stdout: string, input: BenchInput): void {
   const count = Number.parseInt(stdout.trim().split(/\s+/)[0] ?? '', 10);
   if (count !== input.truth.lines) {
-    throw new BenchError(`wc -l counted ${stdout.trim()}; the generator wrote ${input.truth.lines} lines`);
+    throw new BenchError(`wc -l counted ${stdout.trim()} in the ${input.format} file; the generator wrote ${input.truth.lines} lines`);
   }
 }
 
@@ -352,6 +439,18 @@ function readPositiveInt(name: string, fallback: number): number {
   const value = Number(raw.replaceAll('_', ''));
   if (!Number.isSafeInteger(value) || value < 1) throw new BenchError(`${name}: got ${JSON.stringify(raw)}; write a whole number >= 1, e.g. 1000000`);
   return value;
+}
+
+/** A comma-separated subset of BENCH_FORMATS, run in BENCH_FORMATS order; all of them when unset. */
+function readFormats(name: string): BenchFormat[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return [...BENCH_FORMATS];
+  const wanted = raw.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const unknown = wanted.filter((f) => !(BENCH_FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || wanted.length === 0) {
+    throw new BenchError(`${name}: got ${JSON.stringify(raw)}; write a comma-separated list of ${BENCH_FORMATS.join(', ')}, e.g. syslog,json`);
+  }
+  return BENCH_FORMATS.filter((f) => wanted.includes(f));
 }
 
 function addWarning(warnings: string[], message: string): void {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { generateLogs, type GenerateOptions, type GenerateTruth } from '../src/generate/index.js';
+import { isContinuation } from '../src/parse/index.js';
+import { parseText } from './parse/parse-helper.js';
 
 /** The exact shape of a well-formed syslog line. */
 const SYSLOG_LINE =
@@ -75,7 +77,7 @@ describe('generateLogs', () => {
     expect(syslog.lines).toHaveLength(20_000);
     expect(json.lines).toHaveLength(20_000);
     expect(syslog.truth.lines).toBe(20_000);
-    for (const format of ['syslog', 'json'] as const) {
+    for (const format of ['syslog', 'json', 'apache'] as const) {
       for (const lines of [0, 1, 7, 150, 1_001]) {
         const small = await generate(`small-${lines}.${format}`, { lines, format });
         expect(small.lines).toHaveLength(lines);
@@ -89,7 +91,7 @@ describe('generateLogs', () => {
   });
 
   it('is byte-identical for the same seed and differs for another', async () => {
-    for (const format of ['syslog', 'json'] as const) {
+    for (const format of ['syslog', 'json', 'apache'] as const) {
       const first = await generate(`same-a.${format}`, { lines: 3_000, format, seed: 7 });
       const second = await generate(`same-b.${format}`, { lines: 3_000, format, seed: 7 });
       const other = await generate(`other.${format}`, { lines: 3_000, format, seed: 8 });
@@ -284,5 +286,70 @@ describe('generateLogs', () => {
     ];
     for (const options of bad) await expect(generateLogs(options)).rejects.toBeInstanceOf(ConfigError);
     expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('generateLogs with format apache', () => {
+  let apache: Generated;
+  let parsed: Awaited<ReturnType<typeof parseText>>;
+
+  beforeAll(async () => {
+    apache = await generate('access.log', { lines: 20_000, format: 'apache' });
+    parsed = await parseText(`${apache.lines.join('\n')}\n`, { name: 'apache', options: {} });
+  });
+
+  it('writes combined access-log lines with a response time', () => {
+    expect(apache.lines).toHaveLength(20_000);
+    expect(apache.truth.format).toBe('apache');
+    const combined = /^\S+ - \S+ \[\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "[A-Z]+ \S+ HTTP\/1\.1" \d{3} \d+ "[^"]*" "[^"]*" \d+\.\d{3}$/;
+    expect(malformedNumbers(apache.lines, (l) => combined.test(l))).toEqual(apache.truth.malformedLineNumbers);
+  });
+
+  it('parses with the apache parser except exactly the malformed lines, none of them a continuation', () => {
+    const { truth, lines } = apache;
+    expect(truth.malformedLines).toBeGreaterThanOrEqual(180);
+    expect(truth.malformedLines).toBeLessThanOrEqual(220);
+    expect(parsed.unparsed.map((u) => u.line)).toEqual(truth.malformedLineNumbers);
+    expect(parsed.counts).toEqual({ lines: 20_000, parsed: 20_000 - truth.malformedLines, unparsed: truth.malformedLines, blank: 0, joined: 0 });
+    expect(truth.continuationLineNumbers).toEqual([]);
+    const continuing = truth.malformedLineNumbers.map((n) => lines[n - 1]).filter((line) => {
+      const buf = Buffer.from(line);
+      return isContinuation(buf, 0, buf.length);
+    });
+    expect(continuing).toEqual([]);
+  });
+
+  it('makes 5xx statuses the errors: truth counts them, and about 2% of baseline lines have one', () => {
+    const { truth, lines } = apache;
+    const serverErrors = parsed.records.filter((r) => r.level_raw?.startsWith('5'));
+    expect(serverErrors.every((r) => r.level === 'ERROR')).toBe(true);
+    expect(parsed.records.filter((r) => r.level === 'ERROR')).toHaveLength(serverErrors.length);
+    expect(serverErrors).toHaveLength(truth.errorLines);
+    const burstLines = sumBurstLines(truth);
+    const baselineShare = (truth.errorLines - burstLines) / (lines.length - truth.malformedLines - burstLines);
+    expect(baselineShare).toBeGreaterThan(0.015);
+    expect(baselineShare).toBeLessThan(0.025);
+    expect(parsed.records.some((r) => r.level === 'WARN')).toBe(true);
+  });
+
+  it('keeps timestamps non-decreasing and inside [start, end), and every burst shows as 5xx in its window', () => {
+    const { truth } = apache;
+    const startUs = Date.parse(truth.start) * 1000;
+    const endUs = Date.parse(truth.end) * 1000;
+    let previous = startUs;
+    const outOfOrder = parsed.records.filter((r) => {
+      const t = Number(r.us);
+      const bad = t < previous || t >= endUs;
+      previous = t;
+      return bad;
+    });
+    expect(outOfOrder).toEqual([]);
+    expect(truth.anomalies.length).toBe(14);
+    for (const anomaly of truth.anomalies) {
+      const from = Date.parse(anomaly.start) * 1000;
+      const to = Date.parse(anomaly.end) * 1000;
+      const inWindow = parsed.records.filter((r) => r.level === 'ERROR' && Number(r.us) >= from && Number(r.us) < to).length;
+      expect(inWindow).toBeGreaterThanOrEqual(anomaly.errorLines);
+    }
   });
 });

@@ -5,8 +5,11 @@ import { planRun } from './plan.js';
 import { createRng } from './rng.js';
 import { writeLogFile } from './write-log-file.js';
 
-/** The two line formats the generator writes. */
-export type GenerateFormat = 'syslog' | 'json';
+/**
+ * The line formats the generator writes: ISO syslog, JSON lines, and Apache/nginx combined
+ * access logs (with a response time) where a line's level shows as its status class.
+ */
+export type GenerateFormat = 'syslog' | 'json' | 'apache';
 
 /** Options for {@link generateLogs}. */
 export interface GenerateOptions {
@@ -54,7 +57,7 @@ export interface GenerateTruth {
   /** ISO; every well-formed line is in [start, end). */
   start: string;
   end: string;
-  /** Well-formed lines at ERROR or FATAL, burst lines included. */
+  /** Well-formed lines at ERROR or FATAL (in `apache`: with a 5xx status), burst lines included. */
   errorLines: number;
   malformedLines: number;
   /** 1-based, ascending. */
@@ -135,8 +138,8 @@ function checkOptions(o: CheckedOptions): void {
   if (!Number.isSafeInteger(o.lines) || o.lines < 0) {
     throw new ConfigError(`generate.lines: got ${o.lines}; write a whole number >= 0, e.g. 100000`);
   }
-  if (o.format !== 'syslog' && o.format !== 'json') {
-    throw new ConfigError(`generate.format: got ${JSON.stringify(o.format)}; write "syslog" or "json"`);
+  if (o.format !== 'syslog' && o.format !== 'json' && o.format !== 'apache') {
+    throw new ConfigError(`generate.format: got ${JSON.stringify(o.format)}; write "syslog", "json" or "apache"`);
   }
   if (typeof o.out !== 'string' || o.out === '') {
     throw new ConfigError(`generate.out: got ${JSON.stringify(o.out)}; write the path of the log file to create`);

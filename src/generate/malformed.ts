@@ -95,3 +95,33 @@ function garbleTimestamp(r: Rng, line: string): string {
 function renderPythonRepr(json: string): string {
   return json.replace(/"/g, "'").replace(/':/g, "': ").replace(/,'/g, ", '");
 }
+
+/** What else lands in an access log: a server's own messages written to the same file. */
+const ACCESS_STRAY_TEXT = [
+  "AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using 127.0.1.1. Set the 'ServerName' directive globally to suppress this message",
+  '2026/11/25 10:00:00 [error] 31#31: *4711 connect() failed (111: Connection refused) while connecting to upstream',
+  'nginx: [warn] the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+];
+/** Offsets in `25/Nov/2026:10:00:00 +0000` of the day, month, year and time characters. */
+const CLF_GARBLE_POSITIONS = [0, 1, 3, 4, 5, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19];
+
+/**
+ * Renders a line that the `apache` access-log parser must reject, cut from the well-formed
+ * `line`. Never a stack-trace line: nothing here continues the record before it.
+ */
+export function renderMalformedAccess(r: Rng, line: string): MalformedLine {
+  const roll = r.next();
+  const timeStart = line.indexOf('[') + 1;
+  if (roll < 0.4) {
+    // Cut short inside the time or the quoted request, as when a writer dies mid-line.
+    const requestEnd = line.indexOf('" ', line.indexOf('] "') + 3);
+    return junk(line.slice(0, r.int(timeStart, requestEnd)));
+  }
+  if (roll < 0.75) {
+    // One character of the time overwritten, as a corrupted write would.
+    const at = timeStart + r.pick(CLF_GARBLE_POSITIONS);
+    return junk(line.slice(0, at) + r.pick(['?', '#', '*', '~']) + line.slice(at + 1));
+  }
+  if (roll < 0.85) return junk(r.pick(STRAY_TEXT));
+  return junk(r.pick(ACCESS_STRAY_TEXT));
+}

@@ -89,7 +89,7 @@ function pickPublicIp(r: Rng): string {
 }
 
 /** Picks an API route, or (for nginx) sometimes a static file, as [method, path]. */
-function pickRoute(r: Rng, withStatic: boolean): readonly [method: string, path: string] {
+export function pickRoute(r: Rng, withStatic: boolean): readonly [method: string, path: string] {
   const [method, base, withId] = withStatic && r.next() < 0.3 ? r.pick(STATIC_ROUTES) : r.pick(API_ROUTES);
   if (withId) return [method, base + r.int(1000, 99_999)];
   return [method, base.endsWith('=') ? base + r.pick(SEARCH_TERMS) : base];
@@ -100,7 +100,7 @@ function pickApiPath(r: Rng): string {
 }
 
 /** Mostly tens of milliseconds, with a long tail, like real request latencies. */
-function pickLatencyMs(r: Rng): number {
+export function pickLatencyMs(r: Rng): number {
   const ms = Math.exp(0.7 + r.next() * 4.2);
   return Math.round(r.next() < 0.04 ? ms * 12 : ms);
 }
@@ -109,7 +109,8 @@ function pickRequestId(r: Rng): string {
   return r.hex8() + r.hex8();
 }
 
-function formatSeconds(ms: number): string {
+/** `1234` ms as `1.234` (seconds with three decimals). */
+export function formatSeconds(ms: number): string {
   return `${Math.floor(ms / 1000)}.${PAD3[ms % 1000]}`;
 }
 

@@ -33,3 +33,24 @@ export function createTimestampFormatter(): (epochMs: number) => string {
     return secondPrefix + MILLIS_SUFFIX[epochMs - second * 1000];
   };
 }
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Creates a formatter from epoch milliseconds to the access-log time `25/Nov/2026:10:00:00 +0000`
+ * (Apache `%t`, nginx `$time_local`, written in UTC). Whole seconds, as those servers write;
+ * like {@link createTimestampFormatter} it rebuilds the text only when the second changes.
+ */
+export function createClfTimestampFormatter(): (epochMs: number) => string {
+  let cachedSecond = Number.NaN;
+  let text = '';
+  return (epochMs: number): string => {
+    const second = Math.floor(epochMs / 1000);
+    if (second !== cachedSecond) {
+      cachedSecond = second;
+      const d = new Date(second * 1000);
+      text = `${PAD2[d.getUTCDate()]}/${MONTH_NAMES[d.getUTCMonth()]}/${d.getUTCFullYear()}:${PAD2[d.getUTCHours()]}:${PAD2[d.getUTCMinutes()]}:${PAD2[d.getUTCSeconds()]} +0000`;
+    }
+    return text;
+  };
+}

@@ -18,12 +18,12 @@ export function registerGenerate(program: Command): void {
     .description('write realistic synthetic logs with injected error bursts, plus FILE.truth.json')
     .requiredOption('-n, --lines <n>', 'number of lines')
     .requiredOption('-o, --out <file>', 'output file')
-    .option('--format <format>', 'syslog or json', 'syslog')
+    .option('--format <format>', 'syslog, json or apache (combined access log)', 'syslog')
     .option('--seed <n>', 'random seed: the same seed gives the same file (default 1)')
     .option('--start <iso>', 'first timestamp (default 2026-11-18T00:00:00Z)')
     .option('--days <n>', 'days the timestamps span (default 7)')
     .action(async (flags: GenerateFlags) => {
-      if (flags.format !== 'syslog' && flags.format !== 'json') throw new UsageError(`--format must be syslog or json, got "${flags.format}"`);
+      if (flags.format !== 'syslog' && flags.format !== 'json' && flags.format !== 'apache') throw new UsageError(`--format must be syslog, json or apache, got "${flags.format}"`);
       if (flags.start !== undefined && Number.isNaN(Date.parse(flags.start))) throw new UsageError(`--start must be an ISO timestamp, got "${flags.start}"`);
       const started = Date.now();
       const truth = await generateLogs({
