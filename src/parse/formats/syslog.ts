@@ -88,7 +88,6 @@ function createSyslogParser(ctx: ParseContext): LineParser {
       out.bytes(buf, hs, he);
       out.bytes(buf, ts, te);
       if (pid >= 0) out.int(pid);
-      else if (ps >= 0) out.empty();
       else out.empty();
       if (level !== undefined) out.ascii(level);
       else out.empty();
