@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { LogscopeError } from '../errors.js';
+import { registerAnomalies } from './commands/anomalies.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
@@ -8,6 +9,7 @@ import { registerFormats } from './commands/formats.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerSql } from './commands/sql.js';
+import { registerTrends } from './commands/trends.js';
 
 /** Builds the command table. */
 export function createProgram(): Command {
@@ -19,6 +21,8 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerIngest(program);
   registerSql(program);
+  registerTrends(program);
+  registerAnomalies(program);
   registerGenerate(program);
   registerFormats(program);
   registerDetect(program);

@@ -1,4 +1,5 @@
 import { DuckDBTypeId, type DuckDBResult, type Json } from '@duckdb/node-api';
+import { UsageError } from '../errors.js';
 
 /** Output formats of query results. */
 export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
@@ -120,4 +121,39 @@ export function formatTable(cols: { name: string; typeId: DuckDBTypeId }[], rows
   const out = [line(cols.map((c) => c.name)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
   out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
   return out.join('\n') + '\n';
+}
+
+/** A column of rows built in JavaScript (not read from DuckDB). */
+export interface RowColumn {
+  name: string;
+  numeric?: boolean;
+}
+
+/** Writes JavaScript rows (objects keyed by column name) in the chosen format. */
+export async function writeRows(columns: readonly RowColumn[], rows: readonly Record<string, unknown>[], format: OutputFormat, write: TextSink): Promise<void> {
+  const text = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : JSON.stringify(v));
+  if (format === 'table') {
+    const cols = columns.map((c) => ({ name: c.name, typeId: c.numeric ? DuckDBTypeId.DOUBLE : DuckDBTypeId.VARCHAR }));
+    await write(formatTable(cols, rows.map((r) => columns.map((c) => text(r[c.name])))));
+  } else if (format === 'csv') {
+    let out = columns.map((c) => csvCell(c.name)).join(',') + '\n';
+    for (const r of rows) out += columns.map((c) => csvCell(r[c.name] === null || r[c.name] === undefined ? '' : typeof r[c.name] === 'number' ? String(r[c.name]) : text(r[c.name]))).join(',') + '\n';
+    await write(out);
+  } else {
+    const pick = (r: Record<string, unknown>) => Object.fromEntries(columns.map((c) => [c.name, r[c.name] ?? null]));
+    await write(format === 'json' ? `${JSON.stringify(rows.map(pick), null, 2)}\n` : rows.map((r) => JSON.stringify(pick(r)) + '\n').join(''));
+  }
+}
+
+/** Up to 3 decimals, no trailing zeros: 3.14159 → 3.142, 2 → 2. */
+function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000);
+}
+
+/** The `--format` flag checked, defaulting to a table on a terminal and csv in a pipe. */
+export function resolveOutputFormat(flag: string | undefined): OutputFormat {
+  const format = (flag ?? (process.stdout.isTTY ? 'table' : 'csv')) as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flag}"`);
+  return format;
 }

@@ -1,30 +1,43 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { QueryError, UsageError } from '../../errors.js';
-import { prepareReadOnly, streamPrepared } from '../../query/index.js';
+import { findSqlDir, isQueryName, prepareQuery, prepareReadOnly, QUERIES, streamPrepared } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
-import { OUTPUT_FORMATS, writeResult, type OutputFormat } from '../output.js';
+import { OUTPUT_FORMATS, resolveOutputFormat, writeResult } from '../output.js';
+import { writeStdout } from '../stdout.js';
 
 interface SqlFlags {
   data?: string;
   config?: string;
   file?: string;
   format?: string;
+  param: string[];
 }
 
-/** Writes to stdout, waiting when the pipe is full. */
-function writeStdout(text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
-  });
+/** `-p name=value`, repeatable. */
+function collectParam(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `['bucket=5m', 'by=service']` → `{ bucket: '5m', by: 'service' }`. */
+function parseParams(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-p takes name=value, got "${pair}"`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
 }
 
 export function registerSql(program: Command): void {
   program
     .command('sql')
-    .description('run read-only SQL over the stored logs (views: logs, unparsed, sources, batches)')
-    .argument('[query]', 'the SQL text')
+    .description(`run read-only SQL over the stored logs (views: logs, unparsed, sources, batches), or a query of sql/ by name (${Object.keys(QUERIES).join(', ')})`)
+    .argument('[query]', 'the SQL text, or the name of a query in sql/')
+    .option('-p, --param <name=value>', 'a parameter of a named query (repeatable), e.g. -p bucket=5m', collectParam, [])
     .option('-f, --file <file.sql>', 'read the SQL from a file')
     .option('--format <format>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table on a terminal, csv otherwise)`)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
@@ -41,12 +54,16 @@ export function registerSql(program: Command): void {
       } else {
         sql = query as string;
       }
-      const format = (flags.format ?? (process.stdout.isTTY ? 'table' : 'csv')) as OutputFormat;
-      if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`);
+      const format = resolveOutputFormat(flags.format);
+      // A registered query by name, or its file from sql/ (which needs its parameters bound).
+      const byFile = flags.file !== undefined ? Object.entries(QUERIES).find(([, q]) => path.resolve(flags.file as string) === path.join(findSqlDir(), q.file))?.[0] : undefined;
+      const named = byFile ?? (flags.file === undefined && isQueryName(sql.trim()) ? sql.trim() : undefined);
+      if (named === undefined && flags.param.length > 0) throw new UsageError(`-p is for the named queries of sql/ (${Object.keys(QUERIES).join(', ')})`);
+      const params = parseParams(flags.param);
       const config = resolveConfig(flags.config);
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
-        const statements = await prepareReadOnly(reader.connection, sql);
+        const statements = named !== undefined && isQueryName(named) ? [await prepareQuery(reader.connection, named, params)] : await prepareReadOnly(reader.connection, sql);
         for (const [i, prepared] of statements.entries()) {
           if (i > 0 && format === 'table') await writeStdout('\n');
           const result = await streamPrepared(prepared);

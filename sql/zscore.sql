@@ -1,0 +1,199 @@
+-- zscore: how unusual each time bucket is, per series and measure, against a baseline.
+-- Run: logscope anomalies --bucket 1m --window 60 --threshold 3
+--      logscope sql zscore -p bucket=5m -p by=service -p flagged_only=true
+-- Parameters:
+--   $bucket        INTERVAL   bucket width, e.g. '1 minute'
+--   $since         TIMESTAMP  first instant (inclusive, UTC); NULL = the first stored line
+--   $until         TIMESTAMP  last instant (exclusive, UTC); NULL = just after the last stored line
+--   $by            VARCHAR    '' (one series, '*'), 'service', 'host', 'level' or an attrs key
+--   $window        INTEGER    trailing buckets in the baseline (default 60)
+--   $baseline      VARCHAR    'trailing', 'seasonal', or 'auto' (seasonal where a previous season exists, else trailing)
+--   $season        INTERVAL   '1 day' (same time of day) or '7 days' (same hour of the week)
+--   $seasons       INTEGER    previous seasons in the seasonal sample (default 7)
+--   $spread        INTEGER    buckets either side of the same time taken into the seasonal sample (default 5)
+--   $confirm       DOUBLE     seasonal judgement: the trailing z must also be past this, on the same side (default 1)
+--   $threshold     DOUBLE     |z| at which a bucket is flagged: at once past 2 x threshold, otherwise when
+--                             the bucket before was past the threshold on the same side too (default 3)
+--   $min_count     DOUBLE     counted measures: flagged only when observed or expected reaches this (default 5);
+--                             with a flat history (stddev 0) a change of at least this many is flagged
+--   $flagged_only  BOOLEAN    only the flagged buckets
+-- Columns: bucket, series, measure, observed, expected, stddev, z, z_trailing, severity, baseline, samples, flagged
+--   measure: 'errors' (ERROR + FATAL lines, flagged when high), 'volume' (all lines, flagged
+--   when high or low); `logscope anomalies --metric EXPR` swaps in one measure of its own.
+--   Trailing baseline: expected/stddev are the mean and sample standard deviation of the `window`
+--   buckets before. Seasonal baseline: the sample is the buckets at the same time of the season
+--   (+- spread buckets) in each of the `seasons` previous seasons; expected is its median and
+--   stddev 1.4826 x its median absolute deviation (a robust standard deviation: one bad day in the
+--   history does not poison it), at least sqrt(expected) for counts (Poisson noise); the bucket
+--   must also be `confirm` trailing stddevs away from the trailing mean on the same side, so a
+--   change that has lasted longer than the trailing window stops firing.
+--   z = (observed - expected) / stddev, NULL when stddev is 0. z_trailing: against the trailing
+--   window. baseline: which one judged the bucket ('trailing', 'seasonal'; NULL = too little
+--   history). samples: values in that baseline.
+-- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
+WITH settings AS (
+  SELECT
+    $since::TIMESTAMP AS since,
+    -- Baselines need history from before the first reported bucket.
+    $since::TIMESTAMP - greatest(
+      $window::INTEGER * $bucket::INTERVAL,
+      CASE WHEN $baseline::VARCHAR = 'trailing' THEN INTERVAL 0 SECOND
+        ELSE $seasons::INTEGER * $season::INTERVAL + $spread::INTEGER * $bucket::INTERVAL END
+    ) AS read_from
+),
+records AS (
+  SELECT
+    time_bucket($bucket::INTERVAL, ts::TIMESTAMP) AS bucket,
+    coalesce(CASE $by::VARCHAR
+      WHEN '' THEN '*'
+      WHEN 'service' THEN service
+      WHEN 'host' THEN host
+      WHEN 'level' THEN level
+      ELSE attrs ->> $by::VARCHAR
+    END, '(none)') AS series,
+    logs.* /*fields{*/ /*}fields*/
+  FROM logs, settings
+  WHERE (settings.read_from IS NULL OR ts >= settings.read_from)
+    AND ($until::TIMESTAMP IS NULL OR ts < $until::TIMESTAMP)
+),
+measured AS (
+  SELECT bucket, series, unnest(values, recursive := true)
+  FROM (
+    SELECT bucket, series, list_value(
+      /*measures{*/
+      {'measure': 'errors', 'value': (count(*) FILTER (WHERE level IN ('ERROR', 'FATAL')))::DOUBLE, 'empty': 0::DOUBLE, 'direction': 'up', 'counted': true},
+      {'measure': 'volume', 'value': count(*)::DOUBLE, 'empty': 0::DOUBLE, 'direction': 'both', 'counted': true}
+      /*}measures*/
+    ) AS values
+    FROM records
+    GROUP BY bucket, series
+  )
+),
+measures AS (
+  SELECT DISTINCT measure, empty, direction, counted FROM measured
+),
+span AS (
+  SELECT
+    -- No earlier than the first record: before it there is no history, not a history of zeros.
+    greatest(time_bucket($bucket::INTERVAL, settings.read_from), min(bucket)) AS lo,
+    coalesce(time_bucket($bucket::INTERVAL, $until::TIMESTAMP - INTERVAL 1 MICROSECOND), max(bucket)) AS hi
+  FROM measured, settings
+  GROUP BY settings.read_from
+),
+filled AS (
+  SELECT
+    g.range AS bucket,
+    s.series,
+    m.measure,
+    m.direction,
+    m.counted,
+    coalesce(o.value, m.empty) AS observed
+  FROM span
+  CROSS JOIN range(span.lo, span.hi + $bucket::INTERVAL, $bucket::INTERVAL) AS g
+  CROSS JOIN (SELECT DISTINCT series FROM measured) AS s
+  CROSS JOIN measures AS m
+  LEFT JOIN measured AS o ON o.bucket = g.range AND o.series = s.series AND o.measure = m.measure
+),
+trailed AS (
+  SELECT
+    *,
+    avg(observed) OVER w_trail AS t_mean,
+    stddev_samp(observed) OVER w_trail AS t_sd,
+    count(observed) OVER w_trail AS t_n
+  FROM filled
+  WINDOW w_trail AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $window::INTEGER PRECEDING AND 1 PRECEDING)
+),
+-- Each value, sent forward to the buckets whose seasonal sample it belongs to.
+season_sample AS (
+  SELECT
+    f.series,
+    f.measure,
+    f.bucket + k.range * $season::INTERVAL + j.range * $bucket::INTERVAL AS bucket,
+    f.observed
+  FROM filled AS f
+  CROSS JOIN range(1, $seasons::INTEGER + 1) AS k
+  CROSS JOIN range(-$spread::INTEGER, $spread::INTEGER + 1) AS j
+  WHERE $baseline::VARCHAR <> 'trailing' AND f.observed IS NOT NULL
+),
+seasonal AS (
+  SELECT series, measure, bucket, median(observed) AS s_median, 1.4826 * mad(observed) AS s_mad, count(*) AS s_n
+  FROM season_sample
+  GROUP BY ALL
+),
+based AS (
+  SELECT
+    t.*,
+    s.s_median,
+    CASE WHEN t.counted THEN greatest(s.s_mad, sqrt(greatest(s.s_median, 0))) ELSE s.s_mad END AS s_sd,
+    s.s_n,
+    CASE WHEN t.t_sd > 1e-9 * greatest(1, abs(t.t_mean)) THEN (t.observed - t.t_mean) / t.t_sd END AS z_trailing,
+    CASE
+      WHEN $baseline::VARCHAR IN ('seasonal', 'auto') AND s.s_n > $spread::INTEGER THEN 'seasonal'
+      WHEN $baseline::VARCHAR IN ('trailing', 'auto') AND t.t_n >= greatest(3, $window::INTEGER // 4) THEN 'trailing'
+    END AS baseline
+  FROM trailed AS t
+  LEFT JOIN seasonal AS s USING (series, measure, bucket)
+  WHERE t.bucket >= (SELECT coalesce(time_bucket($bucket::INTERVAL, since), t.bucket) FROM settings)
+),
+scored AS (
+  SELECT
+    bucket, series, measure, direction, counted, observed, baseline, z_trailing, t_mean,
+    CASE baseline WHEN 'seasonal' THEN s_median WHEN 'trailing' THEN t_mean END AS expected,
+    CASE baseline WHEN 'seasonal' THEN s_sd WHEN 'trailing' THEN t_sd END AS stddev,
+    CASE baseline WHEN 'seasonal' THEN s_n WHEN 'trailing' THEN t_n END AS samples
+  FROM based
+),
+judged AS (
+  SELECT
+    *,
+    CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z,
+    (NOT counted OR greatest(observed, expected) >= $min_count::DOUBLE) AND observed IS NOT NULL AS big_enough
+  FROM scored
+),
+passed AS (
+  SELECT
+    *,
+    -- Past the threshold in a direction this measure is watched in (+1 high, -1 low, 0 neither);
+    -- a seasonal judgement also needs the trailing window to agree.
+    CASE
+      WHEN z >= $threshold::DOUBLE AND direction IN ('up', 'both')
+        AND (baseline = 'trailing' OR z_trailing >= $confirm::DOUBLE OR (z_trailing IS NULL AND observed > t_mean)) THEN 1
+      WHEN z <= -$threshold::DOUBLE AND direction IN ('down', 'both')
+        AND (baseline = 'trailing' OR z_trailing <= -$confirm::DOUBLE OR (z_trailing IS NULL AND observed < t_mean)) THEN -1
+      ELSE 0
+    END AS side
+  FROM judged
+),
+flagged AS (
+  SELECT
+    *,
+    coalesce(big_enough AND (
+      -- Far past the threshold: at once.
+      (side <> 0 AND abs(z) >= 2 * $threshold::DOUBLE)
+      -- Past it: when the bucket before was past it on the same side too.
+      OR (side <> 0 AND lag(side) OVER (PARTITION BY series, measure ORDER BY bucket) = side)
+      -- A flat history (stddev 0, e.g. no errors at all): a change of at least min_count.
+      OR (z IS NULL AND stddev IS NOT NULL AND counted AND (
+        (observed - expected >= $min_count::DOUBLE AND direction IN ('up', 'both'))
+        OR (expected - observed >= $min_count::DOUBLE AND direction IN ('down', 'both'))))
+    ), false) AS is_flagged
+  FROM passed
+)
+SELECT
+  bucket,
+  series,
+  measure,
+  observed,
+  expected,
+  stddev,
+  z,
+  z_trailing,
+  CASE WHEN is_flagged THEN
+    CASE WHEN z IS NULL OR abs(z) >= 2 * $threshold::DOUBLE THEN 'critical' ELSE 'warning' END
+  END AS severity,
+  baseline,
+  samples,
+  is_flagged AS flagged
+FROM flagged
+WHERE NOT $flagged_only::BOOLEAN OR is_flagged
+ORDER BY bucket, series, measure;

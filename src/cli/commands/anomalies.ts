@@ -1,0 +1,140 @@
+import type { Command } from 'commander';
+import { detectAnomalies, type AnomalyEvent, type DetectResult } from '../../detect/index.js';
+import { UsageError } from '../../errors.js';
+import { openStoreReader } from '../../store/index.js';
+import { resolveConfig, resolveDataDir } from '../config.js';
+import { resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
+import { writeStdout } from '../stdout.js';
+
+interface AnomaliesFlags {
+  bucket: string;
+  by?: string;
+  since?: string;
+  until?: string;
+  window: string;
+  baseline: string;
+  season: string;
+  seasons: string;
+  spread: string;
+  confirm: string;
+  threshold: string;
+  minCount: string;
+  metric?: string;
+  direction?: string;
+  explain?: boolean;
+  top: string;
+  perDay?: boolean;
+  format?: string;
+  data?: string;
+  config?: string;
+}
+
+const ANOMALY_COLUMNS: RowColumn[] = [
+  { name: 'bucket' },
+  { name: 'series' },
+  { name: 'measure' },
+  { name: 'observed', numeric: true },
+  { name: 'expected', numeric: true },
+  { name: 'stddev', numeric: true },
+  { name: 'z', numeric: true },
+  { name: 'severity' },
+  { name: 'baseline' },
+];
+const DAY_COLUMNS: RowColumn[] = [{ name: 'day' }, { name: 'firings', numeric: true }, { name: 'buckets', numeric: true }];
+const CONTRIBUTOR_COLUMNS: RowColumn[] = [
+  { name: 'dimension' },
+  { name: 'value' },
+  { name: 'before', numeric: true },
+  { name: 'during', numeric: true },
+  { name: 'change', numeric: true },
+];
+
+export function registerAnomalies(program: Command): void {
+  program
+    .command('anomalies')
+    .description('buckets whose error count, volume or metric is unusual against a trailing and seasonal baseline (sql/zscore.sql)')
+    .option('-b, --bucket <width>', 'bucket width: 1m, 5m, 30m, 1h, ...', '1m')
+    .option('--by <field>', 'one series per service, host, level or attrs key (default: all lines as one series)')
+    .option('--since <time>', 'from: ISO time, or a time ago such as -2h, 30d (history before it still feeds the baseline)')
+    .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
+    .option('-w, --window <n>', 'buckets in the trailing baseline', '60')
+    .option('--baseline <kind>', 'auto (seasonal where a previous day exists, else trailing), trailing, or seasonal', 'auto')
+    .option('--season <width>', 'seasonal period: 1d (time of day) or 7d (hour of the week)', '1d')
+    .option('--seasons <n>', 'previous periods in the seasonal sample', '7')
+    .option('--spread <n>', 'buckets either side of the same time in the seasonal sample', '5')
+    .option('--confirm <z>', 'seasonal: the trailing z must also pass this, on the same side', '1')
+    .option('-t, --threshold <z>', '|z| that flags a bucket (at once past twice this; otherwise two buckets in a row)', '3')
+    .option('--min-count <n>', 'counts: ignore buckets where both observed and expected are below this', '5')
+    .option('--metric <expr>', 'an aggregate per bucket instead of error count and volume, e.g. "avg(latency_ms)"')
+    .option('--direction <dir>', 'with --metric: flag rises (up), drops (down) or both', 'both')
+    .option('--explain', 'name the services, hosts and messages that changed most in each anomaly')
+    .option('--top <n>', 'contributors shown per dimension with --explain', '5')
+    .option('--per-day', 'print only the firings per day (a backtest of the rule)')
+    .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
+    .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
+    .action(async (flags: AnomaliesFlags) => {
+      const format = resolveOutputFormat(flags.format);
+      if (flags.direction !== 'up' && flags.direction !== 'down' && flags.direction !== 'both') throw new UsageError(`--direction must be up, down or both, got "${flags.direction}"`);
+      if (flags.baseline !== 'auto' && flags.baseline !== 'trailing' && flags.baseline !== 'seasonal') throw new UsageError(`--baseline must be auto, trailing or seasonal, got "${flags.baseline}"`);
+      const config = resolveConfig(flags.config);
+      const reader = await openStoreReader(resolveDataDir(flags.data, config));
+      let result: DetectResult;
+      try {
+        result = await detectAnomalies(reader.connection, {
+          bucket: flags.bucket,
+          by: flags.by ?? '',
+          since: flags.since ?? null,
+          until: flags.until ?? null,
+          window: flags.window,
+          baseline: flags.baseline,
+          season: flags.season,
+          seasons: flags.seasons,
+          spread: flags.spread,
+          confirm: flags.confirm,
+          threshold: flags.threshold,
+          min_count: flags.minCount,
+          metric: flags.metric,
+          direction: flags.direction,
+          explain: flags.explain === true,
+          top: Number.parseInt(flags.top, 10) || 5,
+        });
+      } finally {
+        reader.close();
+      }
+      await printResult(result, format, flags.perDay === true);
+    });
+}
+
+async function printResult(result: DetectResult, format: OutputFormat, perDay: boolean): Promise<void> {
+  if (perDay) {
+    await writeRows(DAY_COLUMNS, result.firingsPerDay as unknown as Record<string, unknown>[], format, writeStdout);
+    return;
+  }
+  if (format === 'json') {
+    await writeStdout(`${JSON.stringify({ anomalies: result.anomalies, events: result.events, firingsPerDay: result.firingsPerDay }, null, 2)}\n`);
+    return;
+  }
+  const rows = result.anomalies as unknown as Record<string, unknown>[];
+  if (format !== 'table') {
+    await writeRows([...ANOMALY_COLUMNS, { name: 'z_trailing', numeric: true }, { name: 'samples', numeric: true }], rows, format, writeStdout);
+    return;
+  }
+  if (result.anomalies.length === 0) {
+    await writeStdout('no anomalies\n');
+    return;
+  }
+  await writeRows(ANOMALY_COLUMNS, rows, 'table', writeStdout);
+  for (const event of result.events) {
+    if (event.explanation === undefined) continue;
+    await writeStdout(`\n${describeEvent(event)}\n`);
+    await writeRows(CONTRIBUTOR_COLUMNS, event.explanation as unknown as Record<string, unknown>[], 'table', writeStdout);
+  }
+  await writeStdout(`\n${result.events.length} firing${result.events.length === 1 ? '' : 's'} (runs of flagged buckets) per day:\n`);
+  await writeRows(DAY_COLUMNS, result.firingsPerDay as unknown as Record<string, unknown>[], 'table', writeStdout);
+}
+
+function describeEvent(event: AnomalyEvent): string {
+  const z = event.peak.z === null ? 'flat history' : `peak z ${event.peak.z.toFixed(1)}`;
+  return `${event.measure} of ${event.series} from ${event.start} to ${event.end} (${event.buckets} bucket${event.buckets === 1 ? '' : 's'}, ${z}, ${event.severity}): what changed`;
+}

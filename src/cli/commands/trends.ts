@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { QueryError } from '../../errors.js';
+import { prepareQuery, streamPrepared } from '../../query/index.js';
+import { openStoreReader } from '../../store/index.js';
+import { resolveConfig, resolveDataDir } from '../config.js';
+import { resolveOutputFormat, writeResult } from '../output.js';
+import { writeStdout } from '../stdout.js';
+
+interface TrendsFlags {
+  bucket: string;
+  by?: string;
+  since?: string;
+  until?: string;
+  format?: string;
+  data?: string;
+  config?: string;
+}
+
+export function registerTrends(program: Command): void {
+  program
+    .command('trends')
+    .description('lines per time bucket and level, zero-filled, with the error rate (sql/trends.sql)')
+    .option('-b, --bucket <width>', 'bucket width: 1m, 5m, 1h, 1d, ...', '1h')
+    .option('--by <field>', 'one series per service, host, level or attrs key')
+    .option('--since <time>', 'from: ISO time, or a time ago such as -2h, 30d')
+    .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
+    .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
+    .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
+    .action(async (flags: TrendsFlags) => {
+      const format = resolveOutputFormat(flags.format);
+      const config = resolveConfig(flags.config);
+      const reader = await openStoreReader(resolveDataDir(flags.data, config));
+      try {
+        const prepared = await prepareQuery(reader.connection, 'trends', {
+          bucket: flags.bucket,
+          by: flags.by ?? '',
+          since: flags.since ?? null,
+          until: flags.until ?? null,
+        });
+        const result = await streamPrepared(prepared);
+        try {
+          await writeResult(result, format, writeStdout);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+          throw new QueryError((err as Error).message, { cause: err });
+        }
+      } finally {
+        reader.close();
+      }
+    });
+}

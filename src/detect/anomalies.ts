@@ -1,0 +1,227 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { parseDurationSeconds, prepareQuery, type QueryParams } from '../query/index.js';
+import { compileMetric, ERRORS_EXPRESSION, fieldColumns, measuresSlot, VOLUME_EXPRESSION, type CompiledMetric, type Measure } from './metric.js';
+
+/** Options of {@link detectAnomalies}: the parameters of `sql/zscore.sql`, plus a metric. */
+export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only'> {
+  /** An aggregate over each bucket's records, e.g. `avg(latency_ms)`; default: error count and volume. */
+  metric?: string;
+  /** Which way the metric is watched: `both` (default), `up` (only rises) or `down`. */
+  direction?: Measure['direction'];
+  /** Find the top contributors of each anomaly event (one extra query per event). */
+  explain?: boolean;
+  /** Contributors kept per dimension when explaining (default 5). */
+  top?: number;
+}
+
+/** One flagged bucket of one series and measure (a row of `sql/zscore.sql`). */
+export interface Anomaly {
+  /** ISO, start of the bucket. */
+  bucket: string;
+  series: string;
+  measure: string;
+  observed: number | null;
+  expected: number | null;
+  stddev: number | null;
+  z: number | null;
+  z_trailing: number | null;
+  severity: 'warning' | 'critical';
+  baseline: 'trailing' | 'seasonal';
+  samples: number;
+}
+
+/** A contributor to an anomaly event: how much of the measure one value had, before and during. */
+export interface Contributor {
+  dimension: 'service' | 'host' | 'message';
+  value: string;
+  during: number | null;
+  before: number | null;
+  change: number;
+  records_during: number;
+  records_before: number;
+}
+
+/**
+ * A firing: consecutive flagged buckets of the same series and measure, as an alert would see
+ * them (one event, not one per bucket).
+ */
+export interface AnomalyEvent {
+  /** ISO; inclusive. */
+  start: string;
+  /** ISO; exclusive (end of the last flagged bucket). */
+  end: string;
+  series: string;
+  measure: string;
+  buckets: number;
+  /** The bucket furthest from its baseline. */
+  peak: Anomaly;
+  severity: 'warning' | 'critical';
+  explanation?: Contributor[];
+}
+
+/** Firings (events) and flagged buckets per UTC day: what a rule would have done. */
+export interface DailyFirings {
+  day: string;
+  firings: number;
+  buckets: number;
+}
+
+/** What {@link detectAnomalies} found. */
+export interface DetectResult {
+  anomalies: Anomaly[];
+  events: AnomalyEvent[];
+  firingsPerDay: DailyFirings[];
+  measures: Measure[];
+}
+
+/**
+ * Runs `sql/zscore.sql` over the stored logs and groups the flagged buckets into events.
+ *
+ * @example
+ * const { events } = await detectAnomalies(reader.connection, { bucket: '1m', since: '-1d', explain: true });
+ */
+export async function detectAnomalies(conn: DuckDBConnection, options: DetectOptions = {}): Promise<DetectResult> {
+  const { metric, direction, explain, top, ...params } = options;
+  let compiled: CompiledMetric | undefined;
+  let measures: Measure[];
+  if (metric !== undefined) {
+    compiled = await compileMetric(conn, metric, direction ?? 'both');
+    measures = [compiled.measure];
+  } else {
+    measures = [
+      { name: 'errors', expression: ERRORS_EXPRESSION, direction: 'up', counted: true },
+      { name: 'volume', expression: VOLUME_EXPRESSION, direction: 'both', counted: true },
+    ];
+  }
+  const slots = { measures: measuresSlot(measures), fields: fieldColumns(compiled?.fields ?? []) };
+  const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: true }, slots);
+  const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];
+  const anomalies = rows.map(toAnomaly);
+  const bucketMs = (parseDurationSeconds(params.bucket ?? '1m') ?? 60) * 1000;
+  const events = groupEvents(anomalies, bucketMs);
+  if (explain) {
+    const window = Number(params.window ?? 60);
+    for (const event of events) {
+      const measure = measures.find((m) => m.name === event.measure) ?? measures[0];
+      event.explanation = await explainEvent(conn, event, {
+        by: params.by ?? '',
+        baselineStart: new Date(Date.parse(event.start) - window * bucketMs).toISOString(),
+        measure,
+        fields: compiled?.fields ?? [],
+        top: top ?? 5,
+      });
+    }
+  }
+  return { anomalies, events, firingsPerDay: countFirings(events), measures };
+}
+
+interface RawRow {
+  bucket: string;
+  series: string;
+  measure: string;
+  observed: number | null;
+  expected: number | null;
+  stddev: number | null;
+  z: number | null;
+  z_trailing: number | null;
+  severity: 'warning' | 'critical';
+  baseline: 'trailing' | 'seasonal';
+  samples: string | number;
+}
+
+function toAnomaly(row: RawRow): Anomaly {
+  return {
+    bucket: isoOf(row.bucket),
+    series: row.series,
+    measure: row.measure,
+    observed: row.observed,
+    expected: row.expected,
+    stddev: row.stddev,
+    z: row.z,
+    z_trailing: row.z_trailing,
+    severity: row.severity,
+    baseline: row.baseline,
+    samples: Number(row.samples),
+  };
+}
+
+/** `2026-11-20 01:55:00` (a UTC TIMESTAMP as DuckDB prints it) → `2026-11-20T01:55:00.000Z`. */
+function isoOf(text: string): string {
+  return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
+}
+
+/** Consecutive flagged buckets of one series and measure become one event. */
+export function groupEvents(anomalies: readonly Anomaly[], bucketMs: number): AnomalyEvent[] {
+  const open = new Map<string, AnomalyEvent & { endMs: number }>();
+  const events: Array<AnomalyEvent & { endMs: number }> = [];
+  for (const anomaly of anomalies) {
+    const key = `${anomaly.series}\u0000${anomaly.measure}`;
+    const startMs = Date.parse(anomaly.bucket);
+    const current = open.get(key);
+    if (current !== undefined && current.endMs === startMs) {
+      current.endMs = startMs + bucketMs;
+      current.buckets++;
+      if (Math.abs(anomaly.z ?? Infinity) > Math.abs(current.peak.z ?? Infinity) || (current.peak.z !== null && anomaly.z === null)) current.peak = anomaly;
+      if (anomaly.severity === 'critical') current.severity = 'critical';
+      continue;
+    }
+    const event = {
+      start: anomaly.bucket,
+      end: '',
+      endMs: startMs + bucketMs,
+      series: anomaly.series,
+      measure: anomaly.measure,
+      buckets: 1,
+      peak: anomaly,
+      severity: anomaly.severity,
+    };
+    open.set(key, event);
+    events.push(event);
+  }
+  return events.map(({ endMs, ...event }) => ({ ...event, end: new Date(endMs).toISOString() }));
+}
+
+/** Events and flagged buckets per UTC day of the event's start. */
+export function countFirings(events: readonly AnomalyEvent[]): DailyFirings[] {
+  const days = new Map<string, DailyFirings>();
+  for (const event of events) {
+    const day = event.start.slice(0, 10);
+    const entry = days.get(day) ?? { day, firings: 0, buckets: 0 };
+    entry.firings++;
+    entry.buckets += event.buckets;
+    days.set(day, entry);
+  }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+interface ExplainOptions {
+  by: string;
+  baselineStart: string;
+  measure: Measure;
+  fields: CompiledMetric['fields'];
+  top: number;
+}
+
+/** Runs `sql/explain.sql` for one event: the services, hosts and message shapes that changed most. */
+export async function explainEvent(conn: DuckDBConnection, event: AnomalyEvent, options: ExplainOptions): Promise<Contributor[]> {
+  const prepared = await prepareQuery(
+    conn,
+    'explain',
+    { start: event.start, end: event.end, baseline_start: options.baselineStart, by: options.by, series: event.series, top: options.top },
+    {
+      value: options.measure.expression,
+      counted: String(options.measure.counted),
+      fields: fieldColumns(options.fields),
+    },
+  );
+  const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as Array<Record<string, unknown>>;
+  return rows.map((row) => ({
+    dimension: row.dimension as Contributor['dimension'],
+    value: String(row.value),
+    during: row.during as number | null,
+    before: row.before as number | null,
+    change: Number(row.change),
+    records_during: Number(row.records_during),
+    records_before: Number(row.records_before),
+  }));
+}

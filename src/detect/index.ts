@@ -1,0 +1,13 @@
+export {
+  detectAnomalies,
+  groupEvents,
+  countFirings,
+  explainEvent,
+  type Anomaly,
+  type AnomalyEvent,
+  type Contributor,
+  type DailyFirings,
+  type DetectOptions,
+  type DetectResult,
+} from './anomalies.js';
+export { compileMetric, ERRORS_EXPRESSION, VOLUME_EXPRESSION, type CompiledMetric, type Measure } from './metric.js';

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { z } from 'zod';
+import { QueryError, UsageError } from '../errors.js';
+import { booleanParam, bucketParam, byParam, integerParam, numberParam, seasonParam, timeParam } from './params.js';
+import { prepareReadOnly } from './run.js';
+
+const optionalTime = () => timeParam().nullable().default(null);
+
+/**
+ * The queries kept in `sql/`, each with the zod schema of its named parameters. Every
+ * parameter reaches DuckDB bound, never spliced. A few queries also have slots: marked
+ * regions (`/*name{*\/ … /*}name*\/`) that logscope's own code may replace with SQL it
+ * generated and checked (see `detect/metric.ts`); user text never fills a slot unchecked.
+ */
+export const QUERIES = {
+  'top-errors': {
+    file: 'top-errors.sql',
+    params: z.object({}).strict(),
+    slots: [],
+  },
+  trends: {
+    file: 'trends.sql',
+    params: z
+      .object({
+        bucket: bucketParam.default('1h'),
+        since: optionalTime(),
+        until: optionalTime(),
+        by: byParam,
+      })
+      .strict(),
+    slots: [],
+  },
+  zscore: {
+    file: 'zscore.sql',
+    params: z
+      .object({
+        bucket: bucketParam.default('1m'),
+        since: optionalTime(),
+        until: optionalTime(),
+        by: byParam,
+        window: integerParam(2, 100_000).default(60),
+        baseline: z.enum(['auto', 'trailing', 'seasonal']).default('auto'),
+        season: seasonParam.default('1d'),
+        seasons: integerParam(1, 1000).default(7),
+        spread: integerParam(0, 1000).default(5),
+        confirm: numberParam.pipe(z.number().nonnegative()).default(1),
+        threshold: numberParam.pipe(z.number().positive()).default(3),
+        min_count: numberParam.pipe(z.number().nonnegative()).default(5),
+        flagged_only: booleanParam.default(false),
+      })
+      .strict(),
+    slots: ['fields', 'measures'],
+  },
+  explain: {
+    file: 'explain.sql',
+    params: z
+      .object({
+        start: timeParam(),
+        end: timeParam(),
+        baseline_start: timeParam(),
+        by: byParam,
+        series: z.string().default('*'),
+        top: integerParam(1, 1000).default(5),
+      })
+      .strict(),
+    slots: ['fields', 'value', 'counted'],
+  },
+} as const;
+
+export type QueryName = keyof typeof QUERIES;
+export type QueryParams<N extends QueryName> = z.input<(typeof QUERIES)[N]['params']>;
+
+/** Whether `name` is one of the queries in `sql/`. */
+export function isQueryName(name: string): name is QueryName {
+  return Object.hasOwn(QUERIES, name);
+}
+
+let sqlDir: string | undefined;
+
+/** The project's `sql/` folder, found from this file whether it runs from `src/` or `dist/src/`. */
+export function findSqlDir(): string {
+  if (sqlDir !== undefined) return sqlDir;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'sql'))) return (sqlDir = path.join(dir, 'sql'));
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the sql/ folder of logscope');
+    dir = up;
+  }
+}
+
+/** The text of a registered query, with its slots filled where `slots` gives them. */
+export function querySql(name: QueryName, slots: Readonly<Record<string, string>> = {}): string {
+  const def = QUERIES[name];
+  let sql = fs.readFileSync(path.join(findSqlDir(), def.file), 'utf8');
+  for (const [slot, text] of Object.entries(slots)) {
+    if (!(def.slots as readonly string[]).includes(slot)) throw new Error(`query ${name} has no slot "${slot}"`);
+    const open = `/*${slot}{*/`;
+    const close = `/*}${slot}*/`;
+    const from = sql.indexOf(open);
+    const to = sql.indexOf(close);
+    if (from < 0 || to < from) throw new Error(`sql/${def.file} lacks the markers of slot "${slot}"`);
+    sql = sql.slice(0, from) + text + sql.slice(to + close.length);
+  }
+  return sql;
+}
+
+/**
+ * Validates `params` against the query's schema (defaults filled, CLI text coerced), or
+ * throws a UsageError naming each bad parameter.
+ */
+export function parseQueryParams<N extends QueryName>(name: N, params: unknown): z.output<(typeof QUERIES)[N]['params']> {
+  const result = QUERIES[name].params.safeParse(params ?? {});
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.join('.') || '(parameters)';
+      return issue.code === 'unrecognized_keys'
+        ? `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${Object.keys(QUERIES[name].params.shape).join(', ') || 'none'})`
+        : `${key}: ${issue.message}`;
+    });
+    throw new UsageError(`query ${name}: ${problems.join('; ')}`);
+  }
+  return result.data as z.output<(typeof QUERIES)[N]['params']>;
+}
+
+/**
+ * Prepares a registered query on a read-only connection and binds its parameters by name.
+ * The caller runs it (`stream()` or `runAndReadAll()`).
+ *
+ * @example
+ * const stmt = await prepareQuery(reader.connection, 'trends', { bucket: '5m', by: 'service' });
+ * const rows = (await stmt.runAndReadAll()).getRowObjectsJson();
+ */
+export async function prepareQuery<N extends QueryName>(
+  conn: DuckDBConnection,
+  name: N,
+  params: unknown,
+  slots: Readonly<Record<string, string>> = {},
+): Promise<DuckDBPreparedStatement> {
+  const values = parseQueryParams(name, params) as Record<string, string | number | boolean | null>;
+  const statements = await prepareReadOnly(conn, querySql(name, slots));
+  if (statements.length !== 1) throw new QueryError(`sql/${QUERIES[name].file} must hold exactly one statement, has ${statements.length}`);
+  const [prepared] = statements;
+  const wanted = new Set<string>();
+  for (let i = 1; i <= prepared.parameterCount; i++) wanted.add(prepared.parameterName(i));
+  const given = Object.keys(values);
+  const missing = [...wanted].filter((p) => !given.includes(p));
+  const extra = given.filter((p) => !wanted.has(p));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new QueryError(`sql/${QUERIES[name].file} and its schema disagree: ${missing.length > 0 ? `unbound ${missing.join(', ')}` : ''}${extra.length > 0 ? ` unused ${extra.join(', ')}` : ''}`);
+  }
+  try {
+    prepared.bind(values);
+  } catch (err) {
+    throw new QueryError(`query ${name}: ${(err as Error).message}`, { cause: err });
+  }
+  return prepared;
+}
