@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ingest } from '../../src/ingest/index.js';
+import { openStoreReader, type StoreReader } from '../../src/store/index.js';
+import { tmpDir } from '../helpers.js';
+
+/** One JSON line per record; `extra` goes into the record as more fields (attrs). */
+export interface FixtureRecord {
+  ts: string;
+  level: string;
+  service?: string;
+  host?: string;
+  msg?: string;
+  extra?: Record<string, unknown>;
+}
+
+/** Minute `m` after 2026-11-20T00:00Z, plus `s` seconds, as ISO. */
+export function minute(m: number, s = 0): string {
+  return new Date(Date.UTC(2026, 10, 20) + m * 60_000 + s * 1000).toISOString();
+}
+
+/**
+ * Ingests the records as a JSON-lines file into a fresh store and opens it for reading.
+ * The caller closes the reader.
+ */
+export async function storeOf(records: readonly FixtureRecord[]): Promise<{ reader: StoreReader; dataDir: string }> {
+  const dir = tmpDir('logscope-detect-');
+  const file = path.join(dir, 'app.jsonl');
+  fs.writeFileSync(
+    file,
+    records
+      .map((r) => JSON.stringify({ ts: r.ts, level: r.level, service: r.service ?? 'api', host: r.host ?? 'web-1', msg: r.msg ?? `${r.level.toLowerCase()} event`, ...r.extra }))
+      .join('\n') + '\n',
+  );
+  const dataDir = path.join(dir, 'data');
+  await ingest({ inputs: [file], dataDir, format: { name: 'json', options: {} } });
+  return { reader: await openStoreReader(dataDir), dataDir };
+}
+
+/** `count` records of one level spread over the given minute. */
+export function recordsIn(m: number, count: number, level: string, fields: Partial<FixtureRecord> = {}): FixtureRecord[] {
+  return Array.from({ length: count }, (_, i) => ({ ts: minute(m, Math.floor((i * 59) / Math.max(count, 1))), level, ...fields }));
+}
+
+/** Minute `m` as the JSON output of a query prints a timestamp: `2026-11-20T00:05:00Z`. */
+export function jsonMinute(m: number): string {
+  return minute(m).replace('.000Z', 'Z');
+}
