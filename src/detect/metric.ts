@@ -107,7 +107,7 @@ function collectColumnRefs(node: unknown, out: Set<string>): void {
 async function storesNumbers(conn: DuckDBConnection, name: string): Promise<boolean> {
   const prepared = await conn.prepare(
     `SELECT count(*) FILTER (WHERE t IN ('BIGINT', 'UBIGINT', 'DOUBLE')) AS numbers, count(*) AS total
-     FROM (SELECT json_type(attrs -> $name) AS t FROM logs WHERE attrs -> $name IS NOT NULL LIMIT 1000)`,
+     FROM (SELECT json_type(attrs -> $name) AS t FROM logs WHERE (attrs -> $name) IS NOT NULL LIMIT 1000)`,
   );
   prepared.bind({ name });
   const [numbers, total] = (await prepared.runAndReadAll()).getRows()[0].map(Number);
@@ -133,6 +133,8 @@ async function countsRecords(conn: DuckDBConnection, expression: string, fields:
   } catch (err) {
     throw new UsageError(`--metric ${JSON.stringify(expression)}: ${(err as Error).message}`);
   }
+  // An aggregate gives one row over no records; a plain expression gives none.
+  if (rows.length !== 1) throw new UsageError(`--metric ${JSON.stringify(expression)} must aggregate a bucket's records, e.g. avg(${expression}), max(...), count(*) FILTER (WHERE ...)`);
   return rows[0][0] !== null;
 }
 
