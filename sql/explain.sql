@@ -17,7 +17,9 @@ WITH records AS (
   SELECT
     ts::TIMESTAMP >= $start::TIMESTAMP AS during,
     regexp_replace(left(message, 300), '[^\s=:,;"''()\[\]{}<>]*[0-9][^\s=:,;"''()\[\]{}<>]*', '<*>', 'g') AS message_shape,
-    logs.* /*fields{*/ /*}fields*/
+    service,
+    host,
+    /*fields{*/ level /*}fields*/
   FROM logs
   WHERE ts >= $baseline_start::TIMESTAMP AND ts < $end::TIMESTAMP
     AND coalesce(CASE $by::VARCHAR

@@ -11,7 +11,10 @@
 -- Every bucket of the range appears for every series seen in it, with 0 when it had no lines.
 WITH records AS (
   SELECT
-    time_bucket($bucket::INTERVAL, ts::TIMESTAMP) AS bucket,
+    -- time_bucket($bucket, ts), in integer arithmetic (several times faster on TIMESTAMPTZ):
+    -- buckets aligned like time_bucket's, to 2000-01-03 00:00 UTC (a Monday).
+    make_timestamp((epoch_us(ts) - 946857600000000) // (epoch($bucket::INTERVAL) * 1000000)::BIGINT
+      * (epoch($bucket::INTERVAL) * 1000000)::BIGINT + 946857600000000) AS bucket,
     coalesce(CASE $by::VARCHAR
       WHEN '' THEN '*'
       WHEN 'service' THEN service

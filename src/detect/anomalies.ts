@@ -93,7 +93,8 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
       { name: 'volume', expression: VOLUME_EXPRESSION, direction: 'both', counted: true },
     ];
   }
-  const slots = { measures: measuresSlot(measures), fields: fieldColumns(compiled?.fields ?? []) };
+  const fields = compiled !== undefined ? fieldColumns(compiled.columns, compiled.fields) : 'level';
+  const slots = { measures: measuresSlot(measures), fields };
   const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: true }, slots);
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];
   const anomalies = rows.map(toAnomaly);
@@ -107,7 +108,7 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
         by: params.by ?? '',
         baselineStart: new Date(Date.parse(event.start) - window * bucketMs).toISOString(),
         measure,
-        fields: compiled?.fields ?? [],
+        fields,
         top: top ?? 5,
       });
     }
@@ -198,7 +199,8 @@ interface ExplainOptions {
   by: string;
   baselineStart: string;
   measure: Measure;
-  fields: CompiledMetric['fields'];
+  /** The `fields` slot text: the columns the measure reads. */
+  fields: string;
   top: number;
 }
 
@@ -211,7 +213,7 @@ export async function explainEvent(conn: DuckDBConnection, event: AnomalyEvent, 
     {
       value: options.measure.expression,
       counted: String(options.measure.counted),
-      fields: fieldColumns(options.fields),
+      fields: options.fields,
     },
   );
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as Array<Record<string, unknown>>;

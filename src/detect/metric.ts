@@ -22,9 +22,11 @@ export interface Measure {
   counted: boolean;
 }
 
-/** A compiled `--metric`: its measure, and the attrs fields it reads as columns. */
+/** A compiled `--metric`: its measure, the stored columns it reads, and the attrs fields it reads as columns. */
 export interface CompiledMetric {
   measure: Measure;
+  /** Stored record columns the expression names. */
+  columns: string[];
   /** Record fields the expression names that are not stored columns: read from attrs. */
   fields: Array<{ name: string; numeric: boolean }>;
 }
@@ -81,12 +83,13 @@ export async function compileMetric(conn: DuckDBConnection, expression: string, 
   const names = new Set<string>();
   collectColumnRefs(node.select_list[0], names);
   const fields: CompiledMetric['fields'] = [];
+  const columns: string[] = [];
   for (const name of names) {
-    if (Object.hasOwn(LOG_COLUMNS, name)) continue;
-    fields.push({ name, numeric: await storesNumbers(conn, name) });
+    if (Object.hasOwn(LOG_COLUMNS, name)) columns.push(name);
+    else fields.push({ name, numeric: await storesNumbers(conn, name) });
   }
   const counted = await countsRecords(conn, text, fields);
-  return { measure: { name: 'metric', expression: text, direction, counted }, fields };
+  return { measure: { name: 'metric', expression: text, direction, counted }, columns, fields };
 }
 
 function collectColumnRefs(node: unknown, out: Set<string>): void {
@@ -114,19 +117,22 @@ async function storesNumbers(conn: DuckDBConnection, name: string): Promise<bool
   return total > 0 && numbers * 2 >= total;
 }
 
-/** The SQL that makes the attrs fields of a metric into columns of `records`. */
-export function fieldColumns(fields: CompiledMetric['fields']): string {
-  return fields
-    .map(({ name, numeric }) => {
-      const value = `attrs ->> ${quoteString(name)}`;
-      return `, ${numeric ? `TRY_CAST(${value} AS DOUBLE)` : value} AS ${quoteIdentifier(name)}`;
-    })
-    .join('');
+/**
+ * The `fields` slot: the columns a measure reads, as a select list — stored columns as they
+ * are, attrs fields extracted (as numbers where they hold numbers). Never empty.
+ */
+export function fieldColumns(columns: readonly string[], fields: CompiledMetric['fields']): string {
+  const list = columns.map(quoteIdentifier);
+  for (const { name, numeric } of fields) {
+    const value = `attrs ->> ${quoteString(name)}`;
+    list.push(`${numeric ? `TRY_CAST(${value} AS DOUBLE)` : value} AS ${quoteIdentifier(name)}`);
+  }
+  return list.length > 0 ? list.join(', ') : 'NULL AS "no field"';
 }
 
 /** Whether the metric is 0 (a count) rather than NULL (a value) over no records. */
 async function countsRecords(conn: DuckDBConnection, expression: string, fields: CompiledMetric['fields']): Promise<boolean> {
-  const sql = `SELECT (${expression})::DOUBLE AS v FROM (SELECT *${fieldColumns(fields)} FROM logs WHERE false)`;
+  const sql = `SELECT (${expression})::DOUBLE AS v FROM (SELECT *, ${fieldColumns([], fields)} FROM logs WHERE false)`;
   let rows;
   try {
     rows = (await conn.runAndReadAll(sql)).getRows();
