@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { createParser, createZone, describeZone, detectFormat, DETECT_SAMPLE_BYTES, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
-import { chunkStream, planFileChunks } from './chunker.js';
 import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
 import { createWorkerPool } from './pool.js';
+import { readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
 
@@ -197,44 +196,25 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
     for (const state of states) {
       const ref = state.ref;
-      if (ref.kind === 'file' && !ref.compressed) {
-        for (const r of planFileChunks(ref.path, state.offset, ref.size, chunkBytes)) {
-          await submit(state, { kind: 'file', path: ref.path, start: r.start, end: r.end }, r.end);
-        }
-      } else {
-        let stream: Readable;
-        let compressedRead = 0;
-        if (ref.kind === 'stdin') {
-          stream = options.stdin ?? process.stdin;
-        } else {
-          const raw = fs.createReadStream(ref.path);
-          raw.on('data', (b) => {
-            compressedRead += b.length;
-          });
-          stream = raw.pipe(createGunzip());
-          raw.on('error', (err) => stream.destroy(err));
-        }
-        let offset = state.offset;
-        let lastCompressed = 0;
-        // Submit one chunk behind the stream, so the last chunk is known to be last.
-        let held: { data: Uint8Array; end: number } | undefined;
-        try {
-          for await (const data of chunkStream(stream, chunkBytes, state.offset)) {
-            if (isAutoFormat(state.format)) await chooseFormat(state, Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, DETECT_SAMPLE_BYTES)), zone);
-            offset += data.length;
-            if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, false);
-            held = { data, end: offset };
-            bytesDone += compressedRead - lastCompressed;
-            lastCompressed = compressedRead;
-          }
-        } catch (err) {
-          // A corrupt or truncated .gz: keep the whole lines read before the damage, report the
-          // source, and go on with the others. The manifest stays short of complete.
-          errors.push(new InputError(state.name, `read stopped at byte ${offset} of the decompressed data: ${(err as Error).message}`, { cause: err }));
-          if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, false);
-          continue;
-        }
-        if (held !== undefined) await submit(state, { kind: 'bytes', data: held.data }, held.end, true);
+      let lastCompressed = 0;
+      const chunks = sourceChunks(ref, state.offset, {
+        chunkBytes,
+        stdin: options.stdin,
+        onCompressedBytes: (read) => {
+          bytesDone += read - lastCompressed;
+          lastCompressed = read;
+        },
+        onStreamChunk: async (sample) => {
+          if (isAutoFormat(state.format)) await chooseFormat(state, sample, zone);
+        },
+      });
+      try {
+        for await (const chunk of chunks) await submit(state, chunk.input, chunk.endOffset, chunk.last);
+      } catch (err) {
+        // A corrupt or truncated .gz: the whole lines read before the damage are kept; the
+        // source is reported and the others go on. The manifest stays short of complete.
+        if (!(err instanceof InputError)) throw err;
+        errors.push(err);
       }
     }
     while (pending.length > 0) await consumeOne();
@@ -329,26 +309,6 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     states.push(state);
   }
   return states;
-}
-
-/** The first bytes of a file (decompressed for .gz), for format detection. */
-async function readHead(file: string, compressed: boolean): Promise<Buffer> {
-  const raw = fs.createReadStream(file, compressed ? {} : { end: DETECT_SAMPLE_BYTES - 1 });
-  const stream: Readable = compressed ? raw.pipe(createGunzip()) : raw;
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const piece of stream as AsyncIterable<Buffer>) {
-      parts.push(piece);
-      size += piece.length;
-      if (size >= DETECT_SAMPLE_BYTES) break;
-    }
-  } catch {
-    // A damaged .gz: detect on what was read; the ingest itself reports the damage.
-  } finally {
-    raw.destroy();
-  }
-  return Buffer.concat(parts, size).subarray(0, DETECT_SAMPLE_BYTES);
 }
 
 /** Resolves --format auto for one source from a sample of its lines. */

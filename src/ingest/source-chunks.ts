@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../errors.js';
+import { DETECT_SAMPLE_BYTES } from '../parse/index.js';
+import { chunkStream, planFileChunks } from './chunker.js';
+import type { SourceRef } from './sources.js';
+import type { ChunkInput } from './task.js';
+
+/** One chunk of a source, ready to become a task. */
+export interface SourceChunk {
+  input: ChunkInput;
+  /** Offset just past the chunk (decompressed offset for .gz and stdin). */
+  endOffset: number;
+  /** Whether this is the source's last chunk. */
+  last: boolean;
+}
+
+/** Hooks of {@link sourceChunks}. */
+export interface SourceChunksOptions {
+  chunkBytes: number;
+  /** Standard input, for `-` (default process.stdin). */
+  stdin?: Readable;
+  /** Compressed bytes read so far of a .gz, after each chunk (for progress). */
+  onCompressedBytes?: (bytes: number) => void;
+  /** Called with each streamed chunk's first bytes before it is yielded (stdin/.gz format detection). */
+  onStreamChunk?: (sample: Buffer) => Promise<void> | void;
+}
+
+/**
+ * The chunks of one source from `offset` on: byte ranges of a plain file (never read here),
+ * or, for .gz and stdin, which cannot be read at an offset, the decompressed bytes. A stream
+ * chunk is yielded one behind the stream, so the last one is known to be last. A damaged .gz
+ * yields the whole lines read before the damage and then throws an InputError naming it.
+ */
+export async function* sourceChunks(ref: SourceRef, offset: number, options: SourceChunksOptions): AsyncGenerator<SourceChunk> {
+  if (ref.kind === 'file' && !ref.compressed) {
+    const ranges = [...planFileChunks(ref.path, offset, ref.size, options.chunkBytes)];
+    for (const [i, r] of ranges.entries()) yield { input: { kind: 'file', path: ref.path, start: r.start, end: r.end }, endOffset: r.end, last: i === ranges.length - 1 };
+    return;
+  }
+  let stream: Readable;
+  let compressedRead = 0;
+  if (ref.kind === 'stdin') {
+    stream = options.stdin ?? process.stdin;
+  } else {
+    const raw = fs.createReadStream(ref.path);
+    raw.on('data', (b) => {
+      compressedRead += b.length;
+    });
+    stream = raw.pipe(createGunzip());
+    raw.on('error', (err) => stream.destroy(err));
+  }
+  let at = offset;
+  let held: SourceChunk | undefined;
+  try {
+    for await (const data of chunkStream(stream, options.chunkBytes, offset)) {
+      await options.onStreamChunk?.(Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, DETECT_SAMPLE_BYTES)));
+      at += data.length;
+      if (held !== undefined) yield held;
+      held = { input: { kind: 'bytes', data }, endOffset: at, last: false };
+      options.onCompressedBytes?.(compressedRead);
+    }
+  } catch (err) {
+    if (held !== undefined) yield held;
+    throw new InputError(ref.kind === 'file' ? ref.path : 'stdin', `read stopped at byte ${at} of the decompressed data: ${(err as Error).message}`, { cause: err });
+  }
+  if (held !== undefined) yield { ...held, last: true };
+}
+
+/** The first bytes of a file (decompressed for .gz), for format detection. */
+export async function readHead(file: string, compressed: boolean): Promise<Buffer> {
+  const raw = fs.createReadStream(file, compressed ? {} : { end: DETECT_SAMPLE_BYTES - 1 });
+  const stream: Readable = compressed ? raw.pipe(createGunzip()) : raw;
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      parts.push(piece);
+      size += piece.length;
+      if (size >= DETECT_SAMPLE_BYTES) break;
+    }
+  } catch {
+    // A damaged .gz: detect on what was read; the ingest itself reports the damage.
+  } finally {
+    raw.destroy();
+  }
+  return Buffer.concat(parts, size).subarray(0, DETECT_SAMPLE_BYTES);
+}
