@@ -12,6 +12,9 @@ export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only
   explain?: boolean;
   /** Contributors kept per dimension when explaining (default 5). */
   top?: number;
+  /** Internal: measures and the `fields` slot to use instead of errors and volume (counting scans). */
+  measures?: Measure[];
+  fields?: string;
 }
 
 /** One flagged bucket of one series and measure (a row of `sql/zscore.sql`). */
@@ -81,19 +84,21 @@ export interface DetectResult {
  * const { events } = await detectAnomalies(reader.connection, { bucket: '1m', since: '-1d', explain: true });
  */
 export async function detectAnomalies(conn: DuckDBConnection, options: DetectOptions = {}): Promise<DetectResult> {
-  const { metric, direction, explain, top, ...params } = options;
+  const { metric, direction, explain, top, measures: givenMeasures, fields: givenFields, ...params } = options;
   let compiled: CompiledMetric | undefined;
   let measures: Measure[];
   if (metric !== undefined) {
     compiled = await compileMetric(conn, metric, direction ?? 'both');
     measures = [compiled.measure];
+  } else if (givenMeasures !== undefined) {
+    measures = givenMeasures;
   } else {
     measures = [
       { name: 'errors', expression: ERRORS_EXPRESSION, direction: 'up', counted: true },
       { name: 'volume', expression: VOLUME_EXPRESSION, direction: 'both', counted: true },
     ];
   }
-  const fields = compiled !== undefined ? fieldColumns(compiled.columns, compiled.fields) : 'level';
+  const fields = compiled !== undefined ? fieldColumns(compiled.columns, compiled.fields) : (givenFields ?? 'level');
   const slots = { measures: measuresSlot(measures), fields };
   const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: true }, slots);
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];

@@ -11,3 +11,4 @@ export {
   type DetectResult,
 } from './anomalies.js';
 export { compileMetric, ERRORS_EXPRESSION, VOLUME_EXPRESSION, type CompiledMetric, type Measure } from './metric.js';
+export { detectAnomaliesInFiles, type FileDetectOptions } from './scan.js';

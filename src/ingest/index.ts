@@ -4,3 +4,4 @@ export { planFileChunks, chunkStream } from './chunker.js';
 export { runChunkTask } from './parse-task.js';
 export { createWorkerPool, type WorkerPool } from './pool.js';
 export type { ChunkTask, ChunkResult, ChunkInput } from './task.js';
+export { scanCounts, type ScanOptions, type ScanResult, type ScanCounts } from './scan.js';

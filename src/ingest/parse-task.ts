@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createParser, createZone, parseLines, RowWriter, type LineParser } from '../parse/index.js';
+import { CountingWriter, createParser, createZone, parseLines, RowWriter, type LineParser } from '../parse/index.js';
 import type { ChunkResult, ChunkTask } from './task.js';
 
 const parsers = new Map<string, Promise<LineParser>>();
@@ -48,6 +48,11 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
   } else {
     buf = Buffer.from(task.input.data.buffer, task.input.data.byteOffset, task.input.data.byteLength);
     len = buf.length;
+  }
+  if (task.count !== undefined) {
+    const counter = new CountingWriter(task.count.bucketUs, task.count.by);
+    const counts = parseLines(buf, 0, len, parser, counter);
+    return { seq: task.seq, counts, bytes: len, dayFiles: [], unparsedRows: counts.unparsed, table: counter.table() };
   }
   const out = new RowWriter(Math.min(Math.max(len, 4096), 16 << 20));
   const counts = parseLines(buf, 0, len, parser, out);

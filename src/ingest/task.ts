@@ -1,4 +1,4 @@
-import type { FormatSpec, ParseCounts } from '../parse/index.js';
+import type { CountSeries, CountTable, FormatSpec, ParseCounts } from '../parse/index.js';
 import type { StagedDayFile } from '../store/index.js';
 
 /** Where a chunk's bytes are: a byte range of a file, or bytes carried with the task (.gz, stdin). */
@@ -19,6 +19,11 @@ export interface ChunkTask {
   referenceMicros: number;
   /** Directory the worker writes its staging files into. */
   stagingDir: string;
+  /**
+   * Count instead of store: the worker keeps no records, only lines per time bucket and level
+   * (and per service or host), and writes no staging files. For anomaly scans of files.
+   */
+  count?: { bucketUs: number; by: CountSeries };
 }
 
 /** What a worker hands back: counts and the staging files it wrote. */
@@ -29,4 +34,6 @@ export interface ChunkResult {
   dayFiles: StagedDayFile[];
   unparsedFile?: string;
   unparsedRows: number;
+  /** With `ChunkTask.count`: the counts, in place of staging files. */
+  table?: CountTable;
 }

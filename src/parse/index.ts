@@ -11,3 +11,4 @@ export { detectFormat, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, type 
 export { compileTemplate, mapHeaders, prepareTemplate, type TemplateOptions } from './template.js';
 export { isContinuation, CONTINUATION_PROBE_BYTES } from './multiline.js';
 export { compileTimeLayout, type TimeLayoutReader } from './time-layout.js';
+export { CountingWriter, COUNT_LEVELS, BUCKET_ORIGIN_US, type CountSeries, type CountTable } from './count-writer.js';

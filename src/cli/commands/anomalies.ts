@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { detectAnomalies, type AnomalyEvent, type DetectResult } from '../../detect/index.js';
+import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type DetectResult } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
 import { openStoreReader } from '../../store/index.js';
-import { resolveConfig, resolveDataDir } from '../config.js';
+import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
 import { resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
 
@@ -27,6 +27,11 @@ interface AnomaliesFlags {
   format?: string;
   data?: string;
   config?: string;
+  inputFormat?: string;
+  pattern?: string;
+  template?: string;
+  workers?: string;
+  timezone?: string;
 }
 
 const ANOMALY_COLUMNS: RowColumn[] = [
@@ -52,7 +57,8 @@ const CONTRIBUTOR_COLUMNS: RowColumn[] = [
 export function registerAnomalies(program: Command): void {
   program
     .command('anomalies')
-    .description('buckets whose error count, volume or metric is unusual against a trailing and seasonal baseline (sql/zscore.sql)')
+    .description('buckets whose error count, volume or metric is unusual against a trailing and seasonal baseline (sql/zscore.sql); over the store, or straight from log files')
+    .argument('[inputs...]', 'log files, directories, globs or - (stdin) to read directly instead of the store: nothing is stored')
     .option('-b, --bucket <width>', 'bucket width: 1m, 5m, 30m, 1h, ...', '1m')
     .option('--by <field>', 'one series per service, host, level or attrs key (default: all lines as one series)')
     .option('--since <time>', 'from: ISO time, or a time ago such as -2h, 30d (history before it still feeds the baseline)')
@@ -73,34 +79,61 @@ export function registerAnomalies(program: Command): void {
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
-    .action(async (flags: AnomaliesFlags) => {
+    .option('--input-format <name>', 'with input files: their format, as ingest --format (default auto)')
+    .option('--pattern <regex>', 'with input files: a regular expression with named groups')
+    .option('--template <template>', 'with input files: a Loghub-style template')
+    .option('--workers <n>', 'with input files: parse worker threads (env LOGSCOPE_WORKERS; default one per core)')
+    .option('--timezone <zone>', 'with input files: zone of timestamps that carry none (default local)')
+    .action(async (inputs: string[], flags: AnomaliesFlags) => {
       const format = resolveOutputFormat(flags.format);
       if (flags.direction !== 'up' && flags.direction !== 'down' && flags.direction !== 'both') throw new UsageError(`--direction must be up, down or both, got "${flags.direction}"`);
       if (flags.baseline !== 'auto' && flags.baseline !== 'trailing' && flags.baseline !== 'seasonal') throw new UsageError(`--baseline must be auto, trailing or seasonal, got "${flags.baseline}"`);
       const config = resolveConfig(flags.config);
-      const reader = await openStoreReader(resolveDataDir(flags.data, config));
-      let result: DetectResult;
-      try {
-        result = await detectAnomalies(reader.connection, {
+      const settings = {
           bucket: flags.bucket,
           by: flags.by ?? '',
           since: flags.since ?? null,
           until: flags.until ?? null,
           window: flags.window,
-          baseline: flags.baseline,
+          baseline: flags.baseline as 'auto' | 'trailing' | 'seasonal',
           season: flags.season,
           seasons: flags.seasons,
           spread: flags.spread,
           confirm: flags.confirm,
           threshold: flags.threshold,
           min_count: flags.minCount,
-          metric: flags.metric,
-          direction: flags.direction,
-          explain: flags.explain === true,
-          top: Number.parseInt(flags.top, 10) || 5,
+      };
+      let result: DetectResult;
+      if (inputs.length > 0) {
+        if (flags.metric !== undefined || flags.explain === true) throw new UsageError('--metric and --explain need the stored records: ingest the files, then run anomalies without inputs');
+        const scanned = await detectAnomaliesInFiles({
+          inputs,
+          format: resolveFormat(flags.inputFormat, flags.pattern, config, flags.template),
+          workers: resolveWorkers(flags.workers, config),
+          timezone: assertTimezone(flags.timezone, config),
+          detect: settings,
         });
-      } finally {
-        reader.close();
+        for (const e of scanned.scan.errors) process.stderr.write(`logscope: ${e.message}\n`);
+        const t = scanned.scan.totals;
+        process.stderr.write(
+          `read ${t.lines.toLocaleString('en-US')} lines (${t.parsed.toLocaleString('en-US')} parsed, ${t.unparsed.toLocaleString('en-US')} unparsed, ${t.blank.toLocaleString('en-US')} blank) ` +
+            `from ${scanned.scan.sources.length} source${scanned.scan.sources.length === 1 ? '' : 's'} in ${(scanned.scan.elapsedMs / 1000).toFixed(1)} s (${scanned.scan.sources.map((x) => x.format).filter((f, i, a) => a.indexOf(f) === i).join(', ')}); nothing stored\n`,
+        );
+        if (scanned.scan.errors.length > 0) process.exitCode = 1;
+        result = scanned;
+      } else {
+        const reader = await openStoreReader(resolveDataDir(flags.data, config));
+        try {
+          result = await detectAnomalies(reader.connection, {
+            ...settings,
+            metric: flags.metric,
+            direction: flags.direction,
+            explain: flags.explain === true,
+            top: Number.parseInt(flags.top, 10) || 5,
+          });
+        } finally {
+          reader.close();
+        }
       }
       await printResult(result, format, flags.perDay === true);
     });

@@ -1,0 +1,60 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { UsageError } from '../errors.js';
+import { scanCounts, type ScanOptions, type ScanResult } from '../ingest/index.js';
+import { parseDurationSeconds, parseQueryParams } from '../query/index.js';
+import { connectUtc } from '../store/index.js';
+import { detectAnomalies, type DetectOptions, type DetectResult } from './anomalies.js';
+import type { Measure } from './metric.js';
+
+/** Options of {@link detectAnomaliesInFiles}: what to read, and the detection settings. */
+export interface FileDetectOptions extends Omit<ScanOptions, 'bucketUs' | 'by'> {
+  detect: Omit<DetectOptions, 'metric' | 'direction' | 'explain' | 'top'>;
+}
+
+/** The counting scan's measures: the same as the store's, over pre-counted rows. */
+const COUNTED_MEASURES: Measure[] = [
+  { name: 'errors', expression: "coalesce(sum(n) FILTER (WHERE level IN ('ERROR', 'FATAL')), 0)", direction: 'up', counted: true },
+  { name: 'volume', expression: 'sum(n)', direction: 'both', counted: true },
+];
+
+/**
+ * Anomalies straight from log files, without a store: the files are parsed by the workers
+ * into counts per bucket, level and series (nothing else is kept), and `sql/zscore.sql` runs
+ * over those counts in an in-memory DuckDB. Same baselines and rules as over a store; no
+ * `--metric` or `--explain`, which need the records.
+ */
+export async function detectAnomaliesInFiles(options: FileDetectOptions): Promise<DetectResult & { scan: ScanResult }> {
+  const params = parseQueryParams('zscore', { ...options.detect, flagged_only: true });
+  const by = params.by;
+  if (by !== '' && by !== 'service' && by !== 'host') throw new UsageError(`reading files directly, --by can be service or host, got "${by}"; ingest the files to split by other fields`);
+  const bucketSeconds = parseDurationSeconds(options.detect.bucket ?? '1m') ?? 60;
+  const scan = await scanCounts({ ...options, bucketUs: bucketSeconds * 1_000_000, by });
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await connectUtc(instance);
+  try {
+    await conn.run('CREATE TABLE counted (us BIGINT, series VARCHAR, level VARCHAR, n DOUBLE)');
+    const appender = await conn.createAppender('counted');
+    const c = scan.counts;
+    for (let i = 0; i < c.count.length; i++) {
+      appender.appendBigInt(BigInt(c.bucketUs[i]));
+      appender.appendVarchar(c.series[i]);
+      if (c.level[i] === null) appender.appendNull();
+      else appender.appendVarchar(c.level[i]);
+      appender.appendDouble(c.count[i]);
+      appender.endRow();
+    }
+    appender.closeSync();
+    await conn.run(
+      `CREATE VIEW logs AS SELECT make_timestamp(us)::TIMESTAMPTZ AS ts,
+         ${by === 'service' ? 'series' : 'NULL::VARCHAR'} AS service,
+         ${by === 'host' ? 'series' : 'NULL::VARCHAR'} AS host,
+         level, NULL::JSON AS attrs, n
+       FROM counted`,
+    );
+    const result = await detectAnomalies(conn, { ...options.detect, measures: COUNTED_MEASURES, fields: 'level, n' });
+    return { ...result, scan };
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectAnomalies, detectAnomaliesInFiles } from '../../src/detect/index.js';
+import { ingest } from '../../src/ingest/index.js';
+import { openStoreReader } from '../../src/store/index.js';
+import { runCli, tmpDir } from '../helpers.js';
+import { minute } from './fixture.js';
+
+/** Two days of syslog, 8-12 lines a minute over three services, with two error bursts and junk lines. */
+function syslogText(): string {
+  const services = ['api', 'db', 'web'];
+  let out = '';
+  for (let m = 0; m < 2 * 1440; m++) {
+    const n = 8 + ((m * 7) % 5);
+    for (let i = 0; i < n; i++) {
+      const service = services[(m + i) % 3];
+      const level = i === 0 && m % 3 === 0 ? 'ERROR' : 'INFO';
+      out += `${minute(m, i * 5).replace('.000Z', 'Z')} web-${(i % 2) + 1} ${service}[${100 + i}]: ${level} request ${m * 100 + i} done\n`;
+    }
+    if ((m >= 600 && m < 610) || (m >= 2000 && m < 2004)) {
+      for (let i = 0; i < 40; i++) out += `${minute(m, i).replace('.000Z', 'Z')} web-1 db[7]: ERROR connection refused\n`;
+    }
+    if (m % 500 === 0) out += 'garbage line without a timestamp\n';
+  }
+  return out;
+}
+
+describe('anomalies straight from files', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(() => {
+    dir = tmpDir('logscope-scan-');
+    file = path.join(dir, 'app.log');
+    fs.writeFileSync(file, syslogText());
+  });
+
+  it('finds exactly what the same detection finds over the ingested store', async () => {
+    const data = path.join(dir, 'data');
+    await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} } });
+    const reader = await openStoreReader(data);
+    let stored;
+    try {
+      stored = await detectAnomalies(reader.connection, { by: 'service' });
+    } finally {
+      reader.close();
+    }
+    const scanned = await detectAnomaliesInFiles({ inputs: [file], format: { name: 'auto', options: {} }, chunkBytes: 64 << 10, detect: { by: 'service' } });
+    expect(scanned.scan.totals).toMatchObject({ lines: 2 * 1440 * 10 + 10 * 40 + 4 * 40 + 6, unparsed: 6 });
+    expect(scanned.scan.sources[0].format).toBe('syslog');
+    expect(scanned.anomalies.length).toBeGreaterThan(0);
+    expect(scanned.anomalies).toEqual(stored.anomalies);
+    const starts = scanned.events.filter((e) => e.measure === 'errors' && e.series === 'db').map((e) => e.start);
+    expect(starts).toEqual([minute(600), minute(2000)]);
+  });
+
+  it('reads .gz and stdin the same way, and nothing is written', () => {
+    fs.writeFileSync(`${file}.gz`, gzipSync(fs.readFileSync(file)));
+    const plain = runCli(['anomalies', file, '--format', 'csv']);
+    const gz = runCli(['anomalies', `${file}.gz`, '--format', 'csv']);
+    const stdin = runCli(['anomalies', '-', '--format', 'csv', '--input-format', 'syslog'], { input: fs.readFileSync(file) });
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(plain.stdout.split('\n').length).toBeGreaterThan(3);
+    expect(gz.stdout).toBe(plain.stdout);
+    expect(stdin.stdout).toBe(plain.stdout);
+    expect(plain.stderr).toMatch(/read 29,366 lines \(29,360 parsed, 6 unparsed, 0 blank\) from 1 source in [\d.]+ s \(syslog\); nothing stored/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['app.log', 'app.log.gz', 'data']);
+  });
+
+  it('reports a missing input and still reads the others, exiting 1', () => {
+    const r = runCli(['anomalies', file, path.join(dir, 'missing.log'), '--format', 'csv']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${path.join(dir, 'missing.log')}: no such file`);
+    expect(r.stdout.split('\n')[0]).toMatch(/^bucket,series,measure/);
+  });
+
+  it('refuses --metric, --explain and other --by fields, which need the stored records', () => {
+    expect(runCli(['anomalies', file, '--metric', 'avg(x)']).stderr).toMatch(/--metric and --explain need the stored records/);
+    expect(runCli(['anomalies', file, '--explain']).stderr).toMatch(/--metric and --explain need the stored records/);
+    expect(runCli(['anomalies', file, '--by', 'region']).stderr).toMatch(/--by can be service or host, got "region"/);
+  });
+});
