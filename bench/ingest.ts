@@ -350,7 +350,7 @@ async function prepareInput(lines: number, format: BenchFormat): Promise<BenchIn
   const file = path.join(DATA_DIR, `${format}-${lines}.${FILE_EXTENSION[format]}`);
   const truthFile = `${file}.truth.json`;
   let truth = readTruth(truthFile);
-  if (truth === undefined || truth.lines !== lines || truth.seed !== SEED || truth.format !== format || !Array.isArray(truth.continuationLineNumbers) || !fs.existsSync(file)) {
+  if (truth === undefined || truth.lines !== lines || truth.seed !== SEED || truth.format !== format || !Array.isArray(truth.continuationLineNumbers) || typeof truth.warmupEnd !== 'string' || !fs.existsSync(file)) {
     fs.mkdirSync(DATA_DIR, { recursive: true });
     // The generator writes the truth last: removing it first means a run killed
     // mid-write leaves no truth, so the half file is never taken as complete.

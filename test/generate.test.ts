@@ -60,8 +60,13 @@ function parseJsonRecord(line: string): Record<string, unknown> | undefined {
   }
 }
 
-function sumBurstLines(truth: GenerateTruth): number {
-  return truth.anomalies.reduce((sum, a) => sum + a.errorLines, 0);
+/** Error lines added by the anomalies (volume drops add none). */
+function sumInjectedErrorLines(truth: GenerateTruth): number {
+  return truth.anomalies.reduce((sum, a) => sum + ('errorLines' in a ? a.errorLines : 0), 0);
+}
+
+function countKind(truth: GenerateTruth, kind: string): number {
+  return truth.anomalies.filter((a) => a.kind === kind).length;
 }
 
 describe('generateLogs', () => {
@@ -112,7 +117,7 @@ describe('generateLogs', () => {
       expect(truth.malformedLines).toBeGreaterThanOrEqual(180);
       expect(truth.malformedLines).toBeLessThanOrEqual(220);
       expect(truth.malformedLineNumbers).toHaveLength(truth.malformedLines);
-      const burstLines = sumBurstLines(truth);
+      const burstLines = sumInjectedErrorLines(truth);
       const baselineShare = (truth.errorLines - burstLines) / (lines.length - truth.malformedLines - burstLines);
       expect(baselineShare).toBeGreaterThan(0.015);
       expect(baselineShare).toBeLessThan(0.025);
@@ -211,29 +216,30 @@ describe('generateLogs', () => {
     expect(syslog.truth).toMatchObject({ seed: 1, format: 'syslog', start: '2026-11-18T00:00:00.000Z', end: '2026-11-25T00:00:00.000Z' });
   });
 
-  it('places max(3, 2 per day) bursts of 5-30 minutes that never overlap', async () => {
+  it('places error bursts of 5-30 minutes that never overlap: 21 at 7 days, 1 in half a day', async () => {
     const halfDay = await generate('half-day.log', { lines: 5_000, format: 'syslog', days: 0.5 });
-    for (const [{ truth }, expected] of [[syslog, 14], [json, 14], [halfDay, 3]] as const) {
-      expect(truth.anomalies).toHaveLength(expected);
+    for (const [{ truth }, expected] of [[syslog, 21], [json, 21], [halfDay, 1]] as const) {
+      expect(countKind(truth, 'error_burst')).toBe(expected);
       let previousEnd = Date.parse(truth.start);
       for (const anomaly of truth.anomalies) {
-        expect(anomaly.kind).toBe('error_burst');
         const startMs = Date.parse(anomaly.start);
         const endMs = Date.parse(anomaly.end);
         expect(startMs % MINUTE_MS).toBe(0);
         expect(startMs).toBeGreaterThanOrEqual(previousEnd);
+        expect(endMs).toBeLessThanOrEqual(Date.parse(truth.end));
+        previousEnd = endMs;
+        if (anomaly.kind !== 'error_burst') continue;
         expect(endMs - startMs).toBeGreaterThanOrEqual(5 * MINUTE_MS);
         expect(endMs - startMs).toBeLessThanOrEqual(30 * MINUTE_MS);
-        expect(endMs).toBeLessThanOrEqual(Date.parse(truth.end));
         expect(anomaly.errorLines).toBeGreaterThan(0);
-        previousEnd = endMs;
       }
     }
   });
 
   it('records every burst in truth.json and the burst minutes carry many more errors than baseline', async () => {
     const { truth, lines } = await generate('day.log', { lines: 20_000, format: 'syslog', days: 1, seed: 3 });
-    expect(truth.anomalies).toHaveLength(3);
+    expect(countKind(truth, 'error_burst')).toBe(3);
+    const injecting = truth.anomalies.filter((a) => a.kind !== 'volume_drop');
 
     const errorsPerMinute = new Map<number, number>();
     const records = lines.map((line) => SYSLOG_LINE.exec(line)).filter((m) => m !== null);
@@ -243,22 +249,27 @@ describe('generateLogs', () => {
       errorsPerMinute.set(minute, (errorsPerMinute.get(minute) ?? 0) + 1);
     }
     const burstMinutes = new Set<number>();
-    for (const anomaly of truth.anomalies) {
-      for (let t = Date.parse(anomaly.start); t < Date.parse(anomaly.end); t += MINUTE_MS) burstMinutes.add(t / MINUTE_MS);
+    const injectedMinutes = new Set<number>();
+    for (const anomaly of injecting) {
+      for (let t = Date.parse(anomaly.start); t < Date.parse(anomaly.end); t += MINUTE_MS) {
+        injectedMinutes.add(t / MINUTE_MS);
+        if (anomaly.kind === 'error_burst') burstMinutes.add(t / MINUTE_MS);
+      }
     }
     const firstMinute = Date.parse(truth.start) / MINUTE_MS;
     const lastMinute = Date.parse(truth.end) / MINUTE_MS;
     let baselineErrors = 0;
     for (let minute = firstMinute; minute < lastMinute; minute++) {
-      if (!burstMinutes.has(minute)) baselineErrors += errorsPerMinute.get(minute) ?? 0;
+      if (!injectedMinutes.has(minute)) baselineErrors += errorsPerMinute.get(minute) ?? 0;
     }
-    const baselinePerMinute = baselineErrors / (lastMinute - firstMinute - burstMinutes.size);
+    const baselinePerMinute = baselineErrors / (lastMinute - firstMinute - injectedMinutes.size);
     expect(baselinePerMinute).toBeGreaterThan(0);
     for (const minute of burstMinutes) {
       expect(errorsPerMinute.get(minute) ?? 0).toBeGreaterThanOrEqual(10 * baselinePerMinute);
     }
 
-    for (const anomaly of truth.anomalies) {
+    for (const anomaly of injecting) {
+      if (anomaly.kind === 'volume_drop') continue;
       const inWindow = records.filter(
         (m) =>
           m[2] === anomaly.host &&
@@ -325,14 +336,14 @@ describe('generateLogs with format apache', () => {
     expect(serverErrors.every((r) => r.level === 'ERROR')).toBe(true);
     expect(parsed.records.filter((r) => r.level === 'ERROR')).toHaveLength(serverErrors.length);
     expect(serverErrors).toHaveLength(truth.errorLines);
-    const burstLines = sumBurstLines(truth);
+    const burstLines = sumInjectedErrorLines(truth);
     const baselineShare = (truth.errorLines - burstLines) / (lines.length - truth.malformedLines - burstLines);
     expect(baselineShare).toBeGreaterThan(0.015);
     expect(baselineShare).toBeLessThan(0.025);
     expect(parsed.records.some((r) => r.level === 'WARN')).toBe(true);
   });
 
-  it('keeps timestamps non-decreasing and inside [start, end), and every burst shows as 5xx in its window', () => {
+  it('keeps timestamps non-decreasing and inside [start, end), and every injected error shows as 5xx in its window', () => {
     const { truth } = apache;
     const startUs = Date.parse(truth.start) * 1000;
     const endUs = Date.parse(truth.end) * 1000;
@@ -344,8 +355,9 @@ describe('generateLogs with format apache', () => {
       return bad;
     });
     expect(outOfOrder).toEqual([]);
-    expect(truth.anomalies.length).toBe(14);
+    expect(countKind(truth, 'error_burst')).toBe(21);
     for (const anomaly of truth.anomalies) {
+      if (anomaly.kind === 'volume_drop') continue;
       const from = Date.parse(anomaly.start) * 1000;
       const to = Date.parse(anomaly.end) * 1000;
       const inWindow = parsed.records.filter((r) => r.level === 'ERROR' && Number(r.us) >= from && Number(r.us) < to).length;

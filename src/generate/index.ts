@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { createFleet } from './fleet.js';
-import { planRun } from './plan.js';
+import { planRun, type RunPlan } from './plan.js';
 import { createRng } from './rng.js';
 import { writeLogFile } from './write-log-file.js';
 
@@ -13,7 +13,7 @@ export type GenerateFormat = 'syslog' | 'json' | 'apache';
 
 /** Options for {@link generateLogs}. */
 export interface GenerateOptions {
-  /** Total lines to write, burst and malformed lines included. */
+  /** Total lines to write, injected and malformed lines included. */
   lines: number;
   format: GenerateFormat;
   /** Path of the log file; the truth goes to `out + '.truth.json'`. */
@@ -22,31 +22,77 @@ export interface GenerateOptions {
   seed?: number;
   /** ISO time of the first possible line. Default `'2026-11-18T00:00:00Z'`. */
   start?: string;
-  /** Length of the covered span in days, fractions allowed. Default 7. */
+  /** Length of the covered span in days, fractions allowed. Default 7. From 2 days on, the first day is a clean warm-up. */
   days?: number;
 }
 
-/**
- * A stretch in which one host+service wrote many extra ERROR lines.
- * `errorLines` counts only the injected lines, not that stream's baseline
- * errors in the same minutes.
- */
-export interface ErrorBurst {
-  kind: 'error_burst';
+/** What every anomaly in the truth file has. */
+export interface AnomalyWindow {
   /** ISO, inclusive, on a whole minute. */
   start: string;
   /** ISO, exclusive, on a whole minute. */
   end: string;
+  /**
+   * True for what a seasonal detector should learn rather than flag (the nightly job); false
+   * for the anomalies a detector is scored on.
+   */
+  expected: boolean;
+}
+
+/**
+ * A stretch in which one host+service wrote many extra ERROR lines (15-40 times the file's error
+ * rate). `errorLines` counts only the injected lines, not that stream's baseline errors in the
+ * same minutes.
+ */
+export interface ErrorBurst extends AnomalyWindow {
+  kind: 'error_burst';
+  expected: false;
+  host: string;
+  service: string;
+  errorLines: number;
+}
+
+/** A stretch in which the whole fleet's baseline fell to `keptShare` of normal (a shipper or network outage). */
+export interface VolumeDrop extends AnomalyWindow {
+  kind: 'volume_drop';
+  expected: false;
+  /** Share of the normal baseline still written: 0 to 0.3. */
+  keptShare: number;
+  /** About how many lines the outage left out. */
+  missingLines: number;
+}
+
+/**
+ * A leak ending in a restart: one host+service's extra ERROR lines grow linearly from about
+ * none to a peak of 15-40 times the file's error rate, then stop at `end`.
+ */
+export interface SlowRamp extends AnomalyWindow {
+  kind: 'slow_ramp';
+  expected: false;
   host: string;
   service: string;
   errorLines: number;
 }
 
 /**
- * Everything the generator injects on purpose, told apart by `kind`. New
- * kinds (volume drops, seasonal bursts, ramps) join this union.
+ * The nightly batch job: a cron stream's burst of extra ERROR lines every day at 02:00-02:02
+ * UTC for 15 minutes. Seasonal, hence `expected: true`: not an anomaly for a detector that
+ * compares with the same time on earlier days.
  */
-export type InjectedAnomaly = ErrorBurst;
+export interface RecurringBurst extends AnomalyWindow {
+  kind: 'recurring_burst';
+  expected: true;
+  host: string;
+  service: string;
+  errorLines: number;
+}
+
+/** Everything the generator injects on purpose, told apart by `kind`. */
+export type InjectedAnomaly = ErrorBurst | VolumeDrop | SlowRamp | RecurringBurst;
+
+/** The kinds of {@link InjectedAnomaly}, in the order summaries list them. */
+export const ANOMALY_KINDS = ['error_burst', 'volume_drop', 'slow_ramp', 'recurring_burst'] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 
 /** What a generated file contains, for tests and detectors to check against. */
 export interface GenerateTruth {
@@ -57,7 +103,12 @@ export interface GenerateTruth {
   /** ISO; every well-formed line is in [start, end). */
   start: string;
   end: string;
-  /** Well-formed lines at ERROR or FATAL (in `apache`: with a 5xx status), burst lines included. */
+  /**
+   * ISO; [start, warmupEnd) is a clean day with no anomaly but the nightly job, for seasonal
+   * baselines to learn from. Equals start for spans under 2 days, which have no warm-up.
+   */
+  warmupEnd: string;
+  /** Well-formed lines at ERROR or FATAL (in `apache`: with a 5xx status), injected lines included. */
   errorLines: number;
   malformedLines: number;
   /** 1-based, ascending. */
@@ -68,7 +119,7 @@ export interface GenerateTruth {
    * 1-based, ascending; a subset of malformedLineNumbers.
    */
   continuationLineNumbers: number[];
-  /** Sorted by start. */
+  /** Sorted by start; never overlapping. */
   anomalies: InjectedAnomaly[];
 }
 
@@ -78,13 +129,13 @@ const DEFAULT_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 /**
- * Writes a synthetic log file with known error bursts and malformed lines,
- * and its truth file beside it. Deterministic: the same options give
- * byte-identical files.
+ * Writes a synthetic log file with known anomalies (error bursts, volume drops, slow ramps,
+ * and a nightly job that is not one) and malformed lines, and its truth file beside it.
+ * Deterministic: the same options give byte-identical files.
  *
  * @example
  * const truth = await generateLogs({ lines: 1_000_000, format: 'syslog', out: 'demo.log' });
- * // demo.log and demo.log.truth.json now exist; truth.anomalies lists the bursts.
+ * // demo.log and demo.log.truth.json now exist; truth.anomalies lists what was injected.
  */
 export async function generateLogs(options: GenerateOptions): Promise<GenerateTruth> {
   const { lines, format, out } = options;
@@ -106,21 +157,38 @@ export async function generateLogs(options: GenerateOptions): Promise<GenerateTr
     lines,
     start: new Date(startMs).toISOString(),
     end: new Date(startMs + spanMs).toISOString(),
+    warmupEnd: new Date(plan.warmupEndMs).toISOString(),
     errorLines: written.errorLines,
     malformedLines: plan.malformedLines,
     malformedLineNumbers: written.malformedLineNumbers,
     continuationLineNumbers: written.continuationLineNumbers,
-    anomalies: plan.bursts.map((burst) => ({
-      kind: 'error_burst',
-      start: new Date(burst.startMs).toISOString(),
-      end: new Date(burst.endMs).toISOString(),
-      host: burst.stream.host,
-      service: burst.stream.service,
-      errorLines: burst.lines,
-    })),
+    anomalies: describeAnomalies(plan),
   };
   await writeFile(`${out}.truth.json`, `${JSON.stringify(truth, null, 2)}\n`);
   return truth;
+}
+
+/** The plan's anomalies as the truth file lists them, sorted by start. */
+function describeAnomalies(plan: RunPlan): InjectedAnomaly[] {
+  const timed: Array<[startMs: number, anomaly: InjectedAnomaly]> = [];
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  for (const i of plan.injections) {
+    const common = { start: iso(i.startMs), end: iso(i.endMs) };
+    const source = { host: i.stream.host, service: i.stream.service, errorLines: i.lines };
+    timed.push([
+      i.startMs,
+      i.kind === 'recurring_burst'
+        ? { kind: i.kind, ...common, expected: true, ...source }
+        : { kind: i.kind, ...common, expected: false, ...source },
+    ]);
+  }
+  for (const d of plan.drops) {
+    timed.push([
+      d.startMs,
+      { kind: 'volume_drop', start: iso(d.startMs), end: iso(d.endMs), expected: false, keptShare: d.keptShare, missingLines: d.missingLines },
+    ]);
+  }
+  return timed.sort((a, b) => a[0] - b[0]).map(([, anomaly]) => anomaly);
 }
 
 interface CheckedOptions {

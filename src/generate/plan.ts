@@ -1,40 +1,67 @@
+import { pickBurstRequest, type AccessRequest } from './access-log.js';
 import { BASELINE_ERROR_SHARE, ERROR, type Fleet, type LogStream } from './fleet.js';
 import { listTemplates, type RenderMessage } from './messages.js';
+import { placeAnomalies, type TimeWindow } from './placement.js';
 import type { Rng } from './rng.js';
+import { weighBaseline } from './traffic.js';
 
 /** Share of all lines that are malformed. */
 const MALFORMED_SHARE = 0.01;
-/** A burst multiplies the file's error rate for its minutes by this much, at random. */
+/** A burst or a ramp's peak multiplies the file's error rate by this much, at random. */
 const BURST_MULTIPLIER_MIN = 15;
 const BURST_MULTIPLIER_MAX = 40;
-/** Floor on a burst's extra errors per minute, so small files still show it. */
+/** Floor on a burst's extra errors per minute (and on a ramp's peak), so small files still show it. */
 const BURST_MIN_ERRORS_PER_MINUTE = 3;
-/** Bursts never take more than this share of the well-formed lines. */
-const BURST_MAX_SHARE = 0.1;
-const BURST_MIN_MINUTES = 5;
-const BURST_MAX_MINUTES = 30;
+/** The nightly job's size varies this much from night to night, either way. */
+const RECURRING_VARIATION = 0.2;
+/** A volume drop keeps at most this share of the baseline (and at least none). */
+const DROP_MAX_KEPT_PERCENT = 30;
+/** Injected error lines never take more than this share of the well-formed lines. */
+const INJECTED_MAX_SHARE = 0.1;
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 
-/** One injected error burst, as planned before any line is written. */
-export interface BurstPlan {
+/** The anomaly kinds that add ERROR lines to one stream. */
+export type ErrorKind = 'error_burst' | 'slow_ramp' | 'recurring_burst';
+
+/** Extra ERROR lines one stream writes in a window, as planned before any line is written. */
+export interface ErrorInjection {
+  /** `slow_ramp` lines grow linearly in density over the window; the others are spread evenly. */
+  readonly kind: ErrorKind;
   /** Inclusive, on a whole minute. */
   readonly startMs: number;
   /** Exclusive, on a whole minute. */
   readonly endMs: number;
   readonly stream: LogStream;
-  /** Extra ERROR lines the stream writes inside [startMs, endMs). */
+  /** Extra ERROR lines the stream writes inside [startMs, endMs); at least 1. */
   readonly lines: number;
-  /** The error that dominates the burst, as one failure does in a real incident. */
+  /** The error that dominates the window, as one failure does in a real incident. */
   readonly dominant: RenderMessage;
+  /** The same in access-log terms: the failing request (a 5xx) that dominates it. */
+  readonly dominantRequest: AccessRequest;
 }
 
-/** How the requested lines split into baseline, burst and malformed lines. */
+/** A stretch in which the whole fleet's baseline falls to `keptShare` of normal. */
+export interface VolumeDropPlan {
+  /** Inclusive, on a whole minute. */
+  readonly startMs: number;
+  /** Exclusive, on a whole minute. */
+  readonly endMs: number;
+  /** In [0, 0.3], in steps of 0.01. */
+  readonly keptShare: number;
+  /** About how many baseline lines the drop left out. */
+  readonly missingLines: number;
+}
+
+/** How the requested lines split into baseline, injected and malformed lines, and when the anomalies happen. */
 export interface RunPlan {
   readonly baseLines: number;
   readonly malformedLines: number;
+  /** End of the clean first day (the span's start when there is none). */
+  readonly warmupEndMs: number;
   /** Sorted by time, never overlapping. */
-  readonly bursts: readonly BurstPlan[];
+  readonly injections: readonly ErrorInjection[];
+  /** Sorted by time, never overlapping each other or an injection. */
+  readonly drops: readonly VolumeDropPlan[];
 }
 
 /** Inputs to {@link planRun}. */
@@ -47,46 +74,75 @@ export interface PlanRunOptions {
 }
 
 /**
- * Splits the line budget and places the error bursts: about max(3, 2 per day)
- * of them, each in its own equal slice of the time span, so none overlap.
+ * Splits the line budget and sizes the anomalies that {@link placeAnomalies} places:
+ * error bursts (15-40× the file's error rate, or at least 3 a minute), slow ramps (growing to
+ * such a peak), volume drops (0-30% of the baseline kept) and the nightly cron job (the size of
+ * a burst, ±20% from night to night, always on the same cron stream with the same failure).
  */
 export function planRun({ lines, startMs, spanMs, rng, fleet }: PlanRunOptions): RunPlan {
   const malformedLines = Math.round(lines * MALFORMED_SHARE);
   const wellFormed = lines - malformedLines;
-  const spanMinutes = spanMs / MINUTE_MS;
-  const baselineErrorsPerMinute = (wellFormed * BASELINE_ERROR_SHARE) / spanMinutes;
-  // A slot needs room for the shortest burst plus a free minute before the next slot.
-  const wanted = Math.max(3, Math.round((spanMs / DAY_MS) * 2));
-  const slots = Math.min(wanted, Math.floor(spanMinutes / (BURST_MIN_MINUTES + 2)));
-  const candidates = fleet.streams.filter((s) => s.service !== 'cron');
-
-  const drafts: Array<Omit<BurstPlan, 'lines'> & { lines: number }> = [];
-  for (let slot = 0; slot < slots; slot++) {
-    const firstMinute = Math.ceil((startMs + (slot * spanMs) / slots) / MINUTE_MS);
-    const lastMinute = Math.floor((startMs + ((slot + 1) * spanMs) / slots) / MINUTE_MS);
-    const room = lastMinute - firstMinute - 1;
-    if (room < BURST_MIN_MINUTES) continue;
-    const minutes = rng.int(BURST_MIN_MINUTES, Math.min(BURST_MAX_MINUTES, room));
-    const startMinute = firstMinute + rng.int(0, room - minutes);
-    const stream = rng.pick(candidates);
+  const endMs = startMs + spanMs;
+  const baselineErrorsPerMinute = (wellFormed * BASELINE_ERROR_SHARE) / (spanMs / MINUTE_MS);
+  const pickPerMinute = (): number => {
     const multiplier = BURST_MULTIPLIER_MIN + rng.next() * (BURST_MULTIPLIER_MAX - BURST_MULTIPLIER_MIN);
-    const perMinute = Math.max(BURST_MIN_ERRORS_PER_MINUTE, multiplier * baselineErrorsPerMinute);
+    return Math.max(BURST_MIN_ERRORS_PER_MINUTE, multiplier * baselineErrorsPerMinute);
+  };
+  const minutesOf = (w: TimeWindow): number => (w.endMs - w.startMs) / MINUTE_MS;
+  const placement = placeAnomalies({ startMs, endMs, rng });
+
+  const drafts: Array<Omit<ErrorInjection, 'lines'> & { lines: number }> = [];
+  const cronStreams = fleet.streams.filter((s) => s.service === 'cron');
+  const nightlyStream = rng.pick(cronStreams);
+  const nightlyFailure = rng.pick(listTemplates(nightlyStream.service)[ERROR]);
+  const nightlyRequest = pickBurstRequest(rng);
+  const nightlyPerMinute = pickPerMinute();
+  for (const window of placement.recurring) {
+    const variation = 1 - RECURRING_VARIATION + rng.next() * 2 * RECURRING_VARIATION;
     drafts.push({
-      startMs: startMinute * MINUTE_MS,
-      endMs: (startMinute + minutes) * MINUTE_MS,
-      stream,
-      lines: Math.round(perMinute * minutes),
-      dominant: rng.pick(listTemplates(stream.service)[ERROR]),
+      kind: 'recurring_burst',
+      ...window,
+      stream: nightlyStream,
+      lines: Math.round(nightlyPerMinute * variation * minutesOf(window)),
+      dominant: nightlyFailure,
+      dominantRequest: nightlyRequest,
     });
   }
 
-  // Tiny files cannot afford the floor rate; shrink bursts rather than drown the baseline.
-  const wantedBurstLines = drafts.reduce((sum, b) => sum + b.lines, 0);
-  const cap = Math.floor(wellFormed * BURST_MAX_SHARE);
-  if (wantedBurstLines > cap) {
-    for (const burst of drafts) burst.lines = Math.floor((burst.lines * cap) / wantedBurstLines);
+  const candidates = fleet.streams.filter((s) => s.service !== 'cron');
+  const cuts: Array<Omit<VolumeDropPlan, 'missingLines'>> = [];
+  for (const { kind, ...window } of placement.placed) {
+    if (kind === 'volume_drop') {
+      cuts.push({ ...window, keptShare: rng.int(0, DROP_MAX_KEPT_PERCENT) / 100 });
+      continue;
+    }
+    const stream = rng.pick(candidates);
+    const perMinute = pickPerMinute();
+    // A ramp climbs from nothing to its peak: on average half the peak per minute.
+    const meanPerMinute = kind === 'slow_ramp' ? perMinute / 2 : perMinute;
+    drafts.push({
+      kind,
+      ...window,
+      stream,
+      lines: Math.round(meanPerMinute * minutesOf(window)),
+      dominant: rng.pick(listTemplates(stream.service)[ERROR]),
+      dominantRequest: pickBurstRequest(rng),
+    });
   }
-  const bursts = drafts.filter((b) => b.lines > 0);
-  const burstLines = bursts.reduce((sum, b) => sum + b.lines, 0);
-  return { baseLines: wellFormed - burstLines, malformedLines, bursts };
+
+  // Tiny files cannot afford the floor rate; shrink the injections rather than drown the baseline.
+  const wantedLines = drafts.reduce((sum, d) => sum + d.lines, 0);
+  const cap = Math.floor(wellFormed * INJECTED_MAX_SHARE);
+  if (wantedLines > cap) {
+    for (const draft of drafts) draft.lines = Math.floor((draft.lines * cap) / wantedLines);
+  }
+  const injections = drafts.filter((d) => d.lines > 0).sort((a, b) => a.startMs - b.startMs);
+  const baseLines = wellFormed - injections.reduce((sum, d) => sum + d.lines, 0);
+
+  const weights = weighBaseline(startMs, endMs, cuts);
+  const drops = cuts.map((cut, i): VolumeDropPlan => ({
+    ...cut,
+    missingLines: weights.total > 0 ? Math.round((baseLines * weights.uncut[i] * (1 - cut.keptShare)) / weights.total) : 0,
+  }));
+  return { baseLines, malformedLines, warmupEndMs: placement.warmupEndMs, injections, drops };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { generateLogs } from '../../generate/index.js';
+import { ANOMALY_KINDS, generateLogs, type GenerateTruth } from '../../generate/index.js';
 import { parseCount } from '../config.js';
 
 interface GenerateFlags {
@@ -15,7 +15,7 @@ interface GenerateFlags {
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
-    .description('write realistic synthetic logs with injected error bursts, plus FILE.truth.json')
+    .description('write realistic synthetic logs with injected anomalies (error bursts, volume drops, slow ramps, a nightly job), plus FILE.truth.json')
     .requiredOption('-n, --lines <n>', 'number of lines')
     .requiredOption('-o, --out <file>', 'output file')
     .option('--format <format>', 'syslog, json or apache (combined access log)', 'syslog')
@@ -37,7 +37,16 @@ export function registerGenerate(program: Command): void {
       const secs = (Date.now() - started) / 1000;
       process.stdout.write(
         `wrote ${truth.lines.toLocaleString('en-US')} ${flags.format} lines to ${flags.out} in ${secs.toFixed(1)} s ` +
-          `(${truth.errorLines.toLocaleString('en-US')} errors, ${truth.malformedLines.toLocaleString('en-US')} malformed, ${truth.anomalies.length} injected anomalies in ${flags.out}.truth.json)\n`,
+          `(${truth.errorLines.toLocaleString('en-US')} errors, ${truth.malformedLines.toLocaleString('en-US')} malformed)\n` +
+          `injected: ${formatAnomalyCounts(truth)}; listed in ${flags.out}.truth.json\n`,
       );
     });
+}
+
+/** `21 error_burst, 21 volume_drop, 21 slow_ramp, 7 recurring_burst (expected)`: every kind, zeros included. */
+function formatAnomalyCounts(truth: GenerateTruth): string {
+  return ANOMALY_KINDS.map((kind) => {
+    const count = truth.anomalies.filter((a) => a.kind === kind).length;
+    return kind === 'recurring_burst' ? `${count} ${kind} (expected)` : `${count} ${kind}`;
+  }).join(', ');
 }
