@@ -105,8 +105,10 @@ trailed AS (
     avg(observed) OVER w_trail AS t_mean,
     stddev_samp(observed) OVER w_trail AS t_sd,
     count(observed) OVER w_trail AS t_n,
-    -- Median and median absolute deviation of the values at this time of the season in the previous seasons.
-    CASE WHEN $baseline::VARCHAR <> 'trailing' THEN median(observed) OVER w_slot END AS slot_median,
+    -- The values at this time of the season in the previous seasons: lower and upper quartile
+    -- (with up to four seasons: the minimum and maximum) and median absolute deviation.
+    CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'up' THEN quantile_disc(observed, 0.25) OVER w_slot ELSE median(observed) OVER w_slot END AS slot_low,
+    CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'down' THEN quantile_disc(observed, 0.75) OVER w_slot ELSE median(observed) OVER w_slot END AS slot_high,
     CASE WHEN $baseline::VARCHAR <> 'trailing' THEN mad(observed) OVER w_slot END AS slot_mad,
     count(observed) OVER w_slot AS slot_n
   FROM (
@@ -120,40 +122,45 @@ trailed AS (
     w_trail AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $window::INTEGER PRECEDING AND 1 PRECEDING),
     w_slot AS (PARTITION BY series, measure, slot ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING)
 ),
--- The seasonal sample: the same for the buckets +- spread around this one (a job that starts a
--- few minutes late still matches itself).
+-- The seasonal sample: the same for the buckets +- spread around this one. A rise is judged
+-- against the highest lower quartile nearby (a nightly job that starts a few minutes late still
+-- matches itself; a burst on one earlier day does not raise it), a drop against the lowest
+-- upper quartile.
 seasonal AS (
   SELECT
     *,
-    list_filter(list(slot_median) OVER w_near, lambda c: c IS NOT NULL) AS centers,
-    avg(slot_mad) OVER w_near AS s_mad,
+    max(slot_low) OVER w_near AS s_up,
+    min(slot_high) OVER w_near AS s_down,
+    1.4826 * avg(slot_mad) OVER w_near AS s_mad,
     sum(slot_n) OVER w_near AS s_n
   FROM trailed
   WINDOW w_near AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $spread::INTEGER PRECEDING AND $spread::INTEGER FOLLOWING)
 ),
 based AS (
   SELECT
-    * EXCLUDE (s_mad, s_n),
-    CASE WHEN counted THEN greatest(s_mad, sqrt(greatest(s_center, 0))) ELSE s_mad END AS s_sd,
-    s_n,
+    *,
     CASE WHEN t_sd > 1e-9 * greatest(1, abs(t_mean)) THEN (observed - t_mean) / t_sd END AS z_trailing,
     CASE
-      WHEN $baseline::VARCHAR IN ('seasonal', 'auto') AND s_n > $spread::INTEGER AND (counted OR s_mad > 0) THEN 'seasonal'
+      WHEN $baseline::VARCHAR IN ('seasonal', 'auto') AND coalesce(s_n, 0) > $spread::INTEGER AND (counted OR s_mad > 0) THEN 'seasonal'
       WHEN $baseline::VARCHAR IN ('trailing', 'auto') AND t_n >= greatest(3, $window::INTEGER // 4) THEN 'trailing'
-    END AS baseline
-  FROM (
-    SELECT
-      * EXCLUDE (s_mad, s_n),
-      -- Expected: the center nearest to what was observed.
-      centers[list_position(
-        list_transform(centers, lambda c: abs(observed - c)),
-        list_min(list_transform(centers, lambda c: abs(observed - c)))
-      )] AS s_center,
-      1.4826 * s_mad AS s_mad,
-      coalesce(s_n, 0) AS s_n
-    FROM seasonal
-    WHERE bucket >= (SELECT coalesce(time_bucket($bucket::INTERVAL, since), bucket) FROM settings)
-  )
+    END AS baseline,
+    -- Expected: s_up for a value above it, s_down for one below it; for one both above s_up and
+    -- below s_down (the usual, unremarkable case) whichever is nearer; otherwise the value itself.
+    CASE
+      WHEN observed > s_up AND observed < s_down THEN CASE WHEN observed - s_up <= s_down - observed THEN s_up ELSE s_down END
+      WHEN observed > s_up THEN s_up
+      WHEN observed < s_down THEN s_down
+      ELSE observed
+    END AS s_center
+  FROM seasonal
+  WHERE bucket >= (SELECT coalesce(time_bucket($bucket::INTERVAL, since), bucket) FROM settings)
+),
+seasonal_sd AS (
+  -- The spread: the seasonal one or the trailing one, whichever is smaller (a burst on one of only
+  -- two earlier days widens the first, a ramp the second); for counts at least the Poisson
+  -- spread, sqrt of the larger of expected and the trailing mean.
+  SELECT *, greatest(least(s_mad, t_sd), CASE WHEN counted THEN sqrt(greatest(s_center, t_mean, 0)) END) AS s_sd
+  FROM based
 ),
 scored AS (
   SELECT
@@ -161,7 +168,7 @@ scored AS (
     CASE baseline WHEN 'seasonal' THEN s_center WHEN 'trailing' THEN t_mean END AS expected,
     CASE baseline WHEN 'seasonal' THEN s_sd WHEN 'trailing' THEN t_sd END AS stddev,
     CASE baseline WHEN 'seasonal' THEN s_n WHEN 'trailing' THEN t_n END AS samples
-  FROM based
+  FROM seasonal_sd
 ),
 judged AS (
   SELECT
