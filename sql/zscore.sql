@@ -21,14 +21,18 @@
 --   measure: 'errors' (ERROR + FATAL lines, flagged when high), 'volume' (all lines, flagged
 --   when high or low); `logscope anomalies --metric EXPR` swaps in one measure of its own.
 --   Trailing baseline: expected/stddev are the mean and sample standard deviation of the `window`
---   buckets before. Seasonal baseline: for this bucket and each bucket up to `spread` either side,
---   the median and the median absolute deviation (MAD) of its values in the `seasons` previous
---   seasons. Expected is the median nearest to the observed value (a nightly job that starts a few
---   minutes late still matches itself); stddev is 1.4826 x the mean of those MADs (a robust
---   standard deviation: one bad day in the history does not poison it), at least sqrt(expected)
---   for counts (Poisson noise). The bucket must also be `confirm` trailing stddevs away from the
---   trailing mean on the same side, so that a change which has lasted longer than the trailing
---   window stops firing.
+--   buckets before. Seasonal baseline: the values at the same time of the season (and up to
+--   `spread` buckets either side, so a nightly job that starts a few minutes late still matches
+--   itself) in the `seasons` previous seasons. A rise is judged against the highest of their lower
+--   quartiles (the minimum with up to four seasons) for a measure watched only for rises (errors),
+--   else against the highest median: a burst on one earlier day does not hide today's. A drop is
+--   judged against the lowest upper quartile, or median. Expected is that reference (for a value
+--   between the two, the nearer one; inside the range, the value itself). stddev is the smaller of
+--   1.4826 x the mean median absolute deviation of those values and the trailing stddev (a burst on
+--   one of two earlier days widens the first, a ramp the second), for counts at least the Poisson
+--   spread sqrt(max(expected, trailing mean)). The bucket must also be `confirm` trailing stddevs
+--   away from the trailing mean on the same side, so that a change which has lasted longer than
+--   the trailing window stops firing.
 --   z = (observed - expected) / stddev, NULL when stddev is 0. z_trailing: against the trailing
 --   window. baseline: which one judged the bucket ('trailing', 'seasonal'; NULL = too little
 --   history). samples: values in that baseline.
