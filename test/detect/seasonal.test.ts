@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
+import { runCli } from '../helpers.js';
 import { minute, recordsIn, storeOf, type FixtureRecord } from './fixture.js';
 
 const DAY_MIN = 1440;
@@ -32,8 +33,9 @@ const isNightly = (iso: string) => {
 
 describe('the seasonal baseline', () => {
   let reader: StoreReader;
+  let dataDir: string;
   beforeAll(async () => {
-    ({ reader } = await storeOf(records()));
+    ({ reader, dataDir } = await storeOf(records()));
   });
   afterAll(() => reader.close());
 
@@ -61,5 +63,26 @@ describe('the seasonal baseline', () => {
     expect(unusual!.explanation!.find((c) => c.dimension === 'service')).toMatchObject({ value: 'billing', before: 0 });
     expect(unusual!.explanation!.find((c) => c.dimension === 'message')?.value).toBe('card declined');
     expect(firingsPerDay.reduce((n, d) => n + d.firings, 0)).toBe(events.length);
+  });
+
+  it('backtests: --since 30d --per-day counts the firings of each day, as the events say', () => {
+    const args = ['anomalies', '--data', dataDir, '--since', '3650d', '--bucket', '5m', '--window', '24', '--baseline', 'trailing'];
+    const perDay = runCli([...args, '--per-day', '--format', 'json']);
+    expect(perDay.status, perDay.stderr).toBe(0);
+    const days = JSON.parse(perDay.stdout) as Array<{ day: string; firings: number; buckets: number }>;
+    const full = JSON.parse(runCli([...args, '--format', 'json']).stdout) as { events: Array<{ start: string; buckets: number }>; anomalies: unknown[] };
+    expect(days.map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']);
+    for (const d of days) {
+      const ofDay = full.events.filter((e) => e.start.startsWith(d.day));
+      expect(d.firings).toBe(ofDay.length);
+      expect(d.buckets).toBe(ofDay.reduce((n, e) => n + e.buckets, 0));
+    }
+    expect(days.reduce((n, d) => n + d.buckets, 0)).toBe(full.anomalies.length);
+    const table = runCli([...args, '--format', 'table']);
+    expect(table.stdout).toMatch(/firings \(runs of flagged buckets\) per day:\nday {9}firings {2}buckets/);
+    // Stricter settings fire less: what a user tunes before turning alerts on.
+    const strict = JSON.parse(runCli([...args, '--per-day', '--format', 'json', '--threshold', '50']).stdout) as typeof days;
+    expect(strict.reduce((n, d) => n + d.firings, 0)).toBeLessThan(days.reduce((n, d) => n + d.firings, 0));
+    expect(JSON.parse(runCli([...args, '--per-day', '--format', 'json', '--min-count', '1000']).stdout)).toEqual([]);
   });
 });
