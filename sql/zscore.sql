@@ -12,6 +12,9 @@
 --   $seasons       INTEGER    previous seasons in the seasonal sample (default 7)
 --   $spread        INTEGER    buckets either side of the same time taken into the seasonal sample (default 5)
 --   $confirm       DOUBLE     seasonal judgement: the trailing z must also be past this, on the same side (default 1)
+--   $weekly        BOOLEAN    seasonal judgement: where the same time of the week exists in up to 4 earlier weeks,
+--                             the bucket must also be past the threshold against their median (default true),
+--                             so the weekend of a weekly cycle is no anomaly of the daily one
 --   $threshold     DOUBLE     |z| at which a bucket is flagged: at once past 2 x threshold, otherwise when
 --                             the bucket before was past the threshold on the same side too (default 3)
 --   $min_count     DOUBLE     counted measures: flagged only when observed or expected reaches this (default 5);
@@ -114,17 +117,23 @@ trailed AS (
     CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'up' THEN quantile_disc(observed, 0.25) OVER w_slot ELSE median(observed) OVER w_slot END AS slot_low,
     CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'down' THEN quantile_disc(observed, 0.75) OVER w_slot ELSE median(observed) OVER w_slot END AS slot_high,
     CASE WHEN $baseline::VARCHAR <> 'trailing' THEN mad(observed) OVER w_slot END AS slot_mad,
-    count(observed) OVER w_slot AS slot_n
+    count(observed) OVER w_slot AS slot_n,
+    -- The same for the same time of the week, when weekly seasonality is checked too.
+    CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN median(observed) OVER w_week END AS week_median,
+    CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN count(observed) OVER w_week END AS week_n
   FROM (
     SELECT
       *,
       epoch(bucket)::BIGINT % epoch($season::INTERVAL)::BIGINT AS slot,
-      epoch(bucket)::BIGINT // epoch($season::INTERVAL)::BIGINT AS cycle
+      epoch(bucket)::BIGINT // epoch($season::INTERVAL)::BIGINT AS cycle,
+      epoch(bucket)::BIGINT % 604800 AS week_slot,
+      epoch(bucket)::BIGINT // 604800 AS week_cycle
     FROM filled
   )
   WINDOW
     w_trail AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $window::INTEGER PRECEDING AND 1 PRECEDING),
-    w_slot AS (PARTITION BY series, measure, slot ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING)
+    w_slot AS (PARTITION BY series, measure, slot ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING),
+    w_week AS (PARTITION BY series, measure, week_slot ORDER BY week_cycle RANGE BETWEEN 4 PRECEDING AND 1 PRECEDING)
 ),
 -- The seasonal sample: the same for the buckets +- spread around this one. A rise is judged
 -- against the highest lower quartile nearby (a nightly job that starts a few minutes late still
@@ -136,7 +145,10 @@ seasonal AS (
     max(slot_low) OVER w_near AS s_up,
     min(slot_high) OVER w_near AS s_down,
     1.4826 * avg(slot_mad) OVER w_near AS s_mad,
-    sum(slot_n) OVER w_near AS s_n
+    sum(slot_n) OVER w_near AS s_n,
+    max(week_median) OVER w_near AS w_up,
+    min(week_median) OVER w_near AS w_down,
+    sum(week_n) OVER w_near AS w_n
   FROM trailed
   WINDOW w_near AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $spread::INTEGER PRECEDING AND $spread::INTEGER FOLLOWING)
 ),
@@ -169,6 +181,10 @@ seasonal_sd AS (
 scored AS (
   SELECT
     bucket, series, measure, direction, counted, observed, baseline, z_trailing, t_mean,
+    -- Against the same time a week before (when a week of history exists): how far past it.
+    CASE WHEN baseline = 'seasonal' AND w_n > $spread::INTEGER AND s_sd > 0 THEN
+      CASE WHEN observed > w_up THEN (observed - w_up) / s_sd WHEN observed < w_down THEN (observed - w_down) / s_sd ELSE 0 END
+    END AS z_week,
     CASE baseline WHEN 'seasonal' THEN s_center WHEN 'trailing' THEN t_mean END AS expected,
     CASE baseline WHEN 'seasonal' THEN s_sd WHEN 'trailing' THEN t_sd END AS stddev,
     CASE baseline WHEN 'seasonal' THEN s_n WHEN 'trailing' THEN t_n END AS samples
@@ -188,9 +204,11 @@ passed AS (
     -- a seasonal judgement also needs the trailing window to agree.
     CASE
       WHEN z >= $threshold::DOUBLE AND direction IN ('up', 'both')
-        AND (baseline = 'trailing' OR z_trailing >= $confirm::DOUBLE OR (z_trailing IS NULL AND observed > t_mean)) THEN 1
+        AND (baseline = 'trailing' OR z_trailing >= $confirm::DOUBLE OR (z_trailing IS NULL AND observed > t_mean))
+        AND coalesce(z_week >= $threshold::DOUBLE, true) THEN 1
       WHEN z <= -$threshold::DOUBLE AND direction IN ('down', 'both')
-        AND (baseline = 'trailing' OR z_trailing <= -$confirm::DOUBLE OR (z_trailing IS NULL AND observed < t_mean)) THEN -1
+        AND (baseline = 'trailing' OR z_trailing <= -$confirm::DOUBLE OR (z_trailing IS NULL AND observed < t_mean))
+        AND coalesce(z_week <= -$threshold::DOUBLE, true) THEN -1
       ELSE 0
     END AS side
   FROM judged

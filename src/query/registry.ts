@@ -47,6 +47,7 @@ export const QUERIES = {
         seasons: integerParam(1, 1000).default(7),
         spread: integerParam(0, 1000).default(5),
         confirm: numberParam.pipe(z.number().nonnegative()).default(1),
+        weekly: booleanParam.default(true),
         threshold: numberParam.pipe(z.number().positive()).default(3),
         min_count: numberParam.pipe(z.number().nonnegative()).default(5),
         flagged_only: booleanParam.default(false),

@@ -70,3 +70,31 @@ describe('anomalies --metric', () => {
     expect(lines[1]).toMatch(/^2026-11-20T08:20:00.000Z,\*,metric,400,/);
   });
 });
+
+describe('a value metric with daily and weekly cycles', () => {
+  it('stays quiet on the weekends of later weeks (checked against earlier weeks), unless --no-weekly', async () => {
+    // Three weeks of a 30-minute metric: a daily swing, and weekends 40 lower; no anomaly at all.
+    const records: FixtureRecord[] = [];
+    const start = Date.UTC(2026, 0, 5); // a Monday
+    for (let i = 0; i < 21 * 48; i++) {
+      const t = start + i * 1_800_000;
+      const hour = (t / 3_600_000) % 24;
+      const weekend = [0, 6].includes(new Date(t).getUTCDay());
+      const value = 100 + 30 * Math.sin((2 * Math.PI * (hour - 9)) / 24) - (weekend ? 40 : 0) + ((i * 37) % 11) - 5;
+      records.push({ ts: new Date(t + 60_000).toISOString(), level: 'INFO', msg: 'sample', extra: { value } });
+    }
+    const { reader } = await storeOf(records);
+    try {
+      const weekendOf = (iso: string) => [0, 6].includes(new Date(iso).getUTCDay());
+      const laterWeeks = (iso: string) => Date.parse(iso) >= start + 7 * 86_400_000;
+      const weekly = await detectAnomalies(reader.connection, { metric: 'avg(value)', bucket: '30m' });
+      const daily = await detectAnomalies(reader.connection, { metric: 'avg(value)', bucket: '30m', weekly: false });
+      const onLaterWeekends = (events: typeof weekly.events) => events.filter((e) => weekendOf(e.start) && laterWeeks(e.start));
+      expect(onLaterWeekends(daily.events).length).toBeGreaterThan(0);
+      expect(onLaterWeekends(weekly.events)).toEqual([]);
+      console.log(`weekly cycle, 1008 points: ${weekly.events.length} firings with the weekly check, ${daily.events.length} without`);
+    } finally {
+      reader.close();
+    }
+  });
+});

@@ -17,6 +17,7 @@ interface AnomaliesFlags {
   seasons: string;
   spread: string;
   confirm: string;
+  weekly: boolean;
   threshold: string;
   minCount: string;
   metric?: string;
@@ -69,6 +70,7 @@ export function registerAnomalies(program: Command): void {
     .option('--seasons <n>', 'previous periods in the seasonal sample', '7')
     .option('--spread <n>', 'buckets either side of the same time in the seasonal sample', '5')
     .option('--confirm <z>', 'seasonal: the trailing z must also pass this, on the same side', '1')
+    .option('--no-weekly', 'seasonal: do not also check against the same time in earlier weeks')
     .option('-t, --threshold <z>', '|z| that flags a bucket (at once past twice this; otherwise two buckets in a row)', '3')
     .option('--min-count <n>', 'counts: ignore buckets where both observed and expected are below this', '5')
     .option('--metric <expr>', 'an aggregate per bucket instead of error count and volume, e.g. "avg(latency_ms)"')
@@ -100,6 +102,7 @@ export function registerAnomalies(program: Command): void {
           seasons: flags.seasons,
           spread: flags.spread,
           confirm: flags.confirm,
+          weekly: flags.weekly,
           threshold: flags.threshold,
           min_count: flags.minCount,
       };
