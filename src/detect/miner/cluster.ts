@@ -1,0 +1,380 @@
+import { WILDCARD } from './mask.js';
+
+/** Options of the clustering, resolved (see `TemplateCatalogOptions`). */
+export interface ClusterOptions {
+  st: number;
+  depth: number;
+  minValues: number;
+  siblings: number;
+}
+
+/**
+ * Interned tokens: signatures are compared as runs of small integers, all kept in one pool
+ * (one typed array rather than one per signature, for the garbage collector's sake). Tokens
+ * are found by a hash of their characters in an open-addressing table, so that a known token
+ * costs no substring.
+ */
+export class TokenTable {
+  readonly texts: string[] = [];
+  /** 1 when the token holds a wildcard (`<*>`, `rhost=<*>`). */
+  wild = new Uint8Array(1024);
+  /** Token runs of all signatures, see `append`. */
+  pool = new Int32Array(4096);
+  /** Entries of `pool` in use. */
+  used = 0;
+  /** Open addressing: token id + 1 per slot (0: empty), and the token's hash. */
+  private slots = new Int32Array(2048);
+  private hashes = new Int32Array(2048);
+
+  /** Interns the space-separated tokens of a text into the pool; returns where they start. */
+  append(text: string): number {
+    const off = this.used;
+    let used = off;
+    let start = 0;
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i <= text.length; i++) {
+      const c = i < text.length ? text.charCodeAt(i) : 32;
+      if (c !== 32) {
+        h = Math.imul(h ^ c, 0x01000193);
+        continue;
+      }
+      if (i > start) {
+        if (used === this.pool.length) {
+          const pool = new Int32Array(this.pool.length * 2);
+          pool.set(this.pool);
+          this.pool = pool;
+        }
+        this.pool[used++] = this.find(text, start, i, h);
+      }
+      start = i + 1;
+      h = 0x811c9dc5 | 0;
+    }
+    this.used = used;
+    return off;
+  }
+
+  /** The id of text[s, e), whose hash is h, interning it when new. */
+  private find(text: string, s: number, e: number, h: number): number {
+    const mask = this.slots.length - 1;
+    let slot = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const id = this.slots[slot] - 1;
+      if (id < 0) break;
+      if (this.hashes[slot] === h && sameChars(this.texts[id], text, s, e)) return id;
+      slot = (slot + 1) & mask;
+    }
+    const id = this.texts.length;
+    const token = text.slice(s, e);
+    this.texts.push(token);
+    if (id === this.wild.length) {
+      const wild = new Uint8Array(id * 2);
+      wild.set(this.wild);
+      this.wild = wild;
+    }
+    this.wild[id] = token.includes(WILDCARD) ? 1 : 0;
+    this.slots[slot] = id + 1;
+    this.hashes[slot] = h;
+    if (this.texts.length * 2 > this.slots.length) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const hashes = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let i = 0; i < this.slots.length; i++) {
+      if (this.slots[i] === 0) continue;
+      const h = this.hashes[i];
+      let slot = (h ^ (h >>> 15)) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = this.slots[i];
+      hashes[slot] = h;
+    }
+    this.slots = slots;
+    this.hashes = hashes;
+  }
+}
+
+function sameChars(token: string, text: string, s: number, e: number): boolean {
+  if (token.length !== e - s) return false;
+  for (let i = 0; i < token.length; i++) if (token.charCodeAt(i) !== text.charCodeAt(s + i)) return false;
+  return true;
+}
+
+/** What clustering needs of a signature. */
+export interface ClusterInput {
+  /** Signature id; the canonical order of a group is the order of these ids. */
+  id: number;
+  /** Masked text: the tokens joined by one space. */
+  text: string;
+  /** Where its tokens start in the pool of the table. */
+  off: number;
+}
+
+/** One cluster of a group: its template text and members (by ascending id). */
+export interface ClusterOutput<S extends ClusterInput> {
+  text: string;
+  members: S[];
+}
+
+/** A template position that differed between merged members. */
+const GEN = -1;
+/** Credit of a position where the template has learned a wildcard and the signature does not match it. */
+const GEN_CREDIT = 0.5;
+/** Up to this many clusters, each signature is compared with all of them rather than looking up postings. */
+const SCAN_ALL = 8;
+/** Posting lists longer than this are not read: their token says little about the cluster. */
+const MAX_POSTINGS = 32;
+/** Credit of a position where either token holds a wildcard (`rhost=<*>` / `rhost=example.org`, `<*>` / `<*>$Type`). */
+const WILD_CREDIT = 0.5;
+
+/**
+ * Clusters the signatures of one group (same token count, same leading tokens) into templates.
+ * The result is a function of the SET of signatures: they are taken in the order of their
+ * ids, whatever order they came in.
+ *
+ * 1. Greedy, Drain-style: each signature joins the most similar cluster so far when the
+ *    similarity (credit / token count) is at least `st`, else starts one. A position scores 1
+ *    when the tokens are equal, or when the signature's token varies among its siblings
+ *    (signatures equal to it everywhere else, at least `siblings` of them, first position
+ *    excepted); 0.5 when the cluster has already generalised the position, or when either token
+ *    holds a wildcard; else 0. Ties go to the older cluster.
+ * 2. Each cluster is then split at a position where its members differ, all in constant
+ *    words (no wildcard among them), in fewer than `minValues` distinct values: two values
+ *    are taken as two templates (`stored as bytes` / `stored as values`), three or more as
+ *    a variable (`user root` / `user news` / `user test`).
+ * 3. The template keeps the tokens all members share and writes `<*>` for the others;
+ *    clusters with the same template text are one.
+ */
+export function clusterGroup<S extends ClusterInput>(input: readonly S[], n: number, table: TokenTable, options: ClusterOptions): ClusterOutput<S>[] {
+  if (input.length === 0) return [];
+  if (input.length === 1) return [{ text: input[0].text, members: [input[0]] }];
+  const sigs = [...input].sort(byId);
+  const pool = table.pool;
+  const varying = options.siblings > 0 && sigs.length >= options.siblings ? siblingPositions(sigs, n, pool, table.wild, options.siblings) : null;
+  const wild = table.wild;
+  const maxLoss = n * (1 - options.st) + 1e-9;
+
+  // Exact matches a cluster needs among a signature's non-varying positions: every other
+  // position costs at least 1 - max(GEN_CREDIT, WILD_CREDIT) = 0.5.
+  const maxMisses = Math.floor(maxLoss / 0.5 + 1e-9);
+  const templates: Int32Array[] = [];
+  const members: S[][] = [];
+  // Once there are more than SCAN_ALL clusters: which clusters hold token t at position p,
+  // found by key t * 1024 + p (position taken modulo 1024: a clash only adds candidates,
+  // each checked). Lists only grow: a position a cluster has generalised stays listed and is
+  // checked when read.
+  let postings: Map<number, number[]> | null = null;
+  const post = (c: number): void => {
+    const tmpl = templates[c];
+    for (let p = 0; p < n; p++) {
+      if (tmpl[p] === GEN) continue;
+      const key = tmpl[p] * 1024 + (p & 1023);
+      const list = postings!.get(key);
+      if (list === undefined) postings!.set(key, [c]);
+      else list.push(c);
+    }
+  };
+  let hits = new Int32Array(64);
+  const touched: number[] = [];
+  const candidates: number[] = [];
+  for (let i = 0; i < sigs.length; i++) {
+    const off = sigs[i].off;
+    const base = i * n;
+    // Count, per cluster, the exact matches at selective positions (short posting lists).
+    let varyingCount = 0;
+    let skipped = 0;
+    if (postings === null && templates.length > SCAN_ALL) {
+      postings = new Map();
+      for (let c = 0; c < templates.length; c++) post(c);
+    }
+    for (let p = 0; p < n && postings !== null; p++) {
+      if (varying !== null && varying[base + p] === 1) {
+        varyingCount++;
+        continue;
+      }
+      const list = postings.get(pool[off + p] * 1024 + (p & 1023));
+      if (list === undefined) continue;
+      if (list.length > MAX_POSTINGS) {
+        skipped++;
+        continue;
+      }
+      for (const c of list) {
+        if (templates[c][p] !== pool[off + p]) continue;
+        if (hits[c]++ === 0) touched.push(c);
+      }
+    }
+    const needed = postings === null ? 0 : n - varyingCount - maxMisses - skipped;
+    let scan: ArrayLike<number> | null = null;
+    if (needed > 0) {
+      for (const c of touched) if (hits[c] >= needed) candidates.push(c);
+      candidates.sort((a, b) => a - b);
+      scan = candidates;
+    }
+    for (const c of touched) hits[c] = 0;
+    touched.length = 0;
+
+    let best = -1;
+    let bestLoss = maxLoss;
+    const count = scan === null ? templates.length : scan.length;
+    for (let k = 0; k < count; k++) {
+      const c = scan === null ? k : scan[k];
+      const tmpl = templates[c];
+      let loss = 0;
+      for (let p = 0; p < n && loss <= bestLoss; p++) {
+        const x = tmpl[p];
+        const y = pool[off + p];
+        if (x === y || (varying !== null && varying[base + p] === 1)) continue;
+        if (x === GEN) loss += 1 - GEN_CREDIT;
+        else if ((wild[x] | wild[y]) !== 0) loss += 1 - WILD_CREDIT;
+        else loss += 1;
+      }
+      if (loss < bestLoss || (best < 0 && loss <= bestLoss)) {
+        best = c;
+        bestLoss = loss;
+      }
+    }
+    candidates.length = 0;
+    if (best < 0) {
+      const c = templates.length;
+      templates.push(pool.slice(off, off + n));
+      members.push([sigs[i]]);
+      if (c === hits.length) {
+        const grown = new Int32Array(c * 2);
+        grown.set(hits);
+        hits = grown;
+      }
+      if (postings !== null) post(c);
+    } else {
+      const tmpl = templates[best];
+      for (let p = 0; p < n; p++) if (tmpl[p] !== pool[off + p]) tmpl[p] = GEN;
+      members[best].push(sigs[i]);
+    }
+  }
+
+  const clusters: S[][] = [];
+  for (const m of members) splitConstantPairs(m, n, pool, wild, options.minValues, clusters);
+
+  const byText = new Map<string, S[]>();
+  for (const m of clusters) {
+    const text = templateText(m, n, pool, table);
+    const same = byText.get(text);
+    if (same === undefined) byText.set(text, m);
+    else same.push(...m);
+  }
+  const out: ClusterOutput<S>[] = [];
+  for (const [text, m] of byText) {
+    m.sort(byId);
+    out.push({ text, members: m });
+  }
+  return out;
+}
+
+/** The template of a cluster: shared tokens kept, others `<*>`, joined by one space. */
+function templateText(m: readonly ClusterInput[], n: number, pool: Int32Array, table: TokenTable): string {
+  if (m.length === 1) return m[0].text;
+  const parts: string[] = [];
+  for (let p = 0; p < n; p++) {
+    const t = pool[m[0].off + p];
+    let same = true;
+    for (let i = 1; i < m.length && same; i++) same = pool[m[i].off + p] === t;
+    parts.push(same ? table.texts[t] : WILDCARD);
+  }
+  return parts.join(' ');
+}
+
+/**
+ * Splits a cluster, recursively, at the first position whose members hold fewer than
+ * `minValues` distinct constant words (and more than one), one part per value.
+ */
+function splitConstantPairs<S extends ClusterInput>(m: S[], n: number, pool: Int32Array, wild: Uint8Array, minValues: number, out: S[][]): void {
+  if (m.length > 1) {
+    for (let p = 0; p < n; p++) {
+      const values = new Set<number>();
+      let wilds = 0;
+      for (const s of m) {
+        const t = pool[s.off + p];
+        if (!values.has(t)) {
+          values.add(t);
+          wilds += wild[t];
+        }
+        if (values.size >= minValues && wilds === 0) break;
+      }
+      if (values.size < 2 || values.size >= minValues || (wilds > 0 && wilds < values.size)) continue;
+      // Members are in id order, so the parts come out in a fixed order too.
+      const parts = new Map<number, S[]>();
+      for (const s of m) {
+        const t = pool[s.off + p];
+        const part = parts.get(t);
+        if (part === undefined) parts.set(t, [s]);
+        else part.push(s);
+      }
+      for (const part of parts.values()) splitConstantPairs(part, n, pool, wild, minValues, out);
+      return;
+    }
+  }
+  out.push(m);
+}
+
+/**
+ * Marks (1 in a flat sigs.length x n array) the positions where a signature varies among at
+ * least `min` siblings: signatures equal to it at every other position, where at least one
+ * token is a constant (`<*> started` / `<*> stopped` are no evidence). The first position is
+ * never marked: leading words are most often constants (Drain's observation).
+ */
+function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32Array, wild: Uint8Array, min: number): Uint8Array {
+  const out = new Uint8Array(sigs.length * n);
+  if (n < 2) return out;
+  // Two 32-bit hashes of the tokens before and after each position; the pair of a prefix and
+  // a suffix is looked up in an open-addressing table of counts.
+  const pre1 = new Int32Array(n + 1);
+  const pre2 = new Int32Array(n + 1);
+  const suf1 = new Int32Array(n + 1);
+  const suf2 = new Int32Array(n + 1);
+  let cap = 16;
+  while (cap < sigs.length * (n - 1) * 2) cap *= 2;
+  const mask = cap - 1;
+  const key1 = new Int32Array(cap);
+  const key2 = new Int32Array(cap);
+  const counts = new Int32Array(cap);
+  const slots = new Int32Array(sigs.length * n);
+  for (let i = 0; i < sigs.length; i++) {
+    const off = sigs[i].off;
+    pre1[0] = 0x3c6ef372;
+    pre2[0] = 0x1b873593;
+    for (let p = 0; p < n; p++) {
+      pre1[p + 1] = Math.imul(pre1[p] ^ pool[off + p], 0x01000193) + 0x7f4a7c15;
+      pre2[p + 1] = Math.imul((pre2[p] << 5) ^ (pre2[p] >>> 27) ^ pool[off + p], 0x5bd1e995);
+    }
+    suf1[n] = 0x6a09e667;
+    suf2[n] = 0x510e527f;
+    for (let p = n - 1; p >= 0; p--) {
+      suf1[p] = Math.imul(suf1[p + 1] ^ pool[off + p], 0x2c1b3c6d) + 0x165667b1;
+      suf2[p] = Math.imul((suf2[p + 1] << 7) ^ (suf2[p + 1] >>> 25) ^ pool[off + p], 0x297a2d39);
+    }
+    for (let p = 1; p < n; p++) {
+      let h1 = Math.imul(pre1[p] ^ Math.imul(suf1[p + 1], 0x85ebca6b) ^ p, 0xc2b2ae35);
+      h1 ^= h1 >>> 15;
+      const h2 = Math.imul(pre2[p] + suf2[p + 1] + Math.imul(p, 0x9e3779b1), 0x27d4eb2f) | 1;
+      let slot = h1 & mask;
+      while (counts[slot] !== 0 && (key1[slot] !== h1 || key2[slot] !== h2)) slot = (slot + 1) & mask;
+      key1[slot] = h1;
+      key2[slot] = h2;
+      counts[slot]++;
+      slots[i * n + p] = slot;
+    }
+  }
+  for (let i = 0; i < sigs.length; i++) {
+    const off = sigs[i].off;
+    let constants = 0;
+    for (let p = 0; p < n; p++) constants += 1 - wild[pool[off + p]];
+    for (let p = 1; p < n; p++) {
+      if (counts[slots[i * n + p]] >= min && constants - (1 - wild[pool[off + p]]) > 0) out[i * n + p] = 1;
+    }
+  }
+  return out;
+}
+
+function byId(a: ClusterInput, b: ClusterInput): number {
+  return a.id - b.id;
+}

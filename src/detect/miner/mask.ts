@@ -1,0 +1,482 @@
+import { finishId, H1_SEED, H2_SEED, mixToken1, mixToken2, T1_SEED, T2_SEED } from './hash.js';
+
+/** The text a masked (variable) part of a message becomes. */
+export const WILDCARD = '<*>';
+const WILDCARD_BYTES = Buffer.from(WILDCARD);
+const EMPTY = Buffer.alloc(0);
+
+// Byte classes. Bytes >= 0x80 (UTF-8 of non-ASCII letters) count as letters.
+const SPACE = 1;
+const DIGIT = 2;
+const ALPHA = 4;
+const ALNUM = DIGIT | ALPHA;
+/** Joins variable words into one variable: `10.0.0.1:80`, `2005-06-03`, `broadcast_0_piece0`. */
+const JOIN = 8;
+/** May stand before a path: `(/tmp/x)`, `file=/tmp/x`, `'/tmp/x'`. */
+const OPEN = 16;
+/** Trailing punctuation a path gives back: `(/tmp/x).` keeps `).`. */
+const CLOSE = 32;
+/** Joins words into one identifier: `core.42`, `blk_42`, `host-7.example.com`. */
+const IDJOIN = 64;
+
+/** `/` and `\\`: the token may hold a path. */
+const SLASH_CLASS = 128;
+
+/** Bytes of a token that is one number: digits and joiners. */
+const NUMBER_CLASSES = DIGIT | JOIN | IDJOIN | SLASH_CLASS;
+
+const CLASS = new Uint8Array(256);
+for (let b = 0; b <= 32; b++) CLASS[b] = SPACE;
+CLASS[127] = SPACE;
+for (let b = 48; b <= 57; b++) CLASS[b] = DIGIT;
+for (let b = 65; b <= 90; b++) CLASS[b] = ALPHA;
+for (let b = 97; b <= 122; b++) CLASS[b] = ALPHA;
+for (let b = 128; b < 256; b++) CLASS[b] = ALPHA;
+for (const c of '.:-_/+,') CLASS[c.charCodeAt(0)] |= JOIN;
+for (const c of '.-_') CLASS[c.charCodeAt(0)] |= IDJOIN;
+CLASS[0x2f] |= SLASH_CLASS;
+CLASS[0x5c] |= SLASH_CLASS;
+for (const c of '([{\'"=:,<') CLASS[c.charCodeAt(0)] |= OPEN;
+for (const c of ')]}\'",;:.>') CLASS[c.charCodeAt(0)] |= CLOSE;
+
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const TILDE = 0x7e;
+
+/** The hash lanes of a token that is one wildcard. */
+let WILD_T1 = T1_SEED;
+let WILD_T2 = T2_SEED;
+for (const b of WILDCARD_BYTES) {
+  WILD_T1 = Math.imul(WILD_T1 ^ b, 0x01000193);
+  WILD_T2 = Math.imul(WILD_T2 + b, 0x5bd1e995);
+}
+
+/** A piece that is a wildcard; others are ranges of the input (start >= 0). */
+const P_WILD = -1;
+
+/**
+ * Units written as a word of their own after a number (`5.8 KB`, `21 ms`): masked with the
+ * number, so that `93.0 B` and `5.8 KB` are the same template. Short symbols only; words
+ * like `bytes` or `seconds` stay literal.
+ */
+const UNITS = new Set([
+  'B', 'KB', 'MB', 'GB', 'TB', 'PB', 'kB', 'KiB', 'MiB', 'GiB', 'TiB', 'kb', 'mb', 'gb',
+  'K', 'M', 'G', 'ms', 'us', 'ns', 's', 'sec', 'secs', 'min', 'mins', 'h', 'hrs',
+]);
+const MAX_UNIT = 4;
+const UNIT_CODES = new Set<number>();
+for (const u of UNITS) UNIT_CODES.add(unitCode(Buffer.from(u), 0, u.length));
+
+/** Packs a word of up to 4 ASCII letters into one number (0 for anything else). */
+function unitCode(buf: Uint8Array, s: number, e: number): number {
+  if (e - s > MAX_UNIT || e <= s) return 0;
+  let code = 0;
+  for (let i = s; i < e; i++) code = code * 256 + buf[i];
+  return code;
+}
+
+/** `true`, `false` and `null` packed 5 bits a letter, as `maskValueWord` reads them. */
+const VALUE_TRUE = packWord('true');
+const VALUE_FALSE = packWord('false');
+const VALUE_NULL = packWord('null');
+function packWord(word: string): number {
+  let code = 0;
+  for (let i = 0; i < word.length; i++) code = code * 32 + (word.charCodeAt(i) - 0x60);
+  return code;
+}
+
+const MONTH = 1;
+const WEEKDAY = 2;
+/** Month and weekday names, lower case, by their first three letters packed in a number. */
+const DATE_WORDS = new Map<number, { kind: number; names: string[] }>();
+function addDateWord(name: string, kind: number): void {
+  const code = (name.charCodeAt(0) << 16) | (name.charCodeAt(1) << 8) | name.charCodeAt(2);
+  const entry = DATE_WORDS.get(code) ?? { kind, names: [] };
+  entry.names.push(name);
+  DATE_WORDS.set(code, entry);
+}
+for (const m of ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'sept']) addDateWord(m, MONTH);
+for (const d of ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']) addDateWord(d, WEEKDAY);
+
+/**
+ * MONTH or WEEKDAY for a capitalised English month or weekday name or its first three letters
+ * (`Jun`, `JUNE`, `Tue,`: letters, then only closing punctuation), else 0.
+ */
+function dateWord(buf: Uint8Array, ts: number, te: number): number {
+  const first = buf[ts];
+  if (first < 65 || first > 90) return 0;
+  let e = ts + 1;
+  while (e < te && (CLASS[buf[e]] & ALPHA) !== 0 && buf[e] < 128) e++;
+  const len = e - ts;
+  if (len < 3 || len > 9) return 0;
+  for (let i = e; i < te; i++) if ((CLASS[buf[i]] & CLOSE) === 0) return 0;
+  const entry = DATE_WORDS.get(((first | 0x20) << 16) | ((buf[ts + 1] | 0x20) << 8) | (buf[ts + 2] | 0x20));
+  if (entry === undefined) return 0;
+  if (len === 3) return entry.kind;
+  for (const name of entry.names) {
+    if (name.length !== len) continue;
+    let i = 3;
+    while (i < len && (buf[ts + i] | 0x20) === name.charCodeAt(i)) i++;
+    if (i === len) return entry.kind;
+  }
+  return 0;
+}
+
+/**
+ * Stage 1's tokeniser and masks: turns a message (UTF-8 bytes) into pieces (ranges of the
+ * input and wildcards, in tokens) that are hashed into the signature id and, for a new
+ * signature, turned into its text, so that id and text come from one scan and cannot disagree.
+ *
+ * Tokens are the runs of non-blank bytes. Inside a token:
+ * - a path (from a `/` at the token start or after one of `([{'"=:,<`, `./`, `~/`, `C:\`)
+ *   up to the token end, less trailing `)]}'",;:.>`, is one variable (`chdir(<*>)`, `file=<*>`);
+ * - an identifier run (letters and digits, joined by single `.`, `-` or `_`) holding a digit
+ *   is a variable (`core.2275`, `blk_-42`, `R02-M1-N0`, `0x1f`, `12ms`, `ssh2`, UUIDs), and
+ *   variables joined by any of `.:-_/+,` are one (`10.0.0.1:8080`, `2005-06-03-15.42.50`);
+ *   a sign goes with its number (`-3`), a dotted name with its port (`host.example.com:80`);
+ * - a unit after a token that ends in a variable (`5.8 KB`, `21 ms`), a month or weekday
+ *   name that starts a date (`Jun 14`, `Tue Jul 26`), and a value word (`true`, `false`,
+ *   `null`, also as `enabled=true`) are variables too.
+ * A run of tokens that are each one wildcard (`<*> <*> <*>`: a date, a list of ids) counts as
+ * one token, so a variable of any length is one `<*>`. Tokens past `maxTokens` are left out.
+ */
+export class MaskScanner {
+  private starts = new Int32Array(256);
+  private ends = new Int32Array(256);
+  /** Index of the first piece of each token of the last scan. */
+  private marks = new Int32Array(128);
+  /** Pieces of the last scan. */
+  count = 0;
+  /** Tokens of the last scan. */
+  tokens = 0;
+  private buf: Buffer = EMPTY;
+
+  /** Token hash lanes left by `hashPieces`. */
+  private t1 = 0;
+  private t2 = 0;
+  /** End of the run scanned by `scanRun`. */
+  private runEnd = 0;
+
+  constructor(private readonly maxTokens: number) {}
+
+  /**
+   * Scans buf[start, end) and returns the 53-bit id of its masked token sequence (see
+   * `signatureIdOfText`). A token without digits or slashes (most of them) is hashed in the
+   * same pass that classifies its bytes; only the others are masked piece by piece.
+   */
+  scan(buf: Buffer, start: number, end: number): number {
+    this.buf = buf;
+    this.count = 0;
+    this.tokens = 0;
+    let h1 = H1_SEED;
+    let h2 = H2_SEED;
+    let pos = start;
+    let prevEndsWild = false;
+    let prevWholeWild = false;
+    while (pos < end) {
+      while (pos < end && (CLASS[buf[pos]] & SPACE) !== 0) pos++;
+      if (pos >= end || this.tokens === this.maxTokens) break;
+      const ts = pos;
+      let flags = 0;
+      let t1 = T1_SEED;
+      let t2 = T2_SEED;
+      while (pos < end) {
+        const b = buf[pos];
+        const c = CLASS[b];
+        if ((c & SPACE) !== 0) break;
+        flags |= c;
+        t1 = Math.imul(t1 ^ b, 0x01000193);
+        t2 = Math.imul(t2 + b, 0x5bd1e995);
+        pos++;
+      }
+      const first = this.count;
+      let masked = true;
+      const path = (flags & SLASH_CLASS) !== 0 ? this.pathStart(ts, pos) : -1;
+      if (path < 0 && (flags & ~NUMBER_CLASSES) === 0 && (CLASS[buf[ts]] & DIGIT) !== 0 && (CLASS[buf[pos - 1]] & DIGIT) !== 0) {
+        // The common case of a token that is one number (`42`, `3.5`, `10.0.0.1:80`).
+        this.push(P_WILD, 0);
+        prevEndsWild = true;
+      } else if ((flags & DIGIT) !== 0 || path >= 0) {
+        this.maskToken(ts, pos, path);
+        prevEndsWild = this.starts[this.count - 1] === P_WILD;
+      } else if (prevEndsWild && pos - ts <= MAX_UNIT + 2 && this.maskUnit(ts, pos)) {
+        // A word like `B,` after `93.0`: a unit.
+        prevEndsWild = false;
+      } else if (pos - ts <= 10 && buf[ts] >= 65 && buf[ts] <= 90 && this.maskDateWord(ts, pos, end)) {
+        // `Jun` in `Jun 14`, `Tue` in `Tue Jul 26`: part of a date.
+        prevEndsWild = true;
+      } else if (this.maskValueWord(ts, pos)) {
+        // `true`, `enabled=false`, `(null)`.
+        prevEndsWild = false;
+      } else {
+        this.push(ts, pos);
+        prevEndsWild = false;
+        masked = false;
+      }
+      let wholeWild = false;
+      if (masked) {
+        wholeWild = this.count - first === 1 && this.starts[first] === P_WILD;
+        // A run of tokens that are one wildcard each (`<*> <*> <*>`: a date, a list of ids)
+        // is one variable of any length.
+        if (wholeWild && prevWholeWild) {
+          this.count = first;
+          continue;
+        }
+        if (wholeWild) {
+          t1 = WILD_T1;
+          t2 = WILD_T2;
+        } else {
+          this.hashPieces(first);
+          t1 = this.t1;
+          t2 = this.t2;
+        }
+      }
+      prevWholeWild = wholeWild;
+      if (this.tokens === this.marks.length) this.marks = grow(this.marks);
+      this.marks[this.tokens++] = first;
+      h1 = mixToken1(h1, t1);
+      h2 = mixToken2(h2, t2);
+    }
+    return finishId(h1 ^ this.tokens, h2);
+  }
+
+  /** Drops the reference to the last input (a worker's chunk buffer), once its text is no longer needed. */
+  release(): void {
+    this.buf = EMPTY;
+    this.count = 0;
+  }
+
+  /** The masked text of the last scan: tokens joined by one space. */
+  text(): string {
+    let out = '';
+    const buf = this.buf;
+    let token = 1;
+    for (let i = 0; i < this.count; i++) {
+      if (token < this.tokens && this.marks[token] === i) {
+        out += ' ';
+        token++;
+      }
+      const s = this.starts[i];
+      if (s === P_WILD) out += WILDCARD;
+      else out += buf.toString('utf8', s, this.ends[i]);
+    }
+    return out;
+  }
+
+  /** Hashes the pieces from `first` to the end (one token) into t1, t2. */
+  private hashPieces(first: number): void {
+    let t1 = T1_SEED;
+    let t2 = T2_SEED;
+    const buf = this.buf;
+    for (let i = first; i < this.count; i++) {
+      const s = this.starts[i];
+      if (s >= 0) {
+        const e = this.ends[i];
+        for (let j = s; j < e; j++) {
+          const b = buf[j];
+          t1 = Math.imul(t1 ^ b, 0x01000193);
+          t2 = Math.imul(t2 + b, 0x5bd1e995);
+        }
+      } else {
+        for (let j = 0; j < WILDCARD_BYTES.length; j++) {
+          const b = WILDCARD_BYTES[j];
+          t1 = Math.imul(t1 ^ b, 0x01000193);
+          t2 = Math.imul(t2 + b, 0x5bd1e995);
+        }
+      }
+    }
+    this.t1 = t1;
+    this.t2 = t2;
+  }
+
+  private push(s: number, e: number): void {
+    if (this.count === this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    this.starts[this.count] = s;
+    this.ends[this.count] = e;
+    this.count++;
+  }
+
+  /** A literal range, skipping empty ones. */
+  private literal(s: number, e: number): void {
+    if (e > s) this.push(s, e);
+  }
+
+  /** Where a path starts in the token, or -1. */
+  private pathStart(ts: number, te: number): number {
+    const buf = this.buf;
+    for (let k = ts; k < te - 1; k++) {
+      const b = buf[k];
+      if (b === SLASH) {
+        const next = buf[k + 1];
+        if ((CLASS[next] & CLOSE) !== 0 && next !== DOT) continue;
+        if (k === ts || (CLASS[buf[k - 1]] & OPEN) !== 0) return k;
+        // ./x and ~/x
+        if ((buf[k - 1] === DOT || buf[k - 1] === TILDE) && (k - 1 === ts || (CLASS[buf[k - 2]] & OPEN) !== 0)) return k - 1;
+      } else if (b === BACKSLASH && k >= ts + 2 && buf[k - 1] === COLON && (CLASS[buf[k - 2]] & ALPHA) !== 0 && buf[k - 2] < 128) {
+        if (k - 2 === ts || (CLASS[buf[k - 3]] & OPEN) !== 0) return k - 2;
+      }
+    }
+    return -1;
+  }
+
+  /** Masks the token buf[ts, te) whose path (if any) starts at p. */
+  private maskToken(ts: number, te: number, p: number): void {
+    if (p < 0) {
+      this.maskWords(ts, te);
+      return;
+    }
+    let pe = te;
+    while (pe > p + 1 && (CLASS[this.buf[pe - 1]] & CLOSE) !== 0) pe--;
+    this.maskWords(ts, p);
+    this.push(P_WILD, 0);
+    this.literal(pe, te);
+  }
+
+  /**
+   * Masks buf[a, b): an identifier run (words joined by single `.`, `-` or `_`) holding a
+   * digit is one variable, and variables joined by `.:-_/+,` merge into one.
+   */
+  private maskWords(a: number, b: number): void {
+    const buf = this.buf;
+    let lit = a;
+    let i = a;
+    while (i < b) {
+      if ((CLASS[buf[i]] & ALNUM) === 0) {
+        i++;
+        continue;
+      }
+      const rs = i;
+      const c = this.scanRun(i, b);
+      i = this.runEnd;
+      if ((c & DIGIT) === 0) continue;
+      let vs = rs;
+      const sign = buf[rs - 1];
+      if (rs - 1 >= lit && (sign === MINUS || sign === PLUS) && (CLASS[buf[rs]] & DIGIT) !== 0 && (rs - 1 === a || (CLASS[buf[rs - 2]] & ALNUM) === 0)) {
+        vs = rs - 1;
+      } else if (sign === COLON && rs - 2 >= lit && (c & ALPHA) === 0) {
+        // host.example.com:8080: a dotted name before a port is part of the address.
+        let j = rs - 2;
+        let dot = false;
+        while (j >= lit && (CLASS[buf[j]] & (ALNUM | IDJOIN)) !== 0) {
+          if (buf[j] === DOT) dot = true;
+          j--;
+        }
+        if (dot && (CLASS[buf[j + 1]] & ALNUM) !== 0) vs = j + 1;
+      }
+      // Extend over joiners followed by another variable run.
+      for (;;) {
+        let j = i;
+        while (j < b && (CLASS[buf[j]] & JOIN) !== 0) j++;
+        if (j === i || j >= b || (CLASS[buf[j]] & ALNUM) === 0) break;
+        const d = this.scanRun(j, b);
+        if ((d & DIGIT) === 0) break;
+        i = this.runEnd;
+      }
+      this.literal(lit, vs);
+      this.push(P_WILD, 0);
+      lit = i;
+    }
+    this.literal(lit, b);
+  }
+
+  /** Scans the identifier run starting at i (a letter or digit); returns the union of its byte classes. */
+  private scanRun(i: number, b: number): number {
+    const buf = this.buf;
+    let c = 0;
+    for (;;) {
+      while (i < b && (CLASS[buf[i]] & ALNUM) !== 0) c |= CLASS[buf[i++]];
+      if (i + 1 < b && (CLASS[buf[i]] & IDJOIN) !== 0) {
+        if ((CLASS[buf[i + 1]] & ALNUM) !== 0) {
+          i++;
+          continue;
+        }
+        // `blk_-42`: a signed number joined like an unsigned one.
+        if (i + 2 < b && (buf[i + 1] === MINUS || buf[i + 1] === PLUS) && (CLASS[buf[i + 2]] & DIGIT) !== 0) {
+          i += 2;
+          continue;
+        }
+      }
+      break;
+    }
+    this.runEnd = i;
+    return c;
+  }
+
+  /**
+   * Masks a month name followed by a number (`Jun 14`), or a weekday name followed by a
+   * number or a month name (`Tue Jul 26`), and returns true; else false.
+   */
+  private maskDateWord(ts: number, te: number, end: number): boolean {
+    const buf = this.buf;
+    let q = te;
+    while (q < end && (CLASS[buf[q]] & SPACE) !== 0) q++;
+    if (q >= end) return false;
+    const next = buf[q];
+    if ((CLASS[next] & DIGIT) === 0 && (next < 65 || next > 90)) return false;
+    const kind = dateWord(buf, ts, te);
+    if (kind === 0) return false;
+    let ok = (CLASS[next] & DIGIT) !== 0;
+    if (!ok && kind === WEEKDAY) {
+      let qe = q;
+      while (qe < end && (CLASS[buf[qe]] & SPACE) === 0) qe++;
+      ok = dateWord(buf, q, qe) === MONTH;
+    }
+    if (!ok) return false;
+    let e = ts;
+    while (e < te && (CLASS[buf[e]] & ALPHA) !== 0) e++;
+    this.push(P_WILD, 0);
+    this.literal(e, te);
+    return true;
+  }
+
+  /**
+   * Masks a token's last word when it is `true`, `false` or `null` (any case) standing as a
+   * value (`true`, `enabled=false`, `(null),`, not `is_null`) and returns true; else false.
+   */
+  private maskValueWord(ts: number, te: number): boolean {
+    const buf = this.buf;
+    let e = te;
+    while (e > ts && (CLASS[buf[e - 1]] & CLOSE) !== 0) e--;
+    if (e - ts < 4) return false;
+    const last = buf[e - 1] | 0x20;
+    if (last !== 0x65 && last !== 0x6c) return false;
+    let s = e - 1;
+    while (s > ts && (CLASS[buf[s - 1]] & ALPHA) !== 0) s--;
+    if (s > ts && (CLASS[buf[s - 1]] & IDJOIN) !== 0) return false;
+    const len = e - s;
+    if (len !== 4 && len !== 5) return false;
+    let word = 0;
+    for (let i = s; i < e; i++) word = word * 32 + ((buf[i] | 0x20) - 0x60);
+    if (word !== VALUE_TRUE && word !== VALUE_FALSE && word !== VALUE_NULL) return false;
+    this.literal(ts, s);
+    this.push(P_WILD, 0);
+    this.literal(e, te);
+    return true;
+  }
+
+  /** Masks a unit word (letters, then only closing punctuation) and returns true, or false. */
+  private maskUnit(ts: number, te: number): boolean {
+    const buf = this.buf;
+    let e = ts;
+    while (e < te && (CLASS[buf[e]] & ALPHA) !== 0) e++;
+    if (e - ts > MAX_UNIT) return false;
+    for (let i = e; i < te; i++) if ((CLASS[buf[i]] & CLOSE) === 0) return false;
+    if (!UNIT_CODES.has(unitCode(buf, ts, e))) return false;
+    this.push(P_WILD, 0);
+    this.literal(e, te);
+    return true;
+  }
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}

@@ -1,0 +1,143 @@
+import { ConfigError } from '../../errors.js';
+import { MaskScanner, WILDCARD } from './mask.js';
+
+/** Options of {@link createSignatureMiner}; the same options must be given to every worker. */
+export interface SignatureMinerOptions {
+  /**
+   * Extra regular expressions whose matches are masked (replaced by `<*>`) before the
+   * built-in masks run, like the `regex` entries of Loghub's benchmark settings. Strings are
+   * compiled once, here; a RegExp is used with the global flag added.
+   * @example ['core\\.\\d+', 'blk_-?\\d+']
+   */
+  masks?: readonly (string | RegExp)[];
+  /** Tokens kept from the start of a message (default 128); the rest is not part of the signature. */
+  maxTokens?: number;
+  /**
+   * Distinct signatures whose text a miner keeps between drains (default 20,000), so that a
+   * known signature costs no text building; the cache is emptied at a drain once larger.
+   */
+  cacheSize?: number;
+}
+
+/** One distinct signature seen since the last drain. */
+export interface SignatureEntry {
+  /** 53-bit id: a hash of `text`, the same in every worker and run. */
+  id: number;
+  /** The masked message: tokens joined by one space, variables as `<*>`. */
+  text: string;
+  /** Tokens in `text`. */
+  tokens: number;
+  /** Messages with this signature since the last drain. */
+  count: number;
+}
+
+/**
+ * Stage 1 of template mining, run per line in the parse workers: a message's signature is
+ * the id of its masked token sequence, a pure function of the message and the options.
+ */
+export interface SignatureMiner {
+  /** The signature id of a message. */
+  signature(message: string): number;
+  /** The signature id of the UTF-8 message buf[start, end): the same id as `signature` of its text, without decoding it. */
+  signatureOf(buf: Buffer, start: number, end: number): number;
+  /** The distinct signatures seen since the last drain, with their counts; starts a new count. */
+  drain(): SignatureEntry[];
+}
+
+interface ResolvedMinerOptions {
+  masks: RegExp[];
+  maxTokens: number;
+  cacheSize: number;
+}
+
+/** Checks and compiles the options; throws a ConfigError naming a bad one. */
+function resolveMinerOptions(options: SignatureMinerOptions = {}): ResolvedMinerOptions {
+  const masks = (options.masks ?? []).map((m, i) => {
+    if (m instanceof RegExp) return new RegExp(m.source, m.flags.includes('g') ? m.flags : m.flags + 'g');
+    try {
+      return new RegExp(m, 'g');
+    } catch (err) {
+      throw new ConfigError(`miner mask ${i + 1} ${JSON.stringify(m)} is not a valid regular expression: ${(err as Error).message}`, { cause: err });
+    }
+  });
+  for (const [i, re] of masks.entries()) {
+    if (re.test('')) throw new ConfigError(`miner mask ${i + 1} ${JSON.stringify(re.source)} matches the empty string: write one that matches at least one character`);
+    re.lastIndex = 0;
+  }
+  const maxTokens = options.maxTokens ?? 128;
+  if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new ConfigError(`miner maxTokens ${maxTokens}: write a whole number of at least 1`);
+  const cacheSize = options.cacheSize ?? 20_000;
+  return { masks, maxTokens, cacheSize };
+}
+
+const encoder = new TextEncoder();
+
+interface CacheEntry {
+  text: string;
+  tokens: number;
+  /** Messages since the last drain. */
+  count: number;
+}
+
+/**
+ * Creates a stage-1 miner: one per worker.
+ * @example
+ * const miner = createSignatureMiner();
+ * const id = miner.signatureOf(buf, start, end); // store with the record
+ * postMessage({ rows, signatures: miner.drain() }); // with the chunk result
+ */
+export function createSignatureMiner(options: SignatureMinerOptions = {}): SignatureMiner {
+  const { masks, maxTokens, cacheSize } = resolveMinerOptions(options);
+  const scanner = new MaskScanner(maxTokens);
+  let scratch = Buffer.allocUnsafe(4096);
+  let cache = new Map<number, CacheEntry>();
+  let touched: number[] = [];
+
+  function note(id: number): number {
+    const e = cache.get(id);
+    if (e !== undefined) {
+      if (e.count++ === 0) touched.push(id);
+      return id;
+    }
+    cache.set(id, { text: scanner.text(), tokens: scanner.tokens, count: 1 });
+    touched.push(id);
+    return id;
+  }
+
+  function signature(message: string): number {
+    if (masks.length > 0) message = applyMasks(message, masks);
+    if (message.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(message.length * 3, scratch.length * 2));
+    // encodeInto is the fastest way to UTF-8 for short strings (faster than Buffer.write or a loop).
+    const n = encoder.encodeInto(message, scratch).written;
+    return note(scanner.scan(scratch, 0, n));
+  }
+
+  return {
+    signature,
+    signatureOf(buf, start, end) {
+      if (masks.length > 0) return signature(buf.toString('utf8', start, end));
+      return note(scanner.scan(buf, start, end));
+    },
+    drain() {
+      const out: SignatureEntry[] = [];
+      for (const id of touched) {
+        const e = cache.get(id)!;
+        out.push({ id, text: e.text, tokens: e.tokens, count: e.count });
+        e.count = 0;
+      }
+      touched = [];
+      if (cache.size > cacheSize) cache = new Map();
+      scanner.release();
+      return out;
+    },
+  };
+}
+
+/** Replaces every match of the user's masks by the wildcard. */
+function applyMasks(message: string, masks: readonly RegExp[]): string {
+  for (const re of masks) {
+    re.lastIndex = 0;
+    message = message.replace(re, WILDCARD);
+  }
+  return message;
+}

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import { createSignatureMiner, createTemplateCatalog, signatureIdOfText, templateIdOfText, type CatalogSignature, type SignatureMinerOptions } from '../../src/detect/miner/index.js';
+
+/** The masked text stage 1 gives one message. */
+function masked(message: string, options?: SignatureMinerOptions): string {
+  const miner = createSignatureMiner(options);
+  miner.signature(message);
+  const [entry] = miner.drain();
+  return entry.text;
+}
+
+/** Stage 1 then stage 2 over a list of messages: the template text of each. */
+function templatesOf(messages: string[]): string[] {
+  const miner = createSignatureMiner();
+  const ids = messages.map((m) => miner.signature(m));
+  const catalog = createTemplateCatalog({}, miner.drain());
+  return ids.map((id) => catalog.template(catalog.templateOf(id)!)!.text);
+}
+
+describe('signature miner (stage 1)', () => {
+  it('masks numbers, signed numbers and numbers with units', () => {
+    expect(masked('retry 3 of 5 after -2 s, took 12ms and 3.5 sec')).toBe('retry <*> of <*> after <*> <*>, took <*> and <*>');
+    expect(masked('estimated size 5.8 KB, free 317.1 MB)')).toBe('estimated size <*> <*>, free <*> <*>)');
+    expect(masked('ratio 50% of 1,024 items')).toBe('ratio <*>% of <*> items');
+  });
+
+  it('masks IPv4 and IPv6 addresses with ports, and host:port', () => {
+    expect(masked('from 10.0.0.1:8080 to 192.168.1.20')).toBe('from <*> to <*>');
+    expect(masked('peer [fe80::1ff:fe23:4567:890a]:443 closed')).toBe('peer [<*>]:<*> closed');
+    expect(masked('connect proxy.example.com:5070 failed')).toBe('connect <*> failed');
+    expect(masked('listening on localhost:80')).toBe('listening on localhost:<*>');
+  });
+
+  it('masks hex numbers, UUIDs, MAC addresses and ids holding digits', () => {
+    expect(masked('session 0x14ed93111f20027 at 0xffffffff')).toBe('session <*> at <*>');
+    expect(masked('request 550e8400-e29b-41d4-a716-446655440000 done')).toBe('request <*> done');
+    expect(masked('mac 00:1a:2b:3c:4d:5e up')).toBe('mac <*> up');
+    expect(masked('block blk_-6952295868487656571 and blk_38865049064139660 job_1445144423722_0020')).toBe('block <*> and <*>');
+    expect(masked('generating core.2275 on R02-M1-N0-C:J12-U11')).toBe('generating <*> on <*>');
+    expect(masked('request_id=5bb1551e97958c57 uid=0')).toBe('request_id=<*> uid=<*>');
+  });
+
+  it('masks paths and URLs but keeps the punctuation around them', () => {
+    expect(masked('open /var/log/app.log failed')).toBe('open <*> failed');
+    expect(masked("chdir(/p/gb1/RAPTOR/2183) failed: removing '/udev/vcs2'")).toBe("chdir(<*>) failed: removing '<*>'");
+    expect(masked('file=/etc/hosts, dir=./conf and C:\\Users\\bob\\x.txt')).toBe('file=<*>, dir=<*> and <*>');
+    expect(masked('GET /api/v1/users/42 HTTP/1.1')).toBe('GET <*> HTTP/<*>');
+    expect(masked('read load/store alignment')).toBe('read load/store alignment');
+  });
+
+  it('masks dates, and true, false and null as values', () => {
+    expect(masked('timed out at Sat Jun 18 02:23:10 2005 after')).toBe('timed out at <*> after');
+    expect(masked('Jun 14 15:16:01 combo sshd')).toBe('<*> combo sshd');
+    expect(masked('May I help')).toBe('May I help');
+    expect(masked('enabled=true config null (FALSE) is_null nullable')).toBe('enabled=<*> config <*> (<*>) is_null nullable');
+  });
+
+  it('turns a run of variable tokens into one, whatever its length', () => {
+    expect(masked('ask 10.0.0.1:50010 to delete blk_1 blk_2 blk_3')).toBe('ask <*> to delete <*>');
+    expect(masked('ask 10.0.0.1:50010 to delete blk_1')).toBe('ask <*> to delete <*>');
+  });
+
+  it('keeps words, splits on any run of blanks, and has no tokens for a blank message', () => {
+    expect(masked('user  alice\tlogged in')).toBe('user alice logged in');
+    expect(masked('   ')).toBe('');
+    expect(createSignatureMiner().signature('')).toBe(createSignatureMiner().signature(' \t'));
+  });
+
+  it('applies the extra masks of the options first', () => {
+    expect(masked('user alice logged in', { masks: ['(?<=user )\\w+'] })).toBe('user <*> logged in');
+    expect(masked('core.42 dumped', { masks: [/core\.\d+/] })).toBe('<*> dumped');
+    expect(() => createSignatureMiner({ masks: ['(unclosed'] })).toThrow(ConfigError);
+    expect(() => createSignatureMiner({ masks: ['x*'] })).toThrow(/matches the empty string/);
+  });
+
+  it('gives a message the same id in every miner, from a string or from its UTF-8 bytes', () => {
+    const messages = ['Accepted password for fztu from 119.137.62.142 port 49116 ssh2', 'größe 12 überschritten für Ñandú', 'plain words only', ''];
+    const a = createSignatureMiner();
+    const b = createSignatureMiner({ cacheSize: 1 });
+    for (const m of messages) {
+      const id = a.signature(m);
+      expect(Number.isSafeInteger(id) && id >= 0).toBe(true);
+      expect(b.signature(m)).toBe(id);
+      const bytes = Buffer.from(`xx${m}yy`);
+      expect(b.signatureOf(bytes, 2, bytes.length - 2)).toBe(id);
+    }
+    for (const e of a.drain()) expect(signatureIdOfText(e.text)).toBe(e.id);
+  });
+
+  it('counts the lines of each distinct signature since the last drain', () => {
+    const miner = createSignatureMiner();
+    miner.signature('job 1 done');
+    miner.signature('job 2 done');
+    miner.signature('job failed');
+    expect(miner.drain().map((e) => [e.text, e.tokens, e.count])).toEqual([
+      ['job <*> done', 3, 2],
+      ['job failed', 2, 1],
+    ]);
+    miner.signature('job 3 done');
+    expect(miner.drain().map((e) => [e.text, e.count])).toEqual([['job <*> done', 1]]);
+    expect(miner.drain()).toEqual([]);
+  });
+
+  it('keeps at most maxTokens tokens', () => {
+    expect(masked('a b c d e', { maxTokens: 3 })).toBe('a b c');
+    expect(() => createSignatureMiner({ maxTokens: 0 })).toThrow(ConfigError);
+  });
+});
+
+describe('template catalog (stage 2)', () => {
+  it('merges a variable word with three or more values, and keeps two constant words apart', () => {
+    const users = ['root', 'news', 'test', 'cyrus'].map((u) => `session opened for user ${u} by (uid=0)`);
+    const stored = ['bytes', 'values'].map((w) => `Block broadcast_1 stored as ${w} in memory (estimated size 93.0 B, free 317.1 KB)`);
+    expect(new Set(templatesOf(users))).toEqual(new Set(['session opened for user <*> by (uid=<*>)']));
+    expect(templatesOf(stored)).toEqual([
+      'Block <*> stored as bytes in memory (estimated size <*> <*>, free <*> <*>)',
+      'Block <*> stored as values in memory (estimated size <*> <*>, free <*> <*>)',
+    ]);
+  });
+
+  it('merges a position where some values are masked and others are not', () => {
+    const texts = templatesOf(['connection from 10.0.0.1 (host-7.example.org) at 10:00', 'connection from 10.0.0.2 () at 11:00']);
+    expect(new Set(texts)).toEqual(new Set(['connection from <*> <*> at <*>']));
+  });
+
+  it('merges a short message whose variable word has many siblings', () => {
+    const names = ['alice', 'bob', 'carol', 'dave', 'erin'];
+    expect(new Set(templatesOf(names.map((n) => `Invalid user ${n}`)))).toEqual(new Set(['Invalid user <*>']));
+    expect(new Set(templatesOf(names.slice(0, 3).map((n) => `Invalid user ${n}`))).size).toBe(3);
+  });
+
+  it('takes no sibling evidence from messages that are all variables but the varying word', () => {
+    const states = ['started', 'stopped', 'failed', 'paused', 'resumed'].map((w) => `10.0.0.1:80 ${w}`);
+    expect(new Set(templatesOf(states)).size).toBe(5);
+  });
+
+  it('routes by the first token: different leading words are different templates', () => {
+    const daemons = ['cupsd', 'hcid', 'klogd', 'sdpd'].map((d) => `${d} startup succeeded`);
+    expect(new Set(templatesOf(daemons)).size).toBe(4);
+  });
+
+  it('gives template ids that are hashes of the template text', () => {
+    const miner = createSignatureMiner();
+    for (const u of ['a', 'b', 'c']) miner.signature(`user ${u} logged out after 5 s`);
+    const catalog = createTemplateCatalog({}, miner.drain());
+    const [t] = catalog.templates();
+    expect(t.text).toBe('user <*> logged out after <*>');
+    expect(t.id).toBe(templateIdOfText('user <*> logged out after <*>'));
+    expect(createTemplateCatalog().add([{ id: 1, text: t.text }])[0].template).toBe(t.id);
+    expect(t).toMatchObject({ tokens: 6, count: 3 });
+    expect(t.signatures).toHaveLength(3);
+  });
+
+  it('reports the signatures whose template changed when a later add generalises it', () => {
+    const sig = (text: string): CatalogSignature => ({ id: signatureIdOfText(text), text, count: 1 });
+    const catalog = createTemplateCatalog();
+    const first = catalog.add([sig('user alice logged in today'), sig('user bob logged in today')]);
+    expect(first.map((c) => c.previous)).toEqual([undefined, undefined]);
+    expect(new Set(first.map((c) => c.template)).size).toBe(2);
+    const second = catalog.add([sig('user carol logged in today')]);
+    const merged = catalog.templateOf(sig('user carol logged in today').id)!;
+    expect(catalog.template(merged)!.text).toBe('user <*> logged in today');
+    expect(second).toHaveLength(3);
+    expect(second.every((c) => c.template === merged)).toBe(true);
+    expect(second.filter((c) => c.previous !== undefined)).toHaveLength(2);
+    // Known signatures add their counts and change nothing.
+    expect(catalog.add([sig('user alice logged in today')])).toEqual([]);
+    expect(catalog.template(merged)!.count).toBe(4);
+    expect(catalog.templates().map((t) => t.text)).toEqual(['user <*> logged in today']);
+  });
+
+  it('is rebuilt from its exported signatures', () => {
+    const miner = createSignatureMiner();
+    for (let i = 0; i < 50; i++) miner.signature(`worker ${['alpha', 'beta', 'gamma', 'delta'][i % 4]} took ${i} ms on node-${i % 7}`);
+    const catalog = createTemplateCatalog({}, miner.drain());
+    const copy = createTemplateCatalog({}, JSON.parse(JSON.stringify(catalog.signatures())) as CatalogSignature[]);
+    expect(copy.templates()).toEqual(catalog.templates());
+  });
+
+  it('rejects options out of range', () => {
+    expect(() => createTemplateCatalog({ st: 0 })).toThrow(ConfigError);
+    expect(() => createTemplateCatalog({ st: 1.5 })).toThrow(/similarity threshold/);
+    expect(() => createTemplateCatalog({ depth: -1 })).toThrow(ConfigError);
+    expect(() => createTemplateCatalog({ minValues: 1 })).toThrow(ConfigError);
+    expect(() => createTemplateCatalog({ siblings: 0.5 })).toThrow(ConfigError);
+  });
+});
