@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
-export { ConfigSchema, type Config, type IngestConfig } from './schema.js';
+export { ConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings } from './schema.js';
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: string): string {
   const keyPath = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
@@ -40,6 +40,18 @@ export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
       } catch (err) {
         throw new ConfigError(`${where}: formats.${name}.${key}: ${(err as Error).message}`, { cause: err });
       }
+    }
+  }
+  const masks: [string, string[] | undefined][] = [['mining.masks', config.mining.masks], ...Object.entries(config.mining.formats).map(([n, f]): [string, string[] | undefined] => [`mining.formats.${n}.masks`, f.masks])];
+  for (const [key, list] of masks) {
+    for (const [i, m] of (list ?? []).entries()) {
+      let re: RegExp;
+      try {
+        re = new RegExp(m, 'g');
+      } catch (err) {
+        throw new ConfigError(`${where}: ${key}[${i}]: ${JSON.stringify(m)} is not a valid regular expression: ${(err as Error).message}`, { cause: err });
+      }
+      if (re.test('')) throw new ConfigError(`${where}: ${key}[${i}]: ${JSON.stringify(m)} matches the empty string; write one that matches at least one character`);
     }
   }
   return Object.freeze(config);

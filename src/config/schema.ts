@@ -38,6 +38,26 @@ export const IngestConfigSchema = z
   })
   .strict();
 
+/** Template-mining settings for one format, or the defaults for all. */
+export const MiningSettingsSchema = z
+  .object({
+    /** Extra regular expressions whose matches are variables (`<*>`), e.g. `blk_-?\\d+`. */
+    masks: z.array(z.string().min(1)).optional(),
+    /** Similarity threshold in (0, 1]: the share of tokens that must agree to join a template. */
+    similarity: z.number().gt(0).max(1).optional(),
+    /** Leading tokens that must be equal to compare two messages at all (Drain's depth). */
+    depth: z.number().int().min(0).max(8).optional(),
+  })
+  .strict();
+
+/** The template-mining stage: on by default, with per-format settings. */
+export const MiningConfigSchema = MiningSettingsSchema.extend({
+  /** Mine templates during ingest (default true). */
+  enabled: z.boolean().default(true),
+  /** Settings for one format (a built-in name or a key of `formats`), over the defaults above. */
+  formats: z.record(z.string().min(1), MiningSettingsSchema).default({}),
+}).strict();
+
 /** The whole config file. Every key has a CLI flag or env var too (see README). */
 export const ConfigSchema = z
   .object({
@@ -45,8 +65,11 @@ export const ConfigSchema = z
     data: z.string().min(1).default('./logscope-data'),
     ingest: IngestConfigSchema.default(IngestConfigSchema.parse({})),
     formats: z.record(z.string().regex(/^[A-Za-z][\w.-]*$/, 'a format name is letters, digits, "_", "-" or "."'), FormatConfigSchema).default({}),
+    mining: MiningConfigSchema.default(MiningConfigSchema.parse({})),
   })
   .strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;
+export type MiningConfig = z.infer<typeof MiningConfigSchema>;
+export type MiningSettings = z.infer<typeof MiningSettingsSchema>;

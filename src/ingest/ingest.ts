@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
+import type { MiningConfig } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
 import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
 import { createWorkerPool } from './pool.js';
+import { miningSettingsFor, TemplateMining } from './mining.js';
 import { readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
@@ -28,6 +30,8 @@ export interface IngestOptions {
   /** Standard input, for `-` (default process.stdin). */
   stdin?: Readable;
   onProgress?: (progress: IngestProgress) => void;
+  /** Template mining settings (the config's `mining`); off when absent or not enabled. */
+  mining?: MiningConfig;
 }
 
 /** Progress so far, reported after each parsed chunk. */
@@ -115,6 +119,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let batches = 0;
   try {
     const manifest = await store.readManifest();
+    const miningConfig = options.mining?.enabled ? options.mining : undefined;
+    const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
     const states = planSources(sources, manifest, options.format, summaries);
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
@@ -140,6 +146,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         id: batchId,
         chunks: batch,
         counts: batchCounts,
+        mining: mining?.takeBatch(),
         sources: [...batchSources.values()].map((s) => ({ ...(s.entry as SourceEntry), counts: { ...(s.entry as SourceEntry).counts }, offset: s.offset, lines: s.lines, size: sizeAt(s) })),
       };
       await commit;
@@ -157,6 +164,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       const r = await p.promise;
       const st = p.state;
       batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
+      if (r.signatures !== undefined) mining?.addChunk(r.signatures, st.format.label ?? st.format.name, st.name, st.lines);
       st.lines += r.counts.lines;
       st.offset = p.endOffset;
       if (p.last) st.complete = true;
@@ -187,6 +195,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         timezone,
         referenceMicros: state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000,
         stagingDir,
+        mining: miningConfig !== undefined ? { masks: miningSettingsFor(state.format.label ?? state.format.name, miningConfig).masks } : undefined,
       };
       const promise = pool.run(task);
       promise.catch(() => undefined);

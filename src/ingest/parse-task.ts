@@ -1,10 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CountingWriter, createParser, createZone, parseLines, RowWriter, type LineParser } from '../parse/index.js';
+import { createSignatureMiner, type SignatureMiner } from '../detect/miner/index.js';
+import { CountingWriter, createParser, createZone, parseLines, RowWriter, SignatureTally, type LineParser } from '../parse/index.js';
 import type { ChunkResult, ChunkTask } from './task.js';
 
 const parsers = new Map<string, Promise<LineParser>>();
 let readBuffer = Buffer.alloc(0);
+/** Stage-1 template miners of this worker, by their masks: a miner keeps a cache of signatures. */
+const miners = new Map<string, SignatureMiner>();
+
+function getMiner(masks: string[]): SignatureMiner {
+  const key = JSON.stringify(masks);
+  let miner = miners.get(key);
+  if (miner === undefined) {
+    if (miners.size > 16) miners.clear();
+    miners.set(key, (miner = createSignatureMiner({ masks })));
+  }
+  return miner;
+}
 
 function getParser(task: ChunkTask): Promise<LineParser> {
   const key = JSON.stringify([task.format, task.timezone, task.referenceMicros]);
@@ -54,8 +67,18 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
     const counts = parseLines(buf, 0, len, parser, counter);
     return { seq: task.seq, counts, bytes: len, dayFiles: [], unparsedRows: counts.unparsed, table: counter.table() };
   }
-  const out = new RowWriter(Math.min(Math.max(len, 4096), 16 << 20));
+  const miner = task.mining !== undefined ? getMiner(task.mining.masks) : undefined;
+  const tally = miner !== undefined ? new SignatureTally(miner) : null;
+  const out = new RowWriter(Math.min(Math.max(len, 4096), 16 << 20), tally);
   const counts = parseLines(buf, 0, len, parser, out);
+  let signatures: ChunkResult['signatures'];
+  if (miner !== undefined && tally !== null) {
+    const texts = new Map(miner.drain().map((e) => [e.id, e]));
+    signatures = tally.take().map((t) => {
+      const e = texts.get(t.id);
+      return { ...t, text: e?.text ?? '', tokens: e?.tokens ?? 0 };
+    });
+  }
   const done = out.finish();
   const dayFiles = done.days.map((d) => {
     const file = path.join(task.stagingDir, `c${task.seq}-${d.day}.csv`);
@@ -68,5 +91,5 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
     fs.writeFileSync(unparsedFile, done.unparsed);
   }
   out.release();
-  return { seq: task.seq, counts, bytes: len, dayFiles, unparsedFile, unparsedRows: done.unparsedRows };
+  return { seq: task.seq, counts, bytes: len, dayFiles, unparsedFile, unparsedRows: done.unparsedRows, signatures };
 }

@@ -1,4 +1,4 @@
-import type { CountSeries, CountTable, FormatSpec, ParseCounts } from '../parse/index.js';
+import type { ChunkSignature, CountSeries, CountTable, FormatSpec, ParseCounts } from '../parse/index.js';
 import type { StagedDayFile } from '../store/index.js';
 
 /** Where a chunk's bytes are: a byte range of a file, or bytes carried with the task (.gz, stdin). */
@@ -24,6 +24,14 @@ export interface ChunkTask {
    * (and per service or host), and writes no staging files. For anomaly scans of files.
    */
   count?: { bucketUs: number; by: CountSeries };
+  /** Mine templates: compute each record's signature, with these extra masks (regex sources). */
+  mining?: { masks: string[] };
+}
+
+/** A signature of a chunk's records, with its text (stage 1 of template mining). */
+export interface ChunkMinedSignature extends ChunkSignature {
+  text: string;
+  tokens: number;
 }
 
 /** What a worker hands back: counts and the staging files it wrote. */
@@ -36,4 +44,6 @@ export interface ChunkResult {
   unparsedRows: number;
   /** With `ChunkTask.count`: the counts, in place of staging files. */
   table?: CountTable;
+  /** With `ChunkTask.mining`: the chunk's signatures. */
+  signatures?: ChunkMinedSignature[];
 }

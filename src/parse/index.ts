@@ -12,3 +12,4 @@ export { compileTemplate, mapHeaders, prepareTemplate, type TemplateOptions } fr
 export { isContinuation, CONTINUATION_PROBE_BYTES } from './multiline.js';
 export { compileTimeLayout, type TimeLayoutReader } from './time-layout.js';
 export { CountingWriter, COUNT_LEVELS, BUCKET_ORIGIN_US, type CountSeries, type CountTable } from './count-writer.js';
+export { SignatureTally, type ChunkSignature, type MessageSigner } from './signature-tally.js';

@@ -18,6 +18,7 @@ export const LogRecordSchema = z
     source: z.string(),
     line: z.number().int().min(1),
     format: z.string(),
+    template_id: z.number().int().nullable().optional(),
   })
   .strict();
 
@@ -36,6 +37,7 @@ export const LOG_COLUMNS = {
   source: 'VARCHAR',
   line: 'BIGINT',
   format: 'VARCHAR',
+  template_id: 'BIGINT',
 } as const;
 
 /** Columns of the `unparsed` view. */

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { SignatureTally } from './signature-tally.js';
 import { dayOf } from './timestamp.js';
 
 /**
@@ -26,6 +27,7 @@ export const RECORD_STAGING_COLUMNS = {
   level_raw: 'VARCHAR',
   message: 'VARCHAR',
   attrs: 'VARCHAR',
+  signature: 'BIGINT',
   rel_line: 'BIGINT',
 } as const;
 
@@ -100,9 +102,13 @@ export class RowWriter {
   private readonly unparsedOut: ByteOut;
   private readonly initial: number;
 
-  constructor(initialSize = 1 << 20) {
+  /** Template mining: each record's signature, and the chunk's tally of them (null: not mined). */
+  private readonly mined: SignatureTally | null;
+
+  constructor(initialSize = 1 << 20, tally: SignatureTally | null = null) {
     this.initial = initialSize;
     this.unparsedOut = new ByteOut(64 * 1024);
+    this.mined = tally;
   }
 
   /** Fields written since beginRecord: the message is field 5 (host 0 ... attrs 6). */
@@ -152,12 +158,14 @@ export class RowWriter {
     if (us > d.maxUs) d.maxUs = us;
     this.cur = d.out;
     this.field = 0;
+    this.mined?.begin(us);
     this.writeInt(this.cur, us);
     this.cur.buf[this.cur.pos++] = US;
   }
 
   /** A field copied from the input bytes [start, end). */
   bytes(buf: Buffer, start: number, end: number): void {
+    if (this.mined !== null) this.tallyBytes(buf, start, end);
     if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(buf.toString('utf8', start, end));
     if (this.clean) copyPlain(this.cur, buf, start, end);
     else writeBytesField(this.cur, buf, start, end);
@@ -166,6 +174,7 @@ export class RowWriter {
 
   /** A field from a string. */
   text(value: string): void {
+    if (this.mined !== null) this.tallyText(value);
     if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
     writeTextField(this.cur, value);
     this.cur.buf[this.cur.pos++] = US;
@@ -173,6 +182,7 @@ export class RowWriter {
 
   /** A short ASCII field (a level name): written without a native call. */
   ascii(value: string): void {
+    if (this.mined !== null) this.tallyText(value);
     if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
     const o = this.cur;
     o.ensure(value.length + 1);
@@ -195,9 +205,26 @@ export class RowWriter {
     this.cur.buf[this.cur.pos++] = US;
   }
 
+  /** The level (field 3) and message (field 5) of a mined record go to the tally too. */
+  private tallyBytes(buf: Buffer, start: number, end: number): void {
+    if (this.field === 5) (this.mined as SignatureTally).messageBytes(buf, start, end);
+    else if (this.field === 3) (this.mined as SignatureTally).levelText(buf.toString('latin1', start, end));
+  }
+
+  private tallyText(value: string): void {
+    if (this.field === 5) (this.mined as SignatureTally).messageText(value);
+    else if (this.field === 3) (this.mined as SignatureTally).levelText(value);
+  }
+
   endRecord(relLine: number): void {
     this.continuation = null;
-    this.cur.ensure(24);
+    this.cur.ensure(48);
+    // The signature column: empty (NULL) when not mining or when the record has no message.
+    if (this.mined !== null) {
+      const id = this.mined.end(relLine);
+      if (id !== 0) this.writeInt(this.cur, id);
+    }
+    this.cur.buf[this.cur.pos++] = US;
     this.writeInt(this.cur, relLine);
     this.cur.buf[this.cur.pos++] = LF;
     this.cur.rows++;

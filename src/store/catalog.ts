@@ -11,7 +11,27 @@ export const CATALOG_DDL = [
   `CREATE TABLE IF NOT EXISTS _logscope.sources (source_id VARCHAR, path VARCHAR, fingerprint VARCHAR, fp_len INTEGER, compressed BOOLEAN, size BIGINT, "offset" BIGINT, lines BIGINT, format VARCHAR, first_ingested TIMESTAMPTZ, last_ingested TIMESTAMPTZ)`,
   // Line accounting per source (lines = parsed + unparsed + blank), for `logscope coverage`.
   ...['parsed', 'unparsed', 'blank', 'joined'].map((c) => `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS ${c} BIGINT DEFAULT 0`),
+  // Template mining: every distinct masked message (signature) seen, with its current template.
+  `CREATE TABLE IF NOT EXISTS _logscope.signatures (signature BIGINT PRIMARY KEY, format VARCHAR, text VARCHAR, tokens INTEGER, template_id BIGINT,
+     count BIGINT, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, example VARCHAR, example_source VARCHAR, example_line BIGINT,
+     n_trace BIGINT, n_debug BIGINT, n_info BIGINT, n_notice BIGINT, n_warn BIGINT, n_error BIGINT, n_fatal BIGINT, n_unknown BIGINT)`,
+  `CREATE TABLE IF NOT EXISTS _logscope.templates (template_id BIGINT PRIMARY KEY, text VARCHAR, tokens INTEGER)`,
 ];
+
+/**
+ * The `templates` view over the signature and template tables: one row per template with its
+ * text, when it was first and last seen, how many lines it has, an example line (the first
+ * one seen) and the mix of levels.
+ */
+export function templatesSelect(signatures: string, templates: string): string {
+  return `SELECT t.template_id AS id, t.text, t.tokens, min(s.first_seen) AS first_seen, max(s.last_seen) AS last_seen, sum(s.count)::BIGINT AS count,
+      arg_min(s.example, s.first_seen) AS example, arg_min(s.example_source, s.first_seen) AS example_source, arg_min(s.example_line, s.first_seen) AS example_line,
+      {'TRACE': sum(s.n_trace)::BIGINT, 'DEBUG': sum(s.n_debug)::BIGINT, 'INFO': sum(s.n_info)::BIGINT, 'NOTICE': sum(s.n_notice)::BIGINT,
+       'WARN': sum(s.n_warn)::BIGINT, 'ERROR': sum(s.n_error)::BIGINT, 'FATAL': sum(s.n_fatal)::BIGINT, 'unknown': sum(s.n_unknown)::BIGINT} AS levels,
+      count(*) AS signatures, string_agg(DISTINCT s.format, ',') AS formats
+    FROM ${templates} AS t JOIN ${signatures} AS s ON s.template_id = t.template_id
+    GROUP BY t.template_id, t.text, t.tokens`;
+}
 
 function emptySelect(columns: Record<string, string>, extra: string): string {
   const cols = Object.entries(columns).map(([name, type]) => `NULL::${type} AS ${name}`);
@@ -22,13 +42,22 @@ function emptySelect(columns: Record<string, string>, extra: string): string {
  * SELECT text of the `logs` or `unparsed` view over the given files (paths relative
  * to dataDir; the view gets absolute paths so it works from any working directory).
  */
-export function viewSelect(kind: 'logs' | 'unparsed', dataDir: string, relPaths: string[]): string {
+export function viewSelect(kind: 'logs' | 'unparsed', dataDir: string, relPaths: string[], signatures?: string): string {
   const columns = kind === 'logs' ? LOG_COLUMNS : UNPARSED_COLUMNS;
   if (relPaths.length === 0) return emptySelect(columns, kind === 'logs' ? ', NULL::DATE AS dt' : '');
   const list = relPaths.map((p) => quoteString(path.resolve(dataDir, p))).join(', ');
   const names = Object.keys(columns).join(', ');
   if (kind === 'logs') {
-    return `SELECT ${names}, dt FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': DATE})`;
+    // Records store their signature; its template comes from the catalog, so a record mined
+    // before a template was generalised resolves to the template as it is now. Files written
+    // before template mining have no signature column: union_by_name gives them NULL.
+    const stored = Object.keys(columns).filter((c) => c !== 'template_id').map((c) => `l.${c}`).join(', ');
+    if (signatures === undefined) {
+      return `SELECT ${stored}, NULL::BIGINT AS template_id, l.dt FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': DATE}) AS l`;
+    }
+    return `SELECT ${stored}, s.template_id, l.dt
+      FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': DATE}, union_by_name = true) AS l
+      LEFT JOIN ${signatures} AS s ON s.signature = l.signature`;
   }
   return `SELECT ${names} FROM read_parquet([${list}])`;
 }
@@ -44,11 +73,24 @@ export async function listFiles(conn: DuckDBConnection, schemaPrefix = '_logscop
   return out;
 }
 
-/** (Re)defines the catalog's `logs` and `unparsed` views from its file list. */
+/**
+ * (Re)defines the `logs`, `unparsed` and `templates` views from the catalog's file list: in the
+ * catalog itself (`main`), or as temp views of a reader that copied the signature and template
+ * tables into temp tables `template_signatures` and `template_texts`.
+ */
 export async function defineViews(conn: DuckDBConnection, dataDir: string, target: 'main' | 'temp' = 'main', schemaPrefix = '_logscope'): Promise<void> {
   const files = await listFiles(conn, schemaPrefix);
   const create = target === 'temp' ? 'CREATE OR REPLACE TEMP VIEW' : 'CREATE OR REPLACE VIEW main.';
   const name = (n: string) => (target === 'temp' ? `${create} ${n}` : `${create}${n}`);
-  await conn.run(`${name('logs')} AS ${viewSelect('logs', dataDir, files.logs)}`);
+  const signatures = target === 'temp' ? 'template_signatures' : '_logscope.signatures';
+  const templates = target === 'temp' ? 'template_texts' : '_logscope.templates';
+  // Stores from before template mining: when even the newest file has no signature, there is nothing to join.
+  const newest = await conn.runAndReadAll(`SELECT path FROM ${schemaPrefix}.files WHERE kind = 'logs' ORDER BY batch_id DESC, path DESC LIMIT 1`);
+  const newestPath = newest.getRows()[0]?.[0];
+  const mined =
+    newestPath === undefined ||
+    Number((await conn.runAndReadAll(`SELECT count(*) FROM parquet_schema(${quoteString(path.resolve(dataDir, String(newestPath)))}) WHERE name = 'signature'`)).getRows()[0][0]) > 0;
+  await conn.run(`${name('logs')} AS ${viewSelect('logs', dataDir, files.logs, mined ? signatures : undefined)}`);
   await conn.run(`${name('unparsed')} AS ${viewSelect('unparsed', dataDir, files.unparsed)}`);
+  await conn.run(`${name('templates')} AS ${templatesSelect(signatures, templates)}`);
 }

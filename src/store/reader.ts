@@ -6,7 +6,7 @@ import { defineViews } from './catalog.js';
 import { quoteString } from './sql.js';
 import { CATALOG_FILE, connectUtc } from './store.js';
 
-/** A read-only view of a data directory: `logs`, `unparsed`, `sources`, `batches`. */
+/** A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`. */
 export interface StoreReader {
   connection: DuckDBConnection;
   close(): void;
@@ -28,6 +28,19 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   try {
     await attachWithRetry(connection, catalogPath);
     try {
+      // Catalogs from before template mining lack these tables: they read as empty.
+      const tables = await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'");
+      const has = new Set(tables.getRows().map((r) => String(r[0])));
+      await connection.run(
+        has.has('signatures')
+          ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
+          : 'CREATE TEMP TABLE template_signatures AS SELECT NULL::BIGINT AS signature, NULL::VARCHAR AS format, NULL::VARCHAR AS text, NULL::INTEGER AS tokens, NULL::BIGINT AS template_id, NULL::BIGINT AS count, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS last_seen, NULL::VARCHAR AS example, NULL::VARCHAR AS example_source, NULL::BIGINT AS example_line, NULL::BIGINT AS n_trace, NULL::BIGINT AS n_debug, NULL::BIGINT AS n_info, NULL::BIGINT AS n_notice, NULL::BIGINT AS n_warn, NULL::BIGINT AS n_error, NULL::BIGINT AS n_fatal, NULL::BIGINT AS n_unknown WHERE false',
+      );
+      await connection.run(
+        has.has('templates')
+          ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
+          : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
+      );
       await defineViews(connection, dir, 'temp', 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');

@@ -55,6 +55,90 @@ export interface BatchToCommit {
   /** Manifest entries as they stand after this batch. */
   sources: SourceEntry[];
   counts: { lines: number; parsed: number; unparsed: number; blank: number; bytes: number };
+  /** Template mining: the batch's signatures, and the catalog's templates after it. */
+  mining?: BatchMining;
+}
+
+/** What one batch adds to the template catalog (see `src/detect/miner`). */
+export interface BatchMining {
+  /** The distinct signatures of the batch's records, with their counts and first example. */
+  signatures: SignatureStat[];
+  /** Signatures whose template is new or changed (new signatures included). */
+  assignments: Array<{ signature: number; template: number }>;
+  /** Every template of the catalog as it now is. */
+  templates: Array<{ id: number; text: string; tokens: number }>;
+}
+
+/** One signature's share of a batch. */
+export interface SignatureStat {
+  signature: number;
+  format: string;
+  text: string;
+  tokens: number;
+  count: number;
+  firstUs: number;
+  lastUs: number;
+  example: string;
+  exampleSource: string;
+  exampleLine: number;
+  /** Records per level: TRACE, DEBUG, INFO, NOTICE, WARN, ERROR, FATAL, none. */
+  levels: number[];
+}
+
+/** Upserts a batch's signatures and templates, inside the catalog transaction. */
+async function commitMining(cat: DuckDBConnection, mining: BatchMining, stagingDir: string): Promise<void> {
+  if (mining.signatures.length > 0) {
+    const file = path.join(stagingDir, 'signatures.json');
+    fs.writeFileSync(
+      file,
+      mining.signatures
+        .map((x) =>
+          JSON.stringify({
+            signature: x.signature, format: x.format, text: x.text, tokens: x.tokens, count: x.count, first_us: x.firstUs, last_us: x.lastUs,
+            example: x.example, example_source: x.exampleSource, example_line: x.exampleLine, levels: x.levels,
+          }),
+        )
+        .join('\n'),
+    );
+    await cat.run(
+      `INSERT INTO _logscope.signatures
+       SELECT signature, format, text, tokens, NULL, count, make_timestamptz(first_us), make_timestamptz(last_us), example, example_source, example_line,
+              levels[1], levels[2], levels[3], levels[4], levels[5], levels[6], levels[7], levels[8]
+       FROM read_json($file, format = 'newline_delimited', columns = {signature: 'BIGINT', format: 'VARCHAR', text: 'VARCHAR', tokens: 'INTEGER', count: 'BIGINT',
+         first_us: 'BIGINT', last_us: 'BIGINT', example: 'VARCHAR', example_source: 'VARCHAR', example_line: 'BIGINT', levels: 'BIGINT[]'})
+       ON CONFLICT (signature) DO UPDATE SET
+         count = count + excluded.count,
+         example = CASE WHEN excluded.first_seen < first_seen THEN excluded.example ELSE example END,
+         example_source = CASE WHEN excluded.first_seen < first_seen THEN excluded.example_source ELSE example_source END,
+         example_line = CASE WHEN excluded.first_seen < first_seen THEN excluded.example_line ELSE example_line END,
+         first_seen = least(first_seen, excluded.first_seen),
+         last_seen = greatest(last_seen, excluded.last_seen),
+         n_trace = n_trace + excluded.n_trace, n_debug = n_debug + excluded.n_debug, n_info = n_info + excluded.n_info,
+         n_notice = n_notice + excluded.n_notice, n_warn = n_warn + excluded.n_warn, n_error = n_error + excluded.n_error,
+         n_fatal = n_fatal + excluded.n_fatal, n_unknown = n_unknown + excluded.n_unknown`,
+      { file },
+    );
+  }
+  if (mining.assignments.length > 0) {
+    const file = path.join(stagingDir, 'assignments.json');
+    fs.writeFileSync(file, mining.assignments.map((a) => JSON.stringify(a)).join('\n'));
+    await cat.run(
+      `UPDATE _logscope.signatures AS s SET template_id = a.template
+       FROM read_json($file, format = 'newline_delimited', columns = {signature: 'BIGINT', template: 'BIGINT'}) AS a
+       WHERE s.signature = a.signature`,
+      { file },
+    );
+  }
+  const file = path.join(stagingDir, 'templates.json');
+  fs.writeFileSync(file, mining.templates.map((t) => JSON.stringify(t)).join('\n'));
+  await cat.run('DELETE FROM _logscope.templates');
+  if (mining.templates.length > 0) {
+    await cat.run(
+      `INSERT INTO _logscope.templates SELECT id, text, tokens
+       FROM read_json($file, format = 'newline_delimited', columns = {id: 'BIGINT', text: 'VARCHAR', tokens: 'INTEGER'})`,
+      { file },
+    );
+  }
 }
 
 function isLockError(err: unknown): boolean {
@@ -177,6 +261,14 @@ export class StoreWriter {
     });
   }
 
+  /** Every signature the catalog knows, for the template miner to start from. */
+  async readSignatures(): Promise<Array<{ id: number; format: string; text: string; count: number }>> {
+    return withCatalog(this.dataDir, async (conn) => {
+      const reader = await conn.runAndReadAll('SELECT signature, format, text, count FROM _logscope.signatures ORDER BY signature');
+      return reader.getRows().map((r) => ({ id: Number(r[0]), format: String(r[1]), text: String(r[2]), count: Number(r[3]) }));
+    });
+  }
+
   /** Converts a batch's staged text to Parquet and makes it visible, all at once. */
   async commitBatch(batch: BatchToCommit): Promise<void> {
     const stagingDir = path.join(this.dataDir, '.staging', batch.id);
@@ -203,7 +295,7 @@ export class StoreWriter {
     for (const [day, files] of [...byDay.entries()].sort()) {
       const out = path.join(stagingDir, `logs-${day}.parquet`);
       await conn.run(
-        `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format
+        `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature
                FROM read_csv($files, ${readCsvArgs(RECORD_STAGING_COLUMNS)}) r JOIN chunk_meta m ON r.filename = m.file)
          TO $out (FORMAT parquet, COMPRESSION zstd)`,
         { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
@@ -262,6 +354,7 @@ export class StoreWriter {
           );
         }
       }
+      if (batch.mining !== undefined) await commitMining(cat, batch.mining, stagingDir);
       const c = batch.counts;
       await cat.run(`INSERT INTO _logscope.batches VALUES ($id, now(), $l::BIGINT, $p::BIGINT, $u::BIGINT, $b::BIGINT, $bytes::BIGINT)`, {
         id: batch.id, l: c.lines, p: c.parsed, u: c.unparsed, b: c.blank, bytes: c.bytes,

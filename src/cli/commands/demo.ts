@@ -5,7 +5,7 @@ import { generateLogs } from '../../generate/index.js';
 import { ingest } from '../../ingest/index.js';
 import { prepareReadOnly, streamPrepared } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
-import { parseCount } from '../config.js';
+import { parseCount, resolveConfig } from '../config.js';
 import { writeResult } from '../output.js';
 import { createProgressReporter } from '../progress.js';
 import { formatIngestSummary } from '../summary.js';
@@ -43,7 +43,7 @@ export function registerDemo(program: Command): void {
       for (const f of files) {
         const progress = createProgressReporter({ stream: process.stderr, quiet: false });
         try {
-          const summary = await ingest({ inputs: [f.file], dataDir, format: { name: f.format, options: {} }, timezone: 'UTC', onProgress: (p) => progress.update(p) });
+          const summary = await ingest({ inputs: [f.file], dataDir, format: { name: f.format, options: {} }, timezone: 'UTC', mining: resolveConfig(undefined).mining, onProgress: (p) => progress.update(p) });
           progress.stop();
           process.stdout.write('\n' + formatIngestSummary(summary));
         } finally {

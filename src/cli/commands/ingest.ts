@@ -16,6 +16,7 @@ interface IngestFlags {
   batchSize?: string;
   quiet?: boolean;
   json?: boolean;
+  mining?: boolean;
 }
 
 /** Exit code when some inputs failed and the others were ingested. */
@@ -35,6 +36,7 @@ export function registerIngest(program: Command): void {
     .option('--timezone <zone>', 'zone of timestamps that carry none: local, UTC or an IANA name such as Europe/Paris (default local)')
     .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
     .option('--batch-size <bytes>', 'input bytes per atomic batch, e.g. 256M (default 256M)')
+    .option('--no-mining', 'do not mine log templates (config mining.enabled)')
     .option('-q, --quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON')
     .action(async (inputs: string[], flags: IngestFlags) => {
@@ -51,6 +53,7 @@ export function registerIngest(program: Command): void {
           chunkBytes: flags.chunkSize !== undefined ? parseCount(flags.chunkSize, '--chunk-size', true) : config.ingest.chunkBytes,
           batchBytes: flags.batchSize !== undefined ? parseCount(flags.batchSize, '--batch-size', true) : config.ingest.batchBytes,
           onProgress: (p) => progress.update(p),
+          mining: flags.mining === false ? { ...config.mining, enabled: false } : config.mining,
         });
       } finally {
         progress.stop();
