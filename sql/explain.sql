@@ -11,23 +11,26 @@
 -- Columns: dimension ('service', 'host' or 'message'), value, during, before, change, records_during, records_before
 --   during: the measure over the anomaly's records with that value; before: the same over the
 --   comparison period, scaled to the anomaly's length when the measure is a count; change = during - before.
---   Messages are grouped by shape: every word holding a digit (numbers, ids, addresses) becomes <*>.
+--   Messages are grouped by their template (mined at ingest), or where there is none by shape: every
+--   word holding a digit (numbers, ids, addresses) becomes <*>.
 --   Ordered by dimension, then by how much the value changed (largest first).
 WITH records AS (
   SELECT
-    ts::TIMESTAMP >= $start::TIMESTAMP AS during,
-    regexp_replace(left(message, 300), '[^\s=:,;"''()\[\]{}<>]*[0-9][^\s=:,;"''()\[\]{}<>]*', '<*>', 'g') AS message_shape,
-    service,
-    host,
+    logs.ts::TIMESTAMP >= $start::TIMESTAMP AS during,
+    -- The message's template when it was mined, else its shape.
+    coalesce(tt.text, regexp_replace(left(logs.message, 300), '[^\s=:,;"''()\[\]{}<>]*[0-9][^\s=:,;"''()\[\]{}<>]*', '<*>', 'g')) AS message_shape,
+    logs.service,
+    logs.host,
     /*fields{*/ level /*}fields*/
   FROM logs
-  WHERE ts >= $baseline_start::TIMESTAMP AND ts < $end::TIMESTAMP
+  LEFT JOIN templates AS tt ON tt.id = logs.template_id
+  WHERE logs.ts >= $baseline_start::TIMESTAMP AND logs.ts < $end::TIMESTAMP
     AND coalesce(CASE $by::VARCHAR
       WHEN '' THEN '*'
-      WHEN 'service' THEN service
-      WHEN 'host' THEN host
-      WHEN 'level' THEN level
-      ELSE attrs ->> $by::VARCHAR
+      WHEN 'service' THEN logs.service
+      WHEN 'host' THEN logs.host
+      WHEN 'level' THEN logs.level
+      ELSE logs.attrs ->> $by::VARCHAR
     END, '(none)') = $series::VARCHAR
 ),
 grouped AS (

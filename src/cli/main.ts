@@ -8,6 +8,7 @@ import { registerDetect } from './commands/detect.js';
 import { registerFormats } from './commands/formats.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerPatterns } from './commands/patterns.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrends } from './commands/trends.js';
 
@@ -23,6 +24,7 @@ export function createProgram(): Command {
   registerSql(program);
   registerTrends(program);
   registerAnomalies(program);
+  registerPatterns(program);
   registerGenerate(program);
   registerFormats(program);
   registerDetect(program);

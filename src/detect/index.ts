@@ -12,3 +12,4 @@ export {
 } from './anomalies.js';
 export { compileMetric, ERRORS_EXPRESSION, VOLUME_EXPRESSION, type CompiledMetric, type Measure } from './metric.js';
 export { detectAnomaliesInFiles, type FileDetectOptions } from './scan.js';
+export { listPatterns, findNewPatterns, type Pattern } from './patterns.js';

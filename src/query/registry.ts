@@ -55,6 +55,32 @@ export const QUERIES = {
       .strict(),
     slots: ['fields', 'measures'],
   },
+  patterns: {
+    file: 'patterns.sql',
+    params: z
+      .object({
+        since: optionalTime(),
+        new_since: optionalTime(),
+        level: z.enum(['', 'TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR', 'FATAL']).default(''),
+        sort: z.enum(['count', 'first_seen', 'last_seen']).default('count'),
+        limit: integerParam(1, 10_000_000).default(50),
+      })
+      .strict(),
+    slots: [],
+  },
+  template_trends: {
+    file: 'template_trends.sql',
+    params: z
+      .object({
+        bucket: bucketParam.default('1h'),
+        since: optionalTime(),
+        until: optionalTime(),
+        template: z.coerce.number().int().nonnegative().nullable().default(null),
+        top: integerParam(1, 10_000).default(10),
+      })
+      .strict(),
+    slots: [],
+  },
   explain: {
     file: 'explain.sql',
     params: z

@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { listPatterns, type Pattern } from '../../detect/index.js';
+import { UsageError } from '../../errors.js';
+import { openStoreReader } from '../../store/index.js';
+import { resolveConfig, resolveDataDir } from '../config.js';
+import { resolveOutputFormat, writeRows, type RowColumn } from '../output.js';
+import { writeStdout } from '../stdout.js';
+
+interface PatternsFlags {
+  level?: string;
+  since?: string;
+  newSince?: string;
+  sort: string;
+  limit: string;
+  format?: string;
+  data?: string;
+  config?: string;
+}
+
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR', 'FATAL'] as const;
+
+export function registerPatterns(program: Command): void {
+  program
+    .command('patterns')
+    .description('the log templates mined at ingest: count, first/last seen, level mix, first line (sql/patterns.sql)')
+    .option('--level <level>', 'only templates with lines at this level, e.g. ERROR')
+    .option('--since <time>', 'only templates seen since (ISO time or a time ago such as 1h); counts their lines since')
+    .option('--new-since <time>', 'only templates first seen since: new patterns')
+    .option('--sort <key>', 'count, first_seen (newest first) or last_seen', 'count')
+    .option('-n, --limit <n>', 'rows at most', '50')
+    .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
+    .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
+    .action(async (flags: PatternsFlags) => {
+      const format = resolveOutputFormat(flags.format);
+      const level = flags.level?.toUpperCase() ?? '';
+      if (level !== '' && !(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}, got "${flags.level}"`);
+      if (!['count', 'first_seen', 'last_seen'].includes(flags.sort)) throw new UsageError(`--sort must be count, first_seen or last_seen, got "${flags.sort}"`);
+      const config = resolveConfig(flags.config);
+      const reader = await openStoreReader(resolveDataDir(flags.data, config));
+      let patterns: Pattern[];
+      try {
+        patterns = await listPatterns(reader.connection, {
+          level: level as (typeof LEVELS)[number] | '',
+          since: flags.since ?? null,
+          new_since: flags.newSince ?? null,
+          sort: flags.sort as 'count',
+          limit: flags.limit,
+        });
+      } finally {
+        reader.close();
+      }
+      const columns: RowColumn[] = [
+        { name: 'id' },
+        { name: 'count', numeric: true },
+        ...(flags.since !== undefined ? [{ name: 'recent', numeric: true }] : []),
+        { name: 'errors', numeric: true },
+        { name: 'first_seen' },
+        { name: 'last_seen' },
+        { name: 'text' },
+        ...(format === 'table' ? [] : [{ name: 'levels' }, { name: 'example' }, { name: 'example_source' }, { name: 'example_line', numeric: true }]),
+      ];
+      const rows = patterns.map((p) => ({ ...p, id: String(p.id), errors: (p.levels.ERROR ?? 0) + (p.levels.FATAL ?? 0) }));
+      if (format === 'json' || format === 'ndjson') {
+        const out = patterns.map((p) => ({ ...p, id: String(p.id) }));
+        await writeStdout(format === 'json' ? `${JSON.stringify(out, null, 2)}\n` : out.map((p) => JSON.stringify(p) + '\n').join(''));
+        return;
+      }
+      if (rows.length === 0) {
+        await writeStdout(format === 'table' ? 'no templates\n' : `${columns.map((c) => c.name).join(',')}\n`);
+        return;
+      }
+      await writeRows(columns, rows, format, writeStdout);
+    });
+}
