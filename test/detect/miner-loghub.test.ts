@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSignatureMiner, createTemplateCatalog, type SignatureEntry, type TemplateCatalog } from '../../src/detect/miner/index.js';
-import { DATASETS, HAVE_DATASETS, REPO } from '../helpers.js';
+import { DATASETS, HAVE_DATASETS, parseCsv, REPO } from '../helpers.js';
 
 /**
  * Grouping accuracy of the miner on the Loghub-2k samples, with default options, and the
@@ -25,37 +25,9 @@ interface Sample {
   truths: string[];
 }
 
-/** A CSV reader for these files: comma-separated, fields quoted with `"` (doubled inside). */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
 
 function loadSample(name: string): Sample {
-  const [header, ...rows] = readCsv(fs.readFileSync(path.join(DATASETS, name, `${name}_2k.log_structured_corrected.csv`), 'utf8'));
+  const [header, ...rows] = parseCsv(fs.readFileSync(path.join(DATASETS, name, `${name}_2k.log_structured_corrected.csv`), 'utf8'));
   const content = header.indexOf('Content');
   const template = header.indexOf('EventTemplate');
   const ok = rows.filter((r) => r.length === header.length);
