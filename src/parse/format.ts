@@ -35,7 +35,35 @@ export type RecordColumn = (typeof RECORD_COLUMNS)[number];
  * writes nothing and returns a short reason ("no timestamp", "not JSON").
  */
 export interface LineParser {
-  parseLine(buf: Buffer, start: number, end: number, out: RowWriter): string | null;
+  /**
+   * `completed` is true when buf[start, end) is a line that parseLines joined from pieces
+   * (see `piece`) up to the piece that ends it; a format that marks pieces (CRI's `partial`)
+   * leaves the mark off then.
+   */
+  parseLine(buf: Buffer, start: number, end: number, out: RowWriter, completed?: boolean): string | null;
+  /**
+   * For a format whose writer splits long lines into pieces, one line each (CRI `P` lines):
+   * describes the line buf[start, end) in `piece` and returns true, or returns false for a
+   * line that is no piece. parseLines then joins a `continued` piece with the next pieces of
+   * the same key up to one that is not continued, and parses them as ONE line: the first
+   * piece's bytes followed by the contents of the others, no separator. It must agree with
+   * `readLinePiece` (multiline.ts), which the chunker uses to never cut inside such a run.
+   * Formats without it pay nothing.
+   */
+  piece?(buf: Buffer, start: number, end: number, piece: LinePiece): boolean;
+}
+
+/**
+ * One line's place in a line its writer split into pieces: see `LineParser.piece`.
+ * @example `2016-10-06T00:17:09.669794202Z stdout P hello wo` → { key: 1, contentStart: 40, continued: true }
+ */
+export interface LinePiece {
+  /** Pieces with different keys belong to different lines, however they interleave (CRI: the stream). */
+  key: number;
+  /** Where the piece's own bytes start: what joining appends to the pieces before. */
+  contentStart: number;
+  /** True when the next piece of the same key continues this line (CRI `P`); false for its last piece (`F`). */
+  continued: boolean;
 }
 
 /**

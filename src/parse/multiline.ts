@@ -10,6 +10,8 @@
  * A blank line is not a continuation (it ends a record).
  */
 
+import type { LinePiece } from './format.js';
+
 const PREFIXES = ['Caused by: ', 'Suppressed: ', '... ', 'Traceback (most recent call last):'].map((p) => Buffer.from(p, 'latin1'));
 const EXCEPTION_LINE = /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable)(?::|$)|^[A-Z][A-Za-z]*(?:Error|Exception|Warning)(?:: |$)/;
 
@@ -40,4 +42,64 @@ export function isContinuation(buf: Uint8Array, start: number, end: number): boo
   while (i < probeEnd && buf[i] !== 32 && buf[i] !== 58) i++;
   if (i < probeEnd && buf[i] === 32) return false;
   return EXCEPTION_LINE.test(Buffer.prototype.toString.call(buf, 'latin1', start, Math.min(probeEnd, i + 2)));
+}
+
+/**
+ * Lines split into pieces by their writer: Kubernetes CRI logs write a line longer than the
+ * runtime's buffer as `P` (partial) lines ended by an `F` line of the same stream, and the
+ * other stream's lines may come between them. The `cri` format joins them (see
+ * `LineParser.piece`); the chunker uses this same function so that it never cuts inside a
+ * run of pieces, whatever the format.
+ *
+ * A piece and the next piece of its key are joined only when fewer than PIECE_WINDOW_BYTES
+ * bytes of other lines separate them: farther apart they are left unjoined, and the chunker
+ * need only look that far back before a cut.
+ */
+export const PIECE_WINDOW_BYTES = 64 * 1024;
+
+/** Longest timestamp before the stream of a CRI line (`2016-10-06T00:17:09.669794202+01:00` is 35). */
+const CRI_TIME_MAX = 40;
+
+/**
+ * Reads the line buf[start, end) as a piece of a split line into `out` (key 1 stdout,
+ * 2 stderr) and returns true, or returns false when it is no CRI line. Checks the shape
+ * (`DIGIT...TIME stdout|stderr F|P[:tags] content`), not the timestamp's value; decided from
+ * the first 64 bytes, except `contentStart` after long extra tags.
+ */
+export function readLinePiece(buf: Uint8Array, start: number, end: number, out: LinePiece): boolean {
+  const c = buf[start];
+  if (end - start < 19 || c < 48 || c > 57) return false;
+  // The timestamp is 19 bytes or more (`2026-11-25T10:00:00`, its `T` may be a space) and
+  // has no space after those.
+  let i = start + 19;
+  const limit = Math.min(end, start + CRI_TIME_MAX);
+  while (i < limit && buf[i] !== 32) i++;
+  if (i >= limit || end - i < 9) return false;
+  i++;
+  // `stdout ` or `stderr `
+  if (buf[i] !== 115 || buf[i + 1] !== 116 || buf[i + 2] !== 100 || buf[i + 6] !== 32) return false;
+  let key: number;
+  if (buf[i + 3] === 111 && buf[i + 4] === 117 && buf[i + 5] === 116) key = 1;
+  else if (buf[i + 3] === 101 && buf[i + 4] === 114 && buf[i + 5] === 114) key = 2;
+  else return false;
+  i += 7;
+  const tag = buf[i++];
+  if (tag !== 70 && tag !== 80) return false;
+  if (i < end && buf[i] === 58) while (i < end && buf[i] !== 32) i++;
+  else if (i < end && buf[i] !== 32) return false;
+  out.key = key;
+  out.contentStart = i < end ? i + 1 : end;
+  out.continued = tag === 80;
+  return true;
+}
+
+const CONTINUED_MARKS = [Buffer.from(' stdout P', 'latin1'), Buffer.from(' stderr P', 'latin1')];
+
+/**
+ * False when no line of buf[start, end) can be a continued piece for readLinePiece (each holds
+ * ` stdout P` or ` stderr P`): one native search instead of reading the lines one by one.
+ */
+export function mayHoldPieces(buf: Buffer, start: number, end: number): boolean {
+  const part = buf.subarray(start, end);
+  return part.indexOf(CONTINUED_MARKS[0]) >= 0 || part.indexOf(CONTINUED_MARKS[1]) >= 0;
 }

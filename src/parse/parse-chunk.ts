@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import type { LineParser } from './format.js';
-import { isContinuation } from './multiline.js';
+import type { LinePiece, LineParser } from './format.js';
+import { isContinuation, PIECE_WINDOW_BYTES } from './multiline.js';
 import type { RowWriter } from './row-writer.js';
 
 /**
@@ -12,8 +12,9 @@ export const MAX_LINE_BYTES = 8 << 20;
 
 /**
  * Line accounting of one parsed piece of input: lines = parsed + unparsed + blank.
- * `parsed` counts the lines stored in records, continuation lines included; `joined`
- * says how many of those were continuation lines, so records = parsed - joined.
+ * `parsed` counts the lines stored in records, joined lines included; `joined` says how
+ * many of those were joined to a record begun on an earlier line (continuation lines, the
+ * later pieces of a split line), so records = parsed - joined.
  */
 export interface ParseCounts {
   lines: number;
@@ -30,11 +31,16 @@ export interface ParseCounts {
  * Lines that continue a record (see `isContinuation`: stack frames, tracebacks) are
  * joined to its message with LF and counted as parsed; the record keeps the first
  * line's number. After a line that did not parse, they are unparsed lines of their own.
+ * For a format that splits lines into pieces (`LineParser.piece`: CRI `P` lines), the pieces
+ * of one line are joined likewise, with no separator (see `joinPieces`).
  */
 export function parseLines(buf: Buffer, start: number, end: number, parser: LineParser, out: RowWriter): ParseCounts {
   const counts: ParseCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0 };
   const clean = isCleanInput(buf, start, end);
   out.setInputClean(clean);
+  // For a format with pieces: the starts of those already joined to a record before them,
+  // counted when reached, not parsed again.
+  const taken = parser.piece !== undefined ? new Set<number>() : null;
   let pos = start;
   // The newline after `pos` when the look-ahead below already found it.
   let knownNl = -1;
@@ -46,6 +52,10 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
     if (le > pos && buf[le - 1] === 13) le--;
     counts.lines++;
     const lineNo = counts.lines;
+    if (taken !== null && taken.size > 0 && taken.delete(pos)) {
+      pos = nl + 1;
+      continue;
+    }
     if (isBlank(buf, pos, le)) {
       counts.blank++;
       pos = nl + 1;
@@ -56,6 +66,15 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       counts.unparsed++;
       pos = nl + 1;
       continue;
+    }
+    if (taken !== null && (parser.piece as PieceReader)(buf, pos, le, first) && first.continued) {
+      const joined = joinPieces(buf, pos, le, nl, end, parser, out, lineNo, taken);
+      if (joined > 0) {
+        counts.parsed += 1 + joined;
+        counts.joined += joined;
+        pos = nl + 1;
+        continue;
+      }
     }
     // The lines after it that continue it (a stack trace) belong to this record.
     let next = nl + 1;
@@ -95,6 +114,55 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
     }
   }
   return counts;
+}
+
+type PieceReader = NonNullable<LineParser['piece']>;
+const first: LinePiece = { key: 0, contentStart: 0, continued: false };
+const later: LinePiece = { key: 0, contentStart: 0, continued: false };
+
+/**
+ * Joins the continued piece buf[pos, le) (read into `first` by `LineParser.piece`) with the
+ * next pieces of its key, up to the one that ends the line: the lines of other keys between
+ * them are left to be parsed in their turn. A piece whose next one is PIECE_WINDOW_BYTES or more
+ * past it, at the end of buf, or over MAX_LINE_BYTES joined, ends the run unfinished: the
+ * record is then written as the format writes an unfinished piece (CRI: `partial: true`).
+ * Writes the joined record with line number `lineNo`, adds the starts of the later pieces to
+ * `taken`, and returns how many there were; returns 0, writing nothing, when no piece
+ * continues it or the joined line does not parse.
+ */
+function joinPieces(buf: Buffer, pos: number, le: number, nl: number, end: number, parser: LineParser, out: RowWriter, lineNo: number, taken: Set<number>): number {
+  const piece = parser.piece as PieceReader;
+  // [contentStart, end) of each later piece, then the start of its line.
+  const found: number[] = [];
+  let size = le - pos;
+  let completed = false;
+  // Just past the newline of the run's last piece so far.
+  let after = nl + 1;
+  for (let p = nl + 1; p < end && p - after < PIECE_WINDOW_BYTES; ) {
+    let cnl = buf.indexOf(10, p);
+    if (cnl < 0 || cnl >= end) cnl = end;
+    let ce = cnl;
+    if (ce > p && buf[ce - 1] === 13) ce--;
+    if (piece(buf, p, ce, later) && later.key === first.key) {
+      if (size + ce - later.contentStart > MAX_LINE_BYTES) break;
+      size += ce - later.contentStart;
+      found.push(later.contentStart, ce, p);
+      after = cnl + 1;
+      if (!later.continued) {
+        completed = true;
+        break;
+      }
+    }
+    p = cnl + 1;
+  }
+  if (found.length === 0) return 0;
+  const line = Buffer.allocUnsafe(size);
+  let o = buf.copy(line, 0, pos, le);
+  for (let k = 0; k < found.length; k += 3) o += buf.copy(line, o, found[k], found[k + 1]);
+  if (parser.parseLine(line, 0, o, out, completed) !== null) return 0;
+  out.endRecord(lineNo);
+  for (let k = 2; k < found.length; k += 3) taken.add(found[k]);
+  return found.length / 3;
 }
 
 function isBlank(buf: Buffer, s: number, e: number): boolean {

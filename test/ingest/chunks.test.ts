@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createWorkerPool, ingest, planFileChunks, type ChunkTask } from '../../src/ingest/index.js';
+import { chunkStream, createWorkerPool, ingest, planFileChunks, type ChunkTask } from '../../src/ingest/index.js';
 import { query, tmpDir } from '../helpers.js';
 
 function writeVaried(file: string, n: number): void {
@@ -26,6 +27,24 @@ describe('chunks', () => {
     for (let i = 0; i < ranges.length; i++) {
       expect(buf[ranges[i].end - 1]).toBe(10);
       if (i > 0) expect(ranges[i].start).toBe(ranges[i - 1].end);
+    }
+  });
+
+  it('streamed (stdin, .gz) never start before a line that continues a record', async () => {
+    let s = '';
+    for (let i = 1; i <= 2000; i++) {
+      s += `2026-11-25T10:00:00Z web-1 api[7]: ERROR failure ${i}\n`;
+      for (let k = 0; k < i % 7; k++) s += `\tat com.example.C${k}.m(C${k}.java:${i})\n`;
+    }
+    const bytes = Buffer.from(s);
+    for (const chunkBytes of [1024, 50_000, 300_000]) {
+      const reads: Buffer[] = [];
+      for (let o = 0; o < bytes.length; o += 4096) reads.push(bytes.subarray(o, o + 4096));
+      const chunks: Buffer[] = [];
+      for await (const c of chunkStream(Readable.from(reads), chunkBytes)) chunks.push(Buffer.from(c));
+      expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+      expect(chunks.length).toBeGreaterThan(bytes.length / chunkBytes / 4);
+      expect(chunks.filter((c) => !c.toString('latin1').startsWith('2026-'))).toEqual([]);
     }
   });
 

@@ -1,5 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { findLeadingLevel } from '../level.js';
+import { readLinePiece } from '../multiline.js';
 import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -12,12 +13,16 @@ import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
  * A level word leading the content (`ERROR ...`, `[warn] ...`) becomes the level, as in syslog;
  * otherwise the level stays empty (stderr is not taken to mean an error). host, service and pid
  * stay empty: the pod and container are named by the file's path, not by the line. attrs holds
- * `stream`, and `partial: true` for `P` lines.
+ * `stream`.
  *
- * Partial lines are NOT joined: the runtime splits a long line into `P` pieces followed by
- * one `F` piece, but a format parses one line at a time, so each piece is stored as its own
- * record (the `P` ones with `partial: true`). Stack traces a container prints are likewise one
- * record per line: every CRI line starts with a timestamp, so none continues the one before.
+ * Partial lines are joined: the runtime splits a long line into `P` pieces ended by an `F`
+ * piece of the same stream, and parseLines joins them (through `piece`) into one record: the
+ * first piece's timestamp and line number, the contents concatenated with no separator. Lines
+ * of the other stream may come between the pieces. Pieces left without their `F` (the file
+ * ends, or the next piece of the stream is more than PIECE_WINDOW_BYTES away) are stored
+ * joined as far as they go, with `partial: true` in attrs. Stack traces a container prints
+ * are one record per line: every CRI line starts with a timestamp, so none continues the one
+ * before.
  */
 const cri: FormatDefinition = {
   name: 'cri',
@@ -51,7 +56,7 @@ const STDERR = Buffer.from('stderr', 'latin1');
 function createCriParser(ctx: ParseContext): LineParser {
   const at: ParsedAt = { end: 0 };
   return {
-    parseLine(buf, start, end, out) {
+    parseLine(buf, start, end, out, completed) {
       if (buf[start] < 48 || buf[start] > 57) return 'no CRI timestamp';
       const us = parseIsoBytes(buf, start, end, ctx.zone, at);
       if (Number.isNaN(us)) return 'no CRI timestamp';
@@ -93,10 +98,11 @@ function createCriParser(ctx: ParseContext): LineParser {
       if (ls >= 0) out.bytes(buf, ls, le);
       else out.empty();
       out.bytes(buf, ms, end);
-      const partial = tag === P;
+      const partial = tag === P && completed !== true;
       out.ascii(stderr ? (partial ? ATTRS.stderrPartial : ATTRS.stderr) : partial ? ATTRS.stdoutPartial : ATTRS.stdout);
       return null;
     },
+    piece: readLinePiece,
   };
 }
 
