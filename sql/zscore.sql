@@ -112,6 +112,7 @@ trailed AS (
     avg(observed) OVER w_trail AS t_mean,
     stddev_samp(observed) OVER w_trail AS t_sd,
     count(observed) OVER w_trail AS t_n,
+    /*seasonal_windows{*/
     -- The values at this time of the season in the previous seasons: lower and upper quartile
     -- (with up to four seasons: the minimum and maximum) and median absolute deviation.
     CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'up' THEN quantile_disc(observed, 0.25) OVER w_slot ELSE median(observed) OVER w_slot END AS slot_low,
@@ -121,6 +122,7 @@ trailed AS (
     -- The same for the same time of the week, when weekly seasonality is checked too.
     CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN median(observed) OVER w_week END AS week_median,
     CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN count(observed) OVER w_week END AS week_n
+    /*}seasonal_windows*/
   FROM (
     SELECT
       *,
@@ -142,6 +144,7 @@ trailed AS (
 seasonal AS (
   SELECT
     *,
+    /*near_windows{*/
     max(slot_low) OVER w_near AS s_up,
     min(slot_high) OVER w_near AS s_down,
     1.4826 * avg(slot_mad) OVER w_near AS s_mad,
@@ -149,6 +152,7 @@ seasonal AS (
     max(week_median) OVER w_near AS w_up,
     min(week_median) OVER w_near AS w_down,
     sum(week_n) OVER w_near AS w_n
+    /*}near_windows*/
   FROM trailed
   WINDOW w_near AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $spread::INTEGER PRECEDING AND $spread::INTEGER FOLLOWING)
 ),

@@ -53,7 +53,7 @@ export const QUERIES = {
         flagged_only: booleanParam.default(false),
       })
       .strict(),
-    slots: ['fields', 'measures'],
+    slots: ['fields', 'measures', 'seasonal_windows', 'near_windows'],
   },
   patterns: {
     file: 'patterns.sql',
@@ -173,14 +173,13 @@ export async function prepareQuery<N extends QueryName>(
   const [prepared] = statements;
   const wanted = new Set<string>();
   for (let i = 1; i <= prepared.parameterCount; i++) wanted.add(prepared.parameterName(i));
-  const given = Object.keys(values);
-  const missing = [...wanted].filter((p) => !given.includes(p));
-  const extra = given.filter((p) => !wanted.has(p));
-  if (missing.length > 0 || extra.length > 0) {
-    throw new QueryError(`sql/${QUERIES[name].file} and its schema disagree: ${missing.length > 0 ? `unbound ${missing.join(', ')}` : ''}${extra.length > 0 ? ` unused ${extra.join(', ')}` : ''}`);
-  }
+  // Every parameter the statement names must be in the schema. The reverse may not hold when a
+  // slot was filled: the replaced text may have used parameters the new text does not.
+  const missing = [...wanted].filter((p) => !Object.hasOwn(values, p));
+  if (missing.length > 0) throw new QueryError(`sql/${QUERIES[name].file} and its schema disagree: unbound ${missing.join(', ')}`);
+  const bound = Object.fromEntries(Object.entries(values).filter(([k]) => wanted.has(k)));
   try {
-    prepared.bind(values);
+    prepared.bind(bound);
   } catch (err) {
     throw new QueryError(`query ${name}: ${(err as Error).message}`, { cause: err });
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectAnomalies } from '../../src/detect/index.js';
 import { prepareQuery } from '../../src/query/index.js';
 import type { StoreReader } from '../../src/store/index.js';
 import { minute, recordsIn, storeOf, type FixtureRecord } from './fixture.js';
@@ -56,6 +57,23 @@ describe('sql/zscore.sql against a series computed by hand', () => {
     expect(rows.every((r) => r.severity === 'critical')).toBe(true);
     // With min-count above 14 nothing is big enough.
     expect((await zscoreRows(reader, { baseline: 'trailing', window: WINDOW, flagged_only: true, min_count: 15 })).filter((r) => r.measure === 'errors')).toEqual([]);
+  });
+});
+
+describe('the trailing baseline without seasonal windows', () => {
+  it('flags exactly what the full query flags with baseline trailing', async () => {
+    const counts = Array.from({ length: 200 }, (_, m) => 10 + ((m * 7) % 5) - 2 + (m >= 120 && m < 125 ? 25 : 0));
+    const records: FixtureRecord[] = [];
+    counts.forEach((c, m) => records.push(...recordsIn(m, c, 'INFO'), ...recordsIn(m, m % 9 === 0 ? 2 : 0, 'ERROR')));
+    const { reader } = await storeOf(records);
+    try {
+      const full = (await zscoreRows(reader, { baseline: 'trailing', flagged_only: true })).map((r) => [r.bucket, r.measure, r.z]);
+      const lean = (await detectAnomalies(reader.connection, { baseline: 'trailing' })).anomalies.map((a) => [a.bucket.replace('T', ' ').replace('.000Z', ''), a.measure, a.z]);
+      expect(full.length).toBeGreaterThan(0);
+      expect(lean).toEqual(full);
+    } finally {
+      reader.close();
+    }
   });
 });
 
