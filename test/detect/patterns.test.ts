@@ -154,3 +154,40 @@ describe('logscope patterns', () => {
     expect(JSON.parse(runCli(['sql', '--data', other, '--format', 'json', 'SELECT count(template_id) AS n FROM logs']).stdout)).toEqual([{ n: 0 }]);
   });
 });
+
+describe('mining settings per format in the config file', () => {
+  const lines = ['alpha', 'beta', 'alpha', 'beta'].map((w, i) => `2026-11-20T10:0${i}:00Z web-1 batch[1]: INFO job ${w} finished`).join('\n') + '\n';
+  const logins = [['alice', 'in'], ['bob', 'out'], ['carol', 'off']].map(([u, w], i) => `2026-11-20T10:0${i}:00Z web-1 sshd[1]: INFO user ${u} logged ${w}`).join('\n') + '\n';
+
+  async function templatesWith(mining: Record<string, unknown>, text = lines): Promise<string[]> {
+    const dir = tmpDir('logscope-mining-config-');
+    const file = path.join(dir, 'jobs.log');
+    fs.writeFileSync(file, text);
+    fs.writeFileSync(path.join(dir, 'logscope.config.json'), JSON.stringify({ mining }));
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', file, '--data', data, '--quiet', '--config', path.join(dir, 'logscope.config.json')]);
+    expect(r.status, r.stderr).toBe(0);
+    return (await query(data, 'SELECT text FROM templates ORDER BY text')).map((t) => String(t.text));
+  }
+
+  it('a format mask turns a word into a variable; a lower similarity merges what the default keeps apart', async () => {
+    // Two constant words at one position stay two templates by default.
+    expect(await templatesWith({})).toEqual(['job alpha finished', 'job beta finished']);
+    expect(await templatesWith({ formats: { syslog: { masks: ['alpha|beta'] } } })).toEqual(['job <*> finished']);
+    // Masks of another format do not apply.
+    expect(await templatesWith({ formats: { json: { masks: ['alpha|beta'] } } })).toEqual(['job alpha finished', 'job beta finished']);
+    // Half the tokens differ: apart at the default 0.8, one template at 0.5.
+    expect(await templatesWith({}, logins)).toHaveLength(3);
+    expect(await templatesWith({ formats: { syslog: { similarity: 0.5 } } }, logins)).toEqual(['user <*> logged <*>']);
+  });
+
+  it('rejects a bad mask when the config loads, naming the key', () => {
+    const dir = tmpDir('logscope-mining-bad-');
+    fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ mining: { formats: { syslog: { masks: ['(unclosed'] } } } }));
+    const r = runCli(['ingest', '-', '--data', path.join(dir, 'data'), '--config', path.join(dir, 'c.json')], { input: '' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/mining\.formats\.syslog\.masks\[0\]: "\(unclosed" is not a valid regular expression/);
+    fs.writeFileSync(path.join(dir, 'd.json'), JSON.stringify({ mining: { similarity: 1.5 } }));
+    expect(runCli(['ingest', '-', '--data', path.join(dir, 'data'), '--config', path.join(dir, 'd.json')], { input: '' }).stderr).toMatch(/mining\.similarity/);
+  });
+});
