@@ -18,7 +18,16 @@ describe('command line', () => {
   it('lists its commands in --help', () => {
     const r = runCli(['--help']);
     expect(r.status).toBe(0);
-    for (const cmd of ['ingest', 'sql', 'generate', 'formats', 'demo']) expect(r.stdout).toContain(cmd);
+    for (const cmd of ['ingest', 'sql', 'trends', 'anomalies', 'patterns', 'generate', 'formats', 'demo']) expect(r.stdout).toContain(cmd);
+  });
+
+  it('demo ingests generated logs and shows first queries, error patterns and anomaly firings per day', () => {
+    const dir = tmpDir();
+    const r = runCli(['demo', '--dir', dir, '--lines', '40000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/the most frequent error patterns[^\n]*\n\$ logscope patterns[^\n]*\ncount +first_seen +text\n/);
+    expect(r.stdout).toMatch(/firings per day[^\n]*\n\$ logscope anomalies[^\n]*\nday +firings +buckets\n-+ +-+ +-+\n2026-11-1\d +\d+ +\d+/);
+    expect(r.stdout).toMatch(/\d+ firings; what the generator injected is in /);
   });
 
   it('prints no progress bar off a TTY, and always the summary', () => {

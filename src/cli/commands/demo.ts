@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { detectAnomalies, listPatterns } from '../../detect/index.js';
 import { generateLogs } from '../../generate/index.js';
 import { ingest } from '../../ingest/index.js';
 import { prepareReadOnly, streamPrepared } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { parseCount, resolveConfig } from '../config.js';
-import { writeResult } from '../output.js';
+import { writeResult, writeRows } from '../output.js';
 import { createProgressReporter } from '../progress.js';
 import { formatIngestSummary } from '../summary.js';
 
@@ -57,9 +58,16 @@ export function registerDemo(program: Command): void {
           const [prepared] = await prepareReadOnly(reader.connection, sql);
           await writeResult(await streamPrepared(prepared), 'table', (t) => void process.stdout.write(t));
         }
+        process.stdout.write(`\nthe most frequent error patterns (templates mined at ingest):\n$ logscope patterns --data ${dataDir} --level ERROR -n 5\n`);
+        const patterns = await listPatterns(reader.connection, { level: 'ERROR', limit: 5 });
+        await writeRows([{ name: 'count', numeric: true }, { name: 'first_seen' }, { name: 'text' }], patterns as unknown as Record<string, unknown>[], 'table', (t) => void process.stdout.write(t));
+        process.stdout.write(`\nwhen errors or volume did something unusual (firings per day; add --explain for why):\n$ logscope anomalies --data ${dataDir} --per-day\n`);
+        const { firingsPerDay, events } = await detectAnomalies(reader.connection);
+        await writeRows([{ name: 'day' }, { name: 'firings', numeric: true }, { name: 'buckets', numeric: true }], firingsPerDay as unknown as Record<string, unknown>[], 'table', (t) => void process.stdout.write(t));
+        process.stdout.write(`${events.length} firings; what the generator injected is in ${samples}/*.truth.json\n`);
       } finally {
         reader.close();
       }
-      process.stdout.write(`\nnext: logscope sql --data ${dataDir} "SELECT * FROM logs WHERE level = 'ERROR' LIMIT 10"\n`);
+      process.stdout.write(`\nnext: logscope anomalies --data ${dataDir} --since 30d --explain | less\n      logscope sql --data ${dataDir} "SELECT * FROM logs WHERE level = 'ERROR' LIMIT 10"\n`);
     });
 }
