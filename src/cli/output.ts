@@ -1,5 +1,6 @@
-import { DuckDBTypeId, type DuckDBResult, type Json } from '@duckdb/node-api';
-import { UsageError } from '../errors.js';
+import { DuckDBTypeId, type DuckDBPreparedStatement, type DuckDBResult, type Json } from '@duckdb/node-api';
+import { QueryError, UsageError } from '../errors.js';
+import { streamPrepared } from '../query/index.js';
 
 /** Output formats of query results. */
 export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
@@ -156,4 +157,19 @@ export function resolveOutputFormat(flag: string | undefined): OutputFormat {
   const format = (flag ?? (process.stdout.isTTY ? 'table' : 'csv')) as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flag}"`);
   return format;
+}
+
+/**
+ * Streams a prepared statement's result to `write` in the chosen format. Errors raised while
+ * rows are fetched (a bad cast, a missing file) are DuckDB's too: QueryErrors. A closed pipe
+ * (`| head`) ends the output quietly.
+ */
+export async function writeStatement(prepared: DuckDBPreparedStatement, format: OutputFormat, write: TextSink): Promise<void> {
+  const result = await streamPrepared(prepared);
+  try {
+    await writeResult(result, format, write);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    throw new QueryError((err as Error).message, { cause: err });
+  }
 }

@@ -126,19 +126,8 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
   return { anomalies, events, firingsPerDay: countFirings(events), measures };
 }
 
-interface RawRow {
-  bucket: string;
-  series: string;
-  measure: string;
-  observed: number | null;
-  expected: number | null;
-  stddev: number | null;
-  z: number | null;
-  z_trailing: number | null;
-  severity: 'warning' | 'critical';
-  baseline: 'trailing' | 'seasonal';
-  samples: string | number;
-}
+/** A row of `sql/zscore.sql` as DuckDB gives it: the bucket as DuckDB prints it, samples maybe a string. */
+type RawRow = Omit<Anomaly, 'samples'> & { samples: string | number };
 
 function toAnomaly(row: RawRow): Anomaly {
   return {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { QueryError, UsageError } from '../../errors.js';
-import { findSqlDir, isQueryName, prepareQuery, prepareReadOnly, QUERIES, streamPrepared } from '../../query/index.js';
+import { UsageError } from '../../errors.js';
+import { findSqlDir, isQueryName, prepareQuery, prepareReadOnly, QUERIES } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
-import { OUTPUT_FORMATS, resolveOutputFormat, writeResult } from '../output.js';
+import { OUTPUT_FORMATS, resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
 
 interface SqlFlags {
@@ -66,14 +66,7 @@ export function registerSql(program: Command): void {
         const statements = named !== undefined && isQueryName(named) ? [await prepareQuery(reader.connection, named, params)] : await prepareReadOnly(reader.connection, sql);
         for (const [i, prepared] of statements.entries()) {
           if (i > 0 && format === 'table') await writeStdout('\n');
-          const result = await streamPrepared(prepared);
-          try {
-            await writeResult(result, format, writeStdout);
-          } catch (err) {
-            // Errors raised while rows are fetched (a bad cast, a missing file) are DuckDB's too.
-            if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
-            throw new QueryError((err as Error).message, { cause: err });
-          }
+          await writeStatement(prepared, format, writeStdout);
         }
       } finally {
         reader.close();

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { QueryError } from '../../errors.js';
-import { prepareQuery, streamPrepared } from '../../query/index.js';
+import { prepareQuery } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
-import { resolveOutputFormat, writeResult } from '../output.js';
+import { resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
 
 interface TrendsFlags {
@@ -38,13 +37,7 @@ export function registerTrends(program: Command): void {
           since: flags.since ?? null,
           until: flags.until ?? null,
         });
-        const result = await streamPrepared(prepared);
-        try {
-          await writeResult(result, format, writeStdout);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
-          throw new QueryError((err as Error).message, { cause: err });
-        }
+        await writeStatement(prepared, format, writeStdout);
       } finally {
         reader.close();
       }
