@@ -1,3 +1,5 @@
+import type { RowWriter } from './row-writer.js';
+
 /** The normalised levels, lowest to highest. */
 export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR', 'FATAL'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -75,4 +77,22 @@ function wordKey(buf: Buffer, s: number, e: number): number {
 const SHORT_WORDS = new Map<number, Level>();
 for (const [word, level] of Object.entries(ALIASES)) {
   if (word.length >= 3 && word.length <= 6) SHORT_WORDS.set(wordKey(Buffer.from(word, 'latin1'), 0, word.length), level);
+}
+
+/**
+ * Writes the level, level_raw and message fields of a record whose message may lead with a
+ * level word (formats without a level field): the normalised level, the word as written and the
+ * message after it; or two empty fields and the whole message buf[start, end).
+ */
+export function writeLevelAndMessage(out: RowWriter, buf: Buffer, start: number, end: number): void {
+  const lead = findLeadingLevel(buf, start, end);
+  if (lead === undefined) {
+    out.empty();
+    out.empty();
+    out.bytes(buf, start, end);
+    return;
+  }
+  out.ascii(lead.level);
+  out.bytes(buf, lead.wordStart, lead.wordEnd);
+  out.bytes(buf, lead.rest, end);
 }

@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { findLeadingLevel } from '../level.js';
+import { writeLevelAndMessage } from '../level.js';
 import { readLinePiece } from '../multiline.js';
 import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
@@ -77,27 +77,12 @@ function createCriParser(ctx: ParseContext): LineParser {
         while (i < end && buf[i] !== SP) i++;
       }
       if (i < end && buf[i] !== SP) return 'no space after tag';
-      // One space separates the tag from the content; the content keeps its own spaces.
-      let ms = i < end ? i + 1 : end;
-      let ls = -1;
-      let le = -1;
-      let level: string | undefined;
-      const lead = findLeadingLevel(buf, ms, end);
-      if (lead !== undefined) {
-        level = lead.level;
-        ls = lead.wordStart;
-        le = lead.wordEnd;
-        ms = lead.rest;
-      }
       out.beginRecord(us);
       out.empty();
       out.empty();
       out.empty();
-      if (level !== undefined) out.ascii(level);
-      else out.empty();
-      if (ls >= 0) out.bytes(buf, ls, le);
-      else out.empty();
-      out.bytes(buf, ms, end);
+      // One space separates the tag from the content; the content keeps its own spaces.
+      writeLevelAndMessage(out, buf, i < end ? i + 1 : end, end);
       const partial = tag === P && completed !== true;
       out.ascii(stderr ? (partial ? ATTRS.stderrPartial : ATTRS.stderr) : partial ? ATTRS.stdoutPartial : ATTRS.stdout);
       return null;

@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { findLeadingLevel } from '../level.js';
+import { writeLevelAndMessage } from '../level.js';
 import { indexOfByte, parseIntRange } from '../line-scan.js';
 import { parseIsoBytes, parseRfc3164Bytes, type ParsedAt } from '../timestamp.js';
 
@@ -69,30 +69,12 @@ function createJournaldParser(ctx: ParseContext): LineParser {
         i = pe + 1;
       }
       if (i >= end || buf[i] !== COLON || (i + 1 < end && buf[i + 1] !== SP)) return 'no "identifier:"';
-      let ms = Math.min(i + 2, end);
-      const lead = findLeadingLevel(buf, ms, end);
-      let ls = -1;
-      let le = -1;
-      let level: string | undefined;
-      if (lead !== undefined) {
-        level = lead.level;
-        ls = lead.wordStart;
-        le = lead.wordEnd;
-        ms = lead.rest;
-      }
       out.beginRecord(us);
       out.bytes(buf, hs, he);
       out.bytes(buf, ts, te);
       if (pid >= 0) out.int(pid);
       else out.empty();
-      if (level !== undefined) {
-        out.ascii(level);
-        out.bytes(buf, ls, le);
-      } else {
-        out.empty();
-        out.empty();
-      }
-      out.bytes(buf, ms, end);
+      writeLevelAndMessage(out, buf, Math.min(i + 2, end), end);
       out.empty();
       return null;
     },

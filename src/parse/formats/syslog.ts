@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { findLeadingLevel, SYSLOG_SEVERITY_LEVELS } from '../level.js';
+import { SYSLOG_SEVERITY_LEVELS, writeLevelAndMessage } from '../level.js';
 import type { RowWriter } from '../row-writer.js';
 import { parseIntRange } from '../line-scan.js';
 import { parseIsoBytes, parseRfc3164Bytes } from '../timestamp.js';
@@ -69,32 +69,18 @@ function createSyslogParser(ctx: ParseContext): LineParser {
       i++;
       if (i < end && buf[i] === SP) i++;
       const pid = ps >= 0 ? parseIntRange(buf, ps, pe) : -1;
-      let ms = i;
-      let ls = -1;
-      let le = -1;
-      let level: string | undefined;
-      if (severity >= 0) {
-        level = SYSLOG_SEVERITY_LEVELS[severity];
-      } else {
-        const lead = findLeadingLevel(buf, ms, end);
-        if (lead !== undefined) {
-          level = lead.level;
-          ls = lead.wordStart;
-          le = lead.wordEnd;
-          ms = lead.rest;
-        }
-      }
       out.beginRecord(us);
       out.bytes(buf, hs, he);
       out.bytes(buf, ts, te);
       if (pid >= 0) out.int(pid);
       else out.empty();
-      if (level !== undefined) out.ascii(level);
-      else out.empty();
-      if (ls >= 0) out.bytes(buf, ls, le);
-      else if (severity >= 0) out.int(severity);
-      else out.empty();
-      out.bytes(buf, ms, end);
+      if (severity >= 0) {
+        out.ascii(SYSLOG_SEVERITY_LEVELS[severity]);
+        out.int(severity);
+        out.bytes(buf, i, end);
+      } else {
+        writeLevelAndMessage(out, buf, i, end);
+      }
       if (ps >= 0 && pid < 0) out.text(JSON.stringify({ procid: buf.toString('utf8', ps, pe) }));
       else out.empty();
       return null;
