@@ -69,15 +69,19 @@ export class TemplateMining {
     const byFormat = new Map<string, SignatureStat[]>();
     for (const s of signatures) byFormat.set(s.format, [...(byFormat.get(s.format) ?? []), s]);
     const assignments: BatchMining['assignments'] = [];
+    // The templates this batch's assignments point to (new or generalised): the others in the
+    // catalog are already stored, and the store drops those no signature points to any more.
+    const templates = new Map<number, { id: number; text: string; tokens: number }>();
     for (const [format, list] of byFormat) {
       let catalog = this.catalogs.get(format);
       if (catalog === undefined) this.catalogs.set(format, (catalog = this.createCatalog(format)));
       for (const change of catalog.add(list.map((s) => ({ id: s.signature, text: s.text, count: s.count })))) {
         assignments.push({ signature: change.signature, template: change.template });
+        if (templates.has(change.template)) continue;
+        const t = catalog.template(change.template);
+        if (t !== undefined) templates.set(t.id, { id: t.id, text: t.text, tokens: t.tokens });
       }
     }
-    const templates = new Map<number, { id: number; text: string; tokens: number }>();
-    for (const catalog of this.catalogs.values()) for (const t of catalog.templates()) templates.set(t.id, { id: t.id, text: t.text, tokens: t.tokens });
     return { signatures, assignments, templates: [...templates.values()] };
   }
 }

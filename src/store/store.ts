@@ -65,7 +65,7 @@ export interface BatchMining {
   signatures: SignatureStat[];
   /** Signatures whose template is new or changed (new signatures included). */
   assignments: Array<{ signature: number; template: number }>;
-  /** Every template of the catalog as it now is. */
+  /** The templates that `assignments` point to (new ones, or generalised ones under a new id). */
   templates: Array<{ id: number; text: string; tokens: number }>;
 }
 
@@ -129,15 +129,18 @@ async function commitMining(cat: DuckDBConnection, mining: BatchMining, stagingD
       { file },
     );
   }
-  const file = path.join(stagingDir, 'templates.json');
-  fs.writeFileSync(file, mining.templates.map((t) => JSON.stringify(t)).join('\n'));
-  await cat.run('DELETE FROM _logscope.templates');
   if (mining.templates.length > 0) {
+    const file = path.join(stagingDir, 'templates.json');
+    fs.writeFileSync(file, mining.templates.map((t) => JSON.stringify(t)).join('\n'));
     await cat.run(
-      `INSERT INTO _logscope.templates SELECT id, text, tokens
+      `INSERT OR REPLACE INTO _logscope.templates SELECT id, text, tokens
        FROM read_json($file, format = 'newline_delimited', columns = {id: 'BIGINT', text: 'VARCHAR', tokens: 'INTEGER'})`,
       { file },
     );
+  }
+  // A template generalised away (its signatures moved to a new one) is no longer listed.
+  if (mining.assignments.length > 0) {
+    await cat.run('DELETE FROM _logscope.templates WHERE template_id NOT IN (SELECT template_id FROM _logscope.signatures WHERE template_id IS NOT NULL)');
   }
 }
 
