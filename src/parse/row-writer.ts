@@ -270,37 +270,63 @@ export class RowWriter {
   }
 }
 
-const digits = new Uint8Array(24);
+/** The two ASCII digits of 0..99, at 2n and 2n + 1. */
+const PAIRS = new Uint8Array(200);
+for (let n = 0; n < 100; n++) {
+  PAIRS[2 * n] = 48 + Math.floor(n / 10);
+  PAIRS[2 * n + 1] = 48 + (n % 10);
+}
 
-/** Decimal digits of an integer up to 2^53 without a string: this runs for every record. */
-function writeIntDigits(o: ByteOut, value: number): void {
+/**
+ * Decimal digits of an integer up to 2^53 without a string: this runs three times per
+ * record (time, signature, line). The number is split into 32-bit-safe halves below 1e8
+ * (integer division is fast on small ints, slow on doubles) and written two digits per step,
+ * right to left, straight into the output.
+ */
+export function writeIntDigits(o: { buf: Buffer; pos: number }, value: number): void {
   const buf = o.buf;
+  let p = o.pos;
   let v = value;
   if (v < 0) {
-    buf[o.pos++] = 45;
+    buf[p++] = 45;
     v = -v;
   }
-  let n = 0;
-  // Two 32-bit-safe halves: integer division on doubles is slow, on small ints fast.
-  let hi = Math.floor(v / 1e8);
-  let lo = v - hi * 1e8;
-  if (hi > 0) {
-    for (let k = 0; k < 8; k++) {
-      digits[n++] = 48 + (lo % 10);
-      lo = (lo / 10) | 0;
-    }
-    while (hi > 0) {
-      const q = Math.floor(hi / 10);
-      digits[n++] = 48 + (hi - q * 10);
-      hi = q;
-    }
-  } else {
-    do {
-      digits[n++] = 48 + (lo % 10);
-      lo = (lo / 10) | 0;
-    } while (lo > 0);
+  if (v < 1e8) {
+    o.pos = writeBelow1e8(buf, p, v);
+    return;
   }
-  while (n > 0) buf[o.pos++] = digits[--n];
+  const hi = Math.floor(v / 1e8);
+  let lo = v - hi * 1e8;
+  p = writeBelow1e8(buf, p, hi);
+  // The low half always takes all 8 digits, zeros included.
+  for (let e = p + 8; e > p; e -= 2) {
+    const q = (lo / 100) | 0;
+    const r = (lo - q * 100) * 2;
+    buf[e - 1] = PAIRS[r + 1];
+    buf[e - 2] = PAIRS[r];
+    lo = q;
+  }
+  o.pos = p + 8;
+}
+
+/** Writes 0 <= x < 1e8 at p without leading zeros; returns the position after it. */
+function writeBelow1e8(buf: Buffer, p: number, x: number): number {
+  const n = x < 10 ? 1 : x < 100 ? 2 : x < 1e3 ? 3 : x < 1e4 ? 4 : x < 1e5 ? 5 : x < 1e6 ? 6 : x < 1e7 ? 7 : 8;
+  let e = p + n;
+  while (x >= 100) {
+    const q = (x / 100) | 0;
+    const r = (x - q * 100) * 2;
+    buf[--e] = PAIRS[r + 1];
+    buf[--e] = PAIRS[r];
+    x = q;
+  }
+  if (x >= 10) {
+    buf[--e] = PAIRS[2 * x + 1];
+    buf[--e] = PAIRS[2 * x];
+  } else {
+    buf[--e] = 48 + x;
+  }
+  return p + n;
 }
 
 function copyPlain(o: ByteOut, src: Buffer, start: number, end: number): void {

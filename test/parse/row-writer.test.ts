@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createParser, parseLines, RowWriter, STAGING_CSV_OPTIONS, UNPARSED_STAGING_COLUMNS, RECORD_STAGING_COLUMNS, utcZone } from '../../src/parse/index.js';
+import { writeIntDigits } from '../../src/parse/row-writer.js';
 import { tmpDir } from '../helpers.js';
 
 /** Parses raw bytes and reads the staging files back with DuckDB, as the store does. */
@@ -52,5 +53,28 @@ describe('staging text', () => {
   it('keeps valid multi-byte UTF-8 as is', async () => {
     const { records } = await roundTrip(Buffer.from('2026-11-25T10:00:00Z höst app: naïve ☃ 日本\n'));
     expect(records[0]).toMatchObject({ host: 'höst', message: 'naïve ☃ 日本' });
+  });
+});
+
+describe('writeIntDigits', () => {
+  const decimal = (n: number) => {
+    const o = { buf: Buffer.alloc(32), pos: 0 };
+    writeIntDigits(o, n);
+    return o.buf.toString('latin1', 0, o.pos);
+  };
+
+  it('writes the same digits as String() at every length and boundary up to 2^53', () => {
+    const values = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 99_999_999, 100_000_000, 100_000_001, 1_000_000_007, 1_794_960_000_120_000, 2 ** 53 - 1, -1, -100_000_000, -(2 ** 53 - 1)];
+    for (let k = 0; k <= 15; k++) values.push(10 ** k, 10 ** k - 1, 10 ** k + 1, 2 * 10 ** k + 5);
+    for (const v of values) expect(decimal(v)).toBe(String(v));
+  });
+
+  it('agrees with String() on 100,000 random integers of every magnitude', () => {
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 100_000; i++) {
+      const v = Math.floor(next() * 10 ** (1 + Math.floor(next() * 15)) + next() * 1e6);
+      expect(decimal(v)).toBe(String(v));
+    }
   });
 });
