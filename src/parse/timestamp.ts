@@ -9,13 +9,30 @@ import { ConfigError } from '../errors.js';
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
-export function daysFromCivil(y: number, m: number, d: number): number {
+function civilToDays(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+/** The last date `daysFromCivil` converted: consecutive lines nearly always share their date. */
+let lastYear = -1;
+let lastMonth = -1;
+let lastDay = -1;
+let lastDays = 0;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12); remembers the last date asked for. */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  if (d !== lastDay || m !== lastMonth || y !== lastYear) {
+    lastDays = civilToDays(y, m, d);
+    lastYear = y;
+    lastMonth = m;
+    lastDay = d;
+  }
+  return lastDays;
 }
 
 /** The value of a digit byte, or -1. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { createZone } from '../../src/parse/index.js';
+import { daysFromCivil } from '../../src/parse/timestamp.js';
 import { runCli, tmpDir } from '../helpers.js';
 
 const wall = (iso: string) => Date.parse(iso + 'Z') * 1000;
@@ -35,5 +36,14 @@ describe('time zones', () => {
     const bad = runCli(['ingest', path.join(dir, 'a.log'), '--data', data, '--timezone', 'Nowhere/Else']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/unknown time zone "Nowhere\/Else"/);
+  });
+});
+
+describe('daysFromCivil', () => {
+  it('matches Date.UTC for dates in any order, repeated or alternating (its last-date cache never answers for another date)', () => {
+    const dates: Array<[number, number, number]> = [];
+    for (let y = 1969; y <= 2101; y += 11) for (let m = 1; m <= 12; m++) dates.push([y, m, 1], [y, m, 28], [y, m, 28], [y + 1, m, 28], [y, m === 12 ? 1 : m + 1, 28]);
+    dates.push([2024, 2, 29], [2024, 2, 29], [2023, 2, 28], [2000, 3, 1], [1970, 1, 1], [1970, 1, 2], [1970, 2, 1]);
+    for (const [y, m, d] of dates) expect(daysFromCivil(y, m, d)).toBe(Date.UTC(y, m - 1, d) / 86_400_000);
   });
 });
