@@ -67,11 +67,12 @@ import {
 import { createDetectPart, DETECT_LABELS, DETECT_SCRIPTS, type DetectPart } from './detect.js';
 
 const DUCKDB_BASELINE = path.join(ROOT, 'dist', 'bench', 'duckdb-baseline.js');
+const WRITE_FLOOR = path.join(ROOT, 'dist', 'bench', 'parquet-write-floor.js');
 
 const BENCH_PARTS = ['ingest', 'detect'] as const;
 
 /** `logscope` is the syslog run (its name predates the other files, and BENCH_RESULT keeps it). */
-type IngestContenderName = 'wc' | 'duckdb' | 'logscope' | 'logscope-no-mining' | 'logscope-json' | 'logscope-apache';
+type IngestContenderName = 'wc' | 'duckdb' | 'logscope' | 'logscope-no-mining' | 'logscope-json' | 'logscope-apache' | 'write-floor';
 
 /** The logscope contender of each file. */
 const LOGSCOPE_CONTENDER: Record<BenchFormat, IngestContenderName> = { syslog: 'logscope', json: 'logscope-json', apache: 'logscope-apache' };
@@ -83,10 +84,12 @@ const LABELS: Record<string, string> = {
   'logscope-no-mining': 'logscope ingest --no-mining',
   'logscope-json': 'logscope ingest (json)',
   'logscope-apache': 'logscope ingest (apache)',
+  'write-floor': 'Parquet write floor (no parse)',
   ...DETECT_LABELS,
 };
 
 const DuckdbBaselineSchema = z.object({ rows: z.number().int(), elapsedMs: z.number() });
+const WriteFloorSchema = z.object({ rows: z.number().int(), loadMs: z.number(), copyMs: z.number(), outputBytes: z.number().int() });
 
 async function main(): Promise<void> {
   const lines = readPositiveInt('LOGSCOPE_BENCH_LINES', 10_000_000);
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
   const withDetect = parts.includes('detect');
   const formats = withIngest ? readSubset('LOGSCOPE_BENCH_FORMATS', BENCH_FORMATS) : [];
   const ingestSyslog = formats.includes('syslog');
-  const needed = [...(ingestSyslog ? [DUCKDB_BASELINE] : []), ...(withDetect ? DETECT_SCRIPTS : [])];
+  const needed = [...(ingestSyslog ? [DUCKDB_BASELINE, WRITE_FLOOR] : []), ...(withDetect ? DETECT_SCRIPTS : [])];
   for (const built of [CLI, ...needed]) {
     if (!fs.existsSync(built)) throw new BenchError(`${built} is missing; run \`npx tsc -p tsconfig.json\` first`);
   }
@@ -115,7 +118,7 @@ async function main(): Promise<void> {
   say(`- machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.platform()} ${os.release()}`);
   const order = [
     ...(ingestSyslog ? ['wc -l', 'DuckDB alone'] : []),
-    ...formats.map((f) => `logscope ingest (${f})${f === 'syslog' && withDetect ? ' + z-scores over its store' : ''}`),
+    ...formats.map((f) => `logscope ingest (${f})${f === 'syslog' ? ` + the Parquet write floor${withDetect ? ' and z-scores' : ''} over its store` : ''}`),
     ...(withDetect ? ['DuckDB alone z-score', 'logscope anomalies (trailing)', 'logscope anomalies (auto)'] : []),
   ];
   say(`- node ${process.version}; rounds: ${rounds}; order in each round: ${order.join(', ')}`);
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
     const syslog = inputs.get('syslog');
     const detect = withDetect && syslog !== undefined ? createDetectPart(syslog, warnings) : undefined;
     const contenders: Contender[] = [];
-    if (withIngest) contenders.push(...createIngestContenders(inputs, formats, warnings, ingestInfo, detect));
+    if (withIngest) contenders.push(...createIngestContenders(inputs, formats, warnings, ingestInfo, detect, results));
     if (detect !== undefined) contenders.push(...detect.contenders);
 
     let storeDir: string | undefined;
@@ -188,7 +191,14 @@ async function main(): Promise<void> {
 }
 
 /** wc -l and DuckDB alone on the syslog file (when it is ingested), then logscope ingest on each file. */
-function createIngestContenders(inputs: Map<BenchFormat, BenchInput>, formats: BenchFormat[], warnings: string[], info: { workers: number; batches: number }, detect: DetectPart | undefined): Contender[] {
+function createIngestContenders(
+  inputs: Map<BenchFormat, BenchInput>,
+  formats: BenchFormat[],
+  warnings: string[],
+  info: { workers: number; batches: number },
+  detect: DetectPart | undefined,
+  results: Map<string, RunOutcome[]>,
+): Contender[] {
   const contenders: Contender[] = [];
   const syslog = inputs.get('syslog');
   if (syslog !== undefined && formats.includes('syslog')) {
@@ -228,7 +238,16 @@ function createIngestContenders(inputs: Map<BenchFormat, BenchInput>, formats: B
         }
         return { seconds: child.seconds, outputBytes: measureDir(dataDir), selfSeconds: summary.elapsedMs / 1000 };
       },
-      afterRun: format === 'syslog' && detect !== undefined ? (runDir) => detect.timeStore(path.join(runDir, 'data'), runDir) : undefined,
+      afterRun:
+        format === 'syslog'
+          ? async (runDir) => {
+              const dataDir = path.join(runDir, 'data');
+              const floor = await runWriteFloor(dataDir, runDir, input);
+              results.set('write-floor', [...(results.get('write-floor') ?? []), floor]);
+              note(`           ${LABELS['write-floor']}: ${floor.seconds.toFixed(2)} s (in-process COPY)`);
+              if (detect !== undefined) await detect.timeStore(dataDir, runDir);
+            }
+          : undefined,
     });
     if (format === 'syslog') {
       // The same ingest without template mining: what mining costs.
@@ -243,6 +262,25 @@ function createIngestContenders(inputs: Map<BenchFormat, BenchInput>, formats: B
     }
   }
   return contenders;
+}
+
+/**
+ * DuckDB alone writing the rows an ingest stored, from memory, nothing to parse
+ * (`bench/parquet-write-floor.ts`): the ceiling of any ingest that writes these columns
+ * through DuckDB on this machine. Its time is the COPY the child reports, loading excluded.
+ */
+async function runWriteFloor(dataDir: string, runDir: string, input: BenchInput): Promise<RunOutcome> {
+  const outDir = path.join(runDir, 'floor');
+  try {
+    const child = await runChild(process.execPath, [WRITE_FLOOR, dataDir, outDir], runDir);
+    const report = parseJsonOutput(lastLine(child.stdout), WriteFloorSchema, 'parquet-write-floor');
+    if (report.rows !== input.wellFormed) {
+      throw new BenchError(`the write floor copied ${report.rows} rows; the store holds ${input.wellFormed} records`);
+    }
+    return { seconds: report.copyMs / 1000, outputBytes: report.outputBytes };
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
 }
 
 interface IngestReportOptions {
@@ -264,7 +302,7 @@ function inputOf(name: IngestContenderName, inputs: Map<BenchFormat, BenchInput>
 /** Prints the ingest table; returns the ingest fields of BENCH_RESULT (as before the detect part). */
 function reportIngest(o: IngestReportOptions): Record<string, unknown> {
   const stats = new Map<IngestContenderName, ContenderStats>();
-  for (const name of ['wc', 'duckdb', 'logscope', 'logscope-no-mining', 'logscope-json', 'logscope-apache'] as const) {
+  for (const name of ['wc', 'duckdb', 'write-floor', 'logscope', 'logscope-no-mining', 'logscope-json', 'logscope-apache'] as const) {
     const outcomes = o.results.get(name);
     if (outcomes === undefined) continue;
     const input = inputOf(name, o.inputs);
@@ -303,6 +341,14 @@ function reportIngest(o: IngestReportOptions): Record<string, unknown> {
     say(`- template mining costs ${(100 * miningCost).toFixed(1)}% of ingest throughput (${formatInt(Math.round(logscope.linesPerSecond))} lines/s with it, ${formatInt(Math.round(plain.linesPerSecond))} without; medians); --no-mining is ${(plain.linesPerSecond / duckdb.linesPerSecond).toFixed(2)}× DuckDB alone`);
     result.miningCost = round3(miningCost);
     result.noMiningLinesPerSecond = Math.round(plain.linesPerSecond);
+    const floor = get('write-floor');
+    say(
+      `- Parquet write floor: DuckDB alone writing the records logscope stored (same columns, zstd, one file per day), from an in-memory table with nothing to parse, ` +
+        `runs at ${formatInt(Math.round(floor.linesPerSecond))} input lines/s (median COPY ${floor.median.toFixed(2)} s). No ingest that writes these columns through DuckDB ` +
+        `can pass it on these cores: --no-mining reaches ${(plain.linesPerSecond / floor.linesPerSecond).toFixed(2)}× of it, the default ${(logscope.linesPerSecond / floor.linesPerSecond).toFixed(2)}×; ` +
+        `at 1.0 M lines/s the write alone would take ${((100 * 1e6) / floor.linesPerSecond).toFixed(0)}% of the machine, leaving ${(Math.max(0, 1 - 1e6 / floor.linesPerSecond) * 2).toFixed(2)} µs of CPU per line (2 cores) to read, parse and hand over each line`,
+    );
+    result.writeFloorLinesPerSecond = Math.round(floor.linesPerSecond);
     Object.assign(result, {
       bytes: syslog.bytes,
       medianSeconds: { wc: round3(wc.median), duckdb: round3(duckdb.median), logscope: round3(logscope.median) },
