@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
 import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
-import { createWorkerPool } from './pool.js';
+import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
 import { readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
@@ -88,12 +88,12 @@ interface SourceState {
   complete: boolean;
 }
 
-interface Pending {
+/** What a chunk in flight is: where its source will stand once its result is taken. */
+interface ChunkContext {
   state: SourceState;
   endOffset: number;
-  /** The source's last chunk: once consumed, the source is complete. */
+  /** The source's last chunk: once taken, the source is complete. */
   last: boolean;
-  promise: Promise<ChunkResult>;
 }
 
 /**
@@ -137,7 +137,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
     let batchSources = new Map<string, SourceState>();
     let commit: Promise<void> = Promise.resolve();
-    const pending: Pending[] = [];
     let seq = 0;
 
     const flush = async () => {
@@ -159,9 +158,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       batchSources = new Map();
     };
 
-    const consumeOne = async () => {
-      const p = pending.shift() as Pending;
-      const r = await p.promise;
+    const take = async (r: ChunkResult, p: ChunkContext) => {
       const st = p.state;
       batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
       if (r.signatures !== undefined) mining?.addChunk(r.signatures, st.format.label ?? st.format.name, st.name, st.lines);
@@ -186,6 +183,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       options.onProgress?.({ bytesDone, bytesTotal, lines: linesDone, elapsedMs: Date.now() - started });
       if (batchCounts.bytes >= batchBytes) await flush();
     };
+    const runner = createOrderedRunner(pool, take);
 
     const submit = async (state: SourceState, input: ChunkInput, endOffset: number, last = false) => {
       const task: ChunkTask = {
@@ -197,10 +195,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         stagingDir,
         mining: miningConfig !== undefined ? { masks: miningSettingsFor(state.format.label ?? state.format.name, miningConfig).masks } : undefined,
       };
-      const promise = pool.run(task);
-      promise.catch(() => undefined);
-      pending.push({ state, endOffset, promise, last });
-      while (pending.length >= workers * 2) await consumeOne();
+      await runner.submit(task, { state, endOffset, last });
     };
 
     for (const state of states) {
@@ -226,7 +221,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         errors.push(err);
       }
     }
-    while (pending.length > 0) await consumeOne();
+    await runner.drain();
     await flush();
     await commit;
     fs.rmSync(stagingDir, { recursive: true, force: true });

@@ -89,3 +89,36 @@ export function createWorkerPool(size: number): WorkerPool {
     },
   };
 }
+
+/** Chunk tasks in flight on a pool, their results taken in the order the tasks were given. */
+export interface OrderedRunner<C> {
+  /** Starts a task; waits while `depth` tasks are in flight, taking the oldest result first. */
+  submit(task: ChunkTask, context: C): Promise<void>;
+  /** Takes every result still in flight. */
+  drain(): Promise<void>;
+}
+
+/**
+ * Keeps a pool busy without letting results pile up: at most `depth` tasks in flight (two per
+ * worker keeps each one fed), each result handed to `take` with the context it was submitted
+ * with, in submission order, so a source's chunks are accounted in file order.
+ */
+export function createOrderedRunner<C>(pool: WorkerPool, take: (result: ChunkResult, context: C) => Promise<void> | void, depth = pool.size * 2): OrderedRunner<C> {
+  const pending: Array<{ context: C; promise: Promise<ChunkResult> }> = [];
+  const takeOldest = async () => {
+    const { context, promise } = pending.shift() as (typeof pending)[number];
+    await take(await promise, context);
+  };
+  return {
+    async submit(task, context) {
+      const promise = pool.run(task);
+      // Rejections are taken in order by takeOldest; until then they must not count as unhandled.
+      promise.catch(() => undefined);
+      pending.push({ context, promise });
+      while (pending.length >= depth) await takeOldest();
+    },
+    async drain() {
+      while (pending.length > 0) await takeOldest();
+    },
+  };
+}

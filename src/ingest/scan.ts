@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
-import { createWorkerPool } from './pool.js';
+import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkResult, ChunkTask } from './task.js';
@@ -61,10 +61,7 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
   const summaries: ScanResult['sources'] = [];
   const pool = createWorkerPool(workers);
   try {
-    const pending: Array<{ summary: ScanResult['sources'][number]; promise: Promise<ChunkResult> }> = [];
-    const consumeOne = async () => {
-      const { summary, promise } = pending.shift()!;
-      const r = await promise;
+    const runner = createOrderedRunner(pool, (r: ChunkResult, summary: ScanResult['sources'][number]) => {
       for (const k of ['lines', 'parsed', 'unparsed', 'blank', 'joined'] as const) summary[k] += r.counts[k];
       summary.bytes += r.bytes;
       const t = r.table!;
@@ -74,7 +71,7 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
         counts.level.push(LEVEL_NAMES[t.level[i]] as string);
         counts.count.push(t.count[i]);
       }
-    };
+    });
     let seq = 0;
     for (const ref of sources) {
       const referenceMicros = ref.kind === 'file' ? Math.round(ref.mtimeMs * 1000) : Date.now() * 1000;
@@ -92,17 +89,14 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
       try {
         for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose })) {
           const task: ChunkTask = { seq: seq++, input: chunk.input, format, timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
-          const promise = pool.run(task);
-          promise.catch(() => undefined);
-          pending.push({ summary, promise });
-          while (pending.length >= workers * 2) await consumeOne();
+          await runner.submit(task, summary);
         }
       } catch (err) {
         if (!(err instanceof InputError)) throw err;
         errors.push(err);
       }
     }
-    while (pending.length > 0) await consumeOne();
+    await runner.drain();
   } finally {
     await pool.close();
   }
