@@ -23,7 +23,7 @@ WITH records AS (
       ELSE attrs ->> $by::VARCHAR
     END, '(none)') AS series,
     level
-  FROM logs
+  FROM /*source{*/logs/*}source*/
   WHERE ($since::TIMESTAMP IS NULL OR ts >= $since::TIMESTAMP)
     AND ($until::TIMESTAMP IS NULL OR ts < $until::TIMESTAMP)
 ),

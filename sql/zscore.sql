@@ -64,7 +64,7 @@ records AS (
       ELSE attrs ->> $by::VARCHAR
     END, '(none)') AS series,
     /*fields{*/ level /*}fields*/
-  FROM logs
+  FROM /*source{*/logs/*}source*/
   WHERE ts >= coalesce((SELECT read_from FROM settings), '-infinity'::TIMESTAMP)
     AND ($until::TIMESTAMP IS NULL OR ts < $until::TIMESTAMP)
 ),

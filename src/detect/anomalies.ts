@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { parseDurationSeconds, prepareQuery, type QueryParams } from '../query/index.js';
+import { parseDurationSeconds, prepareQuery, RECORDS_SOURCE, type QueryParams } from '../query/index.js';
 import { compileMetric, ERRORS_EXPRESSION, fieldColumns, measuresSlot, VOLUME_EXPRESSION, type CompiledMetric, type Measure } from './metric.js';
 
 /** Options of {@link detectAnomalies}: the parameters of `sql/zscore.sql`, plus a metric. */
@@ -99,7 +99,8 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
     ];
   }
   const fields = compiled !== undefined ? fieldColumns(compiled.columns, compiled.fields) : (givenFields ?? 'level');
-  const slots: Record<string, string> = { measures: measuresSlot(measures), fields };
+  // Only a metric naming template_id needs the logs view's join to the signatures.
+  const slots: Record<string, string> = { measures: measuresSlot(measures), fields, ...(compiled?.columns.includes('template_id') ? {} : RECORDS_SOURCE) };
   if (params.baseline === 'trailing') {
     // No seasonal windows at all (inside CASE they would still be computed): a third of the time.
     slots.seasonal_windows = 'NULL::DOUBLE AS slot_low, NULL::DOUBLE AS slot_high, NULL::DOUBLE AS slot_mad, NULL::BIGINT AS slot_n, NULL::DOUBLE AS week_median, NULL::BIGINT AS week_n';

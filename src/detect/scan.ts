@@ -51,6 +51,8 @@ export async function detectAnomaliesInFiles(options: FileDetectOptions): Promis
          level, NULL::JSON AS attrs, n
        FROM counted`,
     );
+    // The counts have no templates: the relation without them is the same one.
+    await conn.run('CREATE VIEW log_records AS SELECT * FROM logs');
     const result = await detectAnomalies(conn, { ...options.detect, measures: COUNTED_MEASURES, fields: 'level, n' });
     return { ...result, scan };
   } finally {

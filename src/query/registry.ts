@@ -14,7 +14,12 @@ const optionalTime = () => timeParam().nullable().default(null);
  * parameter reaches DuckDB bound, never spliced. A few queries also have slots: marked
  * regions (`/*name{*\/ … /*}name*\/`) that logscope's own code may replace with SQL it
  * generated and checked (see `detect/metric.ts`); user text never fills a slot unchecked.
+ * The `source` slot names the relation read: `logs` as written, `log_records` (`RECORDS_SOURCE`)
+ * where nothing needs `template_id`, which saves the view's join.
  */
+/** The `source` slot of a query that needs no `template_id`: the view without the signatures join. */
+export const RECORDS_SOURCE = { source: 'log_records' } as const;
+
 export const QUERIES = {
   'top-errors': {
     file: 'top-errors.sql',
@@ -31,7 +36,7 @@ export const QUERIES = {
         by: byParam,
       })
       .strict(),
-    slots: [],
+    slots: ['source'],
   },
   zscore: {
     file: 'zscore.sql',
@@ -53,7 +58,7 @@ export const QUERIES = {
         flagged_only: booleanParam.default(false),
       })
       .strict(),
-    slots: ['fields', 'measures', 'seasonal_windows', 'near_windows'],
+    slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows'],
   },
   patterns: {
     file: 'patterns.sql',

@@ -62,6 +62,18 @@ export function viewSelect(kind: 'logs' | 'unparsed', dataDir: string, relPaths:
   return `SELECT ${names} FROM read_parquet([${list}])`;
 }
 
+/**
+ * SELECT text of the `log_records` view: the `logs` view without `template_id`, so without its
+ * join to the signatures (a fifth of the time of a scan of 10 M rows). logscope's own queries
+ * that do not use templates read it.
+ */
+export function recordsSelect(dataDir: string, relPaths: string[]): string {
+  const columns = Object.fromEntries(Object.entries(LOG_COLUMNS).filter(([c]) => c !== 'template_id'));
+  if (relPaths.length === 0) return emptySelect(columns, ', NULL::DATE AS dt');
+  const list = relPaths.map((p) => quoteString(path.resolve(dataDir, p))).join(', ');
+  return `SELECT ${Object.keys(columns).join(', ')}, dt FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': DATE}, union_by_name = true)`;
+}
+
 /** Lists live files by kind. */
 export async function listFiles(conn: DuckDBConnection, schemaPrefix = '_logscope'): Promise<{ logs: string[]; unparsed: string[] }> {
   const reader = await conn.runAndReadAll(`SELECT kind, path FROM ${schemaPrefix}.files ORDER BY path`);
@@ -74,7 +86,7 @@ export async function listFiles(conn: DuckDBConnection, schemaPrefix = '_logscop
 }
 
 /**
- * (Re)defines the `logs`, `unparsed` and `templates` views from the catalog's file list: in the
+ * (Re)defines the `logs`, `log_records`, `unparsed` and `templates` views from the catalog's file list: in the
  * catalog itself (`main`), or as temp views of a reader that copied the signature and template
  * tables into temp tables `template_signatures` and `template_texts`.
  */
@@ -91,6 +103,7 @@ export async function defineViews(conn: DuckDBConnection, dataDir: string, targe
     newestPath === undefined ||
     Number((await conn.runAndReadAll(`SELECT count(*) FROM parquet_schema(${quoteString(path.resolve(dataDir, String(newestPath)))}) WHERE name = 'signature'`)).getRows()[0][0]) > 0;
   await conn.run(`${name('logs')} AS ${viewSelect('logs', dataDir, files.logs, mined ? signatures : undefined)}`);
+  await conn.run(`${name('log_records')} AS ${recordsSelect(dataDir, files.logs)}`);
   await conn.run(`${name('unparsed')} AS ${viewSelect('unparsed', dataDir, files.unparsed)}`);
   await conn.run(`${name('templates')} AS ${templatesSelect(signatures, templates)}`);
 }

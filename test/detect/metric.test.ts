@@ -1,3 +1,5 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileMetric, detectAnomalies } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
@@ -39,6 +41,32 @@ describe('anomalies --metric', () => {
     const errors = await detectAnomalies(reader.connection, { metric: 'count(*) FILTER (WHERE status >= 500)', bucket: '5m', baseline: 'trailing', window: 24, min_count: 1 });
     expect(errors.measures[0].counted).toBe(true);
     expect(errors.anomalies[0]).toMatchObject({ bucket: minute(550), observed: 1, expected: 0 });
+  });
+
+  it('reads the logs view with its templates when the metric names template_id, log_records (no templates, no join) otherwise', async () => {
+    const plain = await detectAnomalies(reader.connection, { metric: 'count(*) FILTER (WHERE status >= 500)', bucket: '5m', baseline: 'trailing', window: 24, min_count: 1 });
+    // The extra condition holds for every record, but only binds where template_id exists: over logs, not log_records.
+    const templated = await detectAnomalies(reader.connection, {
+      metric: 'count(*) FILTER (WHERE status >= 500 AND (template_id IS NULL OR template_id IS NOT NULL))',
+      bucket: '5m',
+      baseline: 'trailing',
+      window: 24,
+      min_count: 1,
+    });
+    expect(templated.anomalies).toEqual(plain.anomalies);
+    expect(plain.anomalies.length).toBeGreaterThan(0);
+    await expect(reader.connection.run('SELECT template_id FROM log_records')).rejects.toThrow(/template_id/);
+    const counts = (sql: string) => reader.connection.runAndReadAll(sql).then((r) => r.getRows().map((row) => row.map(String)));
+    expect(await counts('SELECT count(*), sum(line), min(ts), max(ts) FROM log_records')).toEqual(await counts('SELECT count(*), sum(line), min(ts), max(ts) FROM logs'));
+    // The catalog file defines it too, for DuckDB users.
+    const db = await DuckDBInstance.create(path.join(dataDir, 'catalog.duckdb'), { access_mode: 'READ_ONLY' });
+    const conn = await db.connect();
+    try {
+      expect(String((await conn.runAndReadAll('SELECT count(*) FROM log_records')).getRows()[0][0])).toBe(String(latencyRecords().length));
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
   });
 
   it('explains a metric anomaly by the service whose value moved', async () => {

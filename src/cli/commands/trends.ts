@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { prepareQuery } from '../../query/index.js';
+import { prepareQuery, RECORDS_SOURCE } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
 import { resolveOutputFormat, writeStatement } from '../output.js';
@@ -36,7 +36,7 @@ export function registerTrends(program: Command): void {
           by: flags.by ?? '',
           since: flags.since ?? null,
           until: flags.until ?? null,
-        });
+        }, RECORDS_SOURCE);
         await writeStatement(prepared, format, writeStdout);
       } finally {
         reader.close();
