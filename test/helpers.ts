@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { openStoreReader } from '../src/store/index.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,10 +14,19 @@ export const DATASETS = path.resolve(REPO, process.env.LOGSCOPE_DATASETS ?? '../
 export const HAVE_DATASETS = fs.existsSync(DATASETS);
 if (!HAVE_DATASETS) console.warn(`\n*** Loghub datasets not found at ${DATASETS}: dataset tests are SKIPPED (set LOGSCOPE_DATASETS) ***\n`);
 
-/** A fresh temporary directory, removed when the process exits. */
+/** Directories tmpDir made for the test file being run. */
+const made: string[] = [];
+// Registered while the test file imports this module: runs after the file's last test. (A
+// process 'exit' handler alone is not enough: vitest ends its workers without one, and the
+// memory test's 5 GB files piled up in /tmp run after run.)
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test file's last test. */
 export function tmpDir(prefix = 'logscope-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  made.push(dir);
   return dir;
 }
 
