@@ -1,4 +1,4 @@
-import { FNV_SEED, Kind, MemberRecord, SLOW } from './member-record.js';
+import { FNV_SEED, jsonEscapeEnd, Kind, MemberRecord, SLOW } from './member-record.js';
 import type { RowWriter } from './row-writer.js';
 
 /**
@@ -29,11 +29,6 @@ const CLOSE_BRACKET = 0x5d;
 /** JSON's whitespace: space, tab, LF, CR. */
 const WS = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
-/** Bytes that may follow a backslash, `u` aside. */
-const SIMPLE_ESCAPE = new Uint8Array(256);
-for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
-const HEX = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
 /** One scanner per parser, reused line after line. */
 export class JsonLineScanner extends MemberRecord {
@@ -122,15 +117,8 @@ export class JsonLineScanner extends MemberRecord {
       if (c < 0x20) return -1;
       if (c === BACKSLASH) {
         escaped = 1;
-        if (i + 1 >= end) return -1;
-        const e = buf[i + 1];
-        if (SIMPLE_ESCAPE[e] === 1) {
-          i += 2;
-        } else if (e === 0x75 && i + 5 < end && HEX[buf[i + 2]] === 1 && HEX[buf[i + 3]] === 1 && HEX[buf[i + 4]] === 1 && HEX[buf[i + 5]] === 1) {
-          i += 6;
-        } else {
-          return -1;
-        }
+        i = jsonEscapeEnd(buf, i, end);
+        if (i < 0) return -1;
         continue;
       }
       h = Math.imul(h ^ c, 0x01000193);

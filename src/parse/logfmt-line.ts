@@ -1,4 +1,4 @@
-import { FNV_SEED, Kind, MemberRecord, SLOW } from './member-record.js';
+import { FNV_SEED, jsonEscapeEnd, Kind, MemberRecord, SLOW } from './member-record.js';
 import type { RowWriter } from './row-writer.js';
 
 /**
@@ -20,12 +20,6 @@ const DQ = 34;
 const BS = 92;
 const EQ = 61;
 const MINUS = 45;
-
-/** Escapes that logfmt and JSON read alike, `\u` aside. */
-const JSON_ESCAPE = new Uint8Array(256);
-for (const c of '"\\/bfnrt') JSON_ESCAPE[c.charCodeAt(0)] = 1;
-const HEX = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
 /** One scanner per parser, reused line after line. */
 export class LogfmtLineScanner extends MemberRecord {
@@ -74,10 +68,8 @@ export class LogfmtLineScanner extends MemberRecord {
           if (c < SP) return false;
           if (c === BS) {
             // An escape JSON reads the same way keeps the value a JSON string as written; others (`\x`) decline.
-            const e = i + 1 < end ? buf[i + 1] : -1;
-            if (JSON_ESCAPE[e] === 1) i += 2;
-            else if (e === 0x75 && i + 5 < end && HEX[buf[i + 2]] === 1 && HEX[buf[i + 3]] === 1 && HEX[buf[i + 4]] === 1 && HEX[buf[i + 5]] === 1) i += 6;
-            else return false;
+            i = jsonEscapeEnd(buf, i, end);
+            if (i < 0) return false;
             escaped = 1;
             continue;
           }

@@ -34,6 +34,21 @@ export type Kind = (typeof Kind)[keyof typeof Kind];
 
 export const FNV_SEED = 0x811c9dc5 | 0;
 
+/** Bytes that may follow a backslash in a JSON string, `u` aside. */
+const SIMPLE_ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrt') SIMPLE_ESCAPE[c.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+/** The backslash at buf[i] starts a JSON escape (`\n`, `\"`, `\u00e9`): returns the index after it, or -1. */
+export function jsonEscapeEnd(buf: Buffer, i: number, end: number): number {
+  if (i + 1 >= end) return -1;
+  const e = buf[i + 1];
+  if (SIMPLE_ESCAPE[e] === 1) return i + 2;
+  if (e === 0x75 && i + 5 < end && HEX[buf[i + 2]] === 1 && HEX[buf[i + 3]] === 1 && HEX[buf[i + 4]] === 1 && HEX[buf[i + 5]] === 1) return i + 6;
+  return -1;
+}
+
 const QUOTE = 0x22;
 const COLON = 0x3a;
 const COMMA = 0x2c;

@@ -4,41 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { generateLogs } from '../../src/generate/index.js';
 import { FieldCollector, writeFields } from '../../src/parse/fields.js';
 import { JsonLineScanner, SLOW } from '../../src/parse/json-line.js';
-import type { RowWriter } from '../../src/parse/row-writer.js';
 import { utcZone } from '../../src/parse/timestamp.js';
 import { tmpDir } from '../helpers.js';
+import { expectSameRecord, oneByteEdits, recordOf, type WrittenRecord } from './scanner-helper.js';
 
 const REFERENCE_MICROS = Date.parse('2026-11-25T12:00:00Z') * 1000;
 
-/** A RowWriter stand-in that keeps the fields of the one record a parser writes. */
-function recorder() {
-  const fields: Array<string | number | null> = [];
-  let us: number | undefined;
-  const writer = {
-    beginRecord(t: number) {
-      us = t;
-    },
-    bytes(buf: Buffer, s: number, e: number) {
-      fields.push(s === e ? null : buf.toString('utf8', s, e));
-    },
-    text(v: string) {
-      fields.push(v === '' ? null : v);
-    },
-    ascii(v: string) {
-      fields.push(v === '' ? null : v);
-    },
-    int(v: number) {
-      fields.push(v);
-    },
-    empty() {
-      fields.push(null);
-    },
-  };
-  return { writer: writer as unknown as RowWriter, result: () => ({ us, fields }) };
-}
-
 /** What the json format did before the scanner, and still does for the lines the scanner declines. */
-function reference(line: Buffer): { reason: string | null; us?: number; fields?: Array<string | number | null> } {
+function reference(line: Buffer): WrittenRecord {
   let obj: unknown;
   try {
     obj = JSON.parse(line.toString('utf8'));
@@ -48,31 +21,11 @@ function reference(line: Buffer): { reason: string | null; us?: number; fields?:
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { reason: 'not a JSON object' };
   const collector = new FieldCollector();
   for (const key in obj as Record<string, unknown>) collector.add(key, (obj as Record<string, unknown>)[key]);
-  const rec = recorder();
-  const reason = writeFields(collector.finish(), rec.writer, utcZone, REFERENCE_MICROS);
-  return reason === null ? { reason, ...rec.result() } : { reason };
+  return recordOf((out) => writeFields(collector.finish(), out, utcZone, REFERENCE_MICROS));
 }
 
-function fast(scanner: JsonLineScanner, line: Buffer) {
-  const rec = recorder();
-  const reason = scanner.parse(line, 0, line.length, rec.writer);
-  return reason === null ? { reason, ...rec.result() } : { reason };
-}
-
-/**
- * The scanner's result equals the reference, attrs compared as JSON values: the scanner keeps
- * them as written (`1.50`, `-0`, `\u00e9`, a 20-digit id), the reference as JSON.stringify
- * rewrites them, so both go through JSON.parse and JSON.stringify before comparing.
- */
-function expectSame(line: Buffer, got: ReturnType<typeof fast>, want: ReturnType<typeof reference>): void {
-  const where = line.toString('utf8');
-  expect(got.reason, where).toBe(want.reason);
-  if (want.reason !== null) return;
-  expect(got.us, where).toBe(want.us);
-  expect(got.fields.slice(0, 6), where).toEqual(want.fields!.slice(0, 6));
-  const attrs = (f: Array<string | number | null>) => (f[6] === null ? null : JSON.parse(JSON.stringify(JSON.parse(String(f[6])))));
-  expect(attrs(got.fields), where).toEqual(attrs(want.fields!));
-  expect(got.fields.length, where).toBe(7);
+function fast(scanner: JsonLineScanner, line: Buffer): WrittenRecord {
+  return recordOf((out) => scanner.parse(line, 0, line.length, out));
 }
 
 const TRICKY = [
@@ -119,7 +72,7 @@ describe('JsonLineScanner (the json format read from bytes)', () => {
       const want = reference(line);
       const shouldDecline = want.reason === 'invalid JSON' || leftToJsonParse.some((re) => re.test(text));
       expect(got.reason === SLOW, text).toBe(shouldDecline);
-      if (!shouldDecline) expectSame(line, got, want);
+      if (!shouldDecline) expectSameRecord(line, got, want);
     }
     expect(TRICKY.filter((l) => reference(l).reason === 'invalid JSON').length).toBe(10);
   });
@@ -140,7 +93,7 @@ describe('JsonLineScanner (the json format read from bytes)', () => {
         expect(want.reason, text).toBe('invalid JSON');
         continue;
       }
-      expectSame(line, got, want);
+      expectSameRecord(line, got, want);
     }
     expect(lines.length).toBeGreaterThan(19_000);
     expect(declined).toBeLessThan(lines.length * 0.02);
@@ -148,27 +101,14 @@ describe('JsonLineScanner (the json format read from bytes)', () => {
 
   it('never accepts a line JSON.parse rejects, over 50,000 random one-byte edits of valid lines', () => {
     const scanner = new JsonLineScanner(utcZone, REFERENCE_MICROS);
-    const seeds = TRICKY.slice(0, 6);
-    const alphabet = Buffer.from('{}[]":,.-+eE0123456789 \t\\/tfnrlsau\x01\x7fé');
-    let seed = 99;
-    const next = (n: number) => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed % n;
-    };
     let accepted = 0;
-    for (let k = 0; k < 50_000; k++) {
-      const base = seeds[next(seeds.length)];
-      const at = next(base.length);
-      const op = next(3);
-      const byte = alphabet[next(alphabet.length)];
-      const line =
-        op === 0 ? Buffer.concat([base.subarray(0, at), base.subarray(at + 1)]) : op === 1 ? Buffer.concat([base.subarray(0, at), Buffer.from([byte]), base.subarray(at)]) : Buffer.from(base).fill(byte, at, at + 1);
+    for (const line of oneByteEdits(TRICKY.slice(0, 6), Buffer.from('{}[]":,.-+eE0123456789 \t\\/tfnrlsau\x01\x7fé'), 50_000, 99)) {
       if (line.length === 0 || line[0] !== 0x7b) continue;
       const got = fast(scanner, line);
       const want = reference(line);
       if (got.reason === SLOW) continue;
       accepted++;
-      expectSame(line, got, want);
+      expectSameRecord(line, got, want);
     }
     expect(accepted).toBeGreaterThan(10_000);
   });
