@@ -38,6 +38,14 @@ function emptySelect(columns: Record<string, string>, extra: string): string {
   return `SELECT ${cols.join(', ')}${extra} WHERE false`;
 }
 
+/** The log columns the Parquet files hold: `template_id` comes from the catalog. */
+const STORED_LOG_COLUMNS: Record<string, string> = Object.fromEntries(Object.entries(LOG_COLUMNS).filter(([c]) => c !== 'template_id'));
+
+/** The files as a DuckDB list literal of absolute paths. */
+function fileList(dataDir: string, relPaths: string[]): string {
+  return relPaths.map((p) => quoteString(path.resolve(dataDir, p))).join(', ');
+}
+
 /**
  * SELECT text of the `logs` or `unparsed` view over the given files (paths relative
  * to dataDir; the view gets absolute paths so it works from any working directory).
@@ -45,13 +53,13 @@ function emptySelect(columns: Record<string, string>, extra: string): string {
 export function viewSelect(kind: 'logs' | 'unparsed', dataDir: string, relPaths: string[], signatures?: string): string {
   const columns = kind === 'logs' ? LOG_COLUMNS : UNPARSED_COLUMNS;
   if (relPaths.length === 0) return emptySelect(columns, kind === 'logs' ? ', NULL::DATE AS dt' : '');
-  const list = relPaths.map((p) => quoteString(path.resolve(dataDir, p))).join(', ');
+  const list = fileList(dataDir, relPaths);
   const names = Object.keys(columns).join(', ');
   if (kind === 'logs') {
     // Records store their signature; its template comes from the catalog, so a record mined
     // before a template was generalised resolves to the template as it is now. Files written
     // before template mining have no signature column: union_by_name gives them NULL.
-    const stored = Object.keys(columns).filter((c) => c !== 'template_id').map((c) => `l.${c}`).join(', ');
+    const stored = Object.keys(STORED_LOG_COLUMNS).map((c) => `l.${c}`).join(', ');
     if (signatures === undefined) {
       return `SELECT ${stored}, NULL::BIGINT AS template_id, l.dt FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': DATE}) AS l`;
     }
@@ -68,10 +76,8 @@ export function viewSelect(kind: 'logs' | 'unparsed', dataDir: string, relPaths:
  * that do not use templates read it.
  */
 export function recordsSelect(dataDir: string, relPaths: string[]): string {
-  const columns = Object.fromEntries(Object.entries(LOG_COLUMNS).filter(([c]) => c !== 'template_id'));
-  if (relPaths.length === 0) return emptySelect(columns, ', NULL::DATE AS dt');
-  const list = relPaths.map((p) => quoteString(path.resolve(dataDir, p))).join(', ');
-  return `SELECT ${Object.keys(columns).join(', ')}, dt FROM read_parquet([${list}], hive_partitioning = true, hive_types = {'dt': DATE}, union_by_name = true)`;
+  if (relPaths.length === 0) return emptySelect(STORED_LOG_COLUMNS, ', NULL::DATE AS dt');
+  return `SELECT ${Object.keys(STORED_LOG_COLUMNS).join(', ')}, dt FROM read_parquet([${fileList(dataDir, relPaths)}], hive_partitioning = true, hive_types = {'dt': DATE}, union_by_name = true)`;
 }
 
 /** Lists live files by kind. */
