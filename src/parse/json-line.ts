@@ -1,5 +1,4 @@
 import { FNV_SEED, jsonEscapeEnd, Kind, MemberRecord, SLOW } from './member-record.js';
-import type { RowWriter } from './row-writer.js';
 
 /**
  * The fast path of the `json` format: one JSON object per line, read straight from its bytes.
@@ -36,21 +35,13 @@ export class JsonLineScanner extends MemberRecord {
   private lastEscaped = 0;
   private lastHash = 0;
 
-  /**
-   * Parses the line buf[start, end) (it starts with `{`) and writes its record: returns null,
-   * the reason the line is not a record, or SLOW (nothing written) to parse it the general way.
-   */
-  parse(buf: Buffer, start: number, end: number, out: RowWriter): string | null {
-    this.buf = buf;
-    if (!this.scan(start, end)) return SLOW;
-    return this.write(out, 'no timestamp field');
-  }
+  protected readonly noTime = 'no timestamp field';
 
   // ---- scanning -----------------------------------------------------------------------
 
-  private scan(start: number, end: number): boolean {
+  /** The line (it starts with `{`) as members, validated as JSON; false declines it. */
+  protected scan(start: number, end: number): boolean {
     const buf = this.buf;
-    this.n = 0;
     let i = skipWs(buf, start + 1, end);
     if (i < end && buf[i] === CLOSE_BRACE) return skipWs(buf, i + 1, end) === end;
     for (;;) {

@@ -1,5 +1,4 @@
 import { FNV_SEED, jsonEscapeEnd, Kind, MemberRecord, SLOW } from './member-record.js';
-import type { RowWriter } from './row-writer.js';
 
 /**
  * The fast path of the `logfmt` format: the pairs of a line found in its bytes, the record
@@ -23,19 +22,11 @@ const MINUS = 45;
 
 /** One scanner per parser, reused line after line. */
 export class LogfmtLineScanner extends MemberRecord {
-  /**
-   * Parses the line buf[start, end) and writes its record: returns null, the reason the line is
-   * not a record, or SLOW (nothing written) to parse it the general way.
-   */
-  parse(buf: Buffer, start: number, end: number, out: RowWriter): string | null {
-    this.buf = buf;
-    if (!this.scan(start, end)) return SLOW;
-    return this.write(out, 'no time= field');
-  }
+  protected readonly noTime = 'no time= field';
 
-  private scan(start: number, end: number): boolean {
+  /** The line's pairs as members, read as the general path reads them; false declines it. */
+  protected scan(start: number, end: number): boolean {
     const buf = this.buf;
-    this.n = 0;
     let pairs = 0;
     let i = start;
     while (i < end) {

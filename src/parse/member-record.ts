@@ -90,9 +90,10 @@ const PID_PATTERN = /^\d{1,10}$/;
 
 /**
  * The members of the last line, in typed arrays reused line after line (no allocation per
- * line), and the writing of its record. One per parser.
+ * line), and the writing of its record. One per parser; a format's scanner gives `scan` (find
+ * the members, or false to decline) and the reason for a line without a time member.
  */
-export class MemberRecord {
+export abstract class MemberRecord {
   protected buf: Buffer = Buffer.alloc(0);
   protected n = 0;
   /** Per member: key content range (inside the quotes), its hash, value range, kind, escaped. */
@@ -119,6 +120,22 @@ export class MemberRecord {
     private readonly zone: ZoneResolver,
     private readonly referenceMicros: number,
   ) {}
+
+  /** Finds the members of this.buf[start, end) with addMember; false declines the line. */
+  protected abstract scan(start: number, end: number): boolean;
+  /** The reason for a line whose members name no time. */
+  protected abstract readonly noTime: string;
+
+  /**
+   * Parses the line buf[start, end) and writes its record: returns null, the reason the line is
+   * not a record, or SLOW (nothing written) to parse it the general way.
+   */
+  parse(buf: Buffer, start: number, end: number, out: RowWriter): string | null {
+    this.buf = buf;
+    this.n = 0;
+    if (!this.scan(start, end)) return SLOW;
+    return this.write(out);
+  }
 
   /** Records a member; false for a key seen before on this line (JSON.parse keeps the last: the slow path does). */
   protected addMember(ks: number, ke: number, hash: number, vs: number, ve: number, kind: Kind, escaped: number): boolean {
@@ -185,7 +202,7 @@ export class MemberRecord {
   }
 
   /** Sorts members into fields and attrs as FieldCollector does, then writes as writeFields does. */
-  protected write(out: RowWriter, noTime: string): string | null {
+  private write(out: RowWriter): string | null {
     this.fieldMember.fill(-1);
     this.attrCount = 0;
     for (let m = 0; m < this.n; m++) {
@@ -207,7 +224,7 @@ export class MemberRecord {
     }
 
     const ts = this.fieldMember[F_TS];
-    if (ts < 0) return noTime;
+    if (ts < 0) return this.noTime;
     if (this.kind[ts] === Kind.Null || (this.isText(ts) && this.contentEnd(ts) === this.contentStart(ts))) return 'no timestamp field';
     const us = this.micros(ts);
     if (Number.isNaN(us)) return `unreadable timestamp ${JSON.stringify(String(this.value(ts))).slice(0, 60)}`;
