@@ -34,6 +34,8 @@ export class JsonLineScanner extends MemberRecord {
   /** Set by scanString: whether the string just scanned had an escape, and the hash of its bytes. */
   private lastEscaped = 0;
   private lastHash = 0;
+  /** skipNested's closers of the open containers, reused (no array per nested value). */
+  private readonly closers = new Uint8Array(MAX_DEPTH);
 
   protected readonly noTime = 'no timestamp field';
 
@@ -124,16 +126,17 @@ export class JsonLineScanner extends MemberRecord {
   private skipNested(i: number, end: number): number {
     const buf = this.buf;
     // Closers of the open containers; what is expected next is decided by the byte read.
-    const stack: number[] = [];
+    const stack = this.closers;
+    let depth = 0;
     for (;;) {
       // At a value.
       const c = i < end ? buf[i] : -1;
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (stack.length === MAX_DEPTH) return -1;
-        stack.push(c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET);
+        if (depth === MAX_DEPTH) return -1;
+        stack[depth++] = c === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
         i = skipWs(buf, i + 1, end);
-        if (i < end && buf[i] === stack[stack.length - 1]) {
-          stack.pop();
+        if (i < end && buf[i] === stack[depth - 1]) {
+          depth--;
           i++;
         } else {
           if (c === OPEN_BRACE) {
@@ -152,12 +155,12 @@ export class JsonLineScanner extends MemberRecord {
       }
       // After a value: a comma (and the next member or element), or closers.
       for (;;) {
-        if (stack.length === 0) return i;
+        if (depth === 0) return i;
         i = skipWs(buf, i, end);
         if (i >= end) return -1;
-        const closer = stack[stack.length - 1];
+        const closer = stack[depth - 1];
         if (buf[i] === closer) {
-          stack.pop();
+          depth--;
           i++;
           continue;
         }
