@@ -26,14 +26,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createSignatureMiner, createTemplateCatalog, signatureIdOfText, type SignatureEntry } from '../src/detect/miner/index.js';
 import { generateLogs } from '../src/generate/index.js';
+import { formatInt, median, ROOT, say } from './common.js';
+import { parseCsv } from './loghub-csv.js';
 
-// This file runs as dist/bench/miner.js: the repo is two levels up.
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROUNDS = Number(process.env.LOGSCOPE_BENCH_ROUNDS ?? 5);
 const SYSLOG_FILE = process.env.LOGSCOPE_BENCH_MINER_FILE ?? '/tmp/miner-bench.log';
 const DATASETS = path.resolve(ROOT, process.env.LOGSCOPE_DATASETS ?? '../shared/datasets/loghub-2k');
@@ -235,7 +234,7 @@ function loghubInput(): Input | undefined {
   if (!fs.existsSync(DATASETS)) return undefined;
   const contents: string[] = [];
   for (const name of LOGHUB) {
-    const [header, ...rows] = readCsv(fs.readFileSync(path.join(DATASETS, name, `${name}_2k.log_structured_corrected.csv`), 'utf8'));
+    const [header, ...rows] = parseCsv(fs.readFileSync(path.join(DATASETS, name, `${name}_2k.log_structured_corrected.csv`), 'utf8'));
     const col = header.indexOf('Content');
     for (const r of rows) if (r.length === header.length) contents.push(r[col]);
   }
@@ -290,49 +289,6 @@ function syntheticSignatures(count: number): SignatureEntry[] {
     out.set(id, { id, text, tokens: t.length, count: 1 });
   }
   return [...out.values()];
-}
-
-/** A CSV reader for the Loghub files: comma-separated, fields quoted with `"` (doubled inside). */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function formatInt(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function say(line: string): void {
-  process.stdout.write(line + '\n');
 }
 
 await main();
