@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import { UsageError } from '../errors.js';
-import { loadConfig, readConfigFile, type Config } from '../config/index.js';
-import { createZone, type FormatSpec } from '../parse/index.js';
+import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
+import { assertNoExponentialBacktracking, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
 
 /** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
 
-/** Finds and loads the config: --config, else $LOGSCOPE_CONFIG, else ./logscope.config.json if present, else defaults. */
-export function resolveConfig(flag: string | undefined, env = process.env): Readonly<Config> {
+/**
+ * Finds and loads the config: --config, else $LOGSCOPE_CONFIG, else ./logscope.config.json if
+ * present, else defaults. Commands that never parse logs pass `{ checkBacktracking: false }`.
+ */
+export function resolveConfig(flag: string | undefined, env = process.env, options: LoadConfigOptions = {}): Readonly<Config> {
   const file = flag ?? env.LOGSCOPE_CONFIG ?? (fs.existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-  return file === undefined ? loadConfig({}) : readConfigFile(file);
+  return file === undefined ? loadConfig({}, 'config', options) : readConfigFile(file, options);
 }
 
 /** The data directory: --data, else $LOGSCOPE_DATA, else the config's `data`. */
@@ -17,7 +20,11 @@ export function resolveDataDir(flag: string | undefined, config: Config, env = p
   return flag ?? env.LOGSCOPE_DATA ?? config.data;
 }
 
-/** The format to parse with, from --format/--pattern and the config's `formats`. */
+/**
+ * The format to parse with, from --format/--pattern and the config's `formats`. A --pattern
+ * or --template that can backtrack catastrophically is refused here (config formats were
+ * checked when the config loaded).
+ */
 export function resolveFormat(name: string | undefined, pattern: string | undefined, config: Config, template?: string): FormatSpec {
   if (pattern !== undefined && template !== undefined) throw new UsageError('give --pattern or --template, not both');
   const chosen = name ?? (pattern !== undefined ? 'regex' : template !== undefined ? 'template' : config.ingest.format);
@@ -33,6 +40,11 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
   }
   if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
   if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --format template (got --format ${chosen})`);
+  if (pattern !== undefined) assertNoExponentialBacktracking(pattern, '', `--pattern ${JSON.stringify(pattern)}`);
+  if (template !== undefined) {
+    const { regex } = compileTemplate(template);
+    assertNoExponentialBacktracking(regex.source, regex.flags, `--template ${JSON.stringify(template)}`);
+  }
   return { name: chosen, options: pattern !== undefined ? { pattern } : template !== undefined ? { template } : {} };
 }
 

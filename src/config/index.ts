@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
+import { assertNoExponentialBacktracking, compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export { ConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings } from './schema.js';
@@ -14,12 +14,22 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: string): st
   return `${where}: ${keyPath}: ${issue.message}${got}`;
 }
 
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /**
+   * Refuse patterns and masks that can backtrack exponentially (default true). The check can
+   * take a second on an intricate pattern, so commands that never run them turn it off.
+   */
+  checkBacktracking?: boolean;
+}
+
 /**
  * Validates a raw config object and fills every default. Pure: no files, no env.
- * Custom format patterns are compiled here, so a bad one fails at load, naming the format.
+ * Custom format patterns are compiled here, so a bad one fails at load, naming the format;
+ * so is one that can backtrack catastrophically (see `assertNoExponentialBacktracking`).
  * Returns a frozen object; throws ConfigError naming the key, the value and the problem.
  */
-export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
+export function loadConfig(raw: unknown, where = 'config', options: LoadConfigOptions = {}): Readonly<Config> {
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, raw, where)).join('\n'));
   const config = parsed.data;
@@ -28,9 +38,10 @@ export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
   } catch (err) {
     throw new ConfigError(`${where}: ingest.timezone: ${(err as Error).message}`, { cause: err });
   }
+  const checkBacktracking = options.checkBacktracking ?? true;
   for (const [name, f] of Object.entries(config.formats)) {
     const checks: [string, () => unknown][] = [
-      [f.template !== undefined ? 'template' : 'pattern', () => (f.template !== undefined ? prepareTemplate(f) : compilePattern(f.pattern, f.fields))],
+      [f.template !== undefined ? 'template' : 'pattern', () => checkFormatRegex(f, checkBacktracking)],
       ['timezone', () => f.timezone !== undefined && createZone(f.timezone)],
       ['timestampFormat', () => f.timestampFormat !== undefined && compileTimeLayout(f.timestampFormat)],
     ];
@@ -52,13 +63,29 @@ export function loadConfig(raw: unknown, where = 'config'): Readonly<Config> {
         throw new ConfigError(`${where}: ${key}[${i}]: ${JSON.stringify(m)} is not a valid regular expression: ${(err as Error).message}`, { cause: err });
       }
       if (re.test('')) throw new ConfigError(`${where}: ${key}[${i}]: ${JSON.stringify(m)} matches the empty string; write one that matches at least one character`);
+      try {
+        if (checkBacktracking) assertNoExponentialBacktracking(m, 'g', `mask ${JSON.stringify(m)}`);
+      } catch (err) {
+        throw new ConfigError(`${where}: ${key}[${i}]: ${(err as Error).message}`, { cause: err });
+      }
     }
   }
   return Object.freeze(config);
 }
 
+/** Compiles a config format's pattern or template, and refuses one that can backtrack catastrophically. */
+function checkFormatRegex(f: Config['formats'][string], checkBacktracking: boolean): void {
+  if (f.template !== undefined) {
+    const { compiled } = prepareTemplate(f);
+    if (checkBacktracking) assertNoExponentialBacktracking(compiled.regex.source, compiled.regex.flags, `template ${JSON.stringify(f.template)}`);
+    return;
+  }
+  const re = compilePattern(f.pattern, f.fields);
+  if (checkBacktracking) assertNoExponentialBacktracking(re.source, re.flags, `pattern ${JSON.stringify(f.pattern)}`);
+}
+
 /** Reads and loads a JSON config file; a missing or malformed file is a ConfigError naming it. */
-export function readConfigFile(file: string): Readonly<Config> {
+export function readConfigFile(file: string, options: LoadConfigOptions = {}): Readonly<Config> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -71,5 +98,5 @@ export function readConfigFile(file: string): Readonly<Config> {
   } catch (err) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  return loadConfig(raw, file);
+  return loadConfig(raw, file, options);
 }

@@ -90,7 +90,8 @@ export function registerAnomalies(program: Command): void {
       const format = resolveOutputFormat(flags.format);
       if (flags.direction !== 'up' && flags.direction !== 'down' && flags.direction !== 'both') throw new UsageError(`--direction must be up, down or both, got "${flags.direction}"`);
       if (flags.baseline !== 'auto' && flags.baseline !== 'trailing' && flags.baseline !== 'seasonal') throw new UsageError(`--baseline must be auto, trailing or seasonal, got "${flags.baseline}"`);
-      const config = resolveConfig(flags.config);
+      // Only a scan of files runs the config's patterns.
+      const config = resolveConfig(flags.config, process.env, { checkBacktracking: inputs.length > 0 });
       const settings = {
           bucket: flags.bucket,
           by: flags.by ?? '',

@@ -13,7 +13,7 @@ export function registerCoverage(program: Command): void {
     .option('--top <n>', 'shapes shown per source', '3')
     .option('--json', 'print as JSON')
     .action(async (flags: { data?: string; config?: string; top: string; json?: boolean }) => {
-      const config = resolveConfig(flags.config);
+      const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
         const coverage = await queryCoverage(reader.connection, Math.max(0, Number.parseInt(flags.top, 10) || 0));

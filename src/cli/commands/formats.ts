@@ -9,7 +9,7 @@ export function registerFormats(program: Command): void {
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
     .action(async (flags: { config?: string }) => {
       const formats = await loadFormats();
-      const config = resolveConfig(flags.config);
+      const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const lines: string[] = [];
       for (const f of formats.values()) lines.push(`${f.name.padEnd(10)} ${f.description}\n${''.padEnd(10)} e.g. ${f.example}`);
       for (const [name, f] of Object.entries(config.formats)) lines.push(`${name.padEnd(10)} (config) ${f.template !== undefined ? `template ${f.template}` : `regex ${f.pattern}`}`);

@@ -36,7 +36,7 @@ export function registerPatterns(program: Command): void {
       const level = flags.level?.toUpperCase() ?? '';
       if (level !== '' && !(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}, got "${flags.level}"`);
       if (!['count', 'first_seen', 'last_seen'].includes(flags.sort)) throw new UsageError(`--sort must be count, first_seen or last_seen, got "${flags.sort}"`);
-      const config = resolveConfig(flags.config);
+      const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       let patterns: Pattern[];
       try {

@@ -60,7 +60,7 @@ export function registerSql(program: Command): void {
       const named = byFile ?? (flags.file === undefined && isQueryName(sql.trim()) ? sql.trim() : undefined);
       if (named === undefined && flags.param.length > 0) throw new UsageError(`-p is for the named queries of sql/ (${Object.keys(QUERIES).join(', ')})`);
       const params = parseParams(flags.param);
-      const config = resolveConfig(flags.config);
+      const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
         const statements = named !== undefined && isQueryName(named) ? [await prepareQuery(reader.connection, named, params)] : await prepareReadOnly(reader.connection, sql);

@@ -28,7 +28,7 @@ export function registerTrends(program: Command): void {
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
     .action(async (flags: TrendsFlags) => {
       const format = resolveOutputFormat(flags.format);
-      const config = resolveConfig(flags.config);
+      const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
         const prepared = await prepareQuery(reader.connection, 'trends', {
