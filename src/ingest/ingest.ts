@@ -189,6 +189,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       const task: ChunkTask = {
         seq: seq++,
         input,
+        source: state.name,
         format: state.format,
         timezone,
         referenceMicros: state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000,

@@ -24,29 +24,61 @@ interface Job {
   task: ChunkTask;
   resolve: (r: ChunkResult) => void;
   reject: (e: Error) => void;
+  /** The chunk timeout, armed when the task is handed to a worker. */
+  timer?: NodeJS.Timeout;
+}
+
+/** Options of {@link createWorkerPool}. */
+export interface WorkerPoolOptions {
+  /**
+   * The longest one worker may spend on one chunk: past it the worker is stopped (a regex
+   * stuck backtracking cannot be interrupted any other way), its task fails with a
+   * ConfigError naming the chunk's file and patterns, and a fresh worker takes its place.
+   * Default: $LOGSCOPE_CHUNK_TIMEOUT seconds, else {@link DEFAULT_CHUNK_TIMEOUT_S}.
+   */
+  chunkTimeoutMs?: number;
+}
+
+/** Seconds a worker may spend on one chunk by default: an 8 MiB chunk takes well under 2 s. */
+export const DEFAULT_CHUNK_TIMEOUT_S = 60;
+
+/** The chunk timeout from $LOGSCOPE_CHUNK_TIMEOUT (seconds, decimals allowed), or the default. */
+export function resolveChunkTimeoutMs(env = process.env): number {
+  const v = env.LOGSCOPE_CHUNK_TIMEOUT;
+  if (v === undefined || v === '') return DEFAULT_CHUNK_TIMEOUT_S * 1000;
+  const s = Number(v);
+  if (!Number.isFinite(s) || s <= 0) throw new ConfigError(`LOGSCOPE_CHUNK_TIMEOUT must be a positive number of seconds, got "${v}"`);
+  return s * 1000;
 }
 
 /** Starts `size` worker threads (default: one per core). */
-export function createWorkerPool(size: number): WorkerPool {
+export function createWorkerPool(size: number, options: WorkerPoolOptions = {}): WorkerPool {
   const queue: Job[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, Job>();
   let closed = false;
   const script = workerScript();
   let failure: Error | undefined;
+  let timeoutMs = 0;
+  try {
+    timeoutMs = options.chunkTimeoutMs ?? resolveChunkTimeoutMs();
+  } catch (err) {
+    // Reported by run(), so that the caller's cleanup (close the store) runs as for any failure.
+    failure = err as Error;
+  }
 
   const spawn = () => {
     const w = new Worker(fileURLToPath(script));
     w.on('message', (msg: { ok: boolean; result?: ChunkResult; error?: string; code?: string }) => {
       const job = busy.get(w);
+      if (job === undefined) return;
+      clearTimeout(job.timer);
       busy.delete(w);
       idle.push(w);
-      if (job !== undefined) {
-        if (msg.ok && msg.result) job.resolve(msg.result);
-        else {
-          const err = msg.code === 'E_CONFIG' ? new ConfigError(msg.error ?? 'bad format options') : new Error(msg.error ?? 'worker failed');
-          job.reject(err);
-        }
+      if (msg.ok && msg.result) job.resolve(msg.result);
+      else {
+        const err = msg.code === 'E_CONFIG' ? new ConfigError(msg.error ?? 'bad format options') : new Error(msg.error ?? 'worker failed');
+        job.reject(err);
       }
       pump();
     });
@@ -54,10 +86,22 @@ export function createWorkerPool(size: number): WorkerPool {
       failure = err;
       const job = busy.get(w);
       busy.delete(w);
+      if (job !== undefined) clearTimeout(job.timer);
       job?.reject(err);
       for (const j of queue.splice(0)) j.reject(err);
     });
     idle.push(w);
+  };
+
+  const expire = (w: Worker, job: Job) => {
+    if (busy.get(w) !== job) return;
+    busy.delete(w);
+    void w.terminate();
+    job.reject(new ConfigError(describeTimeout(job.task, timeoutMs)));
+    if (!closed) {
+      spawn();
+      pump();
+    }
   };
 
   const pump = () => {
@@ -65,6 +109,7 @@ export function createWorkerPool(size: number): WorkerPool {
       const w = idle.pop() as Worker;
       const job = queue.shift() as Job;
       busy.set(w, job);
+      job.timer = setTimeout(() => expire(w, job), timeoutMs);
       const transfer = job.task.input.kind === 'bytes' ? [job.task.input.data.buffer as ArrayBuffer] : [];
       w.postMessage(job.task, transfer);
     }
@@ -84,10 +129,27 @@ export function createWorkerPool(size: number): WorkerPool {
     },
     async close() {
       closed = true;
+      for (const job of busy.values()) clearTimeout(job.timer);
       const all = [...idle, ...busy.keys()];
       await Promise.all(all.map((w) => w.terminate()));
     },
   };
+}
+
+/** Why a chunk timed out, naming its source and the user regexes it ran. */
+function describeTimeout(task: ChunkTask, timeoutMs: number): string {
+  const seconds = `${timeoutMs / 1000} s`;
+  const input = task.input;
+  const where = input.kind === 'file' ? `${input.path} (the chunk of bytes ${input.start}-${input.end})` : `${task.source ?? 'stdin or a .gz file'} (a chunk of ${input.data.byteLength} bytes)`;
+  const options = task.format.options;
+  const format = task.format.label ?? task.format.name;
+  const regexes = [
+    ...(options.pattern !== undefined ? [`pattern ${JSON.stringify(options.pattern)} (format ${format})`] : []),
+    ...(options.template !== undefined ? [`template ${JSON.stringify(options.template)} (format ${format})`] : []),
+    ...(task.mining?.masks ?? []).map((m) => `mining mask ${JSON.stringify(m)}`),
+  ];
+  if (regexes.length === 0) return `parsing ${where} as ${format} took over ${seconds}; if the machine is that busy, set LOGSCOPE_CHUNK_TIMEOUT to more seconds`;
+  return `${regexes.join(' or ')} took over ${seconds} on ${where}: it backtracks catastrophically on these lines; simplify it (or set LOGSCOPE_CHUNK_TIMEOUT to more seconds)`;
 }
 
 /** Chunk tasks in flight on a pool, their results taken in the order the tasks were given. */

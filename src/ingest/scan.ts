@@ -88,7 +88,7 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
       if (ref.kind === 'file' && !ref.compressed) await choose(await readHead(ref.path, false));
       try {
         for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose })) {
-          const task: ChunkTask = { seq: seq++, input: chunk.input, format, timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
+          const task: ChunkTask = { seq: seq++, input: chunk.input, source: summary.source, format, timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
           await runner.submit(task, summary);
         }
       } catch (err) {

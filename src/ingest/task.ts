@@ -24,6 +24,8 @@ export interface ChunkTask {
    * (and per service or host), and writes no staging files. For anomaly scans of files.
    */
   count?: { bucketUs: number; by: CountSeries };
+  /** The source's name (path, or `stdin`), for messages about a chunk of bytes. */
+  source?: string;
   /** Mine templates: compute each record's signature, with these extra masks (regex sources). */
   mining?: { masks: string[] };
 }
