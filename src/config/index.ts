@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { assertNoExponentialBacktracking, compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
+import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export { ConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings } from './schema.js';
@@ -26,10 +26,12 @@ export interface LoadConfigOptions {
 /**
  * Validates a raw config object and fills every default. Pure: no files, no env.
  * Custom format patterns are compiled here, so a bad one fails at load, naming the format;
- * so is one that can backtrack catastrophically (see `assertNoExponentialBacktracking`).
- * Returns a frozen object; throws ConfigError naming the key, the value and the problem.
+ * so is one that can backtrack catastrophically, and a format named like a built-in one
+ * without `"override": true`. Returns a frozen object; throws ConfigError naming the key,
+ * the value and the problem.
  */
 export function loadConfig(raw: unknown, where = 'config', options: LoadConfigOptions = {}): Readonly<Config> {
+  if (raw === null) throw new ConfigError(`${where}: the config is null: write an object, e.g. {"data": "./logscope-data"}, or {} for the defaults`);
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => describeIssue(i, raw, where)).join('\n'));
   const config = parsed.data;
@@ -39,7 +41,11 @@ export function loadConfig(raw: unknown, where = 'config', options: LoadConfigOp
     throw new ConfigError(`${where}: ingest.timezone: ${(err as Error).message}`, { cause: err });
   }
   const checkBacktracking = options.checkBacktracking ?? true;
+  const builtins = builtinFormatNames();
   for (const [name, f] of Object.entries(config.formats)) {
+    if (builtins.includes(name) && f.override !== true) {
+      throw new ConfigError(`${where}: formats.${name}: "${name}" is the name of a built-in format: rename this one (e.g. "my-${name}"), or add "override": true to replace the built-in for this config`);
+    }
     const checks: [string, () => unknown][] = [
       [f.template !== undefined ? 'template' : 'pattern', () => checkFormatRegex(f, checkBacktracking)],
       ['timezone', () => f.timezone !== undefined && createZone(f.timezone)],

@@ -15,6 +15,8 @@ export const FormatConfigSchema = z
     timezone: z.string().min(1).optional(),
     /** With `pattern`: record column → named group, for groups named otherwise. */
     fields: z.partialRecord(z.enum(['ts', 'host', 'service', 'pid', 'level', 'message']), z.string().min(1)).optional(),
+    /** Replace the built-in format of the same name (`json`, `syslog`, ...) for this config. */
+    override: z.boolean().optional(),
   })
   .strict()
   .refine((f) => (f.pattern === undefined) !== (f.template === undefined), { message: 'a format has either "pattern" or "template" (not both)' })

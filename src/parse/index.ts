@@ -1,6 +1,6 @@
 export type { FormatDefinition, FormatOptions, FormatSpec, LineParser, LinePiece, ParseContext, RecordColumn } from './format.js';
 export { RECORD_COLUMNS } from './format.js';
-export { loadFormats, createParser } from './registry.js';
+export { loadFormats, createParser, builtinFormatNames } from './registry.js';
 export { assertNoExponentialBacktracking, mayBacktrackExponentially } from './regex-safety.js';
 export { parseLines, MAX_LINE_BYTES, type ParseCounts } from './parse-chunk.js';
 export { RowWriter, STAGING_MAX_LINE_BYTES, RECORD_STAGING_COLUMNS, UNPARSED_STAGING_COLUMNS, STAGING_CSV_OPTIONS, type DayOutput } from './row-writer.js';

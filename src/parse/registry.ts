@@ -4,21 +4,37 @@ import type { FormatDefinition, FormatSpec, LineParser, ParseContext } from './f
 
 let loaded: Map<string, FormatDefinition> | undefined;
 
+/** The format files of `./formats/`: one format each, named like its file. */
+function formatFiles(): { dir: URL; ext: string; files: string[] } {
+  const dir = new URL('./formats/', import.meta.url);
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const files = readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts') && !f.endsWith(`.test${ext}`)).sort();
+  return { dir, ext, files };
+}
+
+/**
+ * The names `--format` takes without a config: `auto` and every built-in format. Synchronous
+ * (file names, no import), for the config loader; a test checks it against `loadFormats`.
+ */
+export function builtinFormatNames(): string[] {
+  const { ext, files } = formatFiles();
+  return ['auto', ...files.map((f) => f.slice(0, -ext.length))];
+}
+
 /**
  * Loads every format file in `./formats/` (compiled `.js`, or `.ts` under the test runner).
  * One file, one format: nothing else needs to change to add one.
  */
 export async function loadFormats(): Promise<Map<string, FormatDefinition>> {
   if (loaded !== undefined) return loaded;
-  const dir = new URL('./formats/', import.meta.url);
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const files = readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith('.d.ts') && !f.endsWith(`.test${ext}`)).sort();
+  const { dir, ext, files } = formatFiles();
   const map = new Map<string, FormatDefinition>();
   for (const file of files) {
     const mod = (await import(new URL(file, dir).href)) as { default?: FormatDefinition };
     const def = mod.default;
     if (def === undefined || typeof def.create !== 'function') throw new Error(`format file ${file} has no default FormatDefinition export`);
     if (map.has(def.name)) throw new Error(`two format files define "${def.name}"`);
+    if (`${def.name}${ext}` !== file) throw new Error(`format file ${file} defines "${def.name}": name the file after its format`);
     map.set(def.name, def);
   }
   loaded = map;

@@ -12,7 +12,7 @@ export function registerFormats(program: Command): void {
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const lines: string[] = [];
       for (const f of formats.values()) lines.push(`${f.name.padEnd(10)} ${f.description}\n${''.padEnd(10)} e.g. ${f.example}`);
-      for (const [name, f] of Object.entries(config.formats)) lines.push(`${name.padEnd(10)} (config) ${f.template !== undefined ? `template ${f.template}` : `regex ${f.pattern}`}`);
+      for (const [name, f] of Object.entries(config.formats)) lines.push(`${name.padEnd(10)} (config${f.override === true ? ', replaces the built-in' : ''}) ${f.template !== undefined ? `template ${f.template}` : `regex ${f.pattern}`}`);
       process.stdout.write(lines.join('\n') + '\n');
     });
 }
