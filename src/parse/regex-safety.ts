@@ -17,10 +17,17 @@ let checkSync: CheckSync | undefined;
 const verdicts = new Map<string, string | null>();
 
 /**
- * True when `source` has a group that repeats (`*`, `+`, `{n,}`, `{n,m}` with m > 1) and can
+ * A group repeated at most this many times (`(\d+\.){3}`) multiplies the work by a constant,
+ * not by 2^(line length): it is left to the chunk timeout, not sent to the checker.
+ */
+const MAX_BOUNDED_REPEAT = 10;
+
+/**
+ * True when `source` has a group that repeats (`*`, `+`, `{n,}`, `{n,m}` with m > 10) and can
  * itself match in more than one way (it holds a quantifier or a `|`): the only shape in which
- * a backtracking engine can take exponential time. False proves the pattern free of it, so
- * the checker (a 5 MB module and up to a second of work) runs only on the patterns that need it.
+ * a backtracking engine takes time exponential in the line's length. False proves the pattern
+ * free of it, so the checker (a 5 MB module and up to a second of work) runs only on the
+ * patterns that need it.
  * @example mayBacktrackExponentially('(?<ts>\\S+) (?<message>.*)') // false: no repeated group
  * @example mayBacktrackExponentially('(a+)+$') // true
  */
@@ -75,7 +82,7 @@ function readQuantifier(source: string, i: number): { repeats: boolean; end: num
   } else if (c === '{') {
     const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i, i + 24));
     if (m === null) return undefined;
-    repeats = m[2] === undefined ? Number(m[1]) > 1 : m[3] === '' || Number(m[3]) > 1;
+    repeats = m[2] === undefined ? Number(m[1]) > MAX_BOUNDED_REPEAT : m[3] === '' || Number(m[3]) > MAX_BOUNDED_REPEAT;
     end = i + m[0].length;
   } else {
     return undefined;
