@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
-import { assertNoExponentialBacktracking, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
+import { assertNoExponentialBacktracking, compilePattern, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
 
 /** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
@@ -40,7 +40,10 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
   }
   if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
   if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --format template (got --format ${chosen})`);
-  if (pattern !== undefined) assertNoExponentialBacktracking(pattern, '', `--pattern ${JSON.stringify(pattern)}`);
+  if (pattern !== undefined) {
+    compilePattern(pattern);
+    assertNoExponentialBacktracking(pattern, '', `--pattern ${JSON.stringify(pattern)}`);
+  }
   if (template !== undefined) {
     const { regex } = compileTemplate(template);
     assertNoExponentialBacktracking(regex.source, regex.flags, `--template ${JSON.stringify(template)}`);

@@ -107,7 +107,7 @@ function skipClass(source: string, i: number): number {
 
 function skipGroupOpening(source: string, i: number): number {
   if (source[i + 1] !== '?') return i + 1;
-  if (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') return source.indexOf('>', i) + 1;
+  if (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') return Math.max(source.indexOf('>', i), i + 2) + 1;
   return source[i + 2] === '<' ? i + 4 : i + 3;
 }
 

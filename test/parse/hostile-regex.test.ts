@@ -136,4 +136,12 @@ describe('ordinary patterns pass the check', () => {
     expect(mayBacktrackExponentially('^(a|a){1,40}$')).toBe(true);
     expect(mayBacktrackExponentially('^(a|a){1,10}$')).toBe(false);
   });
+
+  it('reports a --pattern that does not compile as such, and scans unfinished syntax without hanging', () => {
+    for (const p of ['(?<ts', '(?<ts>(a+)+', '[a-', '\\', '(a+){2,', '\\k<x']) expect(typeof mayBacktrackExponentially(p)).toBe('boolean');
+    const dir = tmpDir();
+    const r = runCliWithin(30_000, ['ingest', writeHostileLog(dir), '--data', path.join(dir, 'data'), '--pattern', '(?<ts>(a+)+']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^logscope: invalid --pattern "\(\?<ts>\(a\+\)\+": .*Unterminated group\n$/);
+  });
 });
