@@ -31,16 +31,18 @@ interface Job {
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
   /**
-   * The longest one worker may spend on one chunk: past it the worker is stopped (a regex
-   * stuck backtracking cannot be interrupted any other way), its task fails with a
-   * ConfigError naming the chunk's file and patterns, and a fresh worker takes its place.
+   * The longest one worker may spend on a chunk of up to 8 MiB (a larger chunk gets as much
+   * more as it is larger): past it the worker is stopped (a regex stuck backtracking cannot be
+   * interrupted any other way), its task fails with a ConfigError naming the chunk's file and
+   * patterns, and a fresh worker takes its place.
    * Default: $LOGSCOPE_CHUNK_TIMEOUT seconds, else {@link DEFAULT_CHUNK_TIMEOUT_S}.
    */
   chunkTimeoutMs?: number;
 }
 
-/** Seconds a worker may spend on one chunk by default: an 8 MiB chunk takes well under 2 s. */
+/** Seconds a worker may spend on an 8 MiB chunk by default: it takes well under 2 s. */
 export const DEFAULT_CHUNK_TIMEOUT_S = 60;
+const TIMEOUT_CHUNK_BYTES = 8 << 20;
 
 /** The chunk timeout from $LOGSCOPE_CHUNK_TIMEOUT (seconds, decimals allowed), or the default. */
 export function resolveChunkTimeoutMs(env = process.env): number {
@@ -93,11 +95,11 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
     idle.push(w);
   };
 
-  const expire = (w: Worker, job: Job) => {
+  const expire = (w: Worker, job: Job, message: string) => {
     if (busy.get(w) !== job) return;
     busy.delete(w);
     void w.terminate();
-    job.reject(new ConfigError(describeTimeout(job.task, timeoutMs)));
+    job.reject(new ConfigError(message));
     if (!closed) {
       spawn();
       pump();
@@ -109,7 +111,10 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
       const w = idle.pop() as Worker;
       const job = queue.shift() as Job;
       busy.set(w, job);
-      job.timer = setTimeout(() => expire(w, job), timeoutMs);
+      const input = job.task.input;
+      const bytes = input.kind === 'file' ? input.end - input.start : input.data.byteLength;
+      const ms = timeoutMs * Math.max(1, bytes / TIMEOUT_CHUNK_BYTES);
+      job.timer = setTimeout(() => expire(w, job, describeTimeout(job.task, ms, bytes)), ms);
       const transfer = job.task.input.kind === 'bytes' ? [job.task.input.data.buffer as ArrayBuffer] : [];
       w.postMessage(job.task, transfer);
     }
@@ -137,10 +142,10 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
 }
 
 /** Why a chunk timed out, naming its source and the user regexes it ran. */
-function describeTimeout(task: ChunkTask, timeoutMs: number): string {
-  const seconds = `${timeoutMs / 1000} s`;
+function describeTimeout(task: ChunkTask, timeoutMs: number, bytes: number): string {
+  const seconds = `${Math.round(timeoutMs) / 1000} s`;
   const input = task.input;
-  const where = input.kind === 'file' ? `${input.path} (the chunk of bytes ${input.start}-${input.end})` : `${task.source ?? 'stdin or a .gz file'} (a chunk of ${input.data.byteLength} bytes)`;
+  const where = input.kind === 'file' ? `${input.path} (the chunk of bytes ${input.start}-${input.end})` : `${task.source ?? 'stdin or a .gz file'} (a chunk of ${bytes} bytes)`;
   const options = task.format.options;
   const format = task.format.label ?? task.format.name;
   const regexes = [

@@ -86,4 +86,22 @@ describe('a chunk that takes longer than LOGSCOPE_CHUNK_TIMEOUT fails the ingest
       await pool.close();
     }
   });
+
+  it('names the source of a chunk of bytes (stdin, .gz), and gives a larger chunk proportionally more time', async () => {
+    const dir = tmpDir();
+    const pool = createWorkerPool(2, { chunkTimeoutMs: 500 });
+    const line = `${'1'.repeat(3000)}\n`;
+    const big = path.join(dir, 'big.log');
+    fs.writeFileSync(big, line.repeat(Math.ceil((16 << 20) / line.length)));
+    const size = fs.statSync(big).size;
+    const base = { format: { name: 'regex', options: { pattern: SLOW_PATTERN } }, timezone: 'UTC', referenceMicros: 0, stagingDir: dir };
+    try {
+      const fromStdin = pool.run({ ...base, seq: 1, source: 'stdin', input: { kind: 'bytes', data: new TextEncoder().encode(line) } });
+      const fromBig = pool.run({ ...base, seq: 2, input: { kind: 'file', path: big, start: 0, end: size } });
+      await expect(fromStdin).rejects.toThrow(/ took over 0\.5 s on stdin \(a chunk of 3001 bytes\): it backtracks/);
+      await expect(fromBig).rejects.toThrow(new RegExp(` took over ${Math.round((500 * size) / (8 << 20)) / 1000} s on ${big.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(the chunk of bytes 0-${size}\\)`));
+    } finally {
+      await pool.close();
+    }
+  });
 });
