@@ -1,12 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { defineViews } from './catalog.js';
+import { defineViews, listFiles } from './catalog.js';
+import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
 import { CATALOG_FILE, connectUtc } from './store.js';
 
-/** A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`. */
+/**
+ * A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`.
+ * Its connection is sealed (see `sealConnection`): statements run on it can read the store's
+ * live Parquet files and nothing else on disk.
+ */
 export interface StoreReader {
   connection: DuckDBConnection;
   close(): void;
@@ -15,7 +22,8 @@ export interface StoreReader {
 /**
  * Opens a data directory for reading. Works in an in-memory DuckDB: the catalog is
  * attached read-only just long enough to copy the file list and manifest, so a long
- * query never holds the catalog's lock against an ingest's next commit.
+ * query never holds the catalog's lock against an ingest's next commit. The connection is
+ * sealed before it is returned.
  */
 export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   const dir = path.resolve(dataDir);
@@ -25,7 +33,9 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   }
   const instance = await DuckDBInstance.create(':memory:', {});
   const connection = await connectUtc(instance);
+  const spillDir = path.join(os.tmpdir(), `logscope-sql-${randomUUID()}`);
   try {
+    let live: string[] = [];
     await attachWithRetry(connection, catalogPath);
     try {
       // Catalogs from before template mining lack these tables: they read as empty.
@@ -42,11 +52,14 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
       await defineViews(connection, dir, 'temp', 'cat._logscope');
+      const files = await listFiles(connection, 'cat._logscope');
+      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
     } finally {
       await connection.run('DETACH cat');
     }
+    await sealConnection(connection, { readable: live, spillDir });
   } catch (err) {
     connection.closeSync();
     instance.closeSync();
@@ -57,6 +70,7 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
     close() {
       connection.closeSync();
       instance.closeSync();
+      fs.rmSync(spillDir, { recursive: true, force: true });
     },
   };
 }
