@@ -204,6 +204,16 @@ describe('the seal in DuckDB itself, without the statement check', () => {
         'SET lock_configuration = false',
       ];
       for (const sql of direct) await expect(reader.connection.run(sql), sql).rejects.toThrow(/Permission Error|locked|disabled/);
+      // Each setting the bundled DuckDB supports is in force.
+      const settings = await reader.connection.runAndReadAll(
+        "SELECT current_setting('enable_external_access'), current_setting('lock_configuration'), current_setting('allowed_directories'), current_setting('allowed_paths'), current_setting('temp_directory'), current_setting('autoinstall_known_extensions')",
+      );
+      const [external, locked, dirs, paths, spill, autoinstall] = settings.getRowsJson()[0] as [boolean, boolean, string[], string[], string, boolean];
+      expect({ external, locked, autoinstall }).toEqual({ external: false, locked: true, autoinstall: false });
+      expect(paths).toContain(live);
+      expect(paths.every((p) => p.startsWith(data))).toBe(true);
+      expect(dirs).toEqual([`${spill}/`]);
+      expect(spill.startsWith(path.join(os.tmpdir(), 'logscope-sql-'))).toBe(true);
       // Reading the store's own files is what the seal keeps open.
       const rows = await reader.connection.runAndReadAll(`SELECT count(*) FROM read_parquet('${live}')`);
       expect(rows.getRows()).toEqual([[50n]]);
