@@ -15,28 +15,32 @@ async function prepareOne(conn: DuckDBConnection, sql: string, label: string): P
   try {
     extracted = await conn.extractStatements(sql);
   } catch (err) {
-    throw new QueryError((err as Error).message, { cause: err });
+    throw new QueryError((err as Error).message.replace(/^Failed to extract statements: /, ''), { cause: err });
   }
   // DuckDB expands a PIVOT without an IN list into a CREATE TYPE and a SELECT.
   if (extracted.count !== 1) throw new QueryError(`${label} is ${extracted.count} statements to DuckDB (as a PIVOT without IN (...) is): ${READ_ONLY_KINDS}; name the pivot values with IN (...)`);
   try {
     return await extracted.prepare(0);
   } catch (err) {
-    // DuckDB checks file access while it binds, before the statement's kind can be asked:
-    // name the kind when the text shows it is not a query.
+    // DuckDB checks file access, and whether a view can be written, while it binds, before the
+    // statement's kind can be asked: name the kind when the text shows it writes.
     const kind = writingKind(sql);
-    if (kind !== undefined && /^Permission Error/.test((err as Error).message)) throw new QueryError(`${label} ${kind}: ${READ_ONLY_KINDS}`, { cause: err });
+    if (kind !== undefined) throw new QueryError(`${label} ${kind}: ${READ_ONLY_KINDS}`, { cause: err });
     throw queryError(err);
   }
 }
 
-const QUERY_WORDS = new Set(['SELECT', 'FROM', 'WITH', 'VALUES', 'TABLE', 'DESCRIBE', 'SHOW', 'SUMMARIZE', 'PIVOT', 'UNPIVOT', '(']);
+/** First keywords of the statements that change something: files, the catalog, settings. */
+const WRITING_WORDS = new Set([
+  'ALTER', 'ANALYZE', 'ATTACH', 'BEGIN', 'CALL', 'CHECKPOINT', 'COMMENT', 'COMMIT', 'COPY', 'CREATE', 'DEALLOCATE', 'DELETE', 'DETACH', 'DROP', 'EXECUTE',
+  'EXPORT', 'IMPORT', 'INSERT', 'INSTALL', 'LOAD', 'MERGE', 'PRAGMA', 'PREPARE', 'RESET', 'ROLLBACK', 'SET', 'TRUNCATE', 'UPDATE', 'USE', 'VACUUM',
+]);
 
-/** `is COPY` or `explains COPY` when a statement's first keyword is not a query's. */
+/** `is COPY` or `explains COPY` when a statement starts with a keyword of a statement that writes. */
 function writingKind(sql: string): string | undefined {
   const explained = explainedStatement(sql);
-  const word = /^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*(\(|[A-Za-z_]+)/.exec(explained ?? sql)?.[1]?.toUpperCase();
-  if (word === undefined || QUERY_WORDS.has(word)) return undefined;
+  const word = /^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*([A-Za-z_]+)/.exec(explained ?? sql)?.[1]?.toUpperCase();
+  if (word === undefined || !WRITING_WORDS.has(word)) return undefined;
   return `${explained === undefined ? 'is' : 'explains'} ${word}`;
 }
 

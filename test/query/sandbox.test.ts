@@ -238,6 +238,16 @@ describe('logscope sql refuses escapes in one clear line and keeps the store', (
     expect(runCli(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs']).stdout).toBe('n\n50\n');
   });
 
+  it('gives DELETE, UPDATE and INSERT on a view the read-only message, and a syntax error its position', () => {
+    for (const [sql, kind] of [['DELETE FROM logs', 'DELETE'], ["UPDATE logs SET host = 'x'", 'UPDATE'], ['insert into logs select * from logs', 'INSERT']]) {
+      const r = runCli(['sql', '--data', data, sql]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`logscope: statement 1 is ${kind}: queries are read-only here (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a SELECT)\n`);
+    }
+    const typo = runCli(['sql', '--data', data, 'SELEC 1']);
+    expect(typo.stderr).toBe('logscope: Parser Error: syntax error at or near "SELEC"\n\nLINE 1: SELEC 1\n        ^\n');
+  });
+
   it('runs nothing when any statement of several is refused', () => {
     const r = runCli(['sql', '--data', data, '--format', 'csv', `SELECT 'first' AS x; COPY (SELECT 1) TO '${outside}/late.csv'`]);
     expect(r.status).toBe(1);
