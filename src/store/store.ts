@@ -215,7 +215,7 @@ export class StoreWriter {
     } catch (err) {
       throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
     }
-    const release = acquireWriterLock(dir);
+    const release = await acquireWriterLock(dir);
     try {
       const staging = path.join(dir, '.staging');
       fs.rmSync(staging, { recursive: true, force: true });
