@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createBatchId } from '../../src/store/index.js';
+import { query, runCli, tmpDir } from '../helpers.js';
+
+const LOG = '2026-11-20T00:00:01Z web-1 app[1]: INFO first\n2026-11-20T00:00:02Z web-1 app[1]: INFO second\nnot a syslog line\n';
+const MORE = '2026-11-20T00:00:03Z web-1 app[1]: INFO third\n';
+
+let dir: string;
+let log: string;
+let more: string;
+let parquet: Buffer;
+
+beforeAll(async () => {
+  dir = tmpDir();
+  log = path.join(dir, 'app.log');
+  more = path.join(dir, 'more.log');
+  fs.writeFileSync(log, LOG);
+  fs.writeFileSync(more, MORE);
+  // A real Parquet file of the user's own, to put where logscope keeps its files.
+  const out = path.join(dir, 'user.parquet');
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`COPY (SELECT range AS n, 'mine' AS owner FROM range(10)) TO '${out}' (FORMAT parquet)`);
+  conn.closeSync();
+  db.closeSync();
+  parquet = fs.readFileSync(out);
+});
+
+function ingest(data: string, file = log) {
+  return runCli(['ingest', file, '--data', data, '--format', 'syslog', '--workers', '1', '--no-mining', '--quiet']);
+}
+
+/** Every file under root with its bytes, to compare a directory before and after. */
+function snapshot(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of fs.readdirSync(root, { recursive: true }).map(String).sort()) {
+    const full = path.join(root, rel);
+    out[rel] = fs.statSync(full).isDirectory() ? 'dir' : fs.readFileSync(full).toString('base64');
+  }
+  return out;
+}
+
+function put(file: string, bytes: Buffer | string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, bytes);
+}
+
+async function lineCount(data: string): Promise<number> {
+  const [{ n }] = await query(data, 'SELECT (SELECT count(*) FROM logs) + (SELECT count(*) FROM unparsed) AS n');
+  return Number(n);
+}
+
+describe('orphan clean-up', () => {
+  it('keeps files under logs/ and unparsed/ that logscope did not write', async () => {
+    const data = path.join(tmpDir(), 'data');
+    expect(ingest(data).status).toBe(0);
+    const day = path.join(data, 'logs', 'dt=2026-11-20');
+    const theirs = [
+      path.join(day, 'export.parquet'),
+      path.join(day, 'part-20261120.parquet'),
+      path.join(data, 'logs', 'archive', `part-${createBatchId()}.parquet`), // our name, not our place
+      path.join(data, 'logs', `part-${createBatchId()}.parquet`),
+      path.join(data, 'unparsed', 'mine.parquet'),
+    ];
+    for (const f of theirs) put(f, parquet);
+    expect(ingest(data, more).status).toBe(0);
+    for (const f of theirs) expect(fs.readFileSync(f).equals(parquet), f).toBe(true);
+    expect(await lineCount(data)).toBe(4);
+  });
+
+  it('removes the files of a batch that never committed, and only those', async () => {
+    const data = path.join(tmpDir(), 'data');
+    expect(ingest(data).status).toBe(0);
+    const day = path.join(data, 'logs', 'dt=2026-11-20');
+    const committed = fs.readdirSync(day);
+    const unparsed = fs.readdirSync(path.join(data, 'unparsed'));
+    // What a batch killed between moving its files into place and its catalog commit leaves.
+    const uncommitted = createBatchId();
+    const orphans = [path.join(day, `part-${uncommitted}.parquet`), path.join(data, 'logs', 'dt=2026-11-21', `part-${uncommitted}.parquet`), path.join(data, 'unparsed', `part-${uncommitted}.parquet`)];
+    for (const f of orphans) put(f, fs.readFileSync(path.join(day, committed[0])));
+    expect(ingest(data, more).status).toBe(0);
+    expect(orphans.filter((f) => fs.existsSync(f))).toEqual([]);
+    for (const f of committed) expect(fs.existsSync(path.join(day, f))).toBe(true);
+    for (const f of unparsed) expect(fs.existsSync(path.join(data, 'unparsed', f))).toBe(true);
+    expect(await lineCount(data)).toBe(4);
+  });
+});
