@@ -5,10 +5,8 @@ import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-a
 import { StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles } from './catalog.js';
+import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
-
-/** The catalog file inside a data directory. */
-export const CATALOG_FILE = 'catalog.duckdb';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
@@ -207,14 +205,13 @@ export class StoreWriter {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  /** Opens (creating if needed) a data directory for writing and recovers from any crash. */
+  /**
+   * Opens (creating if needed) a data directory for writing and recovers from any crash.
+   * Refuses a directory that holds files logscope did not write, and one another ingest is writing.
+   */
   static async open(dataDir: string): Promise<StoreWriter> {
     const dir = path.resolve(dataDir);
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
-    }
+    await claimDataDir(dir);
     const release = await acquireWriterLock(dir);
     try {
       const staging = path.join(dir, '.staging');
@@ -420,6 +417,45 @@ async function removeOrphans(dataDir: string): Promise<number> {
 
 function listEntries(dir: string): fs.Dirent[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : [];
+}
+
+/**
+ * Makes sure dir is ours to write, and marks it: a missing or empty directory is created
+ * and marked; a store of an earlier logscope (a catalog with our schema, no marker) is
+ * marked; a directory holding files we did not write is refused, and left as it is.
+ */
+async function claimDataDir(dir: string): Promise<void> {
+  const kind = inspectDataDir(dir);
+  if (kind === 'marked') return;
+  if (kind === 'foreign' || (kind === 'unmarked-catalog' && !(await hasCatalogSchema(path.join(dir, CATALOG_FILE))))) throw refuseForeignDir(dir);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  writeMarker(dir);
+}
+
+/** Whether a DuckDB file holds the `_logscope` schema (read-only: it may be a stranger's database). */
+async function hasCatalogSchema(file: string): Promise<boolean> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await openDatabaseFile(file, { access_mode: 'READ_ONLY' });
+  } catch (err) {
+    if (/not a valid DuckDB database/i.test((err as Error).message)) return false;
+    throw err;
+  }
+  try {
+    const conn = await instance.connect();
+    try {
+      const reader = await conn.runAndReadAll("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = '_logscope'");
+      return Number(reader.getRows()[0][0]) > 0;
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
 }
 
 /** A connection whose session time zone is UTC, so TIMESTAMPTZ values print and truncate in UTC. */

@@ -53,6 +53,88 @@ async function lineCount(data: string): Promise<number> {
   return Number(n);
 }
 
+describe('data directory ownership', () => {
+  it('refuses a non-empty directory without the marker, and leaves every file in it as it was', () => {
+    const data = path.join(tmpDir(), 'mine');
+    put(path.join(data, 'logs', 'dt=2026-11-20', 'export.parquet'), parquet);
+    put(path.join(data, 'logs', 'dt=2026-11-20', `part-${createBatchId()}.parquet`), parquet);
+    put(path.join(data, 'unparsed', 'part-x.parquet'), parquet);
+    put(path.join(data, 'notes.txt'), 'my notes\n');
+    const before = snapshot(data);
+    const r = ingest(data);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 1,
+      stderr: `logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass an empty or new directory to --data\n`,
+    });
+    expect(snapshot(data)).toEqual(before);
+  });
+
+  it('refuses a directory whose catalog.duckdb is a database logscope did not write, and leaves it as it was', async () => {
+    const data = path.join(tmpDir(), 'theirs');
+    fs.mkdirSync(data);
+    const db = await DuckDBInstance.create(path.join(data, 'catalog.duckdb'));
+    const conn = await db.connect();
+    await conn.run('CREATE TABLE accounts AS SELECT 1 AS id');
+    conn.closeSync();
+    db.closeSync();
+    const before = snapshot(data);
+    const r = ingest(data);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass an empty or new directory to --data\n`);
+    expect(snapshot(data)).toEqual(before);
+    const read = runCli(['sql', '--data', data, 'SELECT count(*) FROM logs']);
+    expect(read.stderr).toBe(`logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass the directory that "logscope ingest --data" wrote\n`);
+  });
+
+  it('refuses a --data that is a file, and leaves it as it was', () => {
+    const data = path.join(tmpDir(), 'data.parquet');
+    put(data, parquet);
+    const r = ingest(data);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: `logscope: ${data} is not a directory; pass an empty or new directory to --data\n` });
+    expect(fs.readFileSync(data).equals(parquet)).toBe(true);
+  });
+
+  it('reading a directory logscope did not write says so', () => {
+    const data = path.join(tmpDir(), 'mine');
+    put(path.join(data, 'logs', 'dt=2026-11-20', 'export.parquet'), parquet);
+    const r = runCli(['sql', '--data', data, 'SELECT count(*) FROM logs']);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 1,
+      stderr: `logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass the directory that "logscope ingest --data" wrote\n`,
+    });
+  });
+
+  it('creates and marks a new directory, and takes an empty one', async () => {
+    const root = tmpDir();
+    for (const data of [path.join(root, 'new', 'data'), fs.mkdtempSync(path.join(root, 'empty-'))]) {
+      expect(ingest(data).status).toBe(0);
+      expect(JSON.parse(fs.readFileSync(path.join(data, '.logscope'), 'utf8'))).toEqual({ logscope: 'data directory', format: 1 });
+      expect(await lineCount(data)).toBe(3);
+    }
+  });
+
+  it('accepts a store an earlier logscope wrote (a catalog, no marker) and marks it', async () => {
+    const data = path.join(tmpDir(), 'data');
+    expect(ingest(data).status).toBe(0);
+    // As logscope wrote stores before the marker: catalog.duckdb, logs/, unparsed/.
+    for (const f of ['.logscope', '.writer.lock']) fs.rmSync(path.join(data, f));
+    expect(await lineCount(data)).toBe(3); // readable as it is
+    const r = ingest(data, more);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(data, '.logscope'))).toBe(true);
+    expect(await lineCount(data)).toBe(4);
+  });
+
+  it('refuses a store marked with a newer data format', () => {
+    const data = path.join(tmpDir(), 'data');
+    expect(ingest(data).status).toBe(0);
+    fs.writeFileSync(path.join(data, '.logscope'), JSON.stringify({ logscope: 'data directory', format: 2 }));
+    const r = ingest(data, more);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: `logscope: ${data} was written by a newer logscope (data format 2; this one reads format 1); upgrade logscope to use it\n` });
+  });
+});
+
 describe('orphan clean-up', () => {
   it('keeps files under logs/ and unparsed/ that logscope did not write', async () => {
     const data = path.join(tmpDir(), 'data');
