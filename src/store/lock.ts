@@ -35,8 +35,10 @@ const held = new Set<string>();
  */
 export async function acquireWriterLock(dataDir: string): Promise<() => void> {
   const file = path.join(dataDir, LOCK_FILE);
-  if (held.has(file)) throw refuseLock(dataDir, process.pid);
   await installLockFile(file);
+  // Keyed by the real path: the same directory reached through a symlink is the same lock.
+  const key = fs.realpathSync(file);
+  if (held.has(key)) throw refuseLock(dataDir, process.pid);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, { threads: '1' });
@@ -45,9 +47,9 @@ export async function acquireWriterLock(dataDir: string): Promise<() => void> {
     if (/Could not set lock|Conflicting lock/i.test(message)) throw refuseLock(dataDir, Number(/PID (\d+)/.exec(message)?.[1]) || undefined);
     throw new StoreError(`cannot take the writer lock ${file}: ${message}; if no logscope ingest is running, delete ${file} and retry`, { cause: err });
   }
-  held.add(file);
+  held.add(key);
   return () => {
-    if (held.delete(file)) instance.closeSync();
+    if (held.delete(key)) instance.closeSync();
   };
 }
 

@@ -127,6 +127,15 @@ describe('writer lock', () => {
     } finally {
       release();
     }
+    // The same directory through a symlink is the same lock.
+    const link = path.join(tmpDir(), 'link');
+    fs.symlinkSync(dataDir, link);
+    const viaLink = await acquireWriterLock(link);
+    try {
+      await expect(acquireWriterLock(dataDir)).rejects.toThrow(/^another logscope ingest/);
+    } finally {
+      viaLink();
+    }
     const again = await acquireWriterLock(dataDir);
     again();
   });
