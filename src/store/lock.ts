@@ -39,15 +39,16 @@ export async function acquireWriterLock(dataDir: string): Promise<() => void> {
   // Keyed by the real path: the same directory reached through a symlink is the same lock.
   const key = fs.realpathSync(file);
   if (held.has(key)) throw refuseLock(dataDir, process.pid);
+  held.add(key); // before the await: a second take in this process meanwhile is refused
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, { threads: '1' });
   } catch (err) {
+    held.delete(key);
     const message = (err as Error).message;
     if (/Could not set lock|Conflicting lock/i.test(message)) throw refuseLock(dataDir, Number(/PID (\d+)/.exec(message)?.[1]) || undefined);
     throw new StoreError(`cannot take the writer lock ${file}: ${message}; if no logscope ingest is running, delete ${file} and retry`, { cause: err });
   }
-  held.add(key);
   return () => {
     if (held.delete(key)) instance.closeSync();
   };

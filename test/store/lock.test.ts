@@ -136,6 +136,10 @@ describe('writer lock', () => {
     } finally {
       viaLink();
     }
+    // Two takes started together in one process: one is refused.
+    const both = await Promise.allSettled([acquireWriterLock(dataDir), acquireWriterLock(dataDir)]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    for (const r of both) if (r.status === 'fulfilled') r.value();
     const again = await acquireWriterLock(dataDir);
     again();
   });
