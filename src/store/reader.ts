@@ -5,9 +5,10 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
 import { defineViews, listFiles } from './catalog.js';
+import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
-import { CATALOG_FILE, connectUtc } from './store.js';
+import { connectUtc } from './store.js';
 
 /**
  * A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`.
@@ -28,6 +29,8 @@ export interface StoreReader {
 export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   const dir = path.resolve(dataDir);
   const catalogPath = path.join(dir, CATALOG_FILE);
+  const kind = inspectDataDir(dir);
+  if (kind === 'foreign') throw refuseForeignStore(dir);
   if (!fs.existsSync(catalogPath)) {
     throw new StoreError(`no logscope data in ${dir} (no ${CATALOG_FILE}); run "logscope ingest FILE --data ${dataDir}" first`);
   }
@@ -36,11 +39,13 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   const spillDir = path.join(os.tmpdir(), `logscope-sql-${randomUUID()}`);
   try {
     let live: string[] = [];
-    await attachWithRetry(connection, catalogPath);
+    await attachCatalog(connection, catalogPath, dir, kind === 'marked');
     try {
       // Catalogs from before template mining lack these tables: they read as empty.
       const tables = await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'");
       const has = new Set(tables.getRows().map((r) => String(r[0])));
+      // Without the marker, a catalog is ours only with our tables (stores from before the marker have them).
+      if (kind !== 'marked' && !has.has('files')) throw refuseForeignStore(dir);
       await connection.run(
         has.has('signatures')
           ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
@@ -73,6 +78,21 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
       fs.rmSync(spillDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The error for a directory that holds files logscope did not write, as a store to read. */
+function refuseForeignStore(dir: string): StoreError {
+  return new StoreError(`${dir} is not a logscope data directory (it holds files logscope did not write); pass the directory that "logscope ingest --data" wrote`);
+}
+
+/** Attaches the catalog as `cat`; a file that is not a DuckDB database in an unmarked directory is a stranger's. */
+async function attachCatalog(conn: DuckDBConnection, file: string, dir: string, marked: boolean): Promise<void> {
+  try {
+    await attachWithRetry(conn, file);
+  } catch (err) {
+    if (!marked && /not a valid DuckDB database/i.test((err as Error).message)) throw refuseForeignStore(dir);
+    throw err;
+  }
 }
 
 async function attachWithRetry(conn: DuckDBConnection, file: string, timeoutMs = 30_000): Promise<void> {

@@ -5,10 +5,8 @@ import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-a
 import { StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles } from './catalog.js';
+import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
-
-/** The catalog file inside a data directory. */
-export const CATALOG_FILE = 'catalog.duckdb';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
@@ -196,8 +194,8 @@ function readCsvArgs(columns: Record<string, string>): string {
  * The writing side of a data directory. Holds the writer lock for its lifetime,
  * stages batches under `.staging/` and commits each one atomically: Parquet files
  * are moved into `logs/dt=DAY/` and `unparsed/`, then one catalog transaction
- * lists them and advances the manifest. Files not listed in the catalog are
- * invisible and removed by the next writer (see `recover`).
+ * lists them and advances the manifest. Files of a batch that never committed are
+ * invisible and removed by the next writer (see `removeOrphans`).
  */
 export class StoreWriter {
   private constructor(
@@ -207,15 +205,14 @@ export class StoreWriter {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  /** Opens (creating if needed) a data directory for writing and recovers from any crash. */
+  /**
+   * Opens (creating if needed) a data directory for writing and recovers from any crash.
+   * Refuses a directory that holds files logscope did not write, and one another ingest is writing.
+   */
   static async open(dataDir: string): Promise<StoreWriter> {
     const dir = path.resolve(dataDir);
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
-    }
-    const release = acquireWriterLock(dir);
+    await claimDataDir(dir);
+    const release = await acquireWriterLock(dir);
     try {
       const staging = path.join(dir, '.staging');
       fs.rmSync(staging, { recursive: true, force: true });
@@ -379,29 +376,86 @@ export class StoreWriter {
   }
 }
 
-/** A new batch id: sortable by time, unique. */
+/** A new batch id: sortable by time, unique. (`removeOrphans` knows its shape: keep BATCH_FILE in step.) */
 export function createBatchId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
 }
 
-/** Deletes Parquet files the catalog does not list: leftovers of a batch killed before its commit. */
+/** A batch's file name, `part-<batch id>.parquet`, with the id as `createBatchId` makes it. */
+const BATCH_FILE = /^part-(\d{8}T\d{6}Z-[0-9a-f]{8})\.parquet$/;
+const DAY_DIR = /^dt=\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Deletes the leftovers of batches killed before their commit: files named and placed as a
+ * batch's files are (`logs/dt=DAY/part-ID.parquet`, `unparsed/part-ID.parquet`) whose batch
+ * the catalog never committed. Anything else under logs/ and unparsed/ may be the user's
+ * and is left alone.
+ */
 async function removeOrphans(dataDir: string): Promise<number> {
-  const live = await withCatalog(dataDir, (conn) => listFiles(conn));
-  const keep = new Set([...live.logs, ...live.unparsed].map((p) => path.resolve(dataDir, p)));
+  const { committed, listed } = await withCatalog(dataDir, async (conn) => {
+    const batches = await conn.runAndReadAll('SELECT id FROM _logscope.batches');
+    const files = await listFiles(conn);
+    return {
+      committed: new Set(batches.getRows().map((r) => String(r[0]))),
+      listed: new Set([...files.logs, ...files.unparsed].map((p) => path.resolve(dataDir, p))),
+    };
+  });
+  const logs = path.join(dataDir, 'logs');
+  const dirs = [...listEntries(logs).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(logs, e.name)), path.join(dataDir, 'unparsed')];
   let removed = 0;
-  for (const sub of ['logs', 'unparsed']) {
-    const root = path.join(dataDir, sub);
-    if (!fs.existsSync(root)) continue;
-    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !entry.name.endsWith('.parquet')) continue;
-      const full = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
-      if (!keep.has(full)) {
-        fs.rmSync(full, { force: true });
-        removed++;
-      }
+  for (const dir of dirs) {
+    for (const entry of listEntries(dir)) {
+      const id = entry.isFile() ? BATCH_FILE.exec(entry.name)?.[1] : undefined;
+      const full = path.join(dir, entry.name);
+      if (id === undefined || committed.has(id) || listed.has(full)) continue;
+      fs.rmSync(full, { force: true });
+      removed++;
     }
   }
   return removed;
+}
+
+function listEntries(dir: string): fs.Dirent[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : [];
+}
+
+/**
+ * Makes sure dir is ours to write, and marks it: a missing or empty directory is created
+ * and marked; a store of an earlier logscope (a catalog with our schema, no marker) is
+ * marked; a directory holding files we did not write is refused, and left as it is.
+ */
+async function claimDataDir(dir: string): Promise<void> {
+  const kind = inspectDataDir(dir);
+  if (kind === 'marked') return;
+  if (kind === 'foreign' || (kind === 'unmarked-catalog' && !(await hasCatalogSchema(path.join(dir, CATALOG_FILE))))) throw refuseForeignDir(dir);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  writeMarker(dir);
+}
+
+/** Whether a DuckDB file holds the `_logscope` schema (read-only: it may be a stranger's database). */
+async function hasCatalogSchema(file: string): Promise<boolean> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await openDatabaseFile(file, { access_mode: 'READ_ONLY' });
+  } catch (err) {
+    if (/not a valid DuckDB database/i.test((err as Error).message)) return false;
+    throw err;
+  }
+  try {
+    const conn = await instance.connect();
+    try {
+      const reader = await conn.runAndReadAll("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = '_logscope'");
+      return Number(reader.getRows()[0][0]) > 0;
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
 }
 
 /** A connection whose session time zone is UTC, so TIMESTAMPTZ values print and truncate in UTC. */
