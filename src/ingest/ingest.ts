@@ -48,8 +48,8 @@ export interface SourceSummary extends ParseCounts {
   source: string;
   format: string;
   bytes: number;
-  /** ingested | unchanged (nothing new) | resumed (grew, or an earlier run stopped) | empty | duplicate */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate';
+  /** ingested | unchanged (nothing new) | resumed (grew, or an earlier run stopped) | empty | duplicate | truncated (damaged .gz: the lines before the damage are kept) */
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated';
   /** First line number read in this run. */
   fromLine: number;
   /** When the file was known under another path (rotated/renamed). */
@@ -219,6 +219,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         // source is reported and the others go on. The manifest stays short of complete.
         if (!(err instanceof InputError)) throw err;
         errors.push(err);
+        state.summary.status = 'truncated';
       }
     }
     await runner.drain();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
 import { query, runCli, tmpDir } from '../helpers.js';
@@ -86,12 +86,37 @@ describe('damaged input', () => {
     const data = path.join(dir, 'data');
     const summary = await ingest({ inputs: [path.join(dir, 'cut.log.gz'), path.join(dir, 'ok.log')], dataDir: data, format: syslog, chunkBytes: 16 * 1024 });
     expect(summary.errors).toHaveLength(1);
-    expect(summary.errors[0].message).toMatch(/cut\.log\.gz: read stopped at byte \d+/);
+    expect(summary.errors[0].message).toMatch(/cut\.log\.gz: truncated at byte \d+/);
     const rows = await query(data, `SELECT host, count(*)::INT AS n, max(line)::INT AS hi FROM logs GROUP BY host ORDER BY host`);
     expect(rows[0]).toEqual({ host: 'ok', n: 10, hi: 10 });
     expect(rows[1].host).toBe('z');
     expect(rows[1].n).toBeGreaterThan(1000);
     expect(rows[1].hi).toBe(rows[1].n);
+  });
+});
+
+describe('partial input', () => {
+  /** Whole lines zlib can decompress from a truncated gzip file: what a reader can keep. */
+  function readableLines(cut: Buffer): number {
+    const text = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH });
+    return text.subarray(0, text.lastIndexOf(10) + 1).toString().split('\n').length - 1;
+  }
+
+  it('keeps every whole line of a truncated .gz smaller than one chunk, and reports it truncated at its last byte with exit code 2', async () => {
+    const dir = tmpDir();
+    const gz = gzipSync(lines(2000, 'z'));
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.4));
+    const file = path.join(dir, 'cut.log.gz');
+    fs.writeFileSync(file, cut);
+    const readable = readableLines(cut);
+    expect(readable).toBeGreaterThan(500);
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`truncated: kept lines 1-${readable}`);
+    expect(r.stdout).toContain(`error: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
+    const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
+    expect(row).toEqual({ n: readable, hi: readable, whole: true });
   });
 });
 
