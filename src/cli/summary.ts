@@ -28,6 +28,7 @@ export function formatIngestSummary(s: IngestSummary): string {
   if (t.joined > 0) out.push(`${fmt(t.joined)} continuation lines (stack traces, tracebacks, CRI partial lines) were joined to the record they continue; parsed counts them`);
   if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view; their commonest shapes: logscope coverage --data ${s.dataDir}`);
   for (const x of s.sources) if (x.hint !== undefined) out.push(`hint: ${x.source}: ${x.hint}`);
+  for (const w of s.warnings) out.push(`warning: ${w.message}`);
   for (const e of s.errors) out.push(`error: ${e.message}`);
   return out.join('\n') + '\n';
 }

@@ -65,6 +65,8 @@ export interface IngestSummary {
   dataDir: string;
   sources: SourceSummary[];
   errors: { path: string; message: string }[];
+  /** Inputs skipped on purpose or read in a way not asked for (a FIFO in a directory, a `.gz` that is text). */
+  warnings: { path: string; message: string }[];
   totals: ParseCounts & { bytes: number };
   batches: number;
   workers: number;
@@ -112,7 +114,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   // Fail on a bad format or pattern before touching the store.
   if (!isAutoFormat(options.format)) await createParser(options.format, { zone, referenceMicros: Date.now() * 1000 });
 
-  const { sources, errors } = await resolveInputs(options.inputs);
+  const { sources, errors, warnings } = await resolveInputs(options.inputs);
   const store = await StoreWriter.open(options.dataDir);
   const summaries: SourceSummary[] = [];
   const pool = createWorkerPool(workers);
@@ -238,6 +240,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     dataDir: store.dataDir,
     sources: summaries,
     errors: errors.map((e) => ({ path: e.path, message: e.message })),
+    warnings: warnings.map((e) => ({ path: e.path, message: e.message })),
     totals,
     batches,
     workers,

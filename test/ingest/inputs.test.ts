@@ -118,6 +118,32 @@ describe('partial input', () => {
     const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
     expect(row).toEqual({ n: readable, hi: readable, whole: true });
   });
+
+  it('reads a text file named .gz as text, with a warning that it is not gzip data', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'plain.log.gz');
+    fs.writeFileSync(file, lines(25, 'p'));
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`warning: ${file}: not gzip data, read as text`);
+    const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
+    expect(row.n).toBe(25);
+  });
+
+  it('refuses a binary file named .gz by name, and ingests the others', async () => {
+    const dir = tmpDir();
+    const bin = path.join(dir, 'image.gz');
+    fs.writeFileSync(bin, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
+    fs.writeFileSync(path.join(dir, 'ok.log'), lines(4, 'ok'));
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--format', 'syslog']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`error: ${bin}: not gzip data, and not text either`);
+    expect(r.stderr).toBe('');
+    const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
+    expect(row.n).toBe(4);
+  });
 });
 
 describe('huge lines', () => {
