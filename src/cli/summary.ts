@@ -43,6 +43,8 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
       return `skipped: same content as ${x.previousPath}`;
     case 'empty':
       return 'empty';
+    case 'restarted':
+      return `restarted: truncated in place, new lines numbered from ${x.fromLine}`;
     case 'truncated':
       return x.lines > 0 ? `truncated: kept lines ${x.fromLine}-${x.fromLine + x.lines - 1} (see error)` : 'truncated: no whole line before the damage (see error)';
     default:
