@@ -46,7 +46,8 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
     case 'restarted':
       return `restarted: truncated in place, new lines numbered from ${x.fromLine}`;
     case 'truncated':
-      return x.lines > 0 ? `truncated: kept lines ${x.fromLine}-${x.fromLine + x.lines - 1} (see error)` : 'truncated: no whole line before the damage (see error)';
+      if (x.lines > 0) return `truncated: kept lines ${x.fromLine}-${x.fromLine + x.lines - 1} (see error)`;
+      return x.fromLine > 1 ? `truncated: nothing readable after line ${x.fromLine - 1}, stored before (see error)` : 'truncated: no whole line before the damage (see error)';
     default:
       return x.previousPath ? `ingested (was ${x.previousPath})` : 'ingested';
   }

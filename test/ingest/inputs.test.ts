@@ -117,6 +117,10 @@ describe('partial input', () => {
     expect(r.stdout).toContain(`error: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
     const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
     expect(row).toEqual({ n: readable, hi: readable, whole: true });
+    const again = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    expect(again.status).toBe(2);
+    expect(again.stdout).toContain(`truncated: nothing readable after line ${readable}, stored before`);
+    expect((await query(data, `SELECT count(*)::INT AS n FROM logs`))[0].n).toBe(readable);
   });
 
   it('reads a text file named .gz as text, with a warning that it is not gzip data', async () => {
