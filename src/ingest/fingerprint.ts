@@ -60,7 +60,13 @@ export function readContentHead(file: string, compressed: boolean): Buffer {
  */
 export function hashTail(file: string, offset: number): { tailHash: string; tailLen: number } {
   const len = Math.min(offset, TAIL_BYTES);
-  const bytes = readRange(file, offset - len, len);
+  let bytes: Buffer;
+  try {
+    bytes = readRange(file, offset - len, len);
+  } catch {
+    // Gone since it was read (rotated away mid-ingest): what was read still commits; 0 is 'not known'.
+    return { tailHash: '', tailLen: 0 };
+  }
   return { tailHash: hashBytes(bytes), tailLen: bytes.length === len ? len : -1 };
 }
 
@@ -69,6 +75,10 @@ export function hashTail(file: string, offset: number): { tailHash: string; tail
  * last member). Exact for a single-member file under 4 GiB, as logrotate and gzip write them.
  */
 export function readGzipSize(file: string, size: number): number {
-  const trailer = readRange(file, Math.max(0, size - 4), 4);
-  return trailer.length === 4 ? trailer.readUInt32LE(0) : -1;
+  try {
+    const trailer = readRange(file, Math.max(0, size - 4), 4);
+    return trailer.length === 4 ? trailer.readUInt32LE(0) : -1;
+  } catch {
+    return -1; // then the file is read, and reading it reports what is wrong
+  }
 }

@@ -187,4 +187,15 @@ describe('rotation', () => {
     const s = await stored(data);
     expect(s.messages).toEqual([...messages('G', 1, 50), ...messages('A', 1, 33)].sort());
   });
+
+  it('commits the lines of a file deleted after it was read and before its batch committed', async () => {
+    const dir = tmpDir();
+    const app = path.join(dir, 'app.log');
+    const data = path.join(dir, 'data');
+    fs.writeFileSync(app, lines('A', 1, 20));
+    // The manifest keeps a hash of the file's last stored bytes, read when the batch commits: the file may be gone.
+    const summary = await ingest({ inputs: [app], dataDir: data, format: syslog, workers: 1, onProgress: () => fs.rmSync(app, { force: true }) });
+    expect(summary.errors).toEqual([]);
+    expect((await stored(data)).messages).toEqual(messages('A', 1, 20).sort());
+  });
 });
