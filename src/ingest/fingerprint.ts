@@ -14,7 +14,7 @@ export function hashBytes(bytes: Uint8Array): string {
 }
 
 /** Bytes [start, start + len) of a file (fewer at its end). */
-function readRange(file: string, start: number, len: number): Buffer {
+export function readRange(file: string, start: number, len: number): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(len);

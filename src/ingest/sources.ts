@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { InputError } from '../errors.js';
+import { readRange } from './fingerprint.js';
 
 /** One input to read: a regular file (maybe gzip) or standard input. */
 export type SourceRef =
@@ -38,25 +39,12 @@ function looksLikeText(head: Buffer): boolean {
   return control <= head.length / 100;
 }
 
-/** The first bytes of a file. */
-function readStart(file: string, len: number): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(len);
-    let n = 0;
-    for (let r = -1; n < len && r !== 0; n += r) r = fs.readSync(fd, head, n, len - n, n);
-    return head.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * A regular file as a source: gzip when it starts with gzip's magic bytes. A `.gz` that does
  * not is read as text with a warning when its first bytes are text, else refused.
  */
 function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef {
-  const head = readStart(file, SNIFF_BYTES);
+  const head = readRange(file, 0, SNIFF_BYTES);
   const compressed = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   if (!compressed && file.endsWith('.gz') && head.length > 0) {
     if (!looksLikeText(head)) throw new InputError(file, 'not gzip data, and not text either: not read (is it a log file?)');
