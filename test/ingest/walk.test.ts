@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, query, REPO, runCli, tmpDir } from '../helpers.js';
@@ -43,7 +44,7 @@ describe('directory walks', () => {
     ]);
   });
 
-  it('follows symlinks to files once each, names broken links, loops and FIFOs as skipped, and exits 0', async () => {
+  it('follows symlinks to files once each, names broken links, loops, FIFOs and sockets as skipped, and exits 0', async () => {
     // As on a Kubernetes node: /var/log/containers holds only symlinks into /var/log/pods.
     const dir = tmpDir();
     const pods = path.join(dir, 'pods');
@@ -59,12 +60,16 @@ describe('directory walks', () => {
     fs.symlinkSync(path.join(pods, 'p3', '0.log'), path.join(containers, 'p3.log'));
     fs.symlinkSync('.', path.join(containers, 'self'));
     expect(spawnSync('mkfifo', [path.join(containers, 'pipe')]).status).toBe(0);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(containers, 'sock'), resolve));
     const data = path.join(dir, 'data');
     const r = runCli(['ingest', containers, '--data', data, '--format', 'syslog']);
+    server.close();
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`warning: ${path.join(containers, 'p3.log')}: broken symlink (to ${path.join(pods, 'p3', '0.log')}): skipped`);
     expect(r.stdout).toContain(`warning: ${path.join(containers, 'self')}: symlink loop (leads back to ${containers}): not followed`);
     expect(r.stdout).toContain(`warning: ${path.join(containers, 'pipe')}: skipped: a FIFO (named pipe), not a log file`);
+    expect(r.stdout).toContain(`warning: ${path.join(containers, 'sock')}: skipped: a socket, not a log file`);
     expect(await query(data, `SELECT source, count(*)::INT AS n FROM logs GROUP BY source ORDER BY source`)).toEqual([
       { source: path.join(containers, 'p1.log'), n: 12 },
       { source: path.join(containers, 'p2.log'), n: 8 },
