@@ -36,7 +36,7 @@ export function formatIngestSummary(s: IngestSummary): string {
 function describeStatus(x: IngestSummary['sources'][number]): string {
   switch (x.status) {
     case 'unchanged':
-      return `unchanged (already ingested up to line ${x.fromLine - 1})`;
+      return `unchanged (already ingested up to line ${x.fromLine - 1}${x.previousPath ? ` as ${x.previousPath}` : ''})`;
     case 'resumed':
       return `resumed at line ${x.fromLine}${x.previousPath ? ` (was ${x.previousPath})` : ''}`;
     case 'duplicate':

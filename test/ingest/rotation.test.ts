@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { formatIngestSummary } from '../../src/cli/summary.js';
 import { ingest, type IngestSummary } from '../../src/ingest/index.js';
 import { query, tmpDir } from '../helpers.js';
 
@@ -79,12 +80,14 @@ describe('rotation', () => {
     ]);
     logrotate(logs); // A → app.log.3.gz, B → app.log.2.gz, C → app.log.1
     write(app, 'D', 1, 10);
-    expect(statuses(await run())).toEqual([
+    const third = await run();
+    expect(statuses(third)).toEqual([
       ['app.log', 'ingested'],
       ['app.log.1', 'unchanged'],
       ['app.log.2.gz', 'unchanged'],
       ['app.log.3.gz', 'unchanged'],
     ]);
+    expect(formatIngestSummary(third)).toContain(`unchanged (already ingested up to line 53 as ${path.join(logs, 'app.log.2.gz')})`);
     const again = await run();
     expect(again.batches).toBe(0);
     const s = await stored(data);
