@@ -6,7 +6,8 @@ import type { MiningConfig } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
-import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
+import { hashBytes, hashTail, readContentHead } from './fingerprint.js';
+import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
 import { readHead, sourceChunks } from './source-chunks.js';
@@ -48,8 +49,11 @@ export interface SourceSummary extends ParseCounts {
   source: string;
   format: string;
   bytes: number;
-  /** ingested | unchanged (nothing new) | resumed (grew, or an earlier run stopped) | empty | duplicate */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate';
+  /**
+   * ingested | unchanged (nothing new) | resumed (grew, was renamed or compressed, or an earlier run stopped) | empty | duplicate
+   * | truncated (damaged .gz: the lines before the damage are kept) | restarted (truncated in place: read again, lines numbered on)
+   */
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted';
   /** First line number read in this run. */
   fromLine: number;
   /** When the file was known under another path (rotated/renamed). */
@@ -65,6 +69,8 @@ export interface IngestSummary {
   dataDir: string;
   sources: SourceSummary[];
   errors: { path: string; message: string }[];
+  /** Inputs skipped on purpose or read in a way not asked for (a FIFO in a directory, a `.gz` that is text). */
+  warnings: { path: string; message: string }[];
   totals: ParseCounts & { bytes: number };
   batches: number;
   workers: number;
@@ -112,7 +118,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   // Fail on a bad format or pattern before touching the store.
   if (!isAutoFormat(options.format)) await createParser(options.format, { zone, referenceMicros: Date.now() * 1000 });
 
-  const { sources, errors } = await resolveInputs(options.inputs);
+  const { sources, errors, warnings } = await resolveInputs(options.inputs);
   const store = await StoreWriter.open(options.dataDir);
   const summaries: SourceSummary[] = [];
   const pool = createWorkerPool(workers);
@@ -146,7 +152,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         chunks: batch,
         counts: batchCounts,
         mining: mining?.takeBatch(),
-        sources: [...batchSources.values()].map((s) => ({ ...(s.entry as SourceEntry), counts: { ...(s.entry as SourceEntry).counts }, offset: s.offset, lines: s.lines, size: sizeAt(s) })),
+        sources: [...batchSources.values()].map(entryAt),
       };
       await commit;
       commit = store.commitBatch(toCommit);
@@ -219,6 +225,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         // source is reported and the others go on. The manifest stays short of complete.
         if (!(err instanceof InputError)) throw err;
         errors.push(err);
+        state.summary.status = 'truncated';
       }
     }
     await runner.drain();
@@ -237,6 +244,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     dataDir: store.dataDir,
     sources: summaries,
     errors: errors.map((e) => ({ path: e.path, message: e.message })),
+    warnings: warnings.map((e) => ({ path: e.path, message: e.message })),
     totals,
     batches,
     workers,
@@ -255,19 +263,24 @@ function sizeAt(s: SourceState): number {
   return s.complete ? s.ref.size : -1;
 }
 
-/** Decides, per source, where to start reading, from the manifest. */
+/** A source's manifest entry as it stands after the chunks taken so far. */
+function entryAt(s: SourceState): SourceEntry {
+  const entry = s.entry as SourceEntry;
+  // A plain file's last stored bytes, to tell next time whether it only grew (see matchSource).
+  // A .gz cannot change in place: its tail is not kept.
+  const tail = s.ref.kind === 'file' && !s.ref.compressed ? hashTail(s.ref.path, s.offset) : { tailHash: '', tailLen: 0 };
+  return { ...entry, counts: { ...entry.counts }, offset: s.offset, lines: s.lines, size: sizeAt(s), ...tail };
+}
+
+/**
+ * Decides, per source, where to start reading, from the manifest (see matchSource): a file
+ * whose content is stored reads on from where its entry stopped, a file truncated in place
+ * reads as a new entry whose lines are numbered after the old one's, anything else from the start.
+ */
 function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[]): SourceState[] {
   const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
-  const fpCache = new Map<string, Map<number, string>>();
-  const fpOf = (file: string, len: number) => {
-    let m = fpCache.get(file);
-    if (m === undefined) fpCache.set(file, (m = new Map()));
-    let v = m.get(len);
-    if (v === undefined) m.set(len, (v = fingerprintFile(file, len).fingerprint));
-    return v;
-  };
   for (const ref of sources) {
     const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0, bytes: 0, status: 'ingested', fromLine: 1 };
     summaries.push(summary);
@@ -275,14 +288,14 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       states.push({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false });
       continue;
     }
-    if (ref.size === 0) {
+    const head = ref.size === 0 ? Buffer.alloc(0) : readContentHead(ref.path, ref.compressed);
+    if (head.length === 0 && !(ref.compressed && ref.size > 0)) {
       summary.status = 'empty';
       continue;
     }
-    const own = fingerprintFile(ref.path, FINGERPRINT_BYTES);
-    // The stored entry whose leading bytes this file starts with: the same file, maybe grown or renamed.
-    const entry = manifest.find((e) => e.compressed === ref.compressed && e.fpLen <= own.fpLen && (e.fpLen === own.fpLen ? e.fingerprint === own.fingerprint : fpOf(ref.path, e.fpLen) === e.fingerprint) && (ref.compressed || e.offset <= ref.size));
-    const key = entry?.sourceId ?? `${own.fingerprint}:${own.fpLen}:${ref.size}`;
+    const own = { fingerprint: hashBytes(head), fpLen: head.length };
+    const match = matchSource(ref, head, manifest);
+    const key = match.kind === 'same' ? match.entry.sourceId : `${own.fingerprint}:${own.fpLen}:${ref.size}`;
     const twin = claimed.get(key);
     if (twin !== undefined) {
       summary.status = 'duplicate';
@@ -290,21 +303,31 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       continue;
     }
     claimed.set(key, ref.path);
-    const fresh: SourceEntry = { sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label, counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 } };
+    const fresh: SourceEntry = {
+      sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label,
+      counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId: ref.fileId,
+    };
     const state: SourceState = { ref, name: ref.path, format, summary, lines: 0, offset: 0, complete: false, entry: fresh };
-    if (entry !== undefined) {
-      if (entry.path !== ref.path) summary.previousPath = entry.path;
-      state.entry = { ...entry, counts: { ...entry.counts }, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen };
+    if (match.kind !== 'new') {
+      const entry = match.entry;
       state.lines = entry.lines;
-      state.offset = entry.offset;
       summary.fromLine = entry.lines + 1;
-      // A file that grew keeps the format it was first read with, when that one was guessed.
+      // A file read before keeps the format it was first read with, when that one was guessed.
       if (isAutoFormat(format) && entry.format !== 'auto') {
         state.format = { name: entry.format, options: {} };
         summary.format = entry.format;
+        fresh.format = entry.format;
       }
-      const done = ref.compressed ? entry.size === ref.size : entry.offset >= ref.size;
-      if (done) {
+    }
+    if (match.kind === 'restarted') {
+      state.offset = match.from;
+      summary.status = 'restarted';
+    } else if (match.kind === 'same') {
+      const entry = match.entry;
+      if (entry.path !== ref.path) summary.previousPath = entry.path;
+      state.entry = { ...entry, counts: { ...entry.counts }, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, fileId: ref.fileId };
+      state.offset = entry.offset;
+      if (match.done) {
         summary.status = 'unchanged';
         continue;
       }

@@ -11,6 +11,10 @@ export const CATALOG_DDL = [
   `CREATE TABLE IF NOT EXISTS _logscope.sources (source_id VARCHAR, path VARCHAR, fingerprint VARCHAR, fp_len INTEGER, compressed BOOLEAN, size BIGINT, "offset" BIGINT, lines BIGINT, format VARCHAR, first_ingested TIMESTAMPTZ, last_ingested TIMESTAMPTZ)`,
   // Line accounting per source (lines = parsed + unparsed + blank), for `logscope coverage`.
   ...['parsed', 'unparsed', 'blank', 'joined'].map((c) => `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS ${c} BIGINT DEFAULT 0`),
+  // What a source's file must still hold to be read on from "offset", and which file it was (see src/ingest/identify.ts).
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_hash VARCHAR DEFAULT ''`,
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_len INTEGER DEFAULT 0`,
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS file_id VARCHAR DEFAULT ''`,
   // Template mining: every distinct masked message (signature) seen, with its current template.
   `CREATE TABLE IF NOT EXISTS _logscope.signatures (signature BIGINT PRIMARY KEY, format VARCHAR, text VARCHAR, tokens INTEGER, template_id BIGINT,
      count BIGINT, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, example VARCHAR, example_source VARCHAR, example_line BIGINT,

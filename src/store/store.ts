@@ -12,13 +12,18 @@ import { acquireWriterLock } from './lock.js';
 export interface SourceEntry {
   sourceId: string;
   path: string;
-  /** sha256 of the first `fpLen` bytes (at most 1024) of the file as stored on disk. */
+  /** sha256 of the first `fpLen` bytes (at most 1024) of the content: decompressed for .gz (in older stores, a .gz entry hashed its compressed bytes). */
   fingerprint: string;
   fpLen: number;
   compressed: boolean;
   size: number;
   /** Bytes consumed (decompressed bytes for .gz). */
   offset: number;
+  /** sha256 of the `tailLen` bytes before `offset` of a plain file; tailLen 0: not known, -1: the file was shorter. */
+  tailHash: string;
+  tailLen: number;
+  /** `dev:ino` of the file last read; '' when not known. */
+  fileId: string;
   /** Lines consumed. */
   lines: number;
   format: string;
@@ -245,7 +250,7 @@ export class StoreWriter {
   /** The manifest: every source ingested so far. */
   async readManifest(): Promise<SourceEntry[]> {
     return withCatalog(this.dataDir, async (conn) => {
-      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined FROM _logscope.sources`);
+      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id FROM _logscope.sources`);
       return reader.getRows().map((r) => ({
         sourceId: String(r[0]),
         path: String(r[1]),
@@ -257,6 +262,9 @@ export class StoreWriter {
         lines: Number(r[7]),
         format: String(r[8]),
         counts: { parsed: Number(r[9]), unparsed: Number(r[10]), blank: Number(r[11]), joined: Number(r[12]) },
+        tailHash: String(r[13] ?? ''),
+        tailLen: Number(r[14] ?? 0),
+        fileId: String(r[15] ?? ''),
       }));
     });
   }
@@ -339,17 +347,20 @@ export class StoreWriter {
         const values = {
           id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format,
           parsed: s.counts.parsed, unparsed: s.counts.unparsed, blank: s.counts.blank, joined: s.counts.joined,
+          tailHash: s.tailHash, tailLen: s.tailLen, fileId: s.fileId,
         };
         const updated = await cat.run(
           `UPDATE _logscope.sources SET path = $path, fingerprint = $fp, fp_len = $fpLen::INTEGER, compressed = $gz, size = $size::BIGINT,
              "offset" = $offset::BIGINT, lines = $lines::BIGINT, format = $format, last_ingested = now(),
-             parsed = $parsed::BIGINT, unparsed = $unparsed::BIGINT, blank = $blank::BIGINT, joined = $joined::BIGINT WHERE source_id = $id`,
+             parsed = $parsed::BIGINT, unparsed = $unparsed::BIGINT, blank = $blank::BIGINT, joined = $joined::BIGINT,
+             tail_hash = $tailHash, tail_len = $tailLen::INTEGER, file_id = $fileId WHERE source_id = $id`,
           values,
         );
         if (updated.rowsChanged === 0) {
           await cat.run(
-            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined)
-             VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now(), $parsed::BIGINT, $unparsed::BIGINT, $blank::BIGINT, $joined::BIGINT)`,
+            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id)
+             VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now(), $parsed::BIGINT, $unparsed::BIGINT, $blank::BIGINT, $joined::BIGINT,
+               $tailHash, $tailLen::INTEGER, $fileId)`,
             values,
           );
         }
