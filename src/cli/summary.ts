@@ -49,6 +49,7 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
       if (x.lines > 0) return `truncated: kept lines ${x.fromLine}-${x.fromLine + x.lines - 1} (see error)`;
       return x.fromLine > 1 ? `truncated: nothing readable after line ${x.fromLine - 1}, stored before (see error)` : 'truncated: no whole line before the damage (see error)';
     default:
+      if (x.numberedOn) return `ingested as lines ${x.fromLine}-${x.fromLine + x.lines - 1} (the name held other lines before)`;
       return x.previousPath ? `ingested (was ${x.previousPath})` : 'ingested';
   }
 }

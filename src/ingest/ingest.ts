@@ -56,6 +56,8 @@ export interface SourceSummary extends ParseCounts {
   status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted';
   /** First line number read in this run. */
   fromLine: number;
+  /** Its lines are numbered after those stored before under the same name (a reused path, stdin again). */
+  numberedOn?: boolean;
   /** When the file was known under another path (rotated/renamed). */
   previousPath?: string;
   /** With --format auto: the share of sampled lines the chosen format parsed, and the runners-up. */
@@ -127,7 +129,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const manifest = await store.readManifest();
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
     const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
-    const states = planSources(sources, manifest, options.format, summaries);
+    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines());
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
       await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
@@ -142,6 +144,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let batch: StagedChunk[] = [];
     let batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
     let batchSources = new Map<string, SourceState>();
+    let batchLastLines = new Map<string, number>();
     let commit: Promise<void> = Promise.resolve();
     let seq = 0;
 
@@ -152,6 +155,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         chunks: batch,
         counts: batchCounts,
         mining: mining?.takeBatch(),
+        lastLines: [...batchLastLines].map(([source, line]) => ({ source, line })),
         sources: [...batchSources.values()].map(entryAt),
       };
       await commit;
@@ -162,6 +166,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       batch = [];
       batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
       batchSources = new Map();
+      batchLastLines = new Map();
     };
 
     const take = async (r: ChunkResult, p: ChunkContext) => {
@@ -169,6 +174,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
       if (r.signatures !== undefined) mining?.addChunk(r.signatures, st.format.label ?? st.format.name, st.name, st.lines);
       st.lines += r.counts.lines;
+      batchLastLines.set(st.name, st.lines);
       st.offset = p.endOffset;
       if (p.last) st.complete = true;
       const sum = st.summary;
@@ -277,7 +283,7 @@ function entryAt(s: SourceState): SourceEntry {
  * whose content is stored reads on from where its entry stopped, a file truncated in place
  * reads as a new entry whose lines are numbered after the old one's, anything else from the start.
  */
-function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[]): SourceState[] {
+function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>): SourceState[] {
   const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
@@ -285,7 +291,7 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0, bytes: 0, status: 'ingested', fromLine: 1 };
     summaries.push(summary);
     if (ref.kind === 'stdin') {
-      states.push({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false });
+      states.push(numberOn({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false }, lastLines));
       continue;
     }
     const head = ref.size === 0 ? Buffer.alloc(0) : readContentHead(ref.path, ref.compressed);
@@ -333,9 +339,23 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       }
       summary.status = 'resumed';
     }
-    states.push(state);
+    states.push(numberOn(state, lastLines));
   }
   return states;
+}
+
+/**
+ * Numbers a source's lines after the last line stored under its name, when that name held
+ * other lines before (standard input again; a rotation's new app.log; a later file renamed to
+ * a name an earlier one had), so that (source, line) stays unique.
+ */
+function numberOn(state: SourceState, lastLines: Map<string, number>): SourceState {
+  const last = lastLines.get(state.name) ?? 0;
+  if (state.lines >= last) return state;
+  state.lines = last;
+  state.summary.fromLine = last + 1;
+  state.summary.numberedOn = true;
+  return state;
 }
 
 /** Resolves --format auto for one source from a sample of its lines. */

@@ -20,7 +20,23 @@ export const CATALOG_DDL = [
      count BIGINT, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, example VARCHAR, example_source VARCHAR, example_line BIGINT,
      n_trace BIGINT, n_debug BIGINT, n_info BIGINT, n_notice BIGINT, n_warn BIGINT, n_error BIGINT, n_fatal BIGINT, n_unknown BIGINT)`,
   `CREATE TABLE IF NOT EXISTS _logscope.templates (template_id BIGINT PRIMARY KEY, text VARCHAR, tokens INTEGER)`,
+  // The last line number stored under each source name, so that a new file at a reused path
+  // (a rotation's new app.log) numbers its lines on and (source, line) stays unique.
+  `CREATE TABLE IF NOT EXISTS _logscope.source_lines (source VARCHAR PRIMARY KEY, last_line BIGINT)`,
 ];
+
+/**
+ * Fills `_logscope.source_lines` from the stored rows of a store made before it existed (once:
+ * a store with rows and no source_lines), through the catalog's views.
+ */
+export async function migrateSourceLines(conn: DuckDBConnection): Promise<void> {
+  const counts = await conn.runAndReadAll('SELECT (SELECT count(*) FROM _logscope.source_lines), (SELECT count(*) FROM _logscope.files)');
+  const [named, files] = counts.getRows()[0].map(Number);
+  if (named > 0 || files === 0) return;
+  await conn.run(
+    `INSERT INTO _logscope.source_lines SELECT source, max(line) FROM (SELECT source, line FROM main.log_records UNION ALL SELECT source, line FROM main.unparsed) GROUP BY source`,
+  );
+}
 
 /**
  * The `templates` view over the signature and template tables: one row per template with its

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
-import { CATALOG_DDL, defineViews, listFiles } from './catalog.js';
+import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
 
@@ -60,6 +60,8 @@ export interface BatchToCommit {
   counts: { lines: number; parsed: number; unparsed: number; blank: number; bytes: number };
   /** Template mining: the batch's signatures, and the catalog's templates after it. */
   mining?: BatchMining;
+  /** The last line number of each source name the batch wrote rows under. */
+  lastLines?: Array<{ source: string; line: number }>;
 }
 
 /** What one batch adds to the template catalog (see `src/detect/miner`). */
@@ -225,6 +227,7 @@ export class StoreWriter {
       await withCatalog(dir, async (conn) => {
         for (const ddl of CATALOG_DDL) await conn.run(ddl);
         await defineViews(conn, dir);
+        await migrateSourceLines(conn);
       });
       await removeOrphans(dir);
       const work = await DuckDBInstance.create(':memory:', {
@@ -266,6 +269,14 @@ export class StoreWriter {
         tailLen: Number(r[14] ?? 0),
         fileId: String(r[15] ?? ''),
       }));
+    });
+  }
+
+  /** The last line number stored under each source name (see `_logscope.source_lines`). */
+  async readSourceLines(): Promise<Map<string, number>> {
+    return withCatalog(this.dataDir, async (conn) => {
+      const reader = await conn.runAndReadAll('SELECT source, last_line FROM _logscope.source_lines');
+      return new Map(reader.getRows().map((r) => [String(r[0]), Number(r[1])]));
     });
   }
 
@@ -364,6 +375,12 @@ export class StoreWriter {
             values,
           );
         }
+      }
+      for (const { source, line } of batch.lastLines ?? []) {
+        await cat.run(
+          `INSERT INTO _logscope.source_lines VALUES ($source, $line::BIGINT) ON CONFLICT (source) DO UPDATE SET last_line = greatest(last_line, excluded.last_line)`,
+          { source, line },
+        );
       }
       if (batch.mining !== undefined) await commitMining(cat, batch.mining, stagingDir);
       const c = batch.counts;

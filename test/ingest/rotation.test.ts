@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +94,39 @@ describe('rotation', () => {
     const s = await stored(data);
     expect(s.repeated).toEqual([]);
     expect(s.messages).toEqual([...expected].sort());
+    // Each new app.log numbers its lines after the ones stored under that name before.
+    expect(s.sourceLineUnique).toBe(true);
+    const [b1] = await query(data, `SELECT source, line::INT AS line FROM logs WHERE message = 'B-1'`);
+    expect(b1).toEqual({ source: app, line: 41 });
+    expect(formatIngestSummary(third)).toMatch(/app\.log +syslog +10 +10 +0 +0 +ingested as lines \d+-\d+ \(the name held other lines before\)/);
+  });
+
+  it('numbers a new file at a reused path on, in a store made before the last line of each name was kept', async () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const app = path.join(dir, 'app.log');
+    fs.writeFileSync(app, lines('A', 1, 10));
+    await ingest({ inputs: [app], dataDir: data, format: syslog, workers: 1 });
+    const db = await DuckDBInstance.create(path.join(data, 'catalog.duckdb'));
+    const conn = await db.connect();
+    await conn.run('DROP TABLE _logscope.source_lines');
+    conn.closeSync();
+    db.closeSync();
+    fs.writeFileSync(`${app}.new`, lines('B', 1, 5));
+    fs.renameSync(`${app}.new`, app); // another file (inode) at the same path
+    await ingest({ inputs: [app], dataDir: data, format: syslog, workers: 1 });
+    const rows = await query(data, `SELECT min(line)::INT AS first, max(line)::INT AS last FROM logs WHERE message LIKE 'B-%'`);
+    expect(rows).toEqual([{ first: 11, last: 15 }]);
+  });
+
+  it('numbers standard input ingested again after the lines it stored before', async () => {
+    const data = path.join(tmpDir(), 'data');
+    for (const tag of ['A', 'B']) await ingest({ inputs: ['-'], dataDir: data, format: syslog, workers: 1, stdin: Readable.from([Buffer.from(lines(tag, 1, 10))]) });
+    const rows = await query(data, `SELECT source, min(line)::INT AS first, max(line)::INT AS last FROM logs GROUP BY source, substr(message, 1, 1) ORDER BY first`);
+    expect(rows).toEqual([
+      { source: 'stdin', first: 1, last: 10 },
+      { source: 'stdin', first: 11, last: 20 },
+    ]);
   });
 
   it('reads a file truncated in place (copytruncate) and written again as new lines numbered after the stored ones', async () => {
