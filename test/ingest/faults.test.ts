@@ -7,12 +7,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { describeWriteFailure } from '../../src/store/index.js';
-import { query, REPO, runCli, spawnCli, tmpDir } from '../helpers.js';
+import { CLI, query, REPO, runCli, spawnCli, tmpDir } from '../helpers.js';
 
 /** The most a fatal error may take to end the process (the bug: it never did). */
 const EXIT_DEADLINE_MS = 10_000;
 /** Multi-batch ingests: many chunks, a commit every megabyte. */
 const SMALL_BATCHES = ['--workers', '2', '--chunk-size', '64K', '--batch-size', '1M', '--quiet'];
+/** Lines of the file that faults hit: about 5.4 MB, five batches. */
+const BIG_LINES = 60_000;
 
 /** Writes `lines` log lines, about 90 bytes each; line i is `... request i ...`. */
 function writeLog(file: string, lines: number, host = 'web'): void {
@@ -142,13 +144,13 @@ afterAll(() => {
 
 describe('fatal errors end the ingest', () => {
   it('disk full: exits 1 within seconds naming ENOSPC and the data directory, keeps the committed batches, and a later ingest into a roomy directory completes', async (ctx) => {
-    const tmpfs = mountTmpfs('5m');
+    const tmpfs = mountTmpfs('4m');
     if (tmpfs === undefined) return ctx.skip();
     const dir = tmpDir();
     const small = path.join(dir, 'small.log');
     const big = path.join(dir, 'big.log');
     writeLog(small, 5_000, 'db');
-    writeLog(big, 100_000);
+    writeLog(big, BIG_LINES);
     const data = path.join(tmpfs, 'data');
     expect(runCli(['ingest', small, '--data', data, '--quiet']).status).toBe(0);
     const before = await storeState(data);
@@ -174,7 +176,7 @@ describe('fatal errors end the ingest', () => {
     // The small file is untouched; of the big one, whatever batches committed before the disk filled.
     expect(after.sources.find((s) => s.path === small)).toEqual(before.sources.find((s) => s.path === small));
     const bigRows = after.sources.find((s) => s.path === big)?.n ?? 0;
-    expect(bigRows).toBeLessThan(100_000);
+    expect(bigRows).toBeLessThan(BIG_LINES);
     expect(after.totals.n).toBe(5_000 + bigRows);
 
     const roomy = path.join(dir, 'roomy');
@@ -183,14 +185,14 @@ describe('fatal errors end the ingest', () => {
     expect(rerun.status, rerun.stderr).toBe(0);
     const done = await storeState(roomy);
     expectWholeBatches(done, roomy);
-    expect(done.sources.map((s) => [s.path, s.n])).toEqual([[big, 100_000], [small, 5_000]]);
+    expect(done.sources.map((s) => [s.path, s.n])).toEqual([[big, BIG_LINES], [small, 5_000]]);
   });
 
   it('a file that shrinks while it is read: exits 1 within seconds naming the file, keeps the committed batches, and resumes once the file is whole again', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'app.log');
     const original = path.join(dir, 'original.log');
-    writeLog(original, 180_000);
+    writeLog(original, BIG_LINES);
     fs.copyFileSync(original, file);
     const data = path.join(dir, 'data');
     const r = await ingestWithFault(['ingest', file, '--data', data, ...SMALL_BATCHES], data, () => fs.truncateSync(file, 256 << 10));
@@ -209,13 +211,13 @@ describe('fatal errors end the ingest', () => {
     expect(rerun.status, rerun.stderr).toBe(0);
     const done = await storeState(data);
     expectWholeBatches(done, data);
-    expect(done.sources.map((s) => s.n)).toEqual([180_000]);
+    expect(done.sources.map((s) => s.n)).toEqual([BIG_LINES]);
   });
 
   it('a worker that fails on its chunk (the file deleted mid-ingest) ends the process within seconds, naming the file', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'app.log');
-    writeLog(file, 180_000);
+    writeLog(file, BIG_LINES);
     const data = path.join(dir, 'data');
     const r = await ingestWithFault(['ingest', file, '--data', data, ...SMALL_BATCHES], data, () => fs.rmSync(file));
     if (r === 'finished-first') throw new Error('the ingest finished before the file was deleted: make the file bigger');
@@ -233,7 +235,7 @@ describe('fatal errors end the ingest', () => {
     // is handed to the commit, so the next chunks fail while it runs.
     const dir = tmpDir();
     const file = path.join(dir, 'app.log');
-    writeLog(file, 180_000);
+    writeLog(file, BIG_LINES);
     const data = path.join(dir, 'data');
     const ingestModule = pathToFileURL(path.join(REPO, 'dist/src/ingest/index.js')).href;
     const script = `
@@ -283,6 +285,26 @@ describe('fatal errors end the ingest', () => {
     expect(r.signal).toBeNull();
     expect(r.stdout.trim().split('\n')).toEqual(['committed', 'closed, lock released']);
     expect(r.status).toBe(0);
+  });
+
+  it('after reporting a fatal error the CLI exits within seconds even if a handle still holds the event loop', async () => {
+    // The leak stands for any handle a failed run might leave open: a timer set before the command runs.
+    const dir = tmpDir();
+    const leak = path.join(dir, 'leak.mjs');
+    fs.writeFileSync(leak, 'setInterval(() => {}, 60_000);\n');
+    const log = path.join(dir, 'app.log');
+    writeLog(log, 10);
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', pathToFileURL(leak).href, CLI, 'ingest', log, '--data', path.join(dir, 'data'), '--format', 'no-such-format'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const [status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    clearTimeout(killer);
+    expect(signal).toBeNull();
+    expect(status).toBe(1);
+    expectOneLine(stderr, /^logscope: .*no-such-format/);
+    expect(Date.now() - started).toBeLessThan(EXIT_DEADLINE_MS);
   });
 
   it('reports a full disk as one StoreError naming the data directory, for Node and DuckDB writes alike', async () => {
