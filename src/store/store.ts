@@ -383,6 +383,8 @@ export class StoreWriter {
       });
       await defineViews(cat, this.dataDir);
     });
+    // Listed in the catalog now: whatever fails from here on must not remove them.
+    moved.length = 0;
     fs.rmSync(stagingDir, { recursive: true, force: true });
     for (const chunk of batch.chunks) {
       for (const d of chunk.dayFiles) fs.rmSync(d.path, { force: true });

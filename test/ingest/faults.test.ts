@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
-import { describeWriteFailure } from '../../src/store/index.js';
+import { runChunkTask } from '../../src/ingest/index.js';
+import { describeWriteFailure, StoreWriter } from '../../src/store/index.js';
 import { CLI, query, REPO, runCli, spawnCli, tmpDir } from '../helpers.js';
 
 /** The most a fatal error may take to end the process (the bug: it never did). */
@@ -285,6 +286,26 @@ describe('fatal errors end the ingest', () => {
     expect(r.signal).toBeNull();
     expect(r.stdout.trim().split('\n')).toEqual(['committed', 'closed, lock released']);
     expect(r.status).toBe(0);
+  });
+
+  it('a commit whose catalog transaction fails leaves no Parquet file of the batch behind', async () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const store = await StoreWriter.open(data);
+    try {
+      const stagingDir = store.createStagingDir('run-test');
+      const lines = new TextEncoder().encode('2026-11-25T10:00:00Z h app[1]: INFO a\n2026-11-26T10:00:00Z h app[1]: INFO b\nnope\n');
+      const r = await runChunkTask({ seq: 0, input: { kind: 'bytes', data: lines }, format: { name: 'syslog', options: {} }, timezone: 'UTC', referenceMicros: 0, stagingDir });
+      const chunk = { source: 'a.log', format: 'syslog', base: 0, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows };
+      // The Parquet files are written and moved into logs/ and unparsed/ before the catalog
+      // transaction; a manifest entry DuckDB cannot store (an offset that is no number) fails it.
+      const source = { sourceId: 's1', path: 'a.log', fingerprint: 'f', fpLen: 1, compressed: false, size: 100, offset: 'past the end' as unknown as number, lines: 3, format: 'syslog', counts: { parsed: 2, unparsed: 1, blank: 0, joined: 0 } };
+      await expect(store.commitBatch({ id: 'b1', chunks: [chunk], counts: { lines: 3, parsed: 2, unparsed: 1, blank: 0, bytes: lines.length }, sources: [source] })).rejects.toThrow(/past the end/);
+      expect(parquetFiles(data)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    expect(await listedFiles(data)).toEqual([]);
   });
 
   it('after reporting a fatal error the CLI exits within seconds even if a handle still holds the event loop', async () => {
