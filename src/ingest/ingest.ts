@@ -137,8 +137,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
     let batchSources = new Map<string, SourceState>();
     let commit: Promise<void> = Promise.resolve();
-    // A failed commit stops the ingest at the next chunk, not only when the next batch flushes.
-    let commitFailure: { error: unknown } | undefined;
     let seq = 0;
 
     const flush = async () => {
@@ -152,9 +150,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       };
       await commit;
       commit = store.commitBatch(toCommit);
-      commit.catch((error: unknown) => {
-        commitFailure ??= { error };
-      });
+      commit.catch(() => undefined);
       batches++;
       batchId = createBatchId();
       batch = [];
@@ -163,7 +159,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     };
 
     const take = async (r: ChunkResult, p: ChunkContext) => {
-      if (commitFailure !== undefined) throw commitFailure.error;
       const st = p.state;
       batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
       if (r.signatures !== undefined) mining?.addChunk(r.signatures, st.format.label ?? st.format.name, st.name, st.lines);
