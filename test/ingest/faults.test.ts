@@ -132,7 +132,7 @@ function mountTmpfs(size: string): string | undefined {
     return dir;
   }
   fs.rmdirSync(dir);
-  console.warn(`\n*** cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').trim()}): the real disk-full test is SKIPPED; the ENOSPC mapping is still tested on /dev/full ***\n`);
+  console.warn(`\n*** cannot mount a tmpfs here (${(r.stderr || r.error?.message || '').replace(/\s+/g, ' ').trim()}): the real disk-full test is SKIPPED; the ENOSPC mapping is still tested on /dev/full ***\n`);
   return undefined;
 }
 const mounts: string[] = [];
