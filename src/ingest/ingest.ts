@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
-import { InputError } from '../errors.js';
+import { InputError, LogscopeError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
-import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
+import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead } from './fingerprint.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
-import { readHead, sourceChunks } from './source-chunks.js';
+import { readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
 
@@ -224,21 +224,24 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           if (isAutoFormat(state.format)) await chooseFormat(state, sample, zone);
         },
       });
+      const failedBefore = errors.length;
       try {
-        for await (const chunk of chunks) await submit(state, chunk.input, chunk.endOffset, chunk.last);
-      } catch (err) {
-        // A corrupt or truncated .gz: the whole lines read before the damage are kept; the
-        // source is reported and the others go on. The manifest stays short of complete.
-        if (!(err instanceof InputError)) throw err;
-        errors.push(err);
-        state.summary.status = 'truncated';
+        for (let chunk = await readNextChunk(chunks, errors); chunk !== undefined; chunk = await readNextChunk(chunks, errors)) await submit(state, chunk.input, chunk.endOffset, chunk.last);
+      } finally {
+        await chunks.return(undefined);
       }
+      // A corrupt or truncated .gz: the whole lines read before the damage are kept; the
+      // source is reported and the others go on. The manifest stays short of complete.
+      if (errors.length > failedBefore) state.summary.status = 'truncated';
     }
     await runner.drain();
     await flush();
     await commit;
     fs.rmSync(stagingDir, { recursive: true, force: true });
+  } catch (err) {
+    throw describeFailure(err, store.dataDir);
   } finally {
+    // Workers first, so nothing more is parsed; store.close() then waits for a commit in flight.
     await pool.close();
     await store.close();
   }
@@ -260,6 +263,38 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     megabytesPerSecond: totals.bytes / 1e6 / Math.max(elapsedMs / 1000, 1e-3),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
   };
+}
+
+/**
+ * The next chunk of a source, or undefined at its end. A corrupt or truncated .gz ends its
+ * source: the whole lines read before the damage are kept, the damage is reported in `errors`
+ * and the other sources go on (the manifest stays short of complete). Only the reading of the
+ * source is caught here: a failed parse task is fatal.
+ */
+async function readNextChunk(chunks: AsyncGenerator<SourceChunk>, errors: InputError[]): Promise<SourceChunk | undefined> {
+  try {
+    const next = await chunks.next();
+    return next.done === true ? undefined : next.value;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    errors.push(err);
+    return undefined;
+  }
+}
+
+/**
+ * The error that ends an ingest, as the user should read it: a full disk names the data
+ * directory; an input file that a worker could no longer open or read (deleted, replaced)
+ * is an InputError naming it. Anything else is returned as it is.
+ */
+function describeFailure(err: unknown, dataDir: string): unknown {
+  const described = describeWriteFailure(err, dataDir);
+  if (described !== err || err instanceof LogscopeError) return described;
+  const { code, path } = err as NodeJS.ErrnoException;
+  if (code !== undefined && path !== undefined && !path.startsWith(dataDir)) {
+    return new InputError(path, `could not be read any more (${code}); was it deleted or replaced during the ingest? Nothing after the last committed batch was stored; run the ingest again`, { cause: err });
+  }
+  return err;
 }
 
 /** The size the manifest records: the file's size once it is fully read; for .gz, -1 until then. */

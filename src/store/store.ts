@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { StoreError } from '../errors.js';
+import { LogscopeError, StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
@@ -205,6 +205,9 @@ function readCsvArgs(columns: Record<string, string>): string {
  * invisible and removed by the next writer (see `removeOrphans`).
  */
 export class StoreWriter {
+  /** The batch commit running on `conn`, settled or not: close() waits for it. */
+  private committing: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly dataDir: string,
     private readonly release: () => void,
@@ -288,8 +291,23 @@ export class StoreWriter {
     });
   }
 
-  /** Converts a batch's staged text to Parquet and makes it visible, all at once. */
-  async commitBatch(batch: BatchToCommit): Promise<void> {
+  /**
+   * Converts a batch's staged text to Parquet and makes it visible, all at once. On failure
+   * nothing of the batch is visible and its files are removed; a full disk is reported as a
+   * StoreError naming the data directory.
+   */
+  commitBatch(batch: BatchToCommit): Promise<void> {
+    const moved: string[] = [];
+    const run = this.writeBatch(batch, moved).catch((err: unknown) => {
+      for (const file of moved) fs.rmSync(file, { force: true });
+      throw describeWriteFailure(err, this.dataDir);
+    });
+    this.committing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The body of commitBatch; `moved` collects the Parquet files moved into the store so far. */
+  private async writeBatch(batch: BatchToCommit, moved: string[]): Promise<void> {
     const stagingDir = path.join(this.dataDir, '.staging', batch.id);
     fs.mkdirSync(stagingDir, { recursive: true });
     const conn = this.conn;
@@ -346,6 +364,7 @@ export class StoreWriter {
     for (const m of moves) {
       fs.mkdirSync(path.dirname(m.to), { recursive: true });
       fs.renameSync(m.from, m.to);
+      moved.push(m.to);
     }
     await withCatalog(this.dataDir, async (cat) => {
       for (const m of moves) {
@@ -389,6 +408,8 @@ export class StoreWriter {
       });
       await defineViews(cat, this.dataDir);
     });
+    // Listed in the catalog now: whatever fails from here on must not remove them.
+    moved.length = 0;
     fs.rmSync(stagingDir, { recursive: true, force: true });
     for (const chunk of batch.chunks) {
       for (const d of chunk.dayFiles) fs.rmSync(d.path, { force: true });
@@ -396,12 +417,32 @@ export class StoreWriter {
     }
   }
 
+  /** Waits for a commit still running, then closes the connection and releases the lock. */
   async close(): Promise<void> {
+    // Closing the connection under a running statement crashes DuckDB or deadlocks the
+    // thread running it (the process then never exits), and a commit must not go on
+    // writing the catalog after the lock is released.
+    await this.committing;
     this.conn.closeSync();
     this.work.closeSync();
     fs.rmSync(path.join(this.dataDir, '.staging'), { recursive: true, force: true });
     this.release();
   }
+}
+
+/**
+ * The error to report for a failed write into the data directory: a full disk (Node's
+ * ENOSPC, or DuckDB's "No space left on device") becomes one StoreError naming the
+ * directory and what to do; anything else is returned as it is.
+ */
+export function describeWriteFailure(err: unknown, dataDir: string): unknown {
+  if (err instanceof LogscopeError || !isDiskFull(err)) return err;
+  return new StoreError(`ENOSPC: disk full at ${dataDir}: the batch being written was not stored (the store is as it was before it); free space there, or use a --data directory on a larger disk, and run the ingest again`, { cause: err });
+}
+
+function isDiskFull(err: unknown): boolean {
+  if ((err as NodeJS.ErrnoException)?.code === 'ENOSPC') return true;
+  return /No space left on device|\bENOSPC\b/i.test((err as Error)?.message ?? '');
 }
 
 /** A new batch id: sortable by time, unique. (`removeOrphans` knows its shape: keep BATCH_FILE in step.) */
