@@ -2,17 +2,12 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { REPO } from './datasets.js';
 import { openStoreReader } from '../src/store/index.js';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { DATASETS, HAVE_DATASETS, REPO } from './datasets.js';
 export const CLI = path.join(REPO, 'dist', 'src', 'cli', 'main.js');
-
-/** The Loghub samples: $LOGSCOPE_DATASETS, default ../shared/datasets/loghub-2k beside the repo. */
-export const DATASETS = path.resolve(REPO, process.env.LOGSCOPE_DATASETS ?? '../shared/datasets/loghub-2k');
-export const HAVE_DATASETS = fs.existsSync(DATASETS);
-if (!HAVE_DATASETS) console.warn(`\n*** Loghub datasets not found at ${DATASETS}: dataset tests are SKIPPED (set LOGSCOPE_DATASETS) ***\n`);
 
 /** Directories tmpDir made for the test file being run. */
 const made: string[] = [];

@@ -34,8 +34,15 @@ export function createProgram(): Command {
 }
 
 /**
+ * After a fatal error is reported, how long the process may take to wind down before it
+ * exits anyway: a handle left open (a timer, a socket, a worker) must not keep a failed run
+ * alive beside the next one.
+ */
+const EXIT_GRACE_MS = 2_000;
+
+/**
  * The one place that reports: a known error prints one line and exits non-zero
- * (1); an unknown one prints its stack.
+ * (1); an unknown one prints its stack. Either way the process ends within EXIT_GRACE_MS.
  */
 async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -51,13 +58,12 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode;
       return;
     }
-    if (err instanceof LogscopeError) {
-      process.stderr.write(`logscope: ${clip(err.message)}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    process.stderr.write(`logscope: unexpected error\n${clip((err as Error)?.stack ?? String(err))}\n`);
+    if (err instanceof LogscopeError) process.stderr.write(`logscope: ${clip(err.message)}\n`);
+    else process.stderr.write(`logscope: unexpected error\n${clip((err as Error)?.stack ?? String(err))}\n`);
     process.exitCode = 1;
+    // unref: a process that winds down by itself exits at once. (A thread stuck in native
+    // code is not helped: process.exit() waits for it too.)
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   }
 }
 

@@ -28,6 +28,7 @@ export function formatIngestSummary(s: IngestSummary): string {
   if (t.joined > 0) out.push(`${fmt(t.joined)} continuation lines (stack traces, tracebacks, CRI partial lines) were joined to the record they continue; parsed counts them`);
   if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view; their commonest shapes: logscope coverage --data ${s.dataDir}`);
   for (const x of s.sources) if (x.hint !== undefined) out.push(`hint: ${x.source}: ${x.hint}`);
+  for (const w of s.warnings) out.push(`warning: ${w.message}`);
   for (const e of s.errors) out.push(`error: ${e.message}`);
   return out.join('\n') + '\n';
 }
@@ -35,14 +36,20 @@ export function formatIngestSummary(s: IngestSummary): string {
 function describeStatus(x: IngestSummary['sources'][number]): string {
   switch (x.status) {
     case 'unchanged':
-      return `unchanged (already ingested up to line ${x.fromLine - 1})`;
+      return `unchanged (already ingested up to line ${x.fromLine - 1}${x.previousPath ? ` as ${x.previousPath}` : ''})`;
     case 'resumed':
       return `resumed at line ${x.fromLine}${x.previousPath ? ` (was ${x.previousPath})` : ''}`;
     case 'duplicate':
       return `skipped: same content as ${x.previousPath}`;
     case 'empty':
       return 'empty';
+    case 'restarted':
+      return `restarted: truncated in place, new lines numbered from ${x.fromLine}`;
+    case 'truncated':
+      if (x.lines > 0) return `truncated: kept lines ${x.fromLine}-${x.fromLine + x.lines - 1} (see error)`;
+      return x.fromLine > 1 ? `truncated: nothing readable after line ${x.fromLine - 1}, stored before (see error)` : 'truncated: no whole line before the damage (see error)';
     default:
+      if (x.numberedOn) return `ingested as lines ${x.fromLine}-${x.fromLine + x.lines - 1} (the name held other lines before)`;
       return x.previousPath ? `ingested (was ${x.previousPath})` : 'ingested';
   }
 }

@@ -131,6 +131,8 @@ export function* planFileChunks(file: string, start: number, size: number, chunk
  * about `chunkBytes` each; skips the first `skip` bytes (already ingested). Like
  * planFileChunks, never cuts inside a multi-line record or a run of pieces, unless it is
  * longer than MAX_LINE_BYTES (then the parser would not join it whole anyway).
+ * When the stream fails (a truncated .gz), the whole lines read before the failure are
+ * yielded, then the error is thrown: only the partial last line is lost.
  * Memory: one chunk being filled plus the remainder of a line or record.
  */
 export async function* chunkStream(stream: Readable, chunkBytes: number, skip = 0): AsyncGenerator<Uint8Array> {
@@ -140,7 +142,8 @@ export async function* chunkStream(stream: Readable, chunkBytes: number, skip = 
   const longest = chunkBytes + MAX_LINE_BYTES;
   let nextLook = chunkBytes;
   let toSkip = skip;
-  for await (const piece of stream as AsyncIterable<Buffer>) {
+  const failure: { error?: unknown } = {};
+  for await (const piece of untilError(stream, failure)) {
     let b = piece;
     if (toSkip > 0) {
       if (b.length <= toSkip) {
@@ -171,6 +174,12 @@ export async function* chunkStream(stream: Readable, chunkBytes: number, skip = 
       yield out;
     }
   }
+  if (failure.error !== undefined) {
+    const all = Buffer.concat(parts, size);
+    const last = all.lastIndexOf(10);
+    if (last >= 0) yield new Uint8Array(all.subarray(0, last + 1));
+    throw failure.error;
+  }
   if (size > 0) {
     const out = new Uint8Array(size);
     let o = 0;
@@ -179,6 +188,15 @@ export async function* chunkStream(stream: Readable, chunkBytes: number, skip = 
       o += p.length;
     }
     yield out;
+  }
+}
+
+/** The stream's pieces until it ends or fails; a failure is put in `failure`, not thrown. */
+async function* untilError(stream: Readable, failure: { error?: unknown }): AsyncGenerator<Buffer> {
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) yield piece;
+  } catch (err) {
+    failure.error = err;
   }
 }
 

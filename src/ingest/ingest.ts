@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
-import { InputError } from '../errors.js';
+import { InputError, LogscopeError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
-import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
-import { fingerprintFile, FINGERPRINT_BYTES } from './fingerprint.js';
+import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
+import { hashBytes, hashTail, readContentHead } from './fingerprint.js';
+import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
-import { readHead, sourceChunks } from './source-chunks.js';
+import { readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
 
@@ -48,10 +49,15 @@ export interface SourceSummary extends ParseCounts {
   source: string;
   format: string;
   bytes: number;
-  /** ingested | unchanged (nothing new) | resumed (grew, or an earlier run stopped) | empty | duplicate */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate';
+  /**
+   * ingested | unchanged (nothing new) | resumed (grew, was renamed or compressed, or an earlier run stopped) | empty | duplicate
+   * | truncated (damaged .gz: the lines before the damage are kept) | restarted (truncated in place: read again, lines numbered on)
+   */
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted';
   /** First line number read in this run. */
   fromLine: number;
+  /** Its lines are numbered after those stored before under the same name (a reused path, stdin again). */
+  numberedOn?: boolean;
   /** When the file was known under another path (rotated/renamed). */
   previousPath?: string;
   /** With --format auto: the share of sampled lines the chosen format parsed, and the runners-up. */
@@ -65,6 +71,8 @@ export interface IngestSummary {
   dataDir: string;
   sources: SourceSummary[];
   errors: { path: string; message: string }[];
+  /** Inputs skipped on purpose or read in a way not asked for (a FIFO in a directory, a `.gz` that is text). */
+  warnings: { path: string; message: string }[];
   totals: ParseCounts & { bytes: number };
   batches: number;
   workers: number;
@@ -112,7 +120,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   // Fail on a bad format or pattern before touching the store.
   if (!isAutoFormat(options.format)) await createParser(options.format, { zone, referenceMicros: Date.now() * 1000 });
 
-  const { sources, errors } = await resolveInputs(options.inputs);
+  const { sources, errors, warnings } = await resolveInputs(options.inputs);
   const store = await StoreWriter.open(options.dataDir);
   const summaries: SourceSummary[] = [];
   const pool = createWorkerPool(workers);
@@ -121,7 +129,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const manifest = await store.readManifest();
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
     const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
-    const states = planSources(sources, manifest, options.format, summaries);
+    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines());
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
       await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
@@ -136,6 +144,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let batch: StagedChunk[] = [];
     let batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
     let batchSources = new Map<string, SourceState>();
+    let batchLastLines = new Map<string, number>();
     let commit: Promise<void> = Promise.resolve();
     let seq = 0;
 
@@ -146,7 +155,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         chunks: batch,
         counts: batchCounts,
         mining: mining?.takeBatch(),
-        sources: [...batchSources.values()].map((s) => ({ ...(s.entry as SourceEntry), counts: { ...(s.entry as SourceEntry).counts }, offset: s.offset, lines: s.lines, size: sizeAt(s) })),
+        lastLines: [...batchLastLines].map(([source, line]) => ({ source, line })),
+        sources: [...batchSources.values()].map(entryAt),
       };
       await commit;
       commit = store.commitBatch(toCommit);
@@ -156,6 +166,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       batch = [];
       batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
       batchSources = new Map();
+      batchLastLines = new Map();
     };
 
     const take = async (r: ChunkResult, p: ChunkContext) => {
@@ -163,6 +174,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
       if (r.signatures !== undefined) mining?.addChunk(r.signatures, st.format.label ?? st.format.name, st.name, st.lines);
       st.lines += r.counts.lines;
+      batchLastLines.set(st.name, st.lines);
       st.offset = p.endOffset;
       if (p.last) st.complete = true;
       const sum = st.summary;
@@ -213,20 +225,24 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           if (isAutoFormat(state.format)) await chooseFormat(state, sample, zone);
         },
       });
+      const failedBefore = errors.length;
       try {
-        for await (const chunk of chunks) await submit(state, chunk.input, chunk.endOffset, chunk.last);
-      } catch (err) {
-        // A corrupt or truncated .gz: the whole lines read before the damage are kept; the
-        // source is reported and the others go on. The manifest stays short of complete.
-        if (!(err instanceof InputError)) throw err;
-        errors.push(err);
+        for (let chunk = await readNextChunk(chunks, errors); chunk !== undefined; chunk = await readNextChunk(chunks, errors)) await submit(state, chunk.input, chunk.endOffset, chunk.last);
+      } finally {
+        await chunks.return(undefined);
       }
+      // A corrupt or truncated .gz: the whole lines read before the damage are kept; the
+      // source is reported and the others go on. The manifest stays short of complete.
+      if (errors.length > failedBefore) state.summary.status = 'truncated';
     }
     await runner.drain();
     await flush();
     await commit;
     fs.rmSync(stagingDir, { recursive: true, force: true });
+  } catch (err) {
+    throw describeFailure(err, store.dataDir);
   } finally {
+    // Workers first, so nothing more is parsed; store.close() then waits for a commit in flight.
     await pool.close();
     await store.close();
   }
@@ -238,6 +254,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     dataDir: store.dataDir,
     sources: summaries,
     errors: errors.map((e) => ({ path: e.path, message: e.message })),
+    warnings: warnings.map((e) => ({ path: e.path, message: e.message })),
     totals,
     batches,
     workers,
@@ -249,6 +266,38 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   };
 }
 
+/**
+ * The next chunk of a source, or undefined at its end. A corrupt or truncated .gz ends its
+ * source: the whole lines read before the damage are kept, the damage is reported in `errors`
+ * and the other sources go on (the manifest stays short of complete). Only the reading of the
+ * source is caught here: a failed parse task is fatal.
+ */
+async function readNextChunk(chunks: AsyncGenerator<SourceChunk>, errors: InputError[]): Promise<SourceChunk | undefined> {
+  try {
+    const next = await chunks.next();
+    return next.done === true ? undefined : next.value;
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    errors.push(err);
+    return undefined;
+  }
+}
+
+/**
+ * The error that ends an ingest, as the user should read it: a full disk names the data
+ * directory; an input file that a worker could no longer open or read (deleted, replaced)
+ * is an InputError naming it. Anything else is returned as it is.
+ */
+function describeFailure(err: unknown, dataDir: string): unknown {
+  const described = describeWriteFailure(err, dataDir);
+  if (described !== err || err instanceof LogscopeError) return described;
+  const { code, path } = err as NodeJS.ErrnoException;
+  if (code !== undefined && path !== undefined && !path.startsWith(dataDir)) {
+    return new InputError(path, `could not be read any more (${code}); was it deleted or replaced during the ingest? Nothing after the last committed batch was stored; run the ingest again`, { cause: err });
+  }
+  return err;
+}
+
 /** The size the manifest records: the file's size once it is fully read; for .gz, -1 until then. */
 function sizeAt(s: SourceState): number {
   if (s.ref.kind !== 'file') return 0;
@@ -256,34 +305,39 @@ function sizeAt(s: SourceState): number {
   return s.complete ? s.ref.size : -1;
 }
 
-/** Decides, per source, where to start reading, from the manifest. */
-function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[]): SourceState[] {
+/** A source's manifest entry as it stands after the chunks taken so far. */
+function entryAt(s: SourceState): SourceEntry {
+  const entry = s.entry as SourceEntry;
+  // A plain file's last stored bytes, to tell next time whether it only grew (see matchSource).
+  // A .gz cannot change in place: its tail is not kept.
+  const tail = s.ref.kind === 'file' && !s.ref.compressed ? hashTail(s.ref.path, s.offset) : { tailHash: '', tailLen: 0 };
+  return { ...entry, counts: { ...entry.counts }, offset: s.offset, lines: s.lines, size: sizeAt(s), ...tail };
+}
+
+/**
+ * Decides, per source, where to start reading, from the manifest (see matchSource): a file
+ * whose content is stored reads on from where its entry stopped, a file truncated in place
+ * reads as a new entry whose lines are numbered after the old one's, anything else from the start.
+ */
+function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>): SourceState[] {
   const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
-  const fpCache = new Map<string, Map<number, string>>();
-  const fpOf = (file: string, len: number) => {
-    let m = fpCache.get(file);
-    if (m === undefined) fpCache.set(file, (m = new Map()));
-    let v = m.get(len);
-    if (v === undefined) m.set(len, (v = fingerprintFile(file, len).fingerprint));
-    return v;
-  };
   for (const ref of sources) {
     const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0, bytes: 0, status: 'ingested', fromLine: 1 };
     summaries.push(summary);
     if (ref.kind === 'stdin') {
-      states.push({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false });
+      states.push(numberOn({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false }, lastLines));
       continue;
     }
-    if (ref.size === 0) {
+    const head = ref.size === 0 ? Buffer.alloc(0) : readContentHead(ref.path, ref.compressed);
+    if (head.length === 0 && !(ref.compressed && ref.size > 0)) {
       summary.status = 'empty';
       continue;
     }
-    const own = fingerprintFile(ref.path, FINGERPRINT_BYTES);
-    // The stored entry whose leading bytes this file starts with: the same file, maybe grown or renamed.
-    const entry = manifest.find((e) => e.compressed === ref.compressed && e.fpLen <= own.fpLen && (e.fpLen === own.fpLen ? e.fingerprint === own.fingerprint : fpOf(ref.path, e.fpLen) === e.fingerprint) && (ref.compressed || e.offset <= ref.size));
-    const key = entry?.sourceId ?? `${own.fingerprint}:${own.fpLen}:${ref.size}`;
+    const own = { fingerprint: hashBytes(head), fpLen: head.length };
+    const match = matchSource(ref, head, manifest);
+    const key = match.kind === 'same' ? match.entry.sourceId : `${own.fingerprint}:${own.fpLen}:${ref.size}`;
     const twin = claimed.get(key);
     if (twin !== undefined) {
       summary.status = 'duplicate';
@@ -291,29 +345,53 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       continue;
     }
     claimed.set(key, ref.path);
-    const fresh: SourceEntry = { sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label, counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 } };
+    const fresh: SourceEntry = {
+      sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label,
+      counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId: ref.fileId,
+    };
     const state: SourceState = { ref, name: ref.path, format, summary, lines: 0, offset: 0, complete: false, entry: fresh };
-    if (entry !== undefined) {
-      if (entry.path !== ref.path) summary.previousPath = entry.path;
-      state.entry = { ...entry, counts: { ...entry.counts }, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen };
+    if (match.kind !== 'new') {
+      const entry = match.entry;
       state.lines = entry.lines;
-      state.offset = entry.offset;
       summary.fromLine = entry.lines + 1;
-      // A file that grew keeps the format it was first read with, when that one was guessed.
+      // A file read before keeps the format it was first read with, when that one was guessed.
       if (isAutoFormat(format) && entry.format !== 'auto') {
         state.format = { name: entry.format, options: {} };
         summary.format = entry.format;
+        fresh.format = entry.format;
       }
-      const done = ref.compressed ? entry.size === ref.size : entry.offset >= ref.size;
-      if (done) {
+    }
+    if (match.kind === 'restarted') {
+      state.offset = match.from;
+      summary.status = 'restarted';
+    } else if (match.kind === 'same') {
+      const entry = match.entry;
+      if (entry.path !== ref.path) summary.previousPath = entry.path;
+      state.entry = { ...entry, counts: { ...entry.counts }, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, fileId: ref.fileId };
+      state.offset = entry.offset;
+      if (match.done) {
         summary.status = 'unchanged';
         continue;
       }
       summary.status = 'resumed';
     }
-    states.push(state);
+    states.push(numberOn(state, lastLines));
   }
   return states;
+}
+
+/**
+ * Numbers a source's lines after the last line stored under its name, when that name held
+ * other lines before (standard input again; a rotation's new app.log; a later file renamed to
+ * a name an earlier one had), so that (source, line) stays unique.
+ */
+function numberOn(state: SourceState, lastLines: Map<string, number>): SourceState {
+  const last = lastLines.get(state.name) ?? 0;
+  if (state.lines >= last) return state;
+  state.lines = last;
+  state.summary.fromLine = last + 1;
+  state.summary.numberedOn = true;
+  return state;
 }
 
 /** Resolves --format auto for one source from a sample of its lines. */

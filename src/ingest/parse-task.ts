@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSignatureMiner, type SignatureMiner } from '../detect/miner/index.js';
+import { InputError } from '../errors.js';
 import { CountingWriter, createParser, createZone, parseLines, RowWriter, SignatureTally, type LineParser } from '../parse/index.js';
 import type { ChunkResult, ChunkTask } from './task.js';
 
@@ -38,13 +39,19 @@ function readRange(file: string, start: number, end: number): Buffer {
     let done = 0;
     while (done < len) {
       const n = fs.readSync(fd, readBuffer, done, len - done, start + done);
-      if (n === 0) throw new Error(`${file}: file shrank while reading (expected ${len} bytes at offset ${start})`);
+      if (n === 0) throw shrankError(file, fd, start + done);
       done += n;
     }
   } finally {
     fs.closeSync(fd);
   }
   return readBuffer;
+}
+
+/** The error for a file that ended at `at`, short of the size it had when its chunks were planned. */
+function shrankError(file: string, fd: number, at: number): InputError {
+  const size = fs.fstatSync(fd).size;
+  return new InputError(file, `shrank while being read (it is now ${size} bytes; the ingest was reading at byte ${at}); was it truncated or rotated with copytruncate? Nothing after the last committed batch was stored; run the ingest again`);
 }
 
 /**

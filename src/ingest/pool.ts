@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import type { ChunkResult, ChunkTask } from './task.js';
 
 /** A fixed pool of parse workers. */
@@ -53,6 +53,31 @@ export function resolveChunkTimeoutMs(env = process.env): number {
   return s * 1000;
 }
 
+/** A worker's answer to a task: its result, or what its error was. */
+interface WorkerAnswer {
+  ok: boolean;
+  result?: ChunkResult;
+  error?: string;
+  code?: string;
+  path?: string;
+}
+
+/**
+ * The error a worker reported, rebuilt as what was thrown (errors lose their class crossing
+ * threads): a ConfigError, an InputError naming its file, or an Error keeping the errno code
+ * and path of a failed file operation (ENOSPC, ENOENT), which the ingest turns into its message.
+ */
+function reviveError(msg: WorkerAnswer): Error {
+  const message = msg.error ?? 'worker failed';
+  if (msg.code === 'E_CONFIG') return new ConfigError(message);
+  if (msg.code === 'E_INPUT' && msg.path !== undefined) {
+    // The message already starts with the path, which InputError adds again.
+    const prefix = `${msg.path}: `;
+    return new InputError(msg.path, message.startsWith(prefix) ? message.slice(prefix.length) : message);
+  }
+  return Object.assign(new Error(message), { code: msg.code, path: msg.path });
+}
+
 /** Starts `size` worker threads (default: one per core). */
 export function createWorkerPool(size: number, options: WorkerPoolOptions = {}): WorkerPool {
   const queue: Job[] = [];
@@ -71,17 +96,14 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
 
   const spawn = () => {
     const w = new Worker(fileURLToPath(script));
-    w.on('message', (msg: { ok: boolean; result?: ChunkResult; error?: string; code?: string }) => {
+    w.on('message', (msg: WorkerAnswer) => {
       const job = busy.get(w);
       if (job === undefined) return;
       clearTimeout(job.timer);
       busy.delete(w);
       idle.push(w);
       if (msg.ok && msg.result) job.resolve(msg.result);
-      else {
-        const err = msg.code === 'E_CONFIG' ? new ConfigError(msg.error ?? 'bad format options') : new Error(msg.error ?? 'worker failed');
-        job.reject(err);
-      }
+      else job.reject(reviveError(msg));
       pump();
     });
     w.on('error', (err) => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { DETECT_SAMPLE_BYTES } from '../parse/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
@@ -40,6 +40,7 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
     return;
   }
   let stream: Readable;
+  let gunzip: Gunzip | undefined;
   let compressedRead = 0;
   if (ref.kind === 'stdin') {
     stream = options.stdin ?? process.stdin;
@@ -48,7 +49,7 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
     raw.on('data', (b) => {
       compressedRead += b.length;
     });
-    stream = raw.pipe(createGunzip());
+    stream = gunzip = raw.pipe(createGunzip());
     raw.on('error', (err) => stream.destroy(err));
   }
   let at = offset;
@@ -63,9 +64,26 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
     }
   } catch (err) {
     if (held !== undefined) yield held;
-    throw new InputError(ref.kind === 'file' ? ref.path : 'stdin', `read stopped at byte ${at} of the decompressed data: ${(err as Error).message}`, { cause: err });
+    if (ref.kind === 'stdin') throw new InputError('stdin', `read stopped at byte ${at}: ${(err as Error).message}`, { cause: err });
+    throw new InputError(ref.path, describeGzipFailure(err, ref.size, gunzip?.bytesWritten ?? compressedRead, at), { cause: err });
   }
   if (held !== undefined) yield { ...held, last: true };
+}
+
+/**
+ * What went wrong in a .gz, and what was kept: `kept` decompressed bytes of whole lines.
+ * Truncated data is told by zlib's "unexpected end of file" (Z_BUF_ERROR): it stops at the
+ * file's last byte. Other damage is placed by the compressed bytes zlib had taken in.
+ */
+function describeGzipFailure(err: unknown, size: number, compressedIn: number, kept: number): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const what =
+    code === 'Z_BUF_ERROR'
+      ? `truncated at byte ${size} (the gzip data ends there unfinished)`
+      : code?.startsWith('Z_')
+        ? `damaged gzip data within its first ${compressedIn} bytes (${(err as Error).message})`
+        : `read failed: ${(err as Error).message}`;
+  return `${what}; kept the whole lines of its first ${kept} decompressed bytes, the rest is not stored`;
 }
 
 /** The first bytes of a file (decompressed for .gz), for format detection. */

@@ -2,68 +2,168 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { InputError } from '../errors.js';
+import { readRange } from './fingerprint.js';
 
 /** One input to read: a regular file (maybe gzip) or standard input. */
 export type SourceRef =
-  | { kind: 'file'; path: string; size: number; mtimeMs: number; compressed: boolean }
+  | {
+      kind: 'file';
+      path: string;
+      size: number;
+      mtimeMs: number;
+      /** Read through gunzip: the file starts with gzip's magic bytes, whatever its name. */
+      compressed: boolean;
+      /** `dev:ino`: tells a file truncated in place from a new file under the same name. */
+      fileId: string;
+    }
   | { kind: 'stdin' };
 
-/** The inputs that resolved, and one error per input that did not. */
+/** The inputs that resolved, one error per input (or directory entry) that could not be read, and what was skipped on purpose. */
 export interface ResolvedInputs {
   sources: SourceRef[];
   errors: InputError[];
+  /** FIFOs, sockets and broken symlinks met in a directory, symlink loops, and `.gz` files read as text. */
+  warnings: InputError[];
 }
 
-function isGzip(file: string): boolean {
-  if (file.endsWith('.gz')) return true;
-  const fd = fs.openSync(file, 'r');
+/** How many leading bytes decide whether a file is gzip, text or neither. */
+const SNIFF_BYTES = 4096;
+
+/** Whether bytes look like text: no NUL, and hardly any control characters but tab, newlines, form feed and escape. */
+function looksLikeText(head: Buffer): boolean {
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return false;
+    if (b < 0x20 && b !== 9 && b !== 10 && b !== 11 && b !== 12 && b !== 13 && b !== 0x1b) control++;
+  }
+  return control <= head.length / 100;
+}
+
+/**
+ * A regular file as a source: gzip when it starts with gzip's magic bytes. A `.gz` that does
+ * not is read as text with a warning when its first bytes are text, else refused.
+ */
+function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef {
+  const head = readRange(file, 0, SNIFF_BYTES);
+  const compressed = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  if (!compressed && file.endsWith('.gz') && head.length > 0) {
+    if (!looksLikeText(head)) throw new InputError(file, 'not gzip data, and not text either: not read (is it a log file?)');
+    warnings.push(new InputError(file, 'not gzip data, read as text'));
+  }
+  return { kind: 'file', path: file, size: st.size, mtimeMs: st.mtimeMs, compressed, fileId: `${st.dev}:${st.ino}` };
+}
+
+/** What a non-regular, non-directory entry is, for the notice that skips it. */
+function describeKind(st: fs.Stats | fs.Dirent): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** The state of a directory walk: files found, what could not be read, what was skipped. */
+interface Walk {
+  files: string[];
+  errors: InputError[];
+  warnings: InputError[];
+  /** `dev:ino` of every directory walked: each is walked once. */
+  seen: Set<string>;
+}
+
+/**
+ * Walks a directory (sorted, hidden entries skipped), following symlinks to files and to
+ * directories. An entry that cannot be read is an error and the walk goes on; FIFOs,
+ * sockets, broken symlinks and symlink loops are skipped with a warning.
+ */
+function walkDir(dir: string, walk: Walk, ancestors: Map<string, string>): void {
+  let st: fs.Stats;
   try {
-    const head = Buffer.alloc(2);
-    return fs.readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    fs.closeSync(fd);
+    st = fs.statSync(dir);
+  } catch (err) {
+    walk.errors.push(new InputError(dir, `${describe(err)}; skipped, the other files are read`, { cause: err }));
+    return;
+  }
+  const id = `${st.dev}:${st.ino}`;
+  const loop = ancestors.get(id);
+  if (loop !== undefined) {
+    walk.warnings.push(new InputError(dir, `symlink loop (leads back to ${loop}): not followed`));
+    return;
+  }
+  if (walk.seen.has(id)) return;
+  walk.seen.add(id);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    walk.errors.push(new InputError(dir, `${describe(err)}; skipped, the other files are read`, { cause: err }));
+    return;
+  }
+  const inside = new Map(ancestors).set(id, dir);
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walkDir(full, walk, inside);
+    else if (entry.isFile()) walk.files.push(full);
+    else if (entry.isSymbolicLink()) followLink(full, walk, inside);
+    else walk.warnings.push(new InputError(full, `skipped: ${describeKind(entry)}, not a log file`));
   }
 }
 
-function fileRef(file: string): SourceRef {
-  fs.accessSync(file, fs.constants.R_OK);
-  const st = fs.statSync(file);
-  return { kind: 'file', path: file, size: st.size, mtimeMs: st.mtimeMs, compressed: isGzip(file) };
+/** Follows a symlink met in a walk: to a file (read), a directory (walked), or nowhere (a warning). */
+function followLink(link: string, walk: Walk, ancestors: Map<string, string>): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(link);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') walk.warnings.push(new InputError(link, `broken symlink (to ${readLink(link)}): skipped`));
+    else if (code === 'ELOOP') walk.warnings.push(new InputError(link, 'symlink loop: not followed'));
+    else walk.errors.push(new InputError(link, `${describe(err)}; skipped, the other files are read`, { cause: err }));
+    return;
+  }
+  if (st.isDirectory()) walkDir(link, walk, ancestors);
+  else if (st.isFile()) walk.files.push(link);
+  else walk.warnings.push(new InputError(link, `skipped: links to ${describeKind(st)}, not a log file`));
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, out);
-    else if (entry.isFile()) out.push(full);
+function readLink(link: string): string {
+  try {
+    return fs.readlinkSync(link);
+  } catch {
+    return '?';
   }
 }
 
 /**
  * Expands the command line's inputs: files, directories (recursively, hidden entries
- * skipped), glob patterns (quoted, so the shell left them alone) and `-` for stdin.
- * A path that is missing or unreadable becomes an error naming it; the others resolve.
- * The same file named twice is read once.
+ * skipped, symlinks followed), glob patterns (quoted, so the shell left them alone) and `-`
+ * for stdin. A path that is missing or unreadable becomes an error naming it, and so does an
+ * unreadable entry of a directory; the others resolve. The same file named twice, or reached
+ * through several symlinks, is read once.
  */
 export async function resolveInputs(inputs: string[]): Promise<ResolvedInputs> {
   const sources: SourceRef[] = [];
   const errors: InputError[] = [];
+  const warnings: InputError[] = [];
   const seen = new Set<string>();
+  const walk: Walk = { files: [], errors, warnings, seen: new Set() };
   const add = (file: string) => {
     const abs = path.resolve(file);
     let real = abs;
     try {
       real = fs.realpathSync(abs);
     } catch {
-      // reported below by fileRef
+      // reported below
     }
     if (seen.has(real)) return;
     seen.add(real);
     try {
-      sources.push(fileRef(abs));
+      // Stat before opening: opening a FIFO that a glob matched would block.
+      const st = fs.statSync(abs);
+      if (!st.isFile()) warnings.push(new InputError(file, `skipped: ${describeKind(st)}, not a log file`));
+      else sources.push(fileRef(abs, st, warnings));
     } catch (err) {
-      errors.push(new InputError(file, describe(err), { cause: err }));
+      errors.push(err instanceof InputError ? err : new InputError(file, describe(err), { cause: err }));
     }
   };
   for (const input of inputs) {
@@ -86,22 +186,19 @@ export async function resolveInputs(inputs: string[]): Promise<ResolvedInputs> {
       continue;
     }
     if (st.isDirectory()) {
-      const files: string[] = [];
-      try {
-        walk(input, files);
-      } catch (err) {
-        errors.push(new InputError(input, describe(err), { cause: err }));
-        continue;
-      }
-      if (files.length === 0) errors.push(new InputError(input, 'directory holds no files'));
-      for (const f of files) add(f);
+      const failed = errors.length;
+      const walked = walk.seen.size;
+      walk.files = [];
+      walkDir(input, walk, new Map());
+      if (walk.files.length === 0 && errors.length === failed && walk.seen.size > walked) errors.push(new InputError(input, 'directory holds no files'));
+      for (const f of walk.files) add(f);
     } else if (st.isFile()) {
       add(input);
     } else {
       errors.push(new InputError(input, 'not a regular file or directory'));
     }
   }
-  return { sources, errors };
+  return { sources, errors, warnings };
 }
 
 function describe(err: unknown): string {

@@ -6,6 +6,6 @@ import type { ChunkTask } from './task.js';
 parentPort?.on('message', (task: ChunkTask) => {
   runChunkTask(task).then(
     (result) => parentPort?.postMessage({ ok: true, result }),
-    (err: unknown) => parentPort?.postMessage({ ok: false, seq: task.seq, error: err instanceof Error ? `${err.message}` : String(err), code: (err as { code?: string })?.code }),
+    (err: unknown) => parentPort?.postMessage({ ok: false, seq: task.seq, error: err instanceof Error ? `${err.message}` : String(err), code: (err as { code?: string })?.code, path: (err as { path?: string })?.path }),
   );
 });

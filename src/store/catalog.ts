@@ -11,12 +11,32 @@ export const CATALOG_DDL = [
   `CREATE TABLE IF NOT EXISTS _logscope.sources (source_id VARCHAR, path VARCHAR, fingerprint VARCHAR, fp_len INTEGER, compressed BOOLEAN, size BIGINT, "offset" BIGINT, lines BIGINT, format VARCHAR, first_ingested TIMESTAMPTZ, last_ingested TIMESTAMPTZ)`,
   // Line accounting per source (lines = parsed + unparsed + blank), for `logscope coverage`.
   ...['parsed', 'unparsed', 'blank', 'joined'].map((c) => `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS ${c} BIGINT DEFAULT 0`),
+  // What a source's file must still hold to be read on from "offset", and which file it was (see src/ingest/identify.ts).
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_hash VARCHAR DEFAULT ''`,
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_len INTEGER DEFAULT 0`,
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS file_id VARCHAR DEFAULT ''`,
   // Template mining: every distinct masked message (signature) seen, with its current template.
   `CREATE TABLE IF NOT EXISTS _logscope.signatures (signature BIGINT PRIMARY KEY, format VARCHAR, text VARCHAR, tokens INTEGER, template_id BIGINT,
      count BIGINT, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, example VARCHAR, example_source VARCHAR, example_line BIGINT,
      n_trace BIGINT, n_debug BIGINT, n_info BIGINT, n_notice BIGINT, n_warn BIGINT, n_error BIGINT, n_fatal BIGINT, n_unknown BIGINT)`,
   `CREATE TABLE IF NOT EXISTS _logscope.templates (template_id BIGINT PRIMARY KEY, text VARCHAR, tokens INTEGER)`,
+  // The last line number stored under each source name, so that a new file at a reused path
+  // (a rotation's new app.log) numbers its lines on and (source, line) stays unique.
+  `CREATE TABLE IF NOT EXISTS _logscope.source_lines (source VARCHAR PRIMARY KEY, last_line BIGINT)`,
 ];
+
+/**
+ * Fills `_logscope.source_lines` from the stored rows of a store made before it existed (once:
+ * a store with rows and no source_lines), through the catalog's views.
+ */
+export async function migrateSourceLines(conn: DuckDBConnection): Promise<void> {
+  const counts = await conn.runAndReadAll('SELECT (SELECT count(*) FROM _logscope.source_lines), (SELECT count(*) FROM _logscope.files)');
+  const [named, files] = counts.getRows()[0].map(Number);
+  if (named > 0 || files === 0) return;
+  await conn.run(
+    `INSERT INTO _logscope.source_lines SELECT source, max(line) FROM (SELECT source, line FROM main.log_records UNION ALL SELECT source, line FROM main.unparsed) GROUP BY source`,
+  );
+}
 
 /**
  * The `templates` view over the signature and template tables: one row per template with its

@@ -1,12 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { defineViews } from './catalog.js';
+import { defineViews, listFiles } from './catalog.js';
+import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
+import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
-import { CATALOG_FILE, connectUtc } from './store.js';
+import { connectUtc } from './store.js';
 
-/** A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`. */
+/**
+ * A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`.
+ * Its connection is sealed (see `sealConnection`): statements run on it can read the store's
+ * live Parquet files and nothing else on disk.
+ */
 export interface StoreReader {
   connection: DuckDBConnection;
   close(): void;
@@ -15,22 +23,29 @@ export interface StoreReader {
 /**
  * Opens a data directory for reading. Works in an in-memory DuckDB: the catalog is
  * attached read-only just long enough to copy the file list and manifest, so a long
- * query never holds the catalog's lock against an ingest's next commit.
+ * query never holds the catalog's lock against an ingest's next commit. The connection is
+ * sealed before it is returned.
  */
 export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   const dir = path.resolve(dataDir);
   const catalogPath = path.join(dir, CATALOG_FILE);
+  const kind = inspectDataDir(dir);
+  if (kind === 'foreign') throw refuseForeignStore(dir);
   if (!fs.existsSync(catalogPath)) {
     throw new StoreError(`no logscope data in ${dir} (no ${CATALOG_FILE}); run "logscope ingest FILE --data ${dataDir}" first`);
   }
   const instance = await DuckDBInstance.create(':memory:', {});
   const connection = await connectUtc(instance);
+  const spillDir = path.join(os.tmpdir(), `logscope-sql-${randomUUID()}`);
   try {
-    await attachWithRetry(connection, catalogPath);
+    let live: string[] = [];
+    await attachCatalog(connection, catalogPath, dir, kind === 'marked');
     try {
       // Catalogs from before template mining lack these tables: they read as empty.
       const tables = await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'");
       const has = new Set(tables.getRows().map((r) => String(r[0])));
+      // Without the marker, a catalog is ours only with our tables (stores from before the marker have them).
+      if (kind !== 'marked' && !has.has('files')) throw refuseForeignStore(dir);
       await connection.run(
         has.has('signatures')
           ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
@@ -42,11 +57,14 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
       await defineViews(connection, dir, 'temp', 'cat._logscope');
+      const files = await listFiles(connection, 'cat._logscope');
+      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
     } finally {
       await connection.run('DETACH cat');
     }
+    await sealConnection(connection, { readable: live, spillDir });
   } catch (err) {
     connection.closeSync();
     instance.closeSync();
@@ -57,8 +75,24 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
     close() {
       connection.closeSync();
       instance.closeSync();
+      fs.rmSync(spillDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The error for a directory that holds files logscope did not write, as a store to read. */
+function refuseForeignStore(dir: string): StoreError {
+  return new StoreError(`${dir} is not a logscope data directory (it holds files logscope did not write); pass the directory that "logscope ingest --data" wrote`);
+}
+
+/** Attaches the catalog as `cat`; a file that is not a DuckDB database in an unmarked directory is a stranger's. */
+async function attachCatalog(conn: DuckDBConnection, file: string, dir: string, marked: boolean): Promise<void> {
+  try {
+    await attachWithRetry(conn, file);
+  } catch (err) {
+    if (!marked && /not a valid DuckDB database/i.test((err as Error).message)) throw refuseForeignStore(dir);
+    throw err;
+  }
 }
 
 async function attachWithRetry(conn: DuckDBConnection, file: string, timeoutMs = 30_000): Promise<void> {

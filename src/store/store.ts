@@ -2,25 +2,28 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { StoreError } from '../errors.js';
+import { LogscopeError, StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
-import { CATALOG_DDL, defineViews, listFiles } from './catalog.js';
+import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
+import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
-
-/** The catalog file inside a data directory. */
-export const CATALOG_FILE = 'catalog.duckdb';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
   sourceId: string;
   path: string;
-  /** sha256 of the first `fpLen` bytes (at most 1024) of the file as stored on disk. */
+  /** sha256 of the first `fpLen` bytes (at most 1024) of the content: decompressed for .gz (in older stores, a .gz entry hashed its compressed bytes). */
   fingerprint: string;
   fpLen: number;
   compressed: boolean;
   size: number;
   /** Bytes consumed (decompressed bytes for .gz). */
   offset: number;
+  /** sha256 of the `tailLen` bytes before `offset` of a plain file; tailLen 0: not known, -1: the file was shorter. */
+  tailHash: string;
+  tailLen: number;
+  /** `dev:ino` of the file last read; '' when not known. */
+  fileId: string;
   /** Lines consumed. */
   lines: number;
   format: string;
@@ -57,6 +60,8 @@ export interface BatchToCommit {
   counts: { lines: number; parsed: number; unparsed: number; blank: number; bytes: number };
   /** Template mining: the batch's signatures, and the catalog's templates after it. */
   mining?: BatchMining;
+  /** The last line number of each source name the batch wrote rows under. */
+  lastLines?: Array<{ source: string; line: number }>;
 }
 
 /** What one batch adds to the template catalog (see `src/detect/miner`). */
@@ -196,10 +201,13 @@ function readCsvArgs(columns: Record<string, string>): string {
  * The writing side of a data directory. Holds the writer lock for its lifetime,
  * stages batches under `.staging/` and commits each one atomically: Parquet files
  * are moved into `logs/dt=DAY/` and `unparsed/`, then one catalog transaction
- * lists them and advances the manifest. Files not listed in the catalog are
- * invisible and removed by the next writer (see `recover`).
+ * lists them and advances the manifest. Files of a batch that never committed are
+ * invisible and removed by the next writer (see `removeOrphans`).
  */
 export class StoreWriter {
+  /** The batch commit running on `conn`, settled or not: close() waits for it. */
+  private committing: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly dataDir: string,
     private readonly release: () => void,
@@ -207,15 +215,14 @@ export class StoreWriter {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  /** Opens (creating if needed) a data directory for writing and recovers from any crash. */
+  /**
+   * Opens (creating if needed) a data directory for writing and recovers from any crash.
+   * Refuses a directory that holds files logscope did not write, and one another ingest is writing.
+   */
   static async open(dataDir: string): Promise<StoreWriter> {
     const dir = path.resolve(dataDir);
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
-    }
-    const release = acquireWriterLock(dir);
+    await claimDataDir(dir);
+    const release = await acquireWriterLock(dir);
     try {
       const staging = path.join(dir, '.staging');
       fs.rmSync(staging, { recursive: true, force: true });
@@ -223,6 +230,7 @@ export class StoreWriter {
       await withCatalog(dir, async (conn) => {
         for (const ddl of CATALOG_DDL) await conn.run(ddl);
         await defineViews(conn, dir);
+        await migrateSourceLines(conn);
       });
       await removeOrphans(dir);
       const work = await DuckDBInstance.create(':memory:', {
@@ -248,7 +256,7 @@ export class StoreWriter {
   /** The manifest: every source ingested so far. */
   async readManifest(): Promise<SourceEntry[]> {
     return withCatalog(this.dataDir, async (conn) => {
-      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined FROM _logscope.sources`);
+      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id FROM _logscope.sources`);
       return reader.getRows().map((r) => ({
         sourceId: String(r[0]),
         path: String(r[1]),
@@ -260,7 +268,18 @@ export class StoreWriter {
         lines: Number(r[7]),
         format: String(r[8]),
         counts: { parsed: Number(r[9]), unparsed: Number(r[10]), blank: Number(r[11]), joined: Number(r[12]) },
+        tailHash: String(r[13] ?? ''),
+        tailLen: Number(r[14] ?? 0),
+        fileId: String(r[15] ?? ''),
       }));
+    });
+  }
+
+  /** The last line number stored under each source name (see `_logscope.source_lines`). */
+  async readSourceLines(): Promise<Map<string, number>> {
+    return withCatalog(this.dataDir, async (conn) => {
+      const reader = await conn.runAndReadAll('SELECT source, last_line FROM _logscope.source_lines');
+      return new Map(reader.getRows().map((r) => [String(r[0]), Number(r[1])]));
     });
   }
 
@@ -272,8 +291,23 @@ export class StoreWriter {
     });
   }
 
-  /** Converts a batch's staged text to Parquet and makes it visible, all at once. */
-  async commitBatch(batch: BatchToCommit): Promise<void> {
+  /**
+   * Converts a batch's staged text to Parquet and makes it visible, all at once. On failure
+   * nothing of the batch is visible and its files are removed; a full disk is reported as a
+   * StoreError naming the data directory.
+   */
+  commitBatch(batch: BatchToCommit): Promise<void> {
+    const moved: string[] = [];
+    const run = this.writeBatch(batch, moved).catch((err: unknown) => {
+      for (const file of moved) fs.rmSync(file, { force: true });
+      throw describeWriteFailure(err, this.dataDir);
+    });
+    this.committing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The body of commitBatch; `moved` collects the Parquet files moved into the store so far. */
+  private async writeBatch(batch: BatchToCommit, moved: string[]): Promise<void> {
     const stagingDir = path.join(this.dataDir, '.staging', batch.id);
     fs.mkdirSync(stagingDir, { recursive: true });
     const conn = this.conn;
@@ -330,6 +364,7 @@ export class StoreWriter {
     for (const m of moves) {
       fs.mkdirSync(path.dirname(m.to), { recursive: true });
       fs.renameSync(m.from, m.to);
+      moved.push(m.to);
     }
     await withCatalog(this.dataDir, async (cat) => {
       for (const m of moves) {
@@ -342,20 +377,29 @@ export class StoreWriter {
         const values = {
           id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format,
           parsed: s.counts.parsed, unparsed: s.counts.unparsed, blank: s.counts.blank, joined: s.counts.joined,
+          tailHash: s.tailHash, tailLen: s.tailLen, fileId: s.fileId,
         };
         const updated = await cat.run(
           `UPDATE _logscope.sources SET path = $path, fingerprint = $fp, fp_len = $fpLen::INTEGER, compressed = $gz, size = $size::BIGINT,
              "offset" = $offset::BIGINT, lines = $lines::BIGINT, format = $format, last_ingested = now(),
-             parsed = $parsed::BIGINT, unparsed = $unparsed::BIGINT, blank = $blank::BIGINT, joined = $joined::BIGINT WHERE source_id = $id`,
+             parsed = $parsed::BIGINT, unparsed = $unparsed::BIGINT, blank = $blank::BIGINT, joined = $joined::BIGINT,
+             tail_hash = $tailHash, tail_len = $tailLen::INTEGER, file_id = $fileId WHERE source_id = $id`,
           values,
         );
         if (updated.rowsChanged === 0) {
           await cat.run(
-            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined)
-             VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now(), $parsed::BIGINT, $unparsed::BIGINT, $blank::BIGINT, $joined::BIGINT)`,
+            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id)
+             VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now(), $parsed::BIGINT, $unparsed::BIGINT, $blank::BIGINT, $joined::BIGINT,
+               $tailHash, $tailLen::INTEGER, $fileId)`,
             values,
           );
         }
+      }
+      for (const { source, line } of batch.lastLines ?? []) {
+        await cat.run(
+          `INSERT INTO _logscope.source_lines VALUES ($source, $line::BIGINT) ON CONFLICT (source) DO UPDATE SET last_line = greatest(last_line, excluded.last_line)`,
+          { source, line },
+        );
       }
       if (batch.mining !== undefined) await commitMining(cat, batch.mining, stagingDir);
       const c = batch.counts;
@@ -364,6 +408,8 @@ export class StoreWriter {
       });
       await defineViews(cat, this.dataDir);
     });
+    // Listed in the catalog now: whatever fails from here on must not remove them.
+    moved.length = 0;
     fs.rmSync(stagingDir, { recursive: true, force: true });
     for (const chunk of batch.chunks) {
       for (const d of chunk.dayFiles) fs.rmSync(d.path, { force: true });
@@ -371,7 +417,12 @@ export class StoreWriter {
     }
   }
 
+  /** Waits for a commit still running, then closes the connection and releases the lock. */
   async close(): Promise<void> {
+    // Closing the connection under a running statement crashes DuckDB or deadlocks the
+    // thread running it (the process then never exits), and a commit must not go on
+    // writing the catalog after the lock is released.
+    await this.committing;
     this.conn.closeSync();
     this.work.closeSync();
     fs.rmSync(path.join(this.dataDir, '.staging'), { recursive: true, force: true });
@@ -379,29 +430,101 @@ export class StoreWriter {
   }
 }
 
-/** A new batch id: sortable by time, unique. */
+/**
+ * The error to report for a failed write into the data directory: a full disk (Node's
+ * ENOSPC, or DuckDB's "No space left on device") becomes one StoreError naming the
+ * directory and what to do; anything else is returned as it is.
+ */
+export function describeWriteFailure(err: unknown, dataDir: string): unknown {
+  if (err instanceof LogscopeError || !isDiskFull(err)) return err;
+  return new StoreError(`ENOSPC: disk full at ${dataDir}: the batch being written was not stored (the store is as it was before it); free space there, or use a --data directory on a larger disk, and run the ingest again`, { cause: err });
+}
+
+function isDiskFull(err: unknown): boolean {
+  if ((err as NodeJS.ErrnoException)?.code === 'ENOSPC') return true;
+  return /No space left on device|\bENOSPC\b/i.test((err as Error)?.message ?? '');
+}
+
+/** A new batch id: sortable by time, unique. (`removeOrphans` knows its shape: keep BATCH_FILE in step.) */
 export function createBatchId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomUUID().slice(0, 8)}`;
 }
 
-/** Deletes Parquet files the catalog does not list: leftovers of a batch killed before its commit. */
+/** A batch's file name, `part-<batch id>.parquet`, with the id as `createBatchId` makes it. */
+const BATCH_FILE = /^part-(\d{8}T\d{6}Z-[0-9a-f]{8})\.parquet$/;
+const DAY_DIR = /^dt=\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Deletes the leftovers of batches killed before their commit: files named and placed as a
+ * batch's files are (`logs/dt=DAY/part-ID.parquet`, `unparsed/part-ID.parquet`) whose batch
+ * the catalog never committed. Anything else under logs/ and unparsed/ may be the user's
+ * and is left alone.
+ */
 async function removeOrphans(dataDir: string): Promise<number> {
-  const live = await withCatalog(dataDir, (conn) => listFiles(conn));
-  const keep = new Set([...live.logs, ...live.unparsed].map((p) => path.resolve(dataDir, p)));
+  const { committed, listed } = await withCatalog(dataDir, async (conn) => {
+    const batches = await conn.runAndReadAll('SELECT id FROM _logscope.batches');
+    const files = await listFiles(conn);
+    return {
+      committed: new Set(batches.getRows().map((r) => String(r[0]))),
+      listed: new Set([...files.logs, ...files.unparsed].map((p) => path.resolve(dataDir, p))),
+    };
+  });
+  const logs = path.join(dataDir, 'logs');
+  const dirs = [...listEntries(logs).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(logs, e.name)), path.join(dataDir, 'unparsed')];
   let removed = 0;
-  for (const sub of ['logs', 'unparsed']) {
-    const root = path.join(dataDir, sub);
-    if (!fs.existsSync(root)) continue;
-    for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !entry.name.endsWith('.parquet')) continue;
-      const full = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
-      if (!keep.has(full)) {
-        fs.rmSync(full, { force: true });
-        removed++;
-      }
+  for (const dir of dirs) {
+    for (const entry of listEntries(dir)) {
+      const id = entry.isFile() ? BATCH_FILE.exec(entry.name)?.[1] : undefined;
+      const full = path.join(dir, entry.name);
+      if (id === undefined || committed.has(id) || listed.has(full)) continue;
+      fs.rmSync(full, { force: true });
+      removed++;
     }
   }
   return removed;
+}
+
+function listEntries(dir: string): fs.Dirent[] {
+  return fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : [];
+}
+
+/**
+ * Makes sure dir is ours to write, and marks it: a missing or empty directory is created
+ * and marked; a store of an earlier logscope (a catalog with our schema, no marker) is
+ * marked; a directory holding files we did not write is refused, and left as it is.
+ */
+async function claimDataDir(dir: string): Promise<void> {
+  const kind = inspectDataDir(dir);
+  if (kind === 'marked') return;
+  if (kind === 'foreign' || (kind === 'unmarked-catalog' && !(await hasCatalogSchema(path.join(dir, CATALOG_FILE))))) throw refuseForeignDir(dir);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new StoreError(`cannot create data directory ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  writeMarker(dir);
+}
+
+/** Whether a DuckDB file holds the `_logscope` schema (read-only: it may be a stranger's database). */
+async function hasCatalogSchema(file: string): Promise<boolean> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await openDatabaseFile(file, { access_mode: 'READ_ONLY' });
+  } catch (err) {
+    if (/not a valid DuckDB database/i.test((err as Error).message)) return false;
+    throw err;
+  }
+  try {
+    const conn = await instance.connect();
+    try {
+      const reader = await conn.runAndReadAll("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = '_logscope'");
+      return Number(reader.getRows()[0][0]) > 0;
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
 }
 
 /** A connection whose session time zone is UTC, so TIMESTAMPTZ values print and truncate in UTC. */

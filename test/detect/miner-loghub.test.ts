@@ -98,7 +98,8 @@ function mine(contents: readonly string[], plan: Plan): { templates: number[]; c
 }
 
 describe.skipIf(!HAVE_DATASETS)('template miner on the Loghub-2k samples', () => {
-  const samples = new Map(NAMES.map((name) => [name, loadSample(name)]));
+  // Read only where the datasets exist: a skipped describe still runs its body to collect tests.
+  const samples = new Map(HAVE_DATASETS ? NAMES.map((name) => [name, loadSample(name)]) : []);
 
   it('groups each sample at least as well as Drain, with default options', () => {
     const rows: string[] = [];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
 import { query, runCli, tmpDir } from '../helpers.js';
@@ -86,12 +86,67 @@ describe('damaged input', () => {
     const data = path.join(dir, 'data');
     const summary = await ingest({ inputs: [path.join(dir, 'cut.log.gz'), path.join(dir, 'ok.log')], dataDir: data, format: syslog, chunkBytes: 16 * 1024 });
     expect(summary.errors).toHaveLength(1);
-    expect(summary.errors[0].message).toMatch(/cut\.log\.gz: read stopped at byte \d+/);
+    expect(summary.errors[0].message).toMatch(/cut\.log\.gz: truncated at byte \d+/);
     const rows = await query(data, `SELECT host, count(*)::INT AS n, max(line)::INT AS hi FROM logs GROUP BY host ORDER BY host`);
     expect(rows[0]).toEqual({ host: 'ok', n: 10, hi: 10 });
     expect(rows[1].host).toBe('z');
     expect(rows[1].n).toBeGreaterThan(1000);
     expect(rows[1].hi).toBe(rows[1].n);
+  });
+});
+
+describe('partial input', () => {
+  /** Whole lines zlib can decompress from a truncated gzip file: what a reader can keep. */
+  function readableLines(cut: Buffer): number {
+    const text = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH });
+    return text.subarray(0, text.lastIndexOf(10) + 1).toString().split('\n').length - 1;
+  }
+
+  it('keeps every whole line of a truncated .gz smaller than one chunk, and reports it truncated at its last byte with exit code 2', async () => {
+    const dir = tmpDir();
+    const gz = gzipSync(lines(2000, 'z'));
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.4));
+    const file = path.join(dir, 'cut.log.gz');
+    fs.writeFileSync(file, cut);
+    const readable = readableLines(cut);
+    expect(readable).toBeGreaterThan(500);
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`truncated: kept lines 1-${readable}`);
+    expect(r.stdout).toContain(`error: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
+    const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
+    expect(row).toEqual({ n: readable, hi: readable, whole: true });
+    const again = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    expect(again.status).toBe(2);
+    expect(again.stdout).toContain(`truncated: nothing readable after line ${readable}, stored before`);
+    expect((await query(data, `SELECT count(*)::INT AS n FROM logs`))[0].n).toBe(readable);
+  });
+
+  it('reads a text file named .gz as text, with a warning that it is not gzip data', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'plain.log.gz');
+    fs.writeFileSync(file, lines(25, 'p'));
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`warning: ${file}: not gzip data, read as text`);
+    const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
+    expect(row.n).toBe(25);
+  });
+
+  it('refuses a binary file named .gz by name, and ingests the others', async () => {
+    const dir = tmpDir();
+    const bin = path.join(dir, 'image.gz');
+    fs.writeFileSync(bin, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
+    fs.writeFileSync(path.join(dir, 'ok.log'), lines(4, 'ok'));
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--format', 'syslog']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`error: ${bin}: not gzip data, and not text either`);
+    expect(r.stderr).toBe('');
+    const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
+    expect(row.n).toBe(4);
   });
 });
 

@@ -60,6 +60,7 @@ export function registerIngest(program: Command): void {
       }
       process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatIngestSummary(summary));
       if (!flags.json && summary.totals.unparsed > 0) process.stdout.write(await formatUnparsedShapes(summary));
+      if (flags.json) for (const w of summary.warnings) process.stderr.write(`logscope: warning: ${w.message}\n`);
       if (summary.errors.length > 0) {
         if (flags.json) for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
         process.exitCode = EXIT_PARTIAL;
