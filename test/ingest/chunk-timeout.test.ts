@@ -44,6 +44,16 @@ describe('a chunk that takes longer than LOGSCOPE_CHUNK_TIMEOUT fails the ingest
     expect(await query(data, 'SELECT source, count(*)::INTEGER AS n FROM logs GROUP BY source')).toEqual([{ source: good, n: 1 }]);
   });
 
+  it('is the backstop when the backtracking checker fails: (a+)+$ is stopped after the budget', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'hostile.log');
+    fs.writeFileSync(file, `${'a'.repeat(40)}b\n`);
+    // An unknown recheck backend makes the checker throw: the check proves nothing and lets the pattern run.
+    const r = runCliWithin(WITHIN_MS, ['ingest', file, '--data', path.join(dir, 'data'), '--pattern', '(?<ts>x)?(a+)+$', '-q'], { LOGSCOPE_CHUNK_TIMEOUT: String(BUDGET_S), RECHECK_SYNC_BACKEND: 'bogus' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`logscope: pattern "(?<ts>x)?(a+)+$" (format regex) took over 2 s on ${file} (the chunk of bytes 0-42): it backtracks catastrophically on these lines; simplify it (or set LOGSCOPE_CHUNK_TIMEOUT to more seconds)\n`);
+  });
+
   it('stops a slow mining mask the same way, naming it', () => {
     const dir = tmpDir();
     const file = path.join(dir, 'app.log');
