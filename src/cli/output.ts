@@ -48,16 +48,25 @@ function jsonValue(v: Json, col: Column): Json {
   return v;
 }
 
-/** `2026-11-20 01:55:59.101+00` → `2026-11-20T01:55:59.101Z`. */
+/**
+ * A UTC timestamp as DuckDB prints it → ISO 8601 with `Z` and at least milliseconds, as
+ * `Date.toISOString` gives them (what the commands built in JavaScript print):
+ * `2026-11-20 01:55:59.1+00` → `2026-11-20T01:55:59.100Z`; microseconds are kept.
+ */
 function toIso(v: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)(\+00(?::00)?)?$/.exec(v);
-  return m ? `${m[1]}T${m[2]}Z` : v;
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?(\+00(?::00)?)?$/.exec(v);
+  return m ? `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0')}Z` : v;
 }
 
 function textValue(v: Json): string {
   if (v === null) return '';
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
+}
+
+/** A cell of table or csv output: timestamps in the same ISO 8601 as json. */
+function cellText(v: Json, col: Column): string {
+  return TIMESTAMP_TYPES.has(col.typeId) && typeof v === 'string' ? toIso(v) : textValue(v);
 }
 
 function csvCell(s: string): string {
@@ -80,7 +89,7 @@ export async function writeResult(result: DuckDBResult, format: OutputFormat, wr
     let more = 0;
     for await (const chunk of result.yieldRowsJson()) {
       for (const r of chunk) {
-        if (rows.length < TABLE_ROW_LIMIT) rows.push(r.map((v) => textValue(v)));
+        if (rows.length < TABLE_ROW_LIMIT) rows.push(r.map((v, i) => cellText(v, cols[i])));
         else more++;
       }
     }
@@ -94,7 +103,7 @@ export async function writeResult(result: DuckDBResult, format: OutputFormat, wr
     let text = '';
     for (const r of chunk) {
       if (format === 'csv') {
-        text += r.map((v) => csvCell(textValue(v))).join(',') + '\n';
+        text += r.map((v, i) => csvCell(cellText(v, cols[i]))).join(',') + '\n';
       } else {
         const obj: Record<string, Json> = {};
         cols.forEach((c, i) => (obj[c.name] = jsonValue(r[i], c)));
@@ -162,14 +171,14 @@ export function resolveOutputFormat(flag: string | undefined): OutputFormat {
 /**
  * Streams a prepared statement's result to `write` in the chosen format. Errors raised while
  * rows are fetched (a bad cast, a missing file) are DuckDB's too: QueryErrors. A closed pipe
- * (`| head`) ends the output quietly.
+ * (`| head`) ends the output quietly. Returns the number of rows written (undefined after a closed pipe).
  */
-export async function writeStatement(prepared: DuckDBPreparedStatement, format: OutputFormat, write: TextSink): Promise<void> {
+export async function writeStatement(prepared: DuckDBPreparedStatement, format: OutputFormat, write: TextSink): Promise<number | undefined> {
   const result = await streamPrepared(prepared);
   try {
-    await writeResult(result, format, write);
+    return await writeResult(result, format, write);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return undefined;
     throw new QueryError((err as Error).message, { cause: err });
   }
 }

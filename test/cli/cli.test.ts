@@ -123,7 +123,7 @@ describe('template formats from the command line and the config', () => {
     const r = runCli(['ingest', path.join(dir, 'h.log'), '--data', data, '--timezone', 'UTC', '--template', '<Date> <Time> <Level> \\[<Process>\\] <Component>: <Content>']);
     expect(r.status, r.stderr).toBe(0);
     const q = runCli(['sql', '--data', data, '--format', 'csv', "SELECT ts, level, service, message, attrs->>'Process' AS process, format FROM logs"]);
-    expect(q.stdout).toBe('ts,level,service,message,process,format\n2015-10-18 18:01:47.978+00,INFO,org.apache.hadoop.mapreduce.v2.app.MRAppMaster,Created MRAppMaster,main,template\n');
+    expect(q.stdout).toBe('ts,level,service,message,process,format\n2015-10-18T18:01:47.978Z,INFO,org.apache.hadoop.mapreduce.v2.app.MRAppMaster,Created MRAppMaster,main,template\n');
     const bad = runCli(['ingest', path.join(dir, 'h.log'), '--data', data, '--format', 'json', '--template', '<Date> <Content>']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--template needs --format template/);
@@ -156,7 +156,7 @@ describe('config formats with a field mapping and a zone', () => {
     const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('zone-less timestamps read as Europe/Paris');
-    expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level, message, attrs FROM logs']).stdout).toBe('ts,level,message,attrs\n2026-07-15 08:00:00+00,ERROR,disk full,\n');
+    expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level, message, attrs FROM logs']).stdout).toBe('ts,level,message,attrs\n2026-07-15T08:00:00.000Z,ERROR,disk full,\n');
     fs.writeFileSync(cfg, JSON.stringify({ formats: { app: { ...app, fields: { ts: 'time' } } } }));
     const bad = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
     expect(bad.status).toBe(1);
@@ -174,7 +174,7 @@ describe('config formats with a timestamp layout', () => {
     fs.writeFileSync(cfg, JSON.stringify({ data, formats: { app } }));
     const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
     expect(r.status, r.stderr).toBe(0);
-    expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level FROM logs']).stdout).toBe('ts,level\n2026-11-25 10:00:05+00,WARN\n');
+    expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level FROM logs']).stdout).toBe('ts,level\n2026-11-25T10:00:05.000Z,WARN\n');
     fs.writeFileSync(cfg, JSON.stringify({ formats: { app: { ...app, timestampFormat: '%d.%m.%Y %Q' } } }));
     const bad = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
     expect(bad.stderr).toMatch(/formats\.app\.timestampFormat: timestamp layout "%d\.%m\.%Y %Q": unknown directive %Q/);

@@ -42,7 +42,7 @@ export function recordsIn(m: number, count: number, level: string, fields: Parti
   return Array.from({ length: count }, (_, i) => ({ ts: minute(m, Math.floor((i * 59) / Math.max(count, 1))), level, ...fields }));
 }
 
-/** Minute `m` as the JSON output of a query prints a timestamp: `2026-11-20T00:05:00Z`. */
+/** Minute `m` as every output (table, csv, json) prints a timestamp: `2026-11-20T00:05:00.000Z`. */
 export function jsonMinute(m: number): string {
-  return minute(m).replace('.000Z', 'Z');
+  return minute(m);
 }

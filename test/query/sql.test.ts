@@ -30,11 +30,21 @@ describe('logscope sql', () => {
   it('prints json with numbers, ISO timestamps and parsed JSON columns, and ndjson a row a line', () => {
     const r = runCli(['sql', '--data', data, '--format', 'json', 'SELECT ts, line, host, \'{"a":1}\'::JSON AS j FROM logs ORDER BY line LIMIT 2']);
     expect(JSON.parse(r.stdout)).toEqual([
-      { ts: '2026-11-25T10:00:01Z', line: 1, host: 'web-1', j: { a: 1 } },
-      { ts: '2026-11-25T10:00:02Z', line: 2, host: 'web-0', j: { a: 1 } },
+      { ts: '2026-11-25T10:00:01.000Z', line: 1, host: 'web-1', j: { a: 1 } },
+      { ts: '2026-11-25T10:00:02.000Z', line: 2, host: 'web-0', j: { a: 1 } },
     ]);
     const n = runCli(['sql', '--data', data, '--format', 'ndjson', 'SELECT line FROM logs ORDER BY line LIMIT 3']);
     expect(n.stdout).toBe('{"line":1}\n{"line":2}\n{"line":3}\n');
+  });
+
+  it('prints timestamps the same way in table, csv and json: ISO 8601 in UTC with Z, microseconds kept', () => {
+    const sql = "SELECT ts, ts::TIMESTAMP AS plain, ts + INTERVAL 1 MICROSECOND AS micro FROM logs WHERE line = 1";
+    const want = ['2026-11-25T10:00:01.000Z', '2026-11-25T10:00:01.000Z', '2026-11-25T10:00:01.000001Z'];
+    const [json] = JSON.parse(runCli(['sql', '--data', data, '--format', 'json', sql]).stdout) as Array<Record<string, string>>;
+    expect(Object.values(json)).toEqual(want);
+    expect(runCli(['sql', '--data', data, '--format', 'csv', sql]).stdout).toBe(`ts,plain,micro\n${want.join(',')}\n`);
+    const table = runCli(['sql', '--data', data, '--format', 'table', sql]).stdout.split('\n');
+    expect(table[2].split(/ {2,}/)).toEqual(want);
   });
 
   it('prints an aligned table', () => {
