@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseIsoString, utcZone, type ZoneResolver } from '../parse/index.js';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 const UNIT_WORDS: Record<string, string> = {
@@ -36,27 +37,63 @@ export const bucketParam = z.string().transform((text, ctx) => {
 /** A season for seasonal baselines: `1d` (time of day) or `7d`/`1w` (hour of the week), any whole number of seconds. */
 export const seasonParam = bucketParam;
 
+/** What a time given by a person is read against. */
+export interface TimeContext {
+  /** The instant (ms) that `now` means and times ago count back from: the clock, or the newest record (`--from-last`). */
+  now: () => number;
+  /** The zone of zone-less times: the ingest zone on the command line, UTC in the library. */
+  zone: ZoneResolver;
+}
+
+/** The library's reading: times ago count back from the clock, zone-less times are UTC. */
+export const UTC_TIMES: TimeContext = { now: () => Date.now(), zone: utcZone };
+
+const ZONELESS_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?$/;
+
 /**
- * A point in time: ISO 8601 (`2026-11-25T10:00:00Z`, `2026-11-25`), `now`, or relative to
- * now: `-2h`, `2h` and `30d` all mean that long ago. Normalised to an ISO string in UTC.
+ * A time as ms since the epoch: ISO 8601 (`2026-11-25T10:00:00Z`, `2026-11-25`; zone-less in
+ * `context.zone`), `now`, or a time ago (`-2h`, `2h`, `30d`, counted back from `context.now()`).
+ * Undefined when `text` is none of these.
  */
-export function timeParam(now: () => number = Date.now) {
-  return z.union([z.string(), z.date()]).transform((value, ctx) => {
+export function readTime(text: string, context: TimeContext = UTC_TIMES): number | undefined {
+  const t = text.trim();
+  if (t === 'now') return context.now();
+  const seconds = parseDurationSeconds(t.startsWith('-') ? t.slice(1) : t);
+  if (seconds !== undefined) return context.now() - seconds * 1000;
+  const zoneless = ZONELESS_TIME.exec(t);
+  if (zoneless !== null) {
+    const us = parseIsoString(`${zoneless[1]}T${zoneless[2] ?? '00:00'}${zoneless[3] ?? ':00'}`, context.zone);
+    return Number.isNaN(us) ? undefined : Math.floor(us / 1000);
+  }
+  const ms = /^\d{4}-\d{2}-\d{2}[T ]/.test(t) ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * A point in time (see readTime), normalised to an ISO string in UTC. `context` defaults to
+ * UTC_TIMES; the CLI reads times with its own (the ingest zone, maybe `--from-last`) first.
+ */
+export function timeParam(context: TimeContext = UTC_TIMES) {
+  const schema = z.union([z.string(), z.date()]).transform((value, ctx) => {
     if (value instanceof Date) return value.toISOString();
-    const text = value.trim();
-    if (text === 'now') return new Date(now()).toISOString();
-    const relative = text.startsWith('-') ? text.slice(1) : text;
-    const seconds = parseDurationSeconds(relative);
-    if (seconds !== undefined) return new Date(now() - seconds * 1000).toISOString();
-    // A bare date or a zone-less time is UTC, as everything stored is.
-    const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text;
-    const ms = Date.parse(iso);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: `expected an ISO time (2026-11-25T10:00:00Z), "now", or a time ago such as -2h or 30d; got "${text}"` });
+    const ms = readTime(value, context);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected an ISO time (2026-11-25T10:00:00Z), "now", or a time ago such as -2h or 30d; got "${value.trim()}"` });
       return z.NEVER;
     }
     return new Date(ms).toISOString();
   });
+  TIME_SCHEMAS.add(schema);
+  return schema;
+}
+
+const TIME_SCHEMAS = new WeakSet<z.ZodType>();
+
+/** Whether a parameter schema (maybe nullable, with a default) takes a time: see timeParam. */
+export function isTimeParam(schema: z.ZodType): boolean {
+  let inner: z.ZodType = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodNullable || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
+  return TIME_SCHEMAS.has(inner);
 }
 
 /** What a series is split by: nothing (one series), a record column, or an attrs key. */

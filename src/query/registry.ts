@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { z } from 'zod';
 import { QueryError, UsageError } from '../errors.js';
-import { booleanParam, bucketParam, byParam, integerParam, numberParam, seasonParam, timeParam } from './params.js';
+import { booleanParam, bucketParam, byParam, integerParam, isTimeParam, numberParam, readTime, seasonParam, timeParam, type TimeContext } from './params.js';
 import { prepareReadOnly } from './run.js';
 
 const optionalTime = () => timeParam().nullable().default(null);
@@ -156,6 +156,26 @@ export function parseQueryParams<N extends QueryName>(name: N, params: unknown):
     throw new UsageError(`query ${name}: ${problems.join('; ')}`);
   }
   return result.data as z.output<(typeof QUERIES)[N]['params']>;
+}
+
+/**
+ * The time parameters of `params` read with `context` (the zone of zone-less times, the instant
+ * times ago count back from) and given as ISO UTC; other values, and text that is no time (the
+ * schema then says what is wrong), unchanged.
+ *
+ * @example
+ * readTimeParams('trends', { since: '2026-11-25T10:00' }, { now: Date.now, zone: createZone('Europe/Paris') })
+ * // { since: '2026-11-25T09:00:00.000Z' }
+ */
+export function readTimeParams(name: QueryName, params: Readonly<Record<string, unknown>>, context: TimeContext): Record<string, unknown> {
+  const shape = QUERIES[name].params.shape as Record<string, z.ZodType>;
+  return Object.fromEntries(
+    Object.entries(params).map(([key, value]) => {
+      if (typeof value !== 'string' || !Object.hasOwn(shape, key) || !isTimeParam(shape[key])) return [key, value];
+      const ms = readTime(value, context);
+      return [key, ms === undefined ? value : new Date(ms).toISOString()];
+    }),
+  );
 }
 
 /**

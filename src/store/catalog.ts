@@ -111,6 +111,24 @@ export async function listFiles(conn: DuckDBConnection, schemaPrefix = '_logscop
   return out;
 }
 
+/** The time span of the stored records, in ms since the epoch (UTC). */
+export interface StoreSpan {
+  /** The oldest record's time. */
+  min: number;
+  /** The newest record's time (µs truncated to ms). */
+  max: number;
+  rows: number;
+}
+
+/** The span of the live log files, from the catalog's file list (no Parquet read); null when no record is stored. */
+export async function readStoreSpan(conn: DuckDBConnection, schemaPrefix = '_logscope'): Promise<StoreSpan | null> {
+  const reader = await conn.runAndReadAll(
+    `SELECT epoch_ms(min(min_ts)), epoch_ms(max(max_ts)), sum(rows)::BIGINT FROM ${schemaPrefix}.files WHERE kind = 'logs' AND rows > 0 AND min_ts IS NOT NULL`,
+  );
+  const [min, max, rows] = reader.getRows()[0];
+  return min === null || max === null ? null : { min: Number(min), max: Number(max), rows: Number(rows) };
+}
+
 /**
  * (Re)defines the `logs`, `log_records`, `unparsed` and `templates` views from the catalog's file list: in the
  * catalog itself (`main`), or as temp views of a reader that copied the signature and template

@@ -1,4 +1,5 @@
 export { StoreWriter, createBatchId, describeWriteFailure, openDatabaseFile, connectUtc, type SourceEntry, type BatchToCommit, type BatchMining, type SignatureStat, type StagedChunk, type StagedDayFile } from './store.js';
 export { CATALOG_FILE } from './data-dir.js';
 export { openStoreReader, type StoreReader } from './reader.js';
+export type { StoreSpan } from './catalog.js';
 export { quoteString, quoteIdentifier } from './sql.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { defineViews, listFiles } from './catalog.js';
+import { defineViews, listFiles, readStoreSpan, type StoreSpan } from './catalog.js';
 import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
@@ -17,6 +17,8 @@ import { connectUtc } from './store.js';
  */
 export interface StoreReader {
   connection: DuckDBConnection;
+  /** When the stored records begin and end (from the catalog as it was opened); null when there are none. */
+  span: StoreSpan | null;
   close(): void;
 }
 
@@ -37,6 +39,7 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   const instance = await DuckDBInstance.create(':memory:', {});
   const connection = await connectUtc(instance);
   const spillDir = path.join(os.tmpdir(), `logscope-sql-${randomUUID()}`);
+  let span: StoreSpan | null = null;
   try {
     let live: string[] = [];
     await attachCatalog(connection, catalogPath, dir, kind === 'marked');
@@ -59,6 +62,7 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
       await defineViews(connection, dir, 'temp', 'cat._logscope');
       const files = await listFiles(connection, 'cat._logscope');
       live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
+      span = await readStoreSpan(connection, 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
     } finally {
@@ -72,6 +76,7 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   }
   return {
     connection,
+    span,
     close() {
       connection.closeSync();
       instance.closeSync();

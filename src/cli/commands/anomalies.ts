@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type DetectResult } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
-import { openStoreReader } from '../../store/index.js';
+import { readTimeParams, type TimeContext } from '../../query/index.js';
+import { openStoreReader, type StoreSpan } from '../../store/index.js';
 import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
 import { resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
+import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
 interface AnomaliesFlags {
   bucket: string;
   by?: string;
   since?: string;
   until?: string;
+  fromLast?: boolean;
   window: string;
   baseline: string;
   season: string;
@@ -62,8 +65,9 @@ export function registerAnomalies(program: Command): void {
     .argument('[inputs...]', 'log files, directories, globs or - (stdin) to read directly instead of the store: nothing is stored')
     .option('-b, --bucket <width>', 'bucket width: 1m, 5m, 30m, 1h, ...', '1m')
     .option('--by <field>', 'one series per service, host, level or attrs key (default: all lines as one series)')
-    .option('--since <time>', 'from: ISO time, or a time ago such as -2h, 30d (history before it still feeds the baseline)')
+    .option('--since <time>', `from: ISO time, or a time ago such as -2h, 30d (history before it still feeds the baseline); ${describeZonelessTimes()}`)
     .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
+    .option('--from-last', `${FROM_LAST_HELP} (not with input files)`)
     .option('-w, --window <n>', 'buckets in the trailing baseline', '60')
     .option('--baseline <kind>', 'auto (seasonal where a previous day exists, else trailing), trailing, or seasonal', 'auto')
     .option('--season <width>', 'seasonal period: 1d (time of day) or 7d (hour of the week)', '1d')
@@ -92,11 +96,12 @@ export function registerAnomalies(program: Command): void {
       if (flags.baseline !== 'auto' && flags.baseline !== 'trailing' && flags.baseline !== 'seasonal') throw new UsageError(`--baseline must be auto, trailing or seasonal, got "${flags.baseline}"`);
       // Only a scan of files runs the config's patterns.
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: inputs.length > 0 });
+      if (inputs.length > 0 && flags.fromLast === true) throw new UsageError('--from-last needs the stored records: ingest the files, then run anomalies without inputs');
+      // Zone-less times in the zone the timestamps were (or, from files, are) read in.
+      const timezone = assertTimezone(flags.timezone, config);
       const settings = {
           bucket: flags.bucket,
           by: flags.by ?? '',
-          since: flags.since ?? null,
-          until: flags.until ?? null,
           window: flags.window,
           baseline: flags.baseline as 'auto' | 'trailing' | 'seasonal',
           season: flags.season,
@@ -107,15 +112,18 @@ export function registerAnomalies(program: Command): void {
           threshold: flags.threshold,
           min_count: flags.minCount,
       };
+      const readRange = (times: TimeContext) => readTimeParams('zscore', { since: flags.since ?? null, until: flags.until ?? null }, times) as { since: string | null; until: string | null };
       let result: DetectResult;
+      let span: StoreSpan | null = null;
+      let range = readRange(createTimeContext(timezone, null, false));
       if (inputs.length > 0) {
         if (flags.metric !== undefined || flags.explain === true) throw new UsageError('--metric and --explain need the stored records: ingest the files, then run anomalies without inputs');
         const scanned = await detectAnomaliesInFiles({
           inputs,
           format: resolveFormat(flags.inputFormat, flags.pattern, config, flags.template),
           workers: resolveWorkers(flags.workers, config),
-          timezone: assertTimezone(flags.timezone, config),
-          detect: settings,
+          timezone,
+          detect: { ...settings, ...range },
         });
         for (const e of scanned.scan.errors) process.stderr.write(`logscope: ${e.message}\n`);
         const t = scanned.scan.totals;
@@ -128,8 +136,11 @@ export function registerAnomalies(program: Command): void {
       } else {
         const reader = await openStoreReader(resolveDataDir(flags.data, config));
         try {
+          span = reader.span;
+          range = readRange(createTimeContext(timezone, span, flags.fromLast === true));
           result = await detectAnomalies(reader.connection, {
             ...settings,
+            ...range,
             metric: flags.metric,
             direction: flags.direction,
             explain: flags.explain === true,
@@ -140,6 +151,7 @@ export function registerAnomalies(program: Command): void {
         }
       }
       await printResult(result, format, flags.perDay === true);
+      if (result.anomalies.length === 0) warnEmptyRange(span, range.since, range.until);
     });
 }
 

@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import { listPatterns, type Pattern } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
+import { readTimeParams } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
 import { resolveOutputFormat, writeRows, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
+import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
 interface PatternsFlags {
   level?: string;
   since?: string;
   newSince?: string;
+  fromLast?: boolean;
   sort: string;
   limit: string;
   format?: string;
@@ -24,8 +27,9 @@ export function registerPatterns(program: Command): void {
     .command('patterns')
     .description('the log templates mined at ingest: count, first/last seen, level mix, first line (sql/patterns.sql)')
     .option('--level <level>', 'only templates with lines at this level, e.g. ERROR')
-    .option('--since <time>', 'only templates seen since (ISO time or a time ago such as 1h); counts their lines since')
+    .option('--since <time>', `only templates seen since (ISO time or a time ago such as 1h); counts their lines since; ${describeZonelessTimes()}`)
     .option('--new-since <time>', 'only templates first seen since: new patterns')
+    .option('--from-last', FROM_LAST_HELP)
     .option('--sort <key>', 'count, first_seen (newest first) or last_seen', 'count')
     .option('-n, --limit <n>', 'rows at most', '50')
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
@@ -40,13 +44,15 @@ export function registerPatterns(program: Command): void {
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       let patterns: Pattern[];
       try {
+        const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
+        const range = readTimeParams('patterns', { since: flags.since ?? null, new_since: flags.newSince ?? null }, times) as { since: string | null; new_since: string | null };
         patterns = await listPatterns(reader.connection, {
           level: level as (typeof LEVELS)[number] | '',
-          since: flags.since ?? null,
-          new_since: flags.newSince ?? null,
+          ...range,
           sort: flags.sort as 'count',
           limit: flags.limit,
         });
+        if (patterns.length === 0) warnEmptyRange(reader.span, latestOf(range.since, range.new_since), null);
       } finally {
         reader.close();
       }
@@ -72,4 +78,10 @@ export function registerPatterns(program: Command): void {
       }
       await writeRows(columns, rows, format, writeStdout);
     });
+}
+
+/** The later of two ISO times, either maybe missing. */
+function latestOf(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
 }

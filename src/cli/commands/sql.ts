@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { findSqlDir, isQueryName, prepareQuery, prepareReadOnly, QUERIES } from '../../query/index.js';
+import { findSqlDir, isQueryName, prepareQuery, prepareReadOnly, QUERIES, readTimeParams } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
 import { OUTPUT_FORMATS, resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
+import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP } from '../times.js';
 
 interface SqlFlags {
   data?: string;
@@ -14,6 +15,7 @@ interface SqlFlags {
   file?: string;
   format?: string;
   param: string[];
+  fromLast?: boolean;
 }
 
 /** `-p name=value`, repeatable. */
@@ -37,7 +39,8 @@ export function registerSql(program: Command): void {
     .command('sql')
     .description(`run read-only SQL over the stored logs (views: logs, unparsed, sources, batches), or a query of sql/ by name (${Object.keys(QUERIES).join(', ')})`)
     .argument('[query]', 'the SQL text, or the name of a query in sql/')
-    .option('-p, --param <name=value>', 'a parameter of a named query (repeatable), e.g. -p bucket=5m', collectParam, [])
+    .option('-p, --param <name=value>', `a parameter of a named query (repeatable), e.g. -p bucket=5m, -p since=2h; ${describeZonelessTimes()}`, collectParam, [])
+    .option('--from-last', `-p times: ${FROM_LAST_HELP}`)
     .option('-f, --file <file.sql>', 'read the SQL from a file')
     .option('--format <format>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table on a terminal, csv otherwise)`)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
@@ -59,11 +62,13 @@ export function registerSql(program: Command): void {
       const byFile = flags.file !== undefined ? Object.entries(QUERIES).find(([, q]) => path.resolve(flags.file as string) === path.join(findSqlDir(), q.file))?.[0] : undefined;
       const named = byFile ?? (flags.file === undefined && isQueryName(sql.trim()) ? sql.trim() : undefined);
       if (named === undefined && flags.param.length > 0) throw new UsageError(`-p is for the named queries of sql/ (${Object.keys(QUERIES).join(', ')})`);
+      if (named === undefined && flags.fromLast === true) throw new UsageError(`--from-last is for the time parameters of the named queries of sql/ (${Object.keys(QUERIES).join(', ')})`);
       const params = parseParams(flags.param);
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
-        const statements = named !== undefined && isQueryName(named) ? [await prepareQuery(reader.connection, named, params)] : await prepareReadOnly(reader.connection, sql);
+        const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
+        const statements = named !== undefined && isQueryName(named) ? [await prepareQuery(reader.connection, named, readTimeParams(named, params, times))] : await prepareReadOnly(reader.connection, sql);
         for (const [i, prepared] of statements.entries()) {
           if (i > 0 && format === 'table') await writeStdout('\n');
           await writeStatement(prepared, format, writeStdout);

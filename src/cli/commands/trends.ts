@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
-import { prepareQuery, RECORDS_SOURCE } from '../../query/index.js';
+import { prepareQuery, readTimeParams, RECORDS_SOURCE } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
 import { resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
+import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
 interface TrendsFlags {
   bucket: string;
   by?: string;
   since?: string;
   until?: string;
+  fromLast?: boolean;
   format?: string;
   data?: string;
   config?: string;
@@ -21,8 +23,9 @@ export function registerTrends(program: Command): void {
     .description('lines per time bucket and level, zero-filled, with the error rate (sql/trends.sql)')
     .option('-b, --bucket <width>', 'bucket width: 1m, 5m, 1h, 1d, ...', '1h')
     .option('--by <field>', 'one series per service, host, level or attrs key')
-    .option('--since <time>', 'from: ISO time, or a time ago such as -2h, 30d')
+    .option('--since <time>', `from: ISO time, or a time ago such as -2h, 30d; ${describeZonelessTimes()}`)
     .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
+    .option('--from-last', FROM_LAST_HELP)
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
@@ -31,13 +34,14 @@ export function registerTrends(program: Command): void {
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
+        const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
+        const range = readTimeParams('trends', { since: flags.since ?? null, until: flags.until ?? null }, times) as { since: string | null; until: string | null };
         const prepared = await prepareQuery(reader.connection, 'trends', {
           bucket: flags.bucket,
           by: flags.by ?? '',
-          since: flags.since ?? null,
-          until: flags.until ?? null,
+          ...range,
         }, RECORDS_SOURCE);
-        await writeStatement(prepared, format, writeStdout);
+        if ((await writeStatement(prepared, format, writeStdout)) === 0) warnEmptyRange(reader.span, range.since, range.until);
       } finally {
         reader.close();
       }

@@ -1,0 +1,57 @@
+import { createZone } from '../parse/index.js';
+import type { TimeContext } from '../query/index.js';
+import type { StoreSpan } from '../store/index.js';
+
+/** The `--help` words on how a zone-less time on the command line is read. */
+export function describeZonelessTimes(): string {
+  return `zone-less times are read in the ingest zone (config ingest.timezone; default local, here ${Intl.DateTimeFormat().resolvedOptions().timeZone})`;
+}
+
+/** The `--help` of `--from-last`. */
+export const FROM_LAST_HELP = 'count times ago (--since 1h) and "now" back from the newest stored record instead of the clock';
+
+/**
+ * How the command line's times are read: zone-less in `zone` (the zone zone-less timestamps were
+ * ingested in), times ago from the clock, or with `fromLast` from just after the newest stored
+ * record (so that `--until now --from-last` still holds it).
+ */
+export function createTimeContext(zone: string, span: StoreSpan | null, fromLast: boolean): TimeContext {
+  const anchor = fromLast && span !== null ? span.max + 1 : undefined;
+  return { now: anchor === undefined ? () => Date.now() : () => anchor, zone: createZone(zone) };
+}
+
+const UNITS: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]];
+
+/** A time ago that reaches back past `ms` (rounded up, a minute to spare): `14d`, `5h`, `20m`. */
+function formatAgeReaching(ms: number): string {
+  const reach = ms + 60_000;
+  const [unit, size] = UNITS.find(([, size]) => reach >= 2 * size) ?? UNITS[UNITS.length - 1];
+  return `${Math.ceil(reach / size)}${unit}`;
+}
+
+/**
+ * The hint for a query over a range that holds no stored record while the store has some:
+ * where the records are and which `--since` reaches them. Undefined when the range meets the
+ * store's span or the store is empty.
+ *
+ * @example
+ * describeEmptyRange(reader.span, '2026-12-03T10:00:00.000Z', null)
+ * // 'no records since 2026-12-03T10:00:00.000Z; the store holds ... Try --since 14d or --since 1h --from-last.'
+ */
+export function describeEmptyRange(span: StoreSpan | null, since: string | null, until: string | null, now = Date.now()): string | undefined {
+  if (span === null || (since === null && until === null)) return undefined;
+  const from = since === null ? -Infinity : Date.parse(since);
+  const to = until === null ? Infinity : Date.parse(until);
+  if (from <= span.max && to > span.min) return undefined;
+  const range = since !== null && until !== null ? `between ${since} and ${until}` : since !== null ? `since ${since}` : `before ${until}`;
+  const held = `the store holds ${new Date(span.min).toISOString()} to ${new Date(span.max).toISOString()} (UTC)`;
+  const age = now - span.max;
+  const tries = [...(age > 0 ? [`--since ${formatAgeReaching(age)}`] : []), '--since 1h --from-last'];
+  return `no records ${range}; ${held}. Try ${tries.join(' or ')}${to <= span.min ? ' (without --until)' : ''}.`;
+}
+
+/** Prints the empty-range hint to stderr, when there is one (see describeEmptyRange). */
+export function warnEmptyRange(span: StoreSpan | null, since: string | null, until: string | null): void {
+  const hint = describeEmptyRange(span, since, until);
+  if (hint !== undefined) process.stderr.write(`logscope: ${hint}\n`);
+}
