@@ -79,7 +79,7 @@ describe('the sql/ registry', () => {
     expect(rows.find((r) => r.series === 'billing' && r.bucket === jsonMinute(5))).toMatchObject({ total: 2, errors: 2, error_rate: 1 });
     const byFile = runCli(['sql', '-f', path.join(findSqlDir(), 'trends.sql'), '-p', 'bucket=1h', '--format', 'csv', '--data', dataDir]);
     expect(byFile.status, byFile.stderr).toBe(0);
-    expect(byFile.stdout.split('\n')[1]).toMatch(/^2026-11-20 00:00:00,\*,5,0,2,/);
+    expect(byFile.stdout.split('\n')[1]).toMatch(/^2026-11-20T00:00:00.000Z,\*,5,0,2,/);
     const bad = runCli(['sql', 'trends', '-p', 'bucket=fortnightly', '--data', dataDir]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/bucket must be a width/);
