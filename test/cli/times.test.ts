@@ -99,6 +99,15 @@ describe('logscope trends, anomalies, patterns and sql over a store of old logs'
     expect(help).toContain('zone-less times are read in the ingest zone (config ingest.timezone; default local');
   });
 
+  it('sql of a named query: -p times count back from the newest record with --from-last, and an empty range gets the hint', () => {
+    const empty = json(['sql', 'trends', '-p', 'since=1h']);
+    expect(empty.rows).toEqual([]);
+    expect(empty.stderr).toMatch(/^logscope: no records since \S+Z; the store holds 2026-11-20T00:00:00\.000Z to 2026-11-20T00:05:00\.000Z \(UTC\)\. Try --since \d+[dhm] or --since 1h --from-last\.\n$/);
+    const last = json(['sql', 'trends', '-p', 'bucket=1m', '-p', 'since=2m', '--from-last']);
+    expect(last.rows.map((r) => [r.bucket, r.total])).toEqual([[iso(3), 0], [iso(4), 1], [iso(5), 1]]);
+    expect(runCli(['sql', 'SELECT 1', '--data', data, '--from-last']).stderr).toMatch(/^logscope: --from-last is for the time parameters of the named queries/);
+  });
+
   it('patterns and anomalies over a range without records give the same hint; patterns --from-last finds them', () => {
     const patterns = json(['patterns', '--since', '1h']);
     expect(patterns.rows).toEqual([]);

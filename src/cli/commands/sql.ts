@@ -7,7 +7,7 @@ import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
 import { OUTPUT_FORMATS, resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
-import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP } from '../times.js';
+import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
 interface SqlFlags {
   data?: string;
@@ -68,8 +68,13 @@ export function registerSql(program: Command): void {
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
         const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
-        const statements = named !== undefined && isQueryName(named) ? [await prepareQuery(reader.connection, named, readTimeParams(named, params, times))] : await prepareReadOnly(reader.connection, sql);
-        for (const [i, prepared] of statements.entries()) {
+        if (named !== undefined && isQueryName(named)) {
+          const values = readTimeParams(named, params, times);
+          const written = await writeStatement(await prepareQuery(reader.connection, named, values), format, writeStdout);
+          if (written === 0) warnEmptyRange(reader.span, timeOf(values.since ?? values.new_since), timeOf(values.until));
+          return;
+        }
+        for (const [i, prepared] of (await prepareReadOnly(reader.connection, sql)).entries()) {
           if (i > 0 && format === 'table') await writeStdout('\n');
           await writeStatement(prepared, format, writeStdout);
         }
@@ -77,4 +82,9 @@ export function registerSql(program: Command): void {
         reader.close();
       }
     });
+}
+
+/** A parameter value as an ISO time, when it is one (readTimeParams has read it), else null. */
+function timeOf(value: unknown): string | null {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : null;
 }
