@@ -117,5 +117,8 @@ describe('logscope trends, anomalies, patterns and sql over a store of old logs'
     const anomalies = runCli(['anomalies', '--data', data, '--since', '1h', '--format', 'csv']);
     expect(anomalies.status, anomalies.stderr).toBe(0);
     expect(anomalies.stderr).toMatch(/^logscope: no records since \S+Z; the store holds 2026-11-20T00:00:00\.000Z to 2026-11-20T00:05:00\.000Z \(UTC\)\./);
+    const fromFiles = runCli(['anomalies', path.join(path.dirname(data), 'app.jsonl'), '--since', '1h', '--from-last']);
+    expect(fromFiles.status).toBe(1);
+    expect(fromFiles.stderr).toBe('logscope: --from-last needs the stored records: ingest the files, then run anomalies without inputs\n');
   });
 });
