@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
-import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
+import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead } from './fingerprint.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
@@ -33,6 +33,11 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Template mining settings (the config's `mining`); off when absent or not enabled. */
   mining?: MiningConfig;
+  /**
+   * Replace what is stored of the inputs (`--reingest`): they are read again from their first
+   * line, in one batch whose commit also removes their old rows and manifest entries.
+   */
+  reingest?: boolean;
 }
 
 /** Progress so far, reported after each parsed chunk. */
@@ -53,7 +58,9 @@ export interface SourceSummary extends ParseCounts {
    * ingested | unchanged (nothing new) | resumed (grew, was renamed or compressed, or an earlier run stopped) | empty | duplicate
    * | truncated (damaged .gz: the lines before the damage are kept) | restarted (truncated in place: read again, lines numbered on)
    */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted';
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted' | 'reingested';
+  /** With --reingest: the lines stored before that this run's rows replace. */
+  replacedLines?: number;
   /** First line number read in this run. */
   fromLine: number;
   /** Its lines are numbered after those stored before under the same name (a reused path, stdin again). */
@@ -113,7 +120,8 @@ interface ChunkContext {
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const chunkBytes = options.chunkBytes ?? 8 << 20;
-  const batchBytes = options.batchBytes ?? 256 << 20;
+  // A reingest replaces the old rows in the commit that lists the new ones: one batch.
+  const batchBytes = options.reingest === true ? Infinity : (options.batchBytes ?? 256 << 20);
   const workers = Math.max(1, options.workers ?? os.availableParallelism());
   const timezone = options.timezone ?? 'local';
   const zone: ZoneResolver = createZone(options.format.options.timezone ?? timezone);
@@ -129,7 +137,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const manifest = await store.readManifest();
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
     const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
-    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines());
+    const plan: Plan = { reingest: options.reingest === true, replace: { names: [], sourceIds: [] }, warnings };
+    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines(), plan);
+    let replace: SourcesToRemove | undefined = plan.replace.names.length > 0 ? plan.replace : undefined;
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
       await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
@@ -157,7 +167,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         mining: mining?.takeBatch(),
         lastLines: [...batchLastLines].map(([source, line]) => ({ source, line })),
         sources: [...batchSources.values()].map(entryAt),
+        replace,
       };
+      replace = undefined;
       await commit;
       commit = store.commitBatch(toCommit);
       commit.catch(() => undefined);
@@ -319,7 +331,7 @@ function entryAt(s: SourceState): SourceEntry {
  * whose content is stored reads on from where its entry stopped, a file truncated in place
  * reads as a new entry whose lines are numbered after the old one's, anything else from the start.
  */
-function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>): SourceState[] {
+function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>, plan: Plan): SourceState[] {
   const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
@@ -327,6 +339,7 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0, bytes: 0, status: 'ingested', fromLine: 1 };
     summaries.push(summary);
     if (ref.kind === 'stdin') {
+      if (plan.reingest) markReplaced(summary, ['stdin'], [], lastLines, plan.replace);
       states.push(numberOn({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false }, lastLines));
       continue;
     }
@@ -350,6 +363,12 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId: ref.fileId,
     };
     const state: SourceState = { ref, name: ref.path, format, summary, lines: 0, offset: 0, complete: false, entry: fresh };
+    if (plan.reingest) {
+      const ids = manifest.filter((e) => e.path === ref.path || (match.kind !== 'new' && e === match.entry)).map((e) => e.sourceId);
+      markReplaced(summary, match.kind !== 'new' ? [ref.path, match.entry.path] : [ref.path], ids, lastLines, plan.replace);
+      states.push(state);
+      continue;
+    }
     if (match.kind !== 'new') {
       const entry = match.entry;
       state.lines = entry.lines;
@@ -378,6 +397,30 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     states.push(numberOn(state, lastLines));
   }
   return states;
+}
+
+/** What planSources needs beyond the manifest: whether to replace, and where it notes what. */
+interface Plan {
+  reingest: boolean;
+  /** Filled by planSources: the stored rows and entries the run's rows replace. */
+  replace: SourcesToRemove;
+  warnings: InputError[];
+}
+
+/**
+ * Notes the rows stored under a source's names and its manifest entries for replacement, and
+ * forgets the names' last lines: the source is read again from line 1.
+ */
+function markReplaced(summary: SourceSummary, names: string[], sourceIds: string[], lastLines: Map<string, number>, replace: SourcesToRemove): void {
+  const stored = [...new Set(names)].filter((n) => lastLines.has(n));
+  if (stored.length === 0 && sourceIds.length === 0) return;
+  summary.status = 'reingested';
+  summary.replacedLines = stored.reduce((n, name) => n + (lastLines.get(name) ?? 0), 0);
+  for (const name of stored) {
+    replace.names.push(name);
+    lastLines.delete(name);
+  }
+  replace.sourceIds.push(...sourceIds);
 }
 
 /**
