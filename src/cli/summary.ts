@@ -43,6 +43,8 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
       return `skipped: same content as ${x.previousPath}`;
     case 'empty':
       return 'empty';
+    case 'skipped':
+      return 'skipped: stored with another format (see warning)';
     case 'reingested':
       return `reingested: replaces the ${x.replacedLines ?? 0} lines stored before`;
     case 'restarted':

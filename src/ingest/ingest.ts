@@ -58,7 +58,7 @@ export interface SourceSummary extends ParseCounts {
    * ingested | unchanged (nothing new) | resumed (grew, was renamed or compressed, or an earlier run stopped) | empty | duplicate
    * | truncated (damaged .gz: the lines before the damage are kept) | restarted (truncated in place: read again, lines numbered on)
    */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted' | 'reingested';
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted' | 'reingested' | 'skipped';
   /** With --reingest: the lines stored before that this run's rows replace. */
   replacedLines?: number;
   /** First line number read in this run. */
@@ -360,7 +360,7 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     claimed.set(key, ref.path);
     const fresh: SourceEntry = {
       sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label,
-      counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId: ref.fileId,
+      counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId: ref.fileId, formatOptions: describeFormatOptions(format),
     };
     const state: SourceState = { ref, name: ref.path, format, summary, lines: 0, offset: 0, complete: false, entry: fresh };
     if (plan.reingest) {
@@ -388,6 +388,12 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       if (entry.path !== ref.path) summary.previousPath = entry.path;
       state.entry = { ...entry, counts: { ...entry.counts }, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, fileId: ref.fileId };
       state.offset = entry.offset;
+      if (differsFromStored(format, entry)) {
+        summary.status = 'skipped';
+        summary.format = entry.format;
+        plan.warnings.push(new InputError(ref.path, describeMismatch(ref.path, entry, format)));
+        continue;
+      }
       if (match.done) {
         summary.status = 'unchanged';
         continue;
@@ -397,6 +403,36 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     states.push(numberOn(state, lastLines));
   }
   return states;
+}
+
+/** The --pattern or --template of a format, as the manifest keeps it. */
+function describeFormatOptions(format: FormatSpec): string {
+  const { pattern, template } = format.options as { pattern?: string; template?: string };
+  if (format.label !== undefined) return '';
+  if (pattern !== undefined) return JSON.stringify({ pattern });
+  if (template !== undefined) return JSON.stringify({ template });
+  return '';
+}
+
+/** Whether an explicit format (not auto) is another than the one the entry's lines were stored with. */
+function differsFromStored(format: FormatSpec, entry: SourceEntry): boolean {
+  if (isAutoFormat(format)) return false;
+  if ((format.label ?? format.name) !== entry.format) return true;
+  const stored = entry.formatOptions ?? '';
+  return stored !== '' && stored !== describeFormatOptions(format);
+}
+
+/** The warning for a file given another format than the one it is stored with. */
+function describeMismatch(file: string, entry: SourceEntry, format: FormatSpec): string {
+  const given = formatFlags(format.label ?? format.name, describeFormatOptions(format));
+  return `its ${entry.lines} lines were stored as read with ${formatFlags(entry.format, entry.formatOptions ?? '')}, not ${given} as given now: skipped, nothing stored; to replace them: logscope ingest ${file} ${given} --reingest`;
+}
+
+/** The command-line flag that gives a format: `--format NAME`, or `--pattern '...'` / `--template '...'`. */
+function formatFlags(label: string, options: string): string {
+  const [option, value] = Object.entries(JSON.parse(options || '{}') as Record<string, string>)[0] ?? [];
+  if (option === undefined) return `--format ${label}`;
+  return `--${option} '${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** What planSources needs beyond the manifest: whether to replace, and where it notes what. */

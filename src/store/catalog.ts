@@ -15,6 +15,8 @@ export const CATALOG_DDL = [
   `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_hash VARCHAR DEFAULT ''`,
   `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_len INTEGER DEFAULT 0`,
   `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS file_id VARCHAR DEFAULT ''`,
+  // The --pattern or --template a source was read with, to tell a different one given later.
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS format_options VARCHAR DEFAULT ''`,
   // Template mining: every distinct masked message (signature) seen, with its current template.
   `CREATE TABLE IF NOT EXISTS _logscope.signatures (signature BIGINT PRIMARY KEY, format VARCHAR, text VARCHAR, tokens INTEGER, template_id BIGINT,
      count BIGINT, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, example VARCHAR, example_source VARCHAR, example_line BIGINT,

@@ -27,6 +27,8 @@ export interface SourceEntry {
   /** Lines consumed. */
   lines: number;
   format: string;
+  /** The --pattern or --template of a regex or template format, as JSON (`{"pattern": ...}`); '' for the others and in older stores. */
+  formatOptions?: string;
   /** How the lines consumed so far were accounted: lines = parsed + unparsed + blank. */
   counts: { parsed: number; unparsed: number; blank: number; joined: number };
 }
@@ -300,7 +302,7 @@ export class StoreWriter {
   /** The manifest: every source ingested so far. */
   async readManifest(): Promise<SourceEntry[]> {
     return withCatalog(this.dataDir, async (conn) => {
-      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id FROM _logscope.sources`);
+      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id, format_options FROM _logscope.sources`);
       return reader.getRows().map((r) => ({
         sourceId: String(r[0]),
         path: String(r[1]),
@@ -315,6 +317,7 @@ export class StoreWriter {
         tailHash: String(r[13] ?? ''),
         tailLen: Number(r[14] ?? 0),
         fileId: String(r[15] ?? ''),
+        formatOptions: String(r[16] ?? ''),
       }));
     });
   }
@@ -416,20 +419,20 @@ export class StoreWriter {
         const values = {
           id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format,
           parsed: s.counts.parsed, unparsed: s.counts.unparsed, blank: s.counts.blank, joined: s.counts.joined,
-          tailHash: s.tailHash, tailLen: s.tailLen, fileId: s.fileId,
+          tailHash: s.tailHash, tailLen: s.tailLen, fileId: s.fileId, formatOptions: s.formatOptions ?? '',
         };
         const updated = await cat.run(
           `UPDATE _logscope.sources SET path = $path, fingerprint = $fp, fp_len = $fpLen::INTEGER, compressed = $gz, size = $size::BIGINT,
              "offset" = $offset::BIGINT, lines = $lines::BIGINT, format = $format, last_ingested = now(),
              parsed = $parsed::BIGINT, unparsed = $unparsed::BIGINT, blank = $blank::BIGINT, joined = $joined::BIGINT,
-             tail_hash = $tailHash, tail_len = $tailLen::INTEGER, file_id = $fileId WHERE source_id = $id`,
+             tail_hash = $tailHash, tail_len = $tailLen::INTEGER, file_id = $fileId, format_options = $formatOptions WHERE source_id = $id`,
           values,
         );
         if (updated.rowsChanged === 0) {
           await cat.run(
-            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id)
+            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id, format_options)
              VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now(), $parsed::BIGINT, $unparsed::BIGINT, $blank::BIGINT, $joined::BIGINT,
-               $tailHash, $tailLen::INTEGER, $fileId)`,
+               $tailHash, $tailLen::INTEGER, $fileId, $formatOptions)`,
             values,
           );
         }

@@ -118,6 +118,31 @@ describe('ingest --reingest', () => {
   });
 });
 
+describe('a format other than the stored one, without --reingest', () => {
+  it('skips the file with a warning naming the stored format, the given one and the command that replaces its rows', async () => {
+    const { a, data } = setup();
+    expect(runCli(['ingest', a, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
+    const old = await rowsOf(data, a);
+
+    const other = runCli(['ingest', a, '--data', data, '--quiet', '--format', 'syslog']);
+    expect(other.status).toBe(0);
+    expect(other.stdout).toMatch(/a\.log +regex +0 +0 +0 +0 +skipped: stored with another format \(see warning\)$/m);
+    expect(other.stdout).toContain(
+      `warning: ${a}: its 300 lines were stored as read with --pattern '^(?<ts>\\S+) ERROR (?<message>.*)$', not --format syslog as given now: skipped, nothing stored; to replace them: logscope ingest ${a} --format syslog --reingest\n`,
+    );
+
+    // Another --pattern is another format too.
+    const pattern = runCli(['ingest', a, '--data', data, '--quiet', '--pattern', '^(?<ts>\\S+) (?<message>.*)$']);
+    expect(pattern.stdout).toContain(`not --pattern '^(?<ts>\\S+) (?<message>.*)$' as given now: skipped, nothing stored; to replace them: logscope ingest ${a} --pattern '^(?<ts>\\S+) (?<message>.*)$' --reingest`);
+
+    // --format auto (the default) keeps the stored format: nothing to warn about.
+    const auto = runCli(['ingest', a, '--data', data, '--quiet']);
+    expect(auto.stdout).toMatch(/unchanged \(already ingested up to line 300\)/);
+    expect(auto.stdout).not.toContain('warning');
+    expect(await rowsOf(data, a)).toBe(old);
+  });
+});
+
 describe('logscope forget', () => {
   it("removes a source's rows, unparsed rows and manifest entry, leaves the other sources, and the file can be ingested afresh", async () => {
     const { dir, a, b, data } = setup();
