@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
-import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk } from '../store/index.js';
+import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead } from './fingerprint.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
@@ -101,6 +101,8 @@ interface SourceState {
   lines: number;
   offset: number;
   complete: boolean;
+  /** Standard input's first bytes (at most 1 KiB), to tell the same input read again. */
+  head?: Buffer;
 }
 
 /** What a chunk in flight is: where its source will stand once its result is taken. */
@@ -140,6 +142,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const plan: Plan = { reingest: options.reingest === true, replace: { names: [], sourceIds: [] }, warnings };
     const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines(), plan);
     let replace: SourcesToRemove | undefined = plan.replace.names.length > 0 ? plan.replace : undefined;
+    const stdinBefore = sources.some((s) => s.kind === 'stdin') ? await store.readStdinInputs() : [];
+    let stdinInput: StdinInput | undefined;
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
       await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
@@ -168,8 +172,10 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         lastLines: [...batchLastLines].map(([source, line]) => ({ source, line })),
         sources: [...batchSources.values()].map(entryAt),
         replace,
+        stdinInput,
       };
       replace = undefined;
+      stdinInput = undefined;
       await commit;
       commit = store.commitBatch(toCommit);
       commit.catch(() => undefined);
@@ -189,6 +195,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       batchLastLines.set(st.name, st.lines);
       st.offset = p.endOffset;
       if (p.last) st.complete = true;
+      if (p.last && st.head !== undefined) stdinInput = { fingerprint: hashBytes(st.head), fpLen: st.head.length, fromLine: st.summary.fromLine, lines: st.summary.lines + r.counts.lines };
       const sum = st.summary;
       sum.lines += r.counts.lines;
       sum.parsed += r.counts.parsed;
@@ -234,6 +241,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           lastCompressed = read;
         },
         onStreamChunk: async (sample) => {
+          if (ref.kind === 'stdin' && state.head === undefined) state.head = Buffer.from(sample.subarray(0, STDIN_FP_BYTES));
           if (isAutoFormat(state.format)) await chooseFormat(state, sample, zone);
         },
       });
@@ -250,6 +258,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     await runner.drain();
     await flush();
     await commit;
+    for (const state of states) if (state.head !== undefined) warnStdinAgain(state, stdinBefore, options.dataDir, warnings);
     fs.rmSync(stagingDir, { recursive: true, force: true });
   } catch (err) {
     throw describeFailure(err, store.dataDir);
@@ -433,6 +442,27 @@ function formatFlags(label: string, options: string): string {
   const [option, value] = Object.entries(JSON.parse(options || '{}') as Record<string, string>)[0] ?? [];
   if (option === undefined) return `--format ${label}`;
   return `--${option} '${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How many of standard input's first bytes tell the same input read again. */
+const STDIN_FP_BYTES = 1024;
+
+/**
+ * Warns when standard input began as one ingested before: it is stored again all the same
+ * (a stream may repeat a header), under line numbers after the earlier ones.
+ */
+function warnStdinAgain(state: SourceState, before: StdinInput[], dataDir: string, warnings: InputError[]): void {
+  const head = state.head as Buffer;
+  const fingerprint = hashBytes(head);
+  const same = before.filter((x) => x.fpLen === head.length && x.fingerprint === fingerprint).at(-1);
+  if (same === undefined || state.summary.lines === 0) return;
+  const { fromLine, lines } = state.summary;
+  warnings.push(
+    new InputError(
+      'stdin',
+      `the same input (same first ${head.length} bytes) was ingested before, at ${same.at} (${same.lines} lines, stored as lines ${same.fromLine}-${same.fromLine + same.lines - 1}); it is stored again, as lines ${fromLine}-${fromLine + lines - 1}: to keep one copy, "logscope forget stdin --data ${dataDir}" removes every line read from stdin, then ingest it once`,
+    ),
+  );
 }
 
 /** What planSources needs beyond the manifest: whether to replace, and where it notes what. */

@@ -25,6 +25,8 @@ export const CATALOG_DDL = [
   // The last line number stored under each source name, so that a new file at a reused path
   // (a rotation's new app.log) numbers its lines on and (source, line) stays unique.
   `CREATE TABLE IF NOT EXISTS _logscope.source_lines (source VARCHAR PRIMARY KEY, last_line BIGINT)`,
+  // Standard input has no manifest entry: each ingest of it is noted by its first bytes, to tell the same input read again.
+  `CREATE TABLE IF NOT EXISTS _logscope.stdin_inputs (fingerprint VARCHAR, fp_len INTEGER, from_line BIGINT, lines BIGINT, ingested_at TIMESTAMPTZ)`,
 ];
 
 /**

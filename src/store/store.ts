@@ -64,8 +64,20 @@ export interface BatchToCommit {
   mining?: BatchMining;
   /** The last line number of each source name the batch wrote rows under. */
   lastLines?: Array<{ source: string; line: number }>;
+  /** Standard input read in this run, noted once its last chunk is in the batch. */
+  stdinInput?: StdinInput;
   /** Stored rows this batch replaces (`ingest --reingest`): removed in the same catalog transaction that lists the batch's files. */
   replace?: SourcesToRemove;
+}
+
+/** One ingest of standard input: the sha256 of its first `fpLen` bytes (at most 1024), and the lines it stored. */
+export interface StdinInput {
+  fingerprint: string;
+  fpLen: number;
+  fromLine: number;
+  lines: number;
+  /** When it was committed (ISO 8601, UTC); set by the store. */
+  at?: string;
 }
 
 /** What to remove of what is stored: the rows under some source names, some manifest entries. */
@@ -330,6 +342,14 @@ export class StoreWriter {
     });
   }
 
+  /** Every ingest of standard input noted so far, oldest first. */
+  async readStdinInputs(): Promise<StdinInput[]> {
+    return withCatalog(this.dataDir, async (conn) => {
+      const reader = await conn.runAndReadAll(`SELECT fingerprint, fp_len, from_line, lines, strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') FROM _logscope.stdin_inputs ORDER BY ingested_at`);
+      return reader.getRows().map((r) => ({ fingerprint: String(r[0]), fpLen: Number(r[1]), fromLine: Number(r[2]), lines: Number(r[3]), at: String(r[4]) }));
+    });
+  }
+
   /** Every signature the catalog knows, for the template miner to start from. */
   async readSignatures(): Promise<Array<{ id: number; format: string; text: string; count: number }>> {
     return withCatalog(this.dataDir, async (conn) => {
@@ -442,6 +462,10 @@ export class StoreWriter {
           `INSERT INTO _logscope.source_lines VALUES ($source, $line::BIGINT) ON CONFLICT (source) DO UPDATE SET last_line = greatest(last_line, excluded.last_line)`,
           { source, line },
         );
+      }
+      if (batch.stdinInput !== undefined) {
+        const x = batch.stdinInput;
+        await cat.run('INSERT INTO _logscope.stdin_inputs VALUES ($fp, $fpLen::INTEGER, $from::BIGINT, $lines::BIGINT, now())', { fp: x.fingerprint, fpLen: x.fpLen, from: x.fromLine, lines: x.lines });
       }
       if (batch.mining !== undefined) await commitMining(cat, batch.mining, stagingDir);
       const c = batch.counts;
@@ -585,6 +609,7 @@ async function swapRewrite(cat: DuckDBConnection, rewrite: Rewrite, what: Source
   await listMoves(cat, rewrite.moves, rewrite.batchId);
   for (const id of what.sourceIds) await cat.run('DELETE FROM _logscope.sources WHERE source_id = $id', { id });
   for (const name of what.names) await cat.run('DELETE FROM _logscope.source_lines WHERE source = $name', { name });
+  if (what.names.includes('stdin')) await cat.run('DELETE FROM _logscope.stdin_inputs');
   await cat.run(`INSERT INTO _logscope.batches VALUES ($id, now(), 0, 0, 0, 0, 0)`, { id: rewrite.batchId });
 }
 

@@ -143,6 +143,35 @@ describe('a format other than the stored one, without --reingest', () => {
   });
 });
 
+describe('standard input ingested again', () => {
+  it('is stored again with a warning naming the earlier ingest, the new line numbers and how to keep one copy; forget stdin removes it all', async () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const input = lines(1, 100, 's');
+    const first = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input });
+    expect(first.status).toBe(0);
+    expect(first.stdout).not.toContain('warning');
+    // Another input that differs in its first KiB is no repeat.
+    expect(runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input: lines(1, 100, 'other') }).stdout).not.toContain('warning');
+
+    const again = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `^warning: stdin: the same input \\(same first 1024 bytes\\) was ingested before, at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(100 lines, stored as lines 1-100\\); it is stored again, as lines 201-300: to keep one copy, "logscope forget stdin --data ${data}" removes every line read from stdin, then ingest it once$`,
+        'm',
+      ),
+    );
+    expect(await storedOf(data, 'stdin')).toMatchObject({ rows: 300, distinct_lines: 300, max_line: 300 });
+
+    const forget = runCli(['forget', 'stdin', '--data', data]);
+    expect(forget.stdout).toContain('forgot stdin: 300 rows, 0 unparsed rows, 0 manifest entries');
+    const fresh = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input });
+    expect(fresh.stdout).not.toContain('warning');
+    expect(await storedOf(data, 'stdin')).toMatchObject({ rows: 100, distinct_lines: 100, max_line: 100 });
+  });
+});
+
 describe('logscope forget', () => {
   it("removes a source's rows, unparsed rows and manifest entry, leaves the other sources, and the file can be ingested afresh", async () => {
     const { dir, a, b, data } = setup();
