@@ -425,7 +425,8 @@ function describeFormatOptions(format: FormatSpec): string {
 
 /** Whether an explicit format (not auto) is another than the one the entry's lines were stored with. */
 function differsFromStored(format: FormatSpec, entry: SourceEntry): boolean {
-  if (isAutoFormat(format)) return false;
+  // 'auto': stores from before formats were resolved per file do not know it.
+  if (isAutoFormat(format) || entry.format === 'auto') return false;
   if ((format.label ?? format.name) !== entry.format) return true;
   const stored = entry.formatOptions ?? '';
   return stored !== '' && stored !== describeFormatOptions(format);
