@@ -141,8 +141,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
     const plan: Plan = { reingest: options.reingest === true, replace: { names: [], sourceIds: [] }, warnings };
     const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines(), plan);
-    let replace: SourcesToRemove | undefined = plan.replace.names.length > 0 ? plan.replace : undefined;
-    const stdinBefore = sources.some((s) => s.kind === 'stdin') ? await store.readStdinInputs() : [];
+    let replace: SourcesToRemove | undefined = plan.replace.names.length + plan.replace.sourceIds.length > 0 ? plan.replace : undefined;
+    // A reingest of stdin replaces what was read from it before: no repeat to warn of.
+    const stdinBefore = sources.some((s) => s.kind === 'stdin') && !plan.reingest ? await store.readStdinInputs() : [];
     let stdinInput: StdinInput | undefined;
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
