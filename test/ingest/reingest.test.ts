@@ -172,6 +172,20 @@ describe('standard input ingested again', () => {
   });
 });
 
+describe('standard input with --reingest', () => {
+  it('replaces every line read from stdin before, numbered from 1 again, with no repeat warning', async () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const input = lines(1, 100, 's');
+    expect(runCli(['ingest', '-', '--data', data, '--quiet', ...WRONG], { input }).status).toBe(0);
+    const run = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog', '--reingest'], { input });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^stdin +syslog +100 +100 +0 +0 +reingested: replaces the 100 lines stored before$/m);
+    expect(run.stdout).not.toContain('warning');
+    expect(await storedOf(data, 'stdin')).toEqual({ rows: 100, unparsed: 0, formats: 'syslog', distinct_lines: 100, max_line: 100, entries: 0 });
+  });
+});
+
 describe('logscope forget', () => {
   it("removes a source's rows, unparsed rows and manifest entry, leaves the other sources, and the file can be ingested afresh", async () => {
     const { dir, a, b, data } = setup();
