@@ -5,6 +5,7 @@ import { registerAnomalies } from './commands/anomalies.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
+import { registerForget } from './commands/forget.js';
 import { registerFormats } from './commands/formats.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
@@ -30,6 +31,7 @@ export function createProgram(): Command {
   registerDetect(program);
   registerCoverage(program);
   registerDemo(program);
+  registerForget(program);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import type { IngestSummary } from '../ingest/index.js';
+import type { ForgetSummary, IngestSummary } from '../ingest/index.js';
 import { queryCoverage } from '../query/index.js';
 import { openStoreReader } from '../store/index.js';
 
@@ -43,6 +43,10 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
       return `skipped: same content as ${x.previousPath}`;
     case 'empty':
       return 'empty';
+    case 'skipped':
+      return 'skipped: stored with another format (see warning)';
+    case 'reingested':
+      return `reingested: replaces the ${x.replacedLines ?? 0} lines stored before`;
     case 'restarted':
       return `restarted: truncated in place, new lines numbered from ${x.fromLine}`;
     case 'truncated':
@@ -75,4 +79,13 @@ export async function formatUnparsedShapes(s: IngestSummary, top = 3): Promise<s
   } finally {
     reader.close();
   }
+}
+
+/** The human-readable forget summary: per source, what was removed. */
+export function formatForgetSummary(s: ForgetSummary): string {
+  const out = s.sources.map(
+    (x) => `forgot ${x.source}: ${fmt(x.rows)} rows, ${fmt(x.unparsed)} unparsed rows, ${x.entries} manifest entr${x.entries === 1 ? 'y' : 'ies'}`,
+  );
+  out.push(`${s.filesRewritten} Parquet file${s.filesRewritten === 1 ? '' : 's'} of ${s.dataDir} rewritten; the template counts (logscope patterns) still include the forgotten rows`);
+  return out.join('\n') + '\n';
 }

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
-import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type StagedChunk } from '../store/index.js';
+import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead } from './fingerprint.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
@@ -33,6 +33,11 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Template mining settings (the config's `mining`); off when absent or not enabled. */
   mining?: MiningConfig;
+  /**
+   * Replace what is stored of the inputs (`--reingest`): they are read again from their first
+   * line, in one batch whose commit also removes their old rows and manifest entries.
+   */
+  reingest?: boolean;
 }
 
 /** Progress so far, reported after each parsed chunk. */
@@ -53,7 +58,9 @@ export interface SourceSummary extends ParseCounts {
    * ingested | unchanged (nothing new) | resumed (grew, was renamed or compressed, or an earlier run stopped) | empty | duplicate
    * | truncated (damaged .gz: the lines before the damage are kept) | restarted (truncated in place: read again, lines numbered on)
    */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted';
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted' | 'reingested' | 'skipped';
+  /** With --reingest: the lines stored before that this run's rows replace. */
+  replacedLines?: number;
   /** First line number read in this run. */
   fromLine: number;
   /** Its lines are numbered after those stored before under the same name (a reused path, stdin again). */
@@ -94,6 +101,8 @@ interface SourceState {
   lines: number;
   offset: number;
   complete: boolean;
+  /** Standard input's first bytes (at most 1 KiB), to tell the same input read again. */
+  head?: Buffer;
 }
 
 /** What a chunk in flight is: where its source will stand once its result is taken. */
@@ -113,7 +122,8 @@ interface ChunkContext {
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const chunkBytes = options.chunkBytes ?? 8 << 20;
-  const batchBytes = options.batchBytes ?? 256 << 20;
+  // A reingest replaces the old rows in the commit that lists the new ones: one batch.
+  const batchBytes = options.reingest === true ? Infinity : (options.batchBytes ?? 256 << 20);
   const workers = Math.max(1, options.workers ?? os.availableParallelism());
   const timezone = options.timezone ?? 'local';
   const zone: ZoneResolver = createZone(options.format.options.timezone ?? timezone);
@@ -129,7 +139,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const manifest = await store.readManifest();
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
     const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
-    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines());
+    const plan: Plan = { reingest: options.reingest === true, replace: { names: [], sourceIds: [] }, warnings };
+    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines(), plan);
+    let replace: SourcesToRemove | undefined = plan.replace.names.length + plan.replace.sourceIds.length > 0 ? plan.replace : undefined;
+    // A reingest of stdin replaces what was read from it before: no repeat to warn of.
+    const stdinBefore = sources.some((s) => s.kind === 'stdin') && !plan.reingest ? await store.readStdinInputs() : [];
+    let stdinInput: StdinInput | undefined;
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
       await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
@@ -157,7 +172,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         mining: mining?.takeBatch(),
         lastLines: [...batchLastLines].map(([source, line]) => ({ source, line })),
         sources: [...batchSources.values()].map(entryAt),
+        replace,
+        stdinInput,
       };
+      replace = undefined;
+      stdinInput = undefined;
       await commit;
       commit = store.commitBatch(toCommit);
       commit.catch(() => undefined);
@@ -177,6 +196,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       batchLastLines.set(st.name, st.lines);
       st.offset = p.endOffset;
       if (p.last) st.complete = true;
+      if (p.last && st.head !== undefined) stdinInput = { fingerprint: hashBytes(st.head), fpLen: st.head.length, fromLine: st.summary.fromLine, lines: st.summary.lines + r.counts.lines };
       const sum = st.summary;
       sum.lines += r.counts.lines;
       sum.parsed += r.counts.parsed;
@@ -222,6 +242,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           lastCompressed = read;
         },
         onStreamChunk: async (sample) => {
+          if (ref.kind === 'stdin' && state.head === undefined) state.head = Buffer.from(sample.subarray(0, STDIN_FP_BYTES));
           if (isAutoFormat(state.format)) await chooseFormat(state, sample, zone);
         },
       });
@@ -238,6 +259,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     await runner.drain();
     await flush();
     await commit;
+    for (const state of states) if (state.head !== undefined) warnStdinAgain(state, stdinBefore, options.dataDir, warnings);
     fs.rmSync(stagingDir, { recursive: true, force: true });
   } catch (err) {
     throw describeFailure(err, store.dataDir);
@@ -319,7 +341,7 @@ function entryAt(s: SourceState): SourceEntry {
  * whose content is stored reads on from where its entry stopped, a file truncated in place
  * reads as a new entry whose lines are numbered after the old one's, anything else from the start.
  */
-function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>): SourceState[] {
+function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>, plan: Plan): SourceState[] {
   const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
@@ -327,6 +349,7 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     const summary: SourceSummary = { source: ref.kind === 'file' ? ref.path : 'stdin', format: label, lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0, bytes: 0, status: 'ingested', fromLine: 1 };
     summaries.push(summary);
     if (ref.kind === 'stdin') {
+      if (plan.reingest) markReplaced(summary, ['stdin'], [], lastLines, plan.replace);
       states.push(numberOn({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false }, lastLines));
       continue;
     }
@@ -347,9 +370,15 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     claimed.set(key, ref.path);
     const fresh: SourceEntry = {
       sourceId: randomUUID(), path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, size: ref.size, offset: 0, lines: 0, format: label,
-      counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId: ref.fileId,
+      counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId: ref.fileId, formatOptions: describeFormatOptions(format),
     };
     const state: SourceState = { ref, name: ref.path, format, summary, lines: 0, offset: 0, complete: false, entry: fresh };
+    if (plan.reingest) {
+      const ids = manifest.filter((e) => e.path === ref.path || (match.kind !== 'new' && e === match.entry)).map((e) => e.sourceId);
+      markReplaced(summary, match.kind !== 'new' ? [ref.path, match.entry.path] : [ref.path], ids, lastLines, plan.replace);
+      states.push(state);
+      continue;
+    }
     if (match.kind !== 'new') {
       const entry = match.entry;
       state.lines = entry.lines;
@@ -369,6 +398,12 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       if (entry.path !== ref.path) summary.previousPath = entry.path;
       state.entry = { ...entry, counts: { ...entry.counts }, path: ref.path, fingerprint: own.fingerprint, fpLen: own.fpLen, compressed: ref.compressed, fileId: ref.fileId };
       state.offset = entry.offset;
+      if (differsFromStored(format, entry)) {
+        summary.status = 'skipped';
+        summary.format = entry.format;
+        plan.warnings.push(new InputError(ref.path, describeMismatch(ref.path, entry, format)));
+        continue;
+      }
       if (match.done) {
         summary.status = 'unchanged';
         continue;
@@ -378,6 +413,82 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
     states.push(numberOn(state, lastLines));
   }
   return states;
+}
+
+/** The --pattern or --template of a format, as the manifest keeps it. */
+function describeFormatOptions(format: FormatSpec): string {
+  const { pattern, template } = format.options as { pattern?: string; template?: string };
+  if (format.label !== undefined) return '';
+  if (pattern !== undefined) return JSON.stringify({ pattern });
+  if (template !== undefined) return JSON.stringify({ template });
+  return '';
+}
+
+/** Whether an explicit format (not auto) is another than the one the entry's lines were stored with. */
+function differsFromStored(format: FormatSpec, entry: SourceEntry): boolean {
+  // 'auto': stores from before formats were resolved per file do not know it.
+  if (isAutoFormat(format) || entry.format === 'auto') return false;
+  if ((format.label ?? format.name) !== entry.format) return true;
+  const stored = entry.formatOptions ?? '';
+  return stored !== '' && stored !== describeFormatOptions(format);
+}
+
+/** The warning for a file given another format than the one it is stored with. */
+function describeMismatch(file: string, entry: SourceEntry, format: FormatSpec): string {
+  const given = formatFlags(format.label ?? format.name, describeFormatOptions(format));
+  return `its ${entry.lines} lines were stored as read with ${formatFlags(entry.format, entry.formatOptions ?? '')}, not ${given} as given now: skipped, nothing stored; to replace them: logscope ingest ${file} ${given} --reingest`;
+}
+
+/** The command-line flag that gives a format: `--format NAME`, or `--pattern '...'` / `--template '...'`. */
+function formatFlags(label: string, options: string): string {
+  const [option, value] = Object.entries(JSON.parse(options || '{}') as Record<string, string>)[0] ?? [];
+  if (option === undefined) return `--format ${label}`;
+  return `--${option} '${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How many of standard input's first bytes tell the same input read again. */
+const STDIN_FP_BYTES = 1024;
+
+/**
+ * Warns when standard input began as one ingested before: it is stored again all the same
+ * (a stream may repeat a header), under line numbers after the earlier ones.
+ */
+function warnStdinAgain(state: SourceState, before: StdinInput[], dataDir: string, warnings: InputError[]): void {
+  const head = state.head as Buffer;
+  const fingerprint = hashBytes(head);
+  const same = before.filter((x) => x.fpLen === head.length && x.fingerprint === fingerprint).at(-1);
+  if (same === undefined || state.summary.lines === 0) return;
+  const { fromLine, lines } = state.summary;
+  warnings.push(
+    new InputError(
+      'stdin',
+      `the same input (same first ${head.length} bytes) was ingested before, at ${same.at} (${same.lines} lines, stored as lines ${same.fromLine}-${same.fromLine + same.lines - 1}); it is stored again, as lines ${fromLine}-${fromLine + lines - 1}: to keep one copy, "logscope forget stdin --data ${dataDir}" removes every line read from stdin, then ingest it once`,
+    ),
+  );
+}
+
+/** What planSources needs beyond the manifest: whether to replace, and where it notes what. */
+interface Plan {
+  reingest: boolean;
+  /** Filled by planSources: the stored rows and entries the run's rows replace. */
+  replace: SourcesToRemove;
+  warnings: InputError[];
+}
+
+/**
+ * Notes the rows stored under a source's names and its manifest entries for replacement, and
+ * forgets the names' last lines: the source is read again from line 1.
+ */
+function markReplaced(summary: SourceSummary, names: string[], sourceIds: string[], lastLines: Map<string, number>, replace: SourcesToRemove): void {
+  const stored = [...new Set(names)].filter((n) => lastLines.has(n));
+  if (stored.length === 0 && sourceIds.length === 0) return;
+  summary.status = 'reingested';
+  summary.replacedLines = stored.reduce((n, name) => n + (lastLines.get(name) ?? 0), 0);
+  for (const name of stored) {
+    replace.names.push(name);
+    lastLines.delete(name);
+  }
+  replace.sourceIds.push(...sourceIds);
 }
 
 /**

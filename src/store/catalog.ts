@@ -15,6 +15,8 @@ export const CATALOG_DDL = [
   `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_hash VARCHAR DEFAULT ''`,
   `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS tail_len INTEGER DEFAULT 0`,
   `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS file_id VARCHAR DEFAULT ''`,
+  // The --pattern or --template a source was read with, to tell a different one given later.
+  `ALTER TABLE _logscope.sources ADD COLUMN IF NOT EXISTS format_options VARCHAR DEFAULT ''`,
   // Template mining: every distinct masked message (signature) seen, with its current template.
   `CREATE TABLE IF NOT EXISTS _logscope.signatures (signature BIGINT PRIMARY KEY, format VARCHAR, text VARCHAR, tokens INTEGER, template_id BIGINT,
      count BIGINT, first_seen TIMESTAMPTZ, last_seen TIMESTAMPTZ, example VARCHAR, example_source VARCHAR, example_line BIGINT,
@@ -23,6 +25,8 @@ export const CATALOG_DDL = [
   // The last line number stored under each source name, so that a new file at a reused path
   // (a rotation's new app.log) numbers its lines on and (source, line) stays unique.
   `CREATE TABLE IF NOT EXISTS _logscope.source_lines (source VARCHAR PRIMARY KEY, last_line BIGINT)`,
+  // Standard input has no manifest entry: each ingest of it is noted by its first bytes, to tell the same input read again.
+  `CREATE TABLE IF NOT EXISTS _logscope.stdin_inputs (fingerprint VARCHAR, fp_len INTEGER, from_line BIGINT, lines BIGINT, ingested_at TIMESTAMPTZ)`,
 ];
 
 /**

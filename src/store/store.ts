@@ -27,6 +27,8 @@ export interface SourceEntry {
   /** Lines consumed. */
   lines: number;
   format: string;
+  /** The --pattern or --template of a regex or template format, as JSON (`{"pattern": ...}`); '' for the others and in older stores. */
+  formatOptions?: string;
   /** How the lines consumed so far were accounted: lines = parsed + unparsed + blank. */
   counts: { parsed: number; unparsed: number; blank: number; joined: number };
 }
@@ -62,6 +64,62 @@ export interface BatchToCommit {
   mining?: BatchMining;
   /** The last line number of each source name the batch wrote rows under. */
   lastLines?: Array<{ source: string; line: number }>;
+  /** Standard input read in this run, noted once its last chunk is in the batch. */
+  stdinInput?: StdinInput;
+  /** Stored rows this batch replaces (`ingest --reingest`): removed in the same catalog transaction that lists the batch's files. */
+  replace?: SourcesToRemove;
+}
+
+/** One ingest of standard input: the sha256 of its first `fpLen` bytes (at most 1024), and the lines it stored. */
+export interface StdinInput {
+  fingerprint: string;
+  fpLen: number;
+  fromLine: number;
+  lines: number;
+  /** When it was committed (ISO 8601, UTC); set by the store. */
+  at?: string;
+}
+
+/** What to remove of what is stored: the rows under some source names, some manifest entries. */
+export interface SourcesToRemove {
+  /** Values of the rows' `source` column. */
+  names: string[];
+  /** Manifest entries to delete. */
+  sourceIds: string[];
+}
+
+/** What a removal took away, per source name. */
+export interface RemovedRows {
+  source: string;
+  rows: number;
+  unparsed: number;
+}
+
+/** The result of `StoreWriter.removeSources`. */
+export interface Removal {
+  removed: RemovedRows[];
+  /** Live Parquet files that held such rows and were rewritten without them. */
+  filesRewritten: number;
+  entries: number;
+}
+
+/** Files written to replace live ones, waiting for the catalog transaction that swaps them in. */
+interface Rewrite {
+  batchId: string;
+  old: string[];
+  moves: FileMove[];
+  removed: RemovedRows[];
+}
+
+interface FileMove {
+  from: string;
+  to: string;
+  rel: string;
+  kind: 'logs' | 'unparsed';
+  dt: string | null;
+  rows: number;
+  minUs: number | null;
+  maxUs: number | null;
 }
 
 /** What one batch adds to the template catalog (see `src/detect/miner`). */
@@ -256,7 +314,7 @@ export class StoreWriter {
   /** The manifest: every source ingested so far. */
   async readManifest(): Promise<SourceEntry[]> {
     return withCatalog(this.dataDir, async (conn) => {
-      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id FROM _logscope.sources`);
+      const reader = await conn.runAndReadAll(`SELECT source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id, format_options FROM _logscope.sources`);
       return reader.getRows().map((r) => ({
         sourceId: String(r[0]),
         path: String(r[1]),
@@ -271,6 +329,7 @@ export class StoreWriter {
         tailHash: String(r[13] ?? ''),
         tailLen: Number(r[14] ?? 0),
         fileId: String(r[15] ?? ''),
+        formatOptions: String(r[16] ?? ''),
       }));
     });
   }
@@ -280,6 +339,14 @@ export class StoreWriter {
     return withCatalog(this.dataDir, async (conn) => {
       const reader = await conn.runAndReadAll('SELECT source, last_line FROM _logscope.source_lines');
       return new Map(reader.getRows().map((r) => [String(r[0]), Number(r[1])]));
+    });
+  }
+
+  /** Every ingest of standard input noted so far, oldest first. */
+  async readStdinInputs(): Promise<StdinInput[]> {
+    return withCatalog(this.dataDir, async (conn) => {
+      const reader = await conn.runAndReadAll(`SELECT fingerprint, fp_len, from_line, lines, strftime(ingested_at, '%Y-%m-%dT%H:%M:%SZ') FROM _logscope.stdin_inputs ORDER BY ingested_at`);
+      return reader.getRows().map((r) => ({ fingerprint: String(r[0]), fpLen: Number(r[1]), fromLine: Number(r[2]), lines: Number(r[3]), at: String(r[4]) }));
     });
   }
 
@@ -326,7 +393,7 @@ export class StoreWriter {
         await conn.run('INSERT INTO chunk_meta VALUES ($file, $source, $format, $base::BIGINT)', { file, source: chunk.source, format: chunk.format, base: chunk.base });
       }
     }
-    const moves: { from: string; to: string; rel: string; kind: 'logs' | 'unparsed'; dt: string | null; rows: number; minUs: number | null; maxUs: number | null }[] = [];
+    const moves: FileMove[] = [];
     const byDay = new Map<string, StagedDayFile[]>();
     for (const chunk of batch.chunks) for (const d of chunk.dayFiles) byDay.set(d.day, [...(byDay.get(d.day) ?? []), d]);
     for (const [day, files] of [...byDay.entries()].sort()) {
@@ -361,36 +428,31 @@ export class StoreWriter {
       const rel = path.join('unparsed', `part-${batch.id}.parquet`);
       moves.push({ from: out, to: path.join(this.dataDir, rel), rel, kind: 'unparsed', dt: null, rows: batch.chunks.reduce((n, c) => n + c.unparsedRows, 0), minUs: null, maxUs: null });
     }
-    for (const m of moves) {
-      fs.mkdirSync(path.dirname(m.to), { recursive: true });
-      fs.renameSync(m.from, m.to);
-      moved.push(m.to);
-    }
+    // Written before the batch's files are moved in: the rewrite must not see (and drop) the batch's own rows.
+    const rewrite = batch.replace !== undefined ? await this.rewriteWithout(batch.replace.names, stagingDir) : undefined;
+    moveFiles(moves, moved);
+    if (rewrite !== undefined) moveFiles(rewrite.moves, moved);
     await withCatalog(this.dataDir, async (cat) => {
-      for (const m of moves) {
-        await cat.run(
-          `INSERT INTO _logscope.files VALUES ($path, $kind, $batch, $dt::DATE, $rows::BIGINT, make_timestamptz($min::BIGINT), make_timestamptz($max::BIGINT), $bytes::BIGINT)`,
-          { path: m.rel, kind: m.kind, batch: batch.id, dt: m.dt, rows: m.rows, min: m.minUs, max: m.maxUs, bytes: fs.statSync(m.to).size },
-        );
-      }
+      await listMoves(cat, moves, batch.id);
+      if (rewrite !== undefined && batch.replace !== undefined) await swapRewrite(cat, rewrite, batch.replace);
       for (const s of batch.sources) {
         const values = {
           id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format,
           parsed: s.counts.parsed, unparsed: s.counts.unparsed, blank: s.counts.blank, joined: s.counts.joined,
-          tailHash: s.tailHash, tailLen: s.tailLen, fileId: s.fileId,
+          tailHash: s.tailHash, tailLen: s.tailLen, fileId: s.fileId, formatOptions: s.formatOptions ?? '',
         };
         const updated = await cat.run(
           `UPDATE _logscope.sources SET path = $path, fingerprint = $fp, fp_len = $fpLen::INTEGER, compressed = $gz, size = $size::BIGINT,
              "offset" = $offset::BIGINT, lines = $lines::BIGINT, format = $format, last_ingested = now(),
              parsed = $parsed::BIGINT, unparsed = $unparsed::BIGINT, blank = $blank::BIGINT, joined = $joined::BIGINT,
-             tail_hash = $tailHash, tail_len = $tailLen::INTEGER, file_id = $fileId WHERE source_id = $id`,
+             tail_hash = $tailHash, tail_len = $tailLen::INTEGER, file_id = $fileId, format_options = $formatOptions WHERE source_id = $id`,
           values,
         );
         if (updated.rowsChanged === 0) {
           await cat.run(
-            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id)
+            `INSERT INTO _logscope.sources (source_id, path, fingerprint, fp_len, compressed, size, "offset", lines, format, first_ingested, last_ingested, parsed, unparsed, blank, joined, tail_hash, tail_len, file_id, format_options)
              VALUES ($id, $path, $fp, $fpLen::INTEGER, $gz, $size::BIGINT, $offset::BIGINT, $lines::BIGINT, $format, now(), now(), $parsed::BIGINT, $unparsed::BIGINT, $blank::BIGINT, $joined::BIGINT,
-               $tailHash, $tailLen::INTEGER, $fileId)`,
+               $tailHash, $tailLen::INTEGER, $fileId, $formatOptions)`,
             values,
           );
         }
@@ -401,6 +463,10 @@ export class StoreWriter {
           { source, line },
         );
       }
+      if (batch.stdinInput !== undefined) {
+        const x = batch.stdinInput;
+        await cat.run('INSERT INTO _logscope.stdin_inputs VALUES ($fp, $fpLen::INTEGER, $from::BIGINT, $lines::BIGINT, now())', { fp: x.fingerprint, fpLen: x.fpLen, from: x.fromLine, lines: x.lines });
+      }
       if (batch.mining !== undefined) await commitMining(cat, batch.mining, stagingDir);
       const c = batch.counts;
       await cat.run(`INSERT INTO _logscope.batches VALUES ($id, now(), $l::BIGINT, $p::BIGINT, $u::BIGINT, $b::BIGINT, $bytes::BIGINT)`, {
@@ -410,11 +476,95 @@ export class StoreWriter {
     });
     // Listed in the catalog now: whatever fails from here on must not remove them.
     moved.length = 0;
+    if (rewrite !== undefined) removeReplaced(this.dataDir, rewrite);
     fs.rmSync(stagingDir, { recursive: true, force: true });
     for (const chunk of batch.chunks) {
       for (const d of chunk.dayFiles) fs.rmSync(d.path, { force: true });
       if (chunk.unparsedFile !== undefined) fs.rmSync(chunk.unparsedFile, { force: true });
     }
+  }
+
+  /**
+   * Removes the rows stored under the given source names and the given manifest entries, at
+   * once: every live file holding such rows is rewritten without them, and one catalog
+   * transaction swaps the files and deletes the entries. Readers see the rows until it commits.
+   */
+  async removeSources(what: SourcesToRemove): Promise<Removal> {
+    const run = this.removeAndCommit(what);
+    this.committing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async removeAndCommit(what: SourcesToRemove): Promise<Removal> {
+    const stagingDir = this.createStagingDir(`forget-${createBatchId()}`);
+    const moved: string[] = [];
+    try {
+      const rewrite = await this.rewriteWithout(what.names, stagingDir);
+      moveFiles(rewrite.moves, moved);
+      await withCatalog(this.dataDir, async (cat) => {
+        await swapRewrite(cat, rewrite, what);
+        await defineViews(cat, this.dataDir);
+      });
+      moved.length = 0;
+      removeReplaced(this.dataDir, rewrite);
+      return { removed: rewrite.removed, filesRewritten: rewrite.old.length, entries: what.sourceIds.length };
+    } catch (err) {
+      for (const file of moved) fs.rmSync(file, { force: true });
+      throw describeWriteFailure(err, this.dataDir);
+    } finally {
+      fs.rmSync(stagingDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Writes, into stagingDir, replacements for the live files that hold rows under the given
+   * names: per day directory (and for unparsed/) one file of a new batch with every other row.
+   */
+  private async rewriteWithout(names: string[], stagingDir: string): Promise<Rewrite> {
+    const batchId = createBatchId();
+    const rewrite: Rewrite = { batchId, old: [], moves: [], removed: [] };
+    if (names.length === 0) return rewrite;
+    const live = await withCatalog(this.dataDir, async (cat) => {
+      const reader = await cat.runAndReadAll('SELECT path, kind, dt::VARCHAR FROM _logscope.files ORDER BY path');
+      return reader.getRows().map((r) => ({ rel: String(r[0]), kind: String(r[1]) as 'logs' | 'unparsed', dt: r[2] === null ? null : String(r[2]) }));
+    });
+    const conn = this.conn;
+    const nameList = listValue(names);
+    const counts = new Map(names.map((n) => [n, { source: n, rows: 0, unparsed: 0 }]));
+    const groups = new Map<string, typeof live>();
+    for (const f of live) {
+      const holding = await conn.runAndReadAll('SELECT source, count(*) FROM read_parquet($file) WHERE list_contains($names, source) GROUP BY source', {
+        file: path.join(this.dataDir, f.rel), names: nameList,
+      });
+      if (holding.getRows().length === 0) continue;
+      for (const [source, n] of holding.getRows()) {
+        const c = counts.get(String(source)) as RemovedRows;
+        if (f.kind === 'logs') c.rows += Number(n);
+        else c.unparsed += Number(n);
+      }
+      const key = `${f.kind}/${f.dt ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), f]);
+    }
+    for (const files of groups.values()) {
+      const { kind, dt } = files[0];
+      const out = path.join(stagingDir, `rewrite-${kind}-${dt ?? 'none'}.parquet`);
+      const list = listValue(files.map((f) => path.join(this.dataDir, f.rel)));
+      await conn.run(
+        `COPY (SELECT * FROM read_parquet($files, hive_partitioning = false, union_by_name = true) WHERE NOT list_contains($names, source)) TO $out (FORMAT parquet, COMPRESSION zstd)`,
+        { files: list, names: nameList, out },
+      );
+      rewrite.old.push(...files.map((f) => f.rel));
+      const stats = await conn.runAndReadAll(
+        kind === 'logs' ? 'SELECT count(*), epoch_us(min(ts)), epoch_us(max(ts)) FROM read_parquet($out)' : 'SELECT count(*), NULL, NULL FROM read_parquet($out)',
+        { out },
+      );
+      const [rows, minUs, maxUs] = stats.getRows()[0];
+      if (Number(rows) === 0) continue;
+      const rel = kind === 'logs' ? path.join('logs', `dt=${dt}`, `part-${batchId}.parquet`) : path.join('unparsed', `part-${batchId}.parquet`);
+      rewrite.moves.push({ from: out, to: path.join(this.dataDir, rel), rel, kind, dt, rows: Number(rows), minUs: minUs === null ? null : Number(minUs), maxUs: maxUs === null ? null : Number(maxUs) });
+    }
+    rewrite.removed = [...counts.values()];
+    return rewrite;
   }
 
   /** Waits for a commit still running, then closes the connection and releases the lock. */
@@ -428,6 +578,44 @@ export class StoreWriter {
     fs.rmSync(path.join(this.dataDir, '.staging'), { recursive: true, force: true });
     this.release();
   }
+}
+
+/** Moves staged Parquet files into the store; `moved` collects them, to be removed if the commit fails. */
+function moveFiles(moves: FileMove[], moved: string[]): void {
+  for (const m of moves) {
+    fs.mkdirSync(path.dirname(m.to), { recursive: true });
+    fs.renameSync(m.from, m.to);
+    moved.push(m.to);
+  }
+}
+
+/** Lists moved files in the catalog (inside its transaction). */
+async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: string): Promise<void> {
+  for (const m of moves) {
+    await cat.run(
+      `INSERT INTO _logscope.files VALUES ($path, $kind, $batch, $dt::DATE, $rows::BIGINT, make_timestamptz($min::BIGINT), make_timestamptz($max::BIGINT), $bytes::BIGINT)`,
+      { path: m.rel, kind: m.kind, batch: batchId, dt: m.dt, rows: m.rows, min: m.minUs, max: m.maxUs, bytes: fs.statSync(m.to).size },
+    );
+  }
+}
+
+/**
+ * Inside the catalog transaction: unlists the rewritten files, lists their replacements under
+ * a batch of their own, and forgets the manifest entries and the last line numbers of the names
+ * (a source read again numbers its lines from 1). Template counts are left as they are.
+ */
+async function swapRewrite(cat: DuckDBConnection, rewrite: Rewrite, what: SourcesToRemove): Promise<void> {
+  for (const rel of rewrite.old) await cat.run('DELETE FROM _logscope.files WHERE path = $rel', { rel });
+  await listMoves(cat, rewrite.moves, rewrite.batchId);
+  for (const id of what.sourceIds) await cat.run('DELETE FROM _logscope.sources WHERE source_id = $id', { id });
+  for (const name of what.names) await cat.run('DELETE FROM _logscope.source_lines WHERE source = $name', { name });
+  if (what.names.includes('stdin')) await cat.run('DELETE FROM _logscope.stdin_inputs');
+  await cat.run(`INSERT INTO _logscope.batches VALUES ($id, now(), 0, 0, 0, 0, 0)`, { id: rewrite.batchId });
+}
+
+/** After the swap committed: the replaced files are unlisted; a crash before this leaves them for `removeOrphans`. */
+function removeReplaced(dataDir: string, rewrite: Rewrite): void {
+  for (const rel of rewrite.old) fs.rmSync(path.join(dataDir, rel), { force: true });
 }
 
 /**
@@ -455,19 +643,16 @@ const BATCH_FILE = /^part-(\d{8}T\d{6}Z-[0-9a-f]{8})\.parquet$/;
 const DAY_DIR = /^dt=\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Deletes the leftovers of batches killed before their commit: files named and placed as a
- * batch's files are (`logs/dt=DAY/part-ID.parquet`, `unparsed/part-ID.parquet`) whose batch
- * the catalog never committed. Anything else under logs/ and unparsed/ may be the user's
- * and is left alone.
+ * Deletes the leftovers of batches killed before their commit, and of files replaced by a
+ * rewrite (forget, reingest) killed before it deleted them: files named and placed as a
+ * batch's files are (`logs/dt=DAY/part-ID.parquet`, `unparsed/part-ID.parquet`) that the
+ * catalog does not list. Anything else under logs/ and unparsed/ may be the user's and is
+ * left alone.
  */
 async function removeOrphans(dataDir: string): Promise<number> {
-  const { committed, listed } = await withCatalog(dataDir, async (conn) => {
-    const batches = await conn.runAndReadAll('SELECT id FROM _logscope.batches');
+  const listed = await withCatalog(dataDir, async (conn) => {
     const files = await listFiles(conn);
-    return {
-      committed: new Set(batches.getRows().map((r) => String(r[0]))),
-      listed: new Set([...files.logs, ...files.unparsed].map((p) => path.resolve(dataDir, p))),
-    };
+    return new Set([...files.logs, ...files.unparsed].map((p) => path.resolve(dataDir, p)));
   });
   const logs = path.join(dataDir, 'logs');
   const dirs = [...listEntries(logs).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(logs, e.name)), path.join(dataDir, 'unparsed')];
@@ -476,7 +661,7 @@ async function removeOrphans(dataDir: string): Promise<number> {
     for (const entry of listEntries(dir)) {
       const id = entry.isFile() ? BATCH_FILE.exec(entry.name)?.[1] : undefined;
       const full = path.join(dir, entry.name);
-      if (id === undefined || committed.has(id) || listed.has(full)) continue;
+      if (id === undefined || listed.has(full)) continue;
       fs.rmSync(full, { force: true });
       removed++;
     }

@@ -17,6 +17,7 @@ interface IngestFlags {
   quiet?: boolean;
   json?: boolean;
   mining?: boolean;
+  reingest?: boolean;
 }
 
 /** Exit code when some inputs failed and the others were ingested. */
@@ -36,6 +37,7 @@ export function registerIngest(program: Command): void {
     .option('--timezone <zone>', 'zone of timestamps that carry none: local, UTC or an IANA name such as Europe/Paris (default local)')
     .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
     .option('--batch-size <bytes>', 'input bytes per atomic batch, e.g. 256M (default 256M)')
+    .option('--reingest', 'replace what is stored of these inputs (read with another --format, --pattern or --template): the old rows stay visible until the new ones commit')
     .option('--no-mining', 'do not mine log templates (config mining.enabled)')
     .option('-q, --quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON')
@@ -54,6 +56,7 @@ export function registerIngest(program: Command): void {
           batchBytes: flags.batchSize !== undefined ? parseCount(flags.batchSize, '--batch-size', true) : config.ingest.batchBytes,
           onProgress: (p) => progress.update(p),
           mining: flags.mining === false ? { ...config.mining, enabled: false } : config.mining,
+          reingest: flags.reingest,
         });
       } finally {
         progress.stop();
