@@ -4,6 +4,7 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { DETECT_SAMPLE_BYTES } from '../parse/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
+import { describeUnreadable, detectUnreadableCompression } from './compression.js';
 import type { SourceRef } from './sources.js';
 import type { ChunkInput } from './task.js';
 
@@ -56,6 +57,7 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
   let held: SourceChunk | undefined;
   try {
     for await (const data of chunkStream(stream, options.chunkBytes, offset)) {
+      if (ref.kind === 'stdin' && at === offset) refuseUnreadable(data);
       await options.onStreamChunk?.(Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, DETECT_SAMPLE_BYTES)));
       at += data.length;
       if (held !== undefined) yield held;
@@ -64,10 +66,17 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
     }
   } catch (err) {
     if (held !== undefined) yield held;
+    if (err instanceof InputError) throw err;
     if (ref.kind === 'stdin') throw new InputError('stdin', `read stopped at byte ${at}: ${(err as Error).message}`, { cause: err });
     throw new InputError(ref.path, describeGzipFailure(err, ref.size, gunzip?.bytesWritten ?? compressedRead, at), { cause: err });
   }
   if (held !== undefined) yield { ...held, last: true };
+}
+
+/** Stdin whose first bytes are xz, bzip2, zstd, lz4 or zip data: an InputError, not binary text. */
+function refuseUnreadable(first: Uint8Array): void {
+  const unreadable = detectUnreadableCompression(first);
+  if (unreadable !== undefined) throw new InputError('stdin', describeUnreadable(unreadable, undefined));
 }
 
 /**
