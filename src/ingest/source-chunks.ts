@@ -22,8 +22,8 @@ export interface SourceChunksOptions {
   chunkBytes: number;
   /** Standard input, for `-` (default process.stdin). */
   stdin?: Readable;
-  /** Compressed bytes read so far of a .gz, after each chunk (for progress). */
-  onCompressedBytes?: (bytes: number) => void;
+  /** Compressed bytes read so far of a .gz and the decompressed bytes they gave, after each chunk (for progress). */
+  onCompressedBytes?: (bytes: number, decompressed: number) => void;
   /** Called with each streamed chunk's first bytes before it is yielded (stdin/.gz format detection). */
   onStreamChunk?: (sample: Buffer) => Promise<void> | void;
 }
@@ -62,7 +62,7 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
       at += data.length;
       if (held !== undefined) yield held;
       held = { input: { kind: 'bytes', data }, endOffset: at, last: false };
-      options.onCompressedBytes?.(compressedRead);
+      options.onCompressedBytes?.(compressedRead, at);
     }
   } catch (err) {
     if (held !== undefined) yield held;
