@@ -30,7 +30,7 @@ describe('anomalies table', () => {
     expect(r.stdout).toMatch(/^start \(UTC\) +end +series +measure +peak z +observed +expected \(±sd\) +flagged +severity$/m);
     expect(r.stdout).toMatch(/^2026-11-25 12:00 +12:06 +\* +errors\/1m +\d+\.\d +30 +\d+(\.\d+)? \(±\d+(\.\d+)?\) +4 +critical$/m);
     expect(r.stdout).not.toContain('2026-11-25T12:05:00.000Z');
-    expect(r.stdout).toMatch(/observed and expected are at the peak bucket, per 1m bucket/);
+    expect(r.stdout).toMatch(/^observed and expected \(±sd\) are at the peak bucket, per 1m: errors = error lines, volume = lines/m);
   });
 
   it('shows one row per flagged bucket with --buckets', () => {

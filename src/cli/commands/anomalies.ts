@@ -172,8 +172,8 @@ async function printResult(result: DetectResult, format: OutputFormat, perDay: b
   } else {
     await writeRows(EVENT_COLUMNS, result.events.map((e) => describeEventRow(e, unitOf(e.measure, result, bucket))), 'table', writeStdout);
     await writeStdout(
-      `observed and expected are at the peak bucket, per ${bucket} bucket: errors = error lines, volume = lines, metric = its value; ` +
-        `flagged = buckets past the threshold in the event; --buckets lists each of them\n`,
+      `observed and expected (±sd) are at the peak bucket, per ${bucket}: errors = error lines, volume = lines, a metric = its value\n` +
+        `flagged = buckets past the threshold within the event; --buckets lists each of them\n`,
     );
   }
   for (const event of result.events) {
