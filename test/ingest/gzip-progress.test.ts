@@ -37,7 +37,7 @@ describe('progress of a .gz', () => {
 describe('estimateGunzipSize', () => {
   it('takes the trailer size as it is below 4 GiB, and never less than what was read', () => {
     expect(estimateGunzipSize(123_456, 10_000)).toBe(123_456);
-    expect(estimateGunzipSize(123_456, 10_000, 5_000, 200_000)).toBe(200_000);
+    expect(estimateGunzipSize(123_456, 10_000, 9_000, 130_000)).toBe(130_000);
   });
 
   it('adds the 4 GiB wraps that the ratio read so far points to', () => {
@@ -45,6 +45,11 @@ describe('estimateGunzipSize', () => {
     expect(estimateGunzipSize(2 * GiB, GiB, 100 << 20, 1000 << 20)).toBe(10 * GiB);
     // Before anything is read: an ISIZE below the compressed size has wrapped.
     expect(estimateGunzipSize(GiB / 4, GiB)).toBe(GiB / 4 + 4 * GiB);
+  });
+
+  it('extrapolates by the ratio so far when the trailer holds only the last of several members', () => {
+    // Three members of 8 MB each, 1 MB compressed each: the trailer says 8 MB.
+    expect(estimateGunzipSize(8e6, 3e6, 1e6, 8e6)).toBe(24e6);
   });
 
   it('extrapolates by the ratio so far when there is no trailer', () => {

@@ -217,7 +217,7 @@ function formatTime(iso: string): string {
 }
 
 /** Rounded for reading: 1,234 · 57 · 2.1 · 0.63 · 0.0042; empty when unknown. */
-export function formatAmount(value: number | null): string {
+function formatAmount(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return value === null ? '' : String(value);
   const abs = Math.abs(value);
   if (abs >= 100 || Number.isInteger(value)) return Math.round(value).toLocaleString('en-US');
