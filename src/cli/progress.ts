@@ -17,7 +17,18 @@ export interface ProgressOptions {
 const MB = 1e6;
 
 /**
- * A progress bar on a TTY (bytes done / total, lines/s, MB/s, ETA); nothing at all off
+ * Lines so far; with a .gz, also the lines to expect, extrapolated from the bytes per line so
+ * far and the estimated uncompressed total: `12,000 of ~96,000`.
+ */
+export function describeLines(p: IngestProgress): string {
+  const done = p.lines.toLocaleString('en-US');
+  if (!p.estimated || p.bytesTotal === undefined || p.bytesDone === 0 || p.lines === 0) return done;
+  const expected = Math.max(p.lines, Math.round((p.lines * p.bytesTotal) / p.bytesDone));
+  return `${done} of ~${expected.toLocaleString('en-US')}`;
+}
+
+/**
+ * A progress bar on a TTY (bytes done / total (uncompressed; estimated for .gz), lines/s, MB/s, ETA); nothing at all off
  * a TTY or with --quiet, so pipes and logs get only the summary.
  */
 export function createProgressReporter(options: ProgressOptions): ProgressReporter {
@@ -41,8 +52,8 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       const total = p.bytesTotal ?? Math.max(p.bytesDone, 1);
       const payload = {
         doneMB: (p.bytesDone / MB).toFixed(1),
-        totalMB: p.bytesTotal === undefined ? '?' : (p.bytesTotal / MB).toFixed(1),
-        lines: p.lines,
+        totalMB: p.bytesTotal === undefined ? '?' : `${p.estimated ? '~' : ''}${(p.bytesTotal / MB).toFixed(1)}`,
+        lines: describeLines(p),
         lps: Math.round(p.lines / secs).toLocaleString('en-US'),
         mbps: (p.bytesDone / MB / secs).toFixed(1),
       };

@@ -151,7 +151,16 @@ function isoOf(text: string): string {
   return new Date(`${text.replace(' ', 'T')}Z`).toISOString();
 }
 
-/** Consecutive flagged buckets of one series and measure become one event. */
+/**
+ * Unflagged buckets allowed inside one event. A slow ramp or a long drop hovers around the
+ * threshold and leaves single unflagged buckets; without this it would fire again and again.
+ */
+export const EVENT_GAP_BUCKETS = 5;
+
+/**
+ * Flagged buckets of one series and measure become one event while no more than
+ * {@link EVENT_GAP_BUCKETS} unflagged buckets separate them. `buckets` counts the flagged ones.
+ */
 export function groupEvents(anomalies: readonly Anomaly[], bucketMs: number): AnomalyEvent[] {
   const open = new Map<string, AnomalyEvent & { endMs: number }>();
   const events: Array<AnomalyEvent & { endMs: number }> = [];
@@ -159,7 +168,7 @@ export function groupEvents(anomalies: readonly Anomaly[], bucketMs: number): An
     const key = `${anomaly.series}\u0000${anomaly.measure}`;
     const startMs = Date.parse(anomaly.bucket);
     const current = open.get(key);
-    if (current !== undefined && current.endMs === startMs) {
+    if (current !== undefined && startMs >= current.endMs && startMs - current.endMs <= EVENT_GAP_BUCKETS * bucketMs) {
       current.endMs = startMs + bucketMs;
       current.buckets++;
       if (Math.abs(anomaly.z ?? Infinity) > Math.abs(current.peak.z ?? Infinity) || (current.peak.z !== null && anomaly.z === null)) current.peak = anomaly;

@@ -1,6 +1,7 @@
 export {
   detectAnomalies,
   groupEvents,
+  EVENT_GAP_BUCKETS,
   countFirings,
   explainEvent,
   type Anomaly,

@@ -6,7 +6,8 @@ import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
-import { hashBytes, hashTail, readContentHead } from './fingerprint.js';
+import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
+import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
@@ -42,9 +43,12 @@ export interface IngestOptions {
 
 /** Progress so far, reported after each parsed chunk. */
 export interface IngestProgress {
+  /** Bytes read so far (uncompressed for .gz). */
   bytesDone: number;
-  /** Bytes to read in all (compressed size for .gz); undefined when stdin is among the inputs. */
+  /** Bytes to read in all (uncompressed for .gz: estimated); undefined when stdin is among the inputs. */
   bytesTotal: number | undefined;
+  /** Whether bytesTotal is an estimate (a .gz is among the inputs). */
+  estimated: boolean;
   lines: number;
   elapsedMs: number;
 }
@@ -149,7 +153,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
       await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
     }
-    const bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? s.ref.size - (s.ref.compressed ? 0 : s.offset) : 0), 0);
+    // A .gz counts its uncompressed bytes, against an estimate refined as it is read.
+    const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && s.ref.compressed ? readGzipSize(s.ref.path, s.ref.size) : -1]));
+    const gunzipTotals = new Map(states.map((s) => [s, s.ref.kind === 'file' && s.ref.compressed ? estimateGunzipSize(isizes.get(s) ?? -1, s.ref.size) : 0]));
+    const estimated = states.some((s) => s.ref.kind === 'file' && s.ref.compressed);
+    let bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? (s.ref.compressed ? (gunzipTotals.get(s) ?? 0) : s.ref.size) - s.offset : 0), 0);
     let bytesDone = 0;
     let linesDone = 0;
 
@@ -211,8 +219,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         batchSources.set(st.entry.sourceId, st);
       }
       linesDone += r.counts.lines;
-      if (st.ref.kind === 'file' && !st.ref.compressed) bytesDone += r.bytes;
-      options.onProgress?.({ bytesDone, bytesTotal, lines: linesDone, elapsedMs: Date.now() - started });
+      if (st.ref.kind === 'file') bytesDone += r.bytes;
+      options.onProgress?.({ bytesDone, bytesTotal, estimated, lines: linesDone, elapsedMs: Date.now() - started });
       if (batchCounts.bytes >= batchBytes) await flush();
     };
     const runner = createOrderedRunner(pool, take);
@@ -233,13 +241,15 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
     for (const state of states) {
       const ref = state.ref;
-      let lastCompressed = 0;
       const chunks = sourceChunks(ref, state.offset, {
         chunkBytes,
         stdin: options.stdin,
-        onCompressedBytes: (read) => {
-          bytesDone += read - lastCompressed;
-          lastCompressed = read;
+        onCompressedBytes: (read, decompressed) => {
+          if (ref.kind !== 'file' || bytesTotal === undefined) return;
+          const before = gunzipTotals.get(state) ?? 0;
+          const after = estimateGunzipSize(isizes.get(state) ?? -1, ref.size, read, decompressed);
+          gunzipTotals.set(state, after);
+          bytesTotal += after - before;
         },
         onStreamChunk: async (sample) => {
           if (ref.kind === 'stdin' && state.head === undefined) state.head = Buffer.from(sample.subarray(0, STDIN_FP_BYTES));

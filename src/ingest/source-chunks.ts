@@ -4,6 +4,7 @@ import { createGunzip, type Gunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { DETECT_SAMPLE_BYTES } from '../parse/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
+import { describeUnreadable, detectUnreadableCompression } from './compression.js';
 import type { SourceRef } from './sources.js';
 import type { ChunkInput } from './task.js';
 
@@ -21,8 +22,8 @@ export interface SourceChunksOptions {
   chunkBytes: number;
   /** Standard input, for `-` (default process.stdin). */
   stdin?: Readable;
-  /** Compressed bytes read so far of a .gz, after each chunk (for progress). */
-  onCompressedBytes?: (bytes: number) => void;
+  /** Compressed bytes read so far of a .gz and the decompressed bytes they gave, after each chunk (for progress). */
+  onCompressedBytes?: (bytes: number, decompressed: number) => void;
   /** Called with each streamed chunk's first bytes before it is yielded (stdin/.gz format detection). */
   onStreamChunk?: (sample: Buffer) => Promise<void> | void;
 }
@@ -56,18 +57,26 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
   let held: SourceChunk | undefined;
   try {
     for await (const data of chunkStream(stream, options.chunkBytes, offset)) {
+      if (ref.kind === 'stdin' && at === offset) refuseUnreadable(data);
       await options.onStreamChunk?.(Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, DETECT_SAMPLE_BYTES)));
       at += data.length;
       if (held !== undefined) yield held;
       held = { input: { kind: 'bytes', data }, endOffset: at, last: false };
-      options.onCompressedBytes?.(compressedRead);
+      options.onCompressedBytes?.(compressedRead, at);
     }
   } catch (err) {
     if (held !== undefined) yield held;
+    if (err instanceof InputError) throw err;
     if (ref.kind === 'stdin') throw new InputError('stdin', `read stopped at byte ${at}: ${(err as Error).message}`, { cause: err });
     throw new InputError(ref.path, describeGzipFailure(err, ref.size, gunzip?.bytesWritten ?? compressedRead, at), { cause: err });
   }
   if (held !== undefined) yield { ...held, last: true };
+}
+
+/** Stdin whose first bytes are xz, bzip2, zstd, lz4 or zip data: an InputError, not binary text. */
+function refuseUnreadable(first: Uint8Array): void {
+  const unreadable = detectUnreadableCompression(first);
+  if (unreadable !== undefined) throw new InputError('stdin', describeUnreadable(unreadable, undefined));
 }
 
 /**

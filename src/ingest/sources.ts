@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { InputError } from '../errors.js';
+import { describeUnreadable, detectUnreadableCompression } from './compression.js';
 import { readRange } from './fingerprint.js';
 
 /** One input to read: a regular file (maybe gzip) or standard input. */
@@ -41,10 +42,13 @@ function looksLikeText(head: Buffer): boolean {
 
 /**
  * A regular file as a source: gzip when it starts with gzip's magic bytes. A `.gz` that does
- * not is read as text with a warning when its first bytes are text, else refused.
+ * not is read as text with a warning when its first bytes are text, else refused. xz, bzip2,
+ * zstd, lz4 and zip data is refused by its magic bytes (never read as binary text).
  */
 function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef {
   const head = readRange(file, 0, SNIFF_BYTES);
+  const unreadable = detectUnreadableCompression(head);
+  if (unreadable !== undefined) throw new InputError(file, describeUnreadable(unreadable, file));
   const compressed = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   if (!compressed && file.endsWith('.gz') && head.length > 0) {
     if (!looksLikeText(head)) throw new InputError(file, 'not gzip data, and not text either: not read (is it a log file?)');

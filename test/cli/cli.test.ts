@@ -46,7 +46,7 @@ describe('command line', () => {
       spawnSync('script', ['-qec', `"${process.execPath}" "${CLI}" ingest "${file}" --data "${path.join(dir, `data${extra}`)}" ${extra}`, '/dev/null'], { encoding: 'utf8' });
     const tty = run('');
     expect(tty.status).toBe(0);
-    expect(tty.stdout).toMatch(/\d+% \| [\d.]+\/[\d.]+ MB \| \d+ lines \| [\d,]+ lines\/s \| [\d.]+ MB\/s \| ETA/);
+    expect(tty.stdout).toMatch(/\d+% \| [\d.]+\/[\d.]+ MB \| [\d,]+ lines \| [\d,]+ lines\/s \| [\d.]+ MB\/s \| ETA/);
     expect(tty.stdout).toMatch(/total\s+1,000/);
     const quiet = run('--quiet');
     expect(quiet.stdout).not.toMatch(/lines\/s \|/);
@@ -97,16 +97,24 @@ describe('progress bar', () => {
   it('shows bytes, lines/s, MB/s and ETA on a TTY', () => {
     const { stream, text } = capture(true);
     const bar = createProgressReporter({ stream, quiet: false });
-    bar.update({ bytesDone: 5e6, bytesTotal: 10e6, lines: 50_000, elapsedMs: 1000 });
+    bar.update({ bytesDone: 5e6, bytesTotal: 10e6, estimated: false, lines: 50_000, elapsedMs: 1000 });
     bar.stop();
-    expect(text()).toMatch(/5\.0\/10\.0 MB \| 50000 lines \| 50,000 lines\/s \| 5\.0 MB\/s \| ETA/);
+    expect(text()).toMatch(/5\.0\/10\.0 MB \| 50,000 lines \| 50,000 lines\/s \| 5\.0 MB\/s \| ETA/);
+  });
+
+  it('marks the total as estimated and shows the lines to expect while a .gz is read', () => {
+    const { stream, text } = capture(true);
+    const bar = createProgressReporter({ stream, quiet: false });
+    bar.update({ bytesDone: 5e6, bytesTotal: 10e6, estimated: true, lines: 50_000, elapsedMs: 1000 });
+    bar.stop();
+    expect(text()).toMatch(/50% \| 5\.0\/~10\.0 MB \| 50,000 of ~100,000 lines \| 50,000 lines\/s/);
   });
 
   it('shows nothing off a TTY or when quiet', () => {
     for (const [isTTY, quiet] of [[false, false], [true, true]] as const) {
       const { stream, text } = capture(isTTY);
       const bar = createProgressReporter({ stream, quiet });
-      bar.update({ bytesDone: 5e6, bytesTotal: 10e6, lines: 50_000, elapsedMs: 1000 });
+      bar.update({ bytesDone: 5e6, bytesTotal: 10e6, estimated: false, lines: 50_000, elapsedMs: 1000 });
       bar.stop();
       expect(text()).toBe('');
     }

@@ -58,6 +58,14 @@ describe.each(SEEDS)('detection quality on 7 generated days (seed %i)', (seed) =
     expect(truth.anomalies.filter((a) => a.kind === 'recurring_burst')).toHaveLength(7);
   });
 
+  it('reports at least 80% of slow ramps as one errors firing, not one per stretch between a few unflagged buckets', async () => {
+    const { events } = await detectAnomalies(reader.connection);
+    const ramps = truth.anomalies.filter((a) => a.kind === 'slow_ramp');
+    const firingsPerRamp = ramps.map((a) => events.filter((e) => e.measure === 'errors' && overlaps(e, a)).length);
+    console.log(`seed ${seed}: errors firings per slow ramp ${JSON.stringify(firingsPerRamp)}`);
+    expect(firingsPerRamp.filter((n) => n === 1).length).toBeGreaterThanOrEqual(Math.ceil(ramps.length * 0.8));
+  });
+
   it('finds them at default settings with precision and recall of at least 0.95', async () => {
     const { events } = await detectAnomalies(reader.connection);
     const s = score(events, truth);

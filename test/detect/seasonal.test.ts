@@ -79,7 +79,7 @@ describe('the seasonal baseline', () => {
     }
     expect(days.reduce((n, d) => n + d.buckets, 0)).toBe(full.anomalies.length);
     const table = runCli([...args, '--format', 'table']);
-    expect(table.stdout).toMatch(/firings \(runs of flagged buckets\) per day:\nday {9}firings {2}buckets/);
+    expect(table.stdout).toMatch(/firings \(events\) per day:\nday {9}firings {2}buckets/);
     // Stricter settings fire less: what a user tunes before turning alerts on.
     const strict = JSON.parse(runCli([...args, '--per-day', '--format', 'json', '--threshold', '50']).stdout) as typeof days;
     expect(strict.reduce((n, d) => n + d.firings, 0)).toBeLessThan(days.reduce((n, d) => n + d.firings, 0));

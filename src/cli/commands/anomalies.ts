@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type DetectResult } from '../../detect/index.js';
+import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type Contributor, type DetectResult } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
 import { readTimeParams, type TimeContext } from '../../query/index.js';
 import { openStoreReader, type StoreSpan } from '../../store/index.js';
@@ -28,6 +28,7 @@ interface AnomaliesFlags {
   explain?: boolean;
   top: string;
   perDay?: boolean;
+  buckets?: boolean;
   format?: string;
   data?: string;
   config?: string;
@@ -50,12 +51,16 @@ const ANOMALY_COLUMNS: RowColumn[] = [
   { name: 'baseline' },
 ];
 const DAY_COLUMNS: RowColumn[] = [{ name: 'day' }, { name: 'firings', numeric: true }, { name: 'buckets', numeric: true }];
-const CONTRIBUTOR_COLUMNS: RowColumn[] = [
-  { name: 'dimension' },
-  { name: 'value' },
-  { name: 'before', numeric: true },
-  { name: 'during', numeric: true },
-  { name: 'change', numeric: true },
+const EVENT_COLUMNS: RowColumn[] = [
+  { name: 'start (UTC)' },
+  { name: 'end' },
+  { name: 'series' },
+  { name: 'measure' },
+  { name: 'peak z', numeric: true },
+  { name: 'observed', numeric: true },
+  { name: 'expected (±sd)', numeric: true },
+  { name: 'flagged', numeric: true },
+  { name: 'severity' },
 ];
 
 export function registerAnomalies(program: Command): void {
@@ -82,6 +87,7 @@ export function registerAnomalies(program: Command): void {
     .option('--explain', 'name the services, hosts and messages that changed most in each anomaly')
     .option('--top <n>', 'contributors shown per dimension with --explain', '5')
     .option('--per-day', 'print only the firings per day (a backtest of the rule)')
+    .option('--buckets', 'table: one row per flagged bucket instead of one per event')
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
@@ -150,12 +156,12 @@ export function registerAnomalies(program: Command): void {
           reader.close();
         }
       }
-      await printResult(result, format, flags.perDay === true);
+      await printResult(result, format, flags.perDay === true, flags.buckets === true, flags.bucket);
       if (result.anomalies.length === 0) warnEmptyRange(span, range.since, range.until);
     });
 }
 
-async function printResult(result: DetectResult, format: OutputFormat, perDay: boolean): Promise<void> {
+async function printResult(result: DetectResult, format: OutputFormat, perDay: boolean, perBucket: boolean, bucket: string): Promise<void> {
   if (perDay) {
     await writeRows(DAY_COLUMNS, result.firingsPerDay as unknown as Record<string, unknown>[], format, writeStdout);
     return;
@@ -173,17 +179,90 @@ async function printResult(result: DetectResult, format: OutputFormat, perDay: b
     await writeStdout('no anomalies\n');
     return;
   }
-  await writeRows(ANOMALY_COLUMNS, rows, 'table', writeStdout);
+  if (perBucket) {
+    await writeRows(ANOMALY_COLUMNS, rows, 'table', writeStdout);
+  } else {
+    await writeRows(EVENT_COLUMNS, result.events.map((e) => describeEventRow(e, unitOf(e.measure, result, bucket))), 'table', writeStdout);
+    await writeStdout(
+      `observed and expected (±sd) are at the peak bucket, per ${bucket}: errors = error lines, volume = lines, a metric = its value\n` +
+        `flagged = buckets past the threshold within the event; --buckets lists each of them\n`,
+    );
+  }
   for (const event of result.events) {
     if (event.explanation === undefined) continue;
     await writeStdout(`\n${describeEvent(event)}\n`);
-    await writeRows(CONTRIBUTOR_COLUMNS, event.explanation as unknown as Record<string, unknown>[], 'table', writeStdout);
+    await writeRows(contributorColumns(event.measure), event.explanation.map((c) => describeContributor(c, event.measure)), 'table', writeStdout);
   }
-  await writeStdout(`\n${result.events.length} firing${result.events.length === 1 ? '' : 's'} (runs of flagged buckets) per day:\n`);
+  await writeStdout(`\n${result.events.length} firing${result.events.length === 1 ? '' : 's'} (events) per day:\n`);
   await writeRows(DAY_COLUMNS, result.firingsPerDay as unknown as Record<string, unknown>[], 'table', writeStdout);
+}
+
+/** An event as a table row for people: times to the minute, numbers rounded, the unit beside the measure. */
+function describeEventRow(event: AnomalyEvent, unit: string): Record<string, unknown> {
+  const peak = event.peak;
+  const start = formatTime(event.start);
+  const end = formatTime(event.end);
+  return {
+    'start (UTC)': start,
+    // The day only when it differs from the start's.
+    end: end.slice(0, 10) === start.slice(0, 10) ? end.slice(11) : end,
+    series: event.series,
+    measure: unit,
+    'peak z': peak.z === null ? 'flat history' : peak.z.toFixed(1),
+    observed: formatAmount(peak.observed),
+    'expected (±sd)': `${formatAmount(peak.expected)} (±${formatAmount(peak.stddev)})`,
+    flagged: event.buckets,
+    severity: event.severity,
+  };
+}
+
+/** What the measure counts per bucket: `errors/5m`, `volume/5m`, or the metric's expression per bucket. */
+function unitOf(measure: string, result: DetectResult, bucket: string): string {
+  const expression = result.measures.find((m) => m.name === measure && m.name === 'metric')?.expression;
+  return expression === undefined ? `${measure}/${bucket}` : `${expression} per ${bucket}`;
+}
+
+/** `2026-11-24T18:01:00.000Z` → `2026-11-24 18:01` (seconds only when not zero). */
+function formatTime(iso: string): string {
+  const text = iso.replace('T', ' ').replace(/\.000Z$/, '').replace(/Z$/, '');
+  return text.endsWith(':00') ? text.slice(0, -3) : text;
+}
+
+/** Rounded for reading: 1,234 · 57 · 2.1 · 0.63 · 0.0042; empty when unknown. */
+function formatAmount(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return value === null ? '' : String(value);
+  const abs = Math.abs(value);
+  if (abs >= 100 || Number.isInteger(value)) return Math.round(value).toLocaleString('en-US');
+  if (abs >= 1) return value.toFixed(1);
+  return String(Number(value.toPrecision(2)));
+}
+
+/** Contributor column names that say what they count: the whole event's span, before scaled to it. */
+function contributorColumns(measure: string): RowColumn[] {
+  const what = measure === 'errors' ? 'error lines' : measure === 'volume' ? 'lines' : 'metric';
+  return [
+    { name: 'dimension' },
+    { name: 'value' },
+    { name: `${what} before`, numeric: true },
+    { name: `${what} during`, numeric: true },
+    { name: 'change', numeric: true },
+  ];
+}
+
+function describeContributor(c: Contributor, measure: string): Record<string, unknown> {
+  const [, , before, during] = contributorColumns(measure).map((col) => col.name);
+  return { dimension: c.dimension, value: c.value, [before]: formatAmount(c.before), [during]: formatAmount(c.during), change: formatSigned(c.change) };
+}
+
+function formatSigned(value: number): string {
+  return value > 0 ? `+${formatAmount(value)}` : formatAmount(value);
 }
 
 function describeEvent(event: AnomalyEvent): string {
   const z = event.peak.z === null ? 'flat history' : `peak z ${event.peak.z.toFixed(1)}`;
-  return `${event.measure} of ${event.series} from ${event.start} to ${event.end} (${event.buckets} bucket${event.buckets === 1 ? '' : 's'}, ${z}, ${event.severity}): what changed`;
+  const span = `${formatTime(event.start)} to ${formatTime(event.end)} UTC`;
+  return (
+    `${event.measure} of ${event.series} from ${span} (${event.buckets} flagged bucket${event.buckets === 1 ? '' : 's'}, ${z}, ${event.severity}): what changed; ` +
+    `during = over the event, before = over the trailing window before it (counts scaled to the event's length)`
+  );
 }
