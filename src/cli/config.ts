@@ -21,7 +21,7 @@ export function resolveDataDir(flag: string | undefined, config: Config, env = p
 }
 
 /**
- * The format to parse with, from --format/--pattern and the config's `formats`. A --pattern
+ * The format to parse with, from --input-format/--pattern/--template and the config's `formats`. A --pattern
  * or --template that can backtrack catastrophically is refused here (config formats were
  * checked when the config loaded).
  */
@@ -38,8 +38,8 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
     const layout = custom.timestampFormat !== undefined ? { timestampFormat: custom.timestampFormat } : {};
     return { name: 'regex', options: { pattern: custom.pattern, ...(custom.fields !== undefined ? { fields: custom.fields } : {}), ...layout, ...zone }, label: chosen };
   }
-  if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
-  if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --format template (got --format ${chosen})`);
+  if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --input-format regex (got --input-format ${chosen}); drop one of them`);
+  if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --input-format template (got --input-format ${chosen}); drop one of them`);
   if (pattern !== undefined) {
     compilePattern(pattern);
     assertNoExponentialBacktracking(pattern, '', `--pattern ${JSON.stringify(pattern)}`);
@@ -73,4 +73,23 @@ export function assertTimezone(value: string | undefined, config: Config): strin
   const v = value ?? config.ingest.timezone;
   createZone(v);
   return v;
+}
+
+/** Deprecated spellings already warned about in this process: each warns once. */
+const warned = new Set<string>();
+
+/**
+ * The value of an option that has a deprecated spelling: the new one, else the old one with a
+ * warning on stderr (once). Both given and different is a usage error.
+ *
+ * @example resolveDeprecatedAlias('--input-format', flags.inputFormat, 'ingest --format', flags.format, 'use --input-format NAME')
+ */
+export function resolveDeprecatedAlias(name: string, value: string | undefined, oldName: string, oldValue: string | undefined, advice: string): string | undefined {
+  if (oldValue === undefined) return value;
+  if (value !== undefined && value !== oldValue) throw new UsageError(`${name} ${value} and ${oldName} ${oldValue} disagree: give ${name} only`);
+  if (!warned.has(oldName)) {
+    warned.add(oldName);
+    process.stderr.write(`logscope: warning: ${oldName} is deprecated; ${advice}\n`);
+  }
+  return value ?? oldValue;
 }

@@ -126,7 +126,7 @@ describe('template formats from the command line and the config', () => {
     expect(q.stdout).toBe('ts,level,service,message,process,format\n2015-10-18 18:01:47.978+00,INFO,org.apache.hadoop.mapreduce.v2.app.MRAppMaster,Created MRAppMaster,main,template\n');
     const bad = runCli(['ingest', path.join(dir, 'h.log'), '--data', data, '--format', 'json', '--template', '<Date> <Content>']);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/--template needs --format template/);
+    expect(bad.stderr).toMatch(/--template needs --input-format template/);
   });
 
   it('takes a named template from the config, and names a bad one with its key', () => {

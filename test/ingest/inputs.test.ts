@@ -69,7 +69,7 @@ describe('inputs', () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const json = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: `2026-11-25T10:00:${String(i).padStart(2, '0')}Z`, level: i % 10 === 0 ? 'error' : 'info', msg: `m${i + 1}` })).join('\n');
-    const r = runCli(['ingest', '-', '--format', 'json', '--data', data], { input: json + '\n' });
+    const r = runCli(['ingest', '-', '--input-format', 'json', '--data', data], { input: json + '\n' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const q = runCli(['sql', '--data', data, '--format', 'csv', "SELECT source, count(*) AS n, count(*) FILTER (WHERE level = 'ERROR') AS errors, max(line) AS last FROM logs GROUP BY source"]);
@@ -141,7 +141,7 @@ describe('partial input', () => {
     fs.writeFileSync(bin, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
     fs.writeFileSync(path.join(dir, 'ok.log'), lines(4, 'ok'));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--format', 'syslog']);
+    const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--input-format', 'syslog']);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`error: ${bin}: not gzip data, and not text either`);
     expect(r.stderr).toBe('');

@@ -58,7 +58,7 @@ export function registerDemo(program: Command): void {
           const [prepared] = await prepareReadOnly(reader.connection, sql);
           await writeResult(await streamPrepared(prepared), 'table', (t) => void process.stdout.write(t));
         }
-        process.stdout.write(`\nthe most frequent error patterns (templates mined at ingest):\n$ logscope patterns --data ${dataDir} --level ERROR -n 5\n`);
+        process.stdout.write(`\nthe most frequent error patterns (templates mined at ingest):\n$ logscope patterns --data ${dataDir} --level ERROR --limit 5\n`);
         const patterns = await listPatterns(reader.connection, { level: 'ERROR', limit: 5 });
         await writeRows([{ name: 'count', numeric: true }, { name: 'first_seen' }, { name: 'text' }], patterns as unknown as Record<string, unknown>[], 'table', (t) => void process.stdout.write(t));
         process.stdout.write(`\nwhen errors or volume did something unusual (firings per day; add --explain for why):\n$ logscope anomalies --data ${dataDir} --per-day\n`);

@@ -3,7 +3,7 @@ import { listPatterns, type Pattern } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
-import { resolveOutputFormat, writeRows, type RowColumn } from '../output.js';
+import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
 
 interface PatternsFlags {
@@ -13,6 +13,7 @@ interface PatternsFlags {
   sort: string;
   limit: string;
   format?: string;
+  json?: boolean;
   data?: string;
   config?: string;
 }
@@ -27,12 +28,13 @@ export function registerPatterns(program: Command): void {
     .option('--since <time>', 'only templates seen since (ISO time or a time ago such as 1h); counts their lines since')
     .option('--new-since <time>', 'only templates first seen since: new patterns')
     .option('--sort <key>', 'count, first_seen (newest first) or last_seen', 'count')
-    .option('-n, --limit <n>', 'rows at most', '50')
+    .option('--limit <n>', 'rows at most', '50')
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('--json', JSON_OPTION_HELP)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
     .action(async (flags: PatternsFlags) => {
-      const format = resolveOutputFormat(flags.format);
+      const format = resolveOutputFormat(flags);
       const level = flags.level?.toUpperCase() ?? '';
       if (level !== '' && !(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}, got "${flags.level}"`);
       if (!['count', 'first_seen', 'last_seen'].includes(flags.sort)) throw new UsageError(`--sort must be count, first_seen or last_seen, got "${flags.sort}"`);

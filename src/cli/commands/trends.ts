@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { prepareQuery, RECORDS_SOURCE } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
-import { resolveOutputFormat, writeStatement } from '../output.js';
+import { JSON_OPTION_HELP, resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
 
 interface TrendsFlags {
@@ -11,6 +11,7 @@ interface TrendsFlags {
   since?: string;
   until?: string;
   format?: string;
+  json?: boolean;
   data?: string;
   config?: string;
 }
@@ -24,10 +25,11 @@ export function registerTrends(program: Command): void {
     .option('--since <time>', 'from: ISO time, or a time ago such as -2h, 30d')
     .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('--json', JSON_OPTION_HELP)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
     .action(async (flags: TrendsFlags) => {
-      const format = resolveOutputFormat(flags.format);
+      const format = resolveOutputFormat(flags);
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
