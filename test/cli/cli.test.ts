@@ -116,7 +116,7 @@ describe('progress bar', () => {
 describe('template formats from the command line and the config', () => {
   const line = '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster\n';
 
-  it('ingests with --template and rejects --template with another --format', () => {
+  it('ingests with --template and rejects --template with another --input-format', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'h.log'), line);
     const data = path.join(dir, 'data');

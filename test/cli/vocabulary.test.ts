@@ -189,12 +189,15 @@ describe('shell completion', () => {
     expect(bash).not.toMatch(/ingest\) words="[^"]*--format/);
   });
 
-  it.skipIf(spawnSync('zsh', ['--version']).error !== undefined)('writes a zsh script that zsh parses', () => {
+  it.skipIf(spawnSync('zsh', ['--version']).error !== undefined)('writes a zsh script that zsh parses and that registers _logscope for logscope', () => {
     const file = path.join(tmpDir(), '_logscope');
     fs.writeFileSync(file, runCli(['completion', 'zsh']).stdout);
-    const r = spawnSync('zsh', ['-n', file], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    const parsed = spawnSync('zsh', ['-n', file], { encoding: 'utf8' });
+    expect(parsed.stderr).toBe('');
+    expect(parsed.status).toBe(0);
+    const loaded = spawnSync('zsh', ['-fc', `autoload -U compinit && compinit -u -D && source '${file}' && print -r -- "$_comps[logscope]" && whence -w _logscope`], { encoding: 'utf8' });
+    expect(loaded.stderr).toBe('');
+    expect(loaded.stdout).toBe('_logscope\n_logscope: function\n');
   });
 });
 
