@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
 import { assertNoExponentialBacktracking, compilePattern, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
@@ -92,4 +93,19 @@ export function resolveDeprecatedAlias(name: string, value: string | undefined, 
     process.stderr.write(`logscope: warning: ${oldName} is deprecated; ${advice}\n`);
   }
   return value ?? oldValue;
+}
+
+/**
+ * A hidden option for a short flag that no longer exists here because it meant something else
+ * in another command: used, it fails with one line that names the long option to use instead
+ * (rather than commander's bare "unknown option").
+ *
+ * @example command.addOption(retireShortFlag('-w', '--window', 'anomalies', '-w is --workers in ingest'))
+ */
+export function retireShortFlag(short: string, long: string, command: string, why: string): Option {
+  return new Option(`${short} <value>`)
+    .hideHelp()
+    .argParser((value: string) => {
+      throw new UsageError(`${command} ${short} no longer means ${long} (${why}): use ${long} ${value}`);
+    });
 }

@@ -107,7 +107,8 @@ describe('the option table', () => {
   it('gives no short flag two meanings across commands', () => {
     const meanings = new Map<string, Set<string>>();
     for (const command of createProgram().commands) {
-      for (const option of command.options) {
+      // Hidden options are the deprecated and retired spellings, which only warn or refuse.
+      for (const option of command.options.filter((o) => !o.hidden)) {
         if (option.short === undefined) continue;
         meanings.set(option.short, (meanings.get(option.short) ?? new Set()).add(option.long ?? ''));
       }
@@ -115,6 +116,15 @@ describe('the option table', () => {
     expect(meanings.size).toBeGreaterThan(5);
     const ambiguous = [...meanings].filter(([, longs]) => longs.size > 1).map(([short, longs]) => `${short}: ${[...longs].join(', ')}`);
     expect(ambiguous).toEqual([]);
+  });
+
+  it('names the long option to use for a short flag retired because it meant two things', () => {
+    const window = runCli(['anomalies', '--data', data, '-w', '24']);
+    expect(window.status).toBe(1);
+    expect(window.stderr).toBe('logscope: anomalies -w no longer means --window (-w is --workers in ingest): use --window 24\n');
+    const limit = runCli(['patterns', '--data', data, '-n', '5']);
+    expect(limit.status).toBe(1);
+    expect(limit.stderr).toBe('logscope: patterns -n no longer means --limit (-n is --lines in generate and demo): use --limit 5\n');
   });
 
   it('suggests the nearest option for an unknown one, on a logscope: line, exit 1', () => {

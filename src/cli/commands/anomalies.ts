@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type DetectResult } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
 import { openStoreReader } from '../../store/index.js';
-import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
+import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, retireShortFlag } from '../config.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
 
@@ -66,6 +66,7 @@ export function registerAnomalies(program: Command): void {
     .option('--since <time>', 'from: ISO time, or a time ago such as -2h, 30d (history before it still feeds the baseline)')
     .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
     .option('--window <n>', 'buckets in the trailing baseline', '60')
+    .addOption(retireShortFlag('-w', '--window', 'anomalies', '-w is --workers in ingest'))
     .option('--baseline <kind>', 'auto (seasonal where a previous day exists, else trailing), trailing, or seasonal', 'auto')
     .option('--season <width>', 'seasonal period: 1d (time of day) or 7d (hour of the week)', '1d')
     .option('--seasons <n>', 'previous periods in the seasonal sample', '7')

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { listPatterns, type Pattern } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
 import { openStoreReader } from '../../store/index.js';
-import { resolveConfig, resolveDataDir } from '../config.js';
+import { resolveConfig, resolveDataDir, retireShortFlag } from '../config.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
 
@@ -29,6 +29,7 @@ export function registerPatterns(program: Command): void {
     .option('--new-since <time>', 'only templates first seen since: new patterns')
     .option('--sort <key>', 'count, first_seen (newest first) or last_seen', 'count')
     .option('--limit <n>', 'rows at most', '50')
+    .addOption(retireShortFlag('-n', '--limit', 'patterns', '-n is --lines in generate and demo'))
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
     .option('--json', JSON_OPTION_HELP)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
