@@ -143,6 +143,7 @@ describe('the option table', () => {
       ['sql', '--data', data, '--format', 'xml', 'SELECT 1'],
       ['sql', '--data', data, 'SELECT * FORM logs'],
       ['ingest', file, '--data', path.join(dir, 'zone'), '--timezone', 'Mars/Olympus'],
+      ['ingest', file, path.join(dir, 'missing.log'), '--data', path.join(dir, 'partial')],
     ];
     for (const args of cases) {
       const r = runCli(args);

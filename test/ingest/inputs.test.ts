@@ -59,8 +59,8 @@ describe('inputs', () => {
     const missing = path.join(dir, 'missing.log');
     const r = runCli(['ingest', path.join(dir, 'ok.log'), missing, path.join(dir, 'nomatch-*.log'), '--data', data]);
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain(`error: ${missing}: no such file or directory`);
-    expect(r.stdout).toContain('nomatch-*.log: no file matches this pattern');
+    expect(r.stderr).toContain(`logscope: ${missing}: no such file or directory\n`);
+    expect(r.stderr).toMatch(/^logscope: .*nomatch-\*\.log: no file matches this pattern$/m);
     const q = runCli(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs']);
     expect(q.stdout).toBe('n\n3\n');
   });
@@ -114,7 +114,7 @@ describe('partial input', () => {
     const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`truncated: kept lines 1-${readable}`);
-    expect(r.stdout).toContain(`error: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
+    expect(r.stderr).toContain(`logscope: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
     const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
     expect(row).toEqual({ n: readable, hi: readable, whole: true });
     const again = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
@@ -143,8 +143,7 @@ describe('partial input', () => {
     const data = path.join(dir, 'data');
     const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--input-format', 'syslog']);
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain(`error: ${bin}: not gzip data, and not text either`);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toMatch(/^logscope: \S+image\.gz: not gzip data, and not text either.*\n$/);
     const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
     expect(row.n).toBe(4);
   });

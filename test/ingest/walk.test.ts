@@ -37,7 +37,7 @@ describe('directory walks', () => {
     const data = path.join(dir, 'data');
     const r = runCliAsNobody(['ingest', logs, '--data', data, '--format', 'syslog']);
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stdout).toContain(`error: ${path.join(logs, 'secret')}: permission denied (cannot read); skipped, the other files are read`);
+    expect(r.stderr).toContain(`logscope: ${path.join(logs, 'secret')}: permission denied (cannot read); skipped, the other files are read`);
     expect(await hosts(data)).toEqual([
       { host: 'x', n: 10 },
       { host: 'z', n: 7 },

@@ -47,6 +47,7 @@ export function registerDemo(program: Command): void {
           const summary = await ingest({ inputs: [f.file], dataDir, format: { name: f.format, options: {} }, timezone: 'UTC', mining: resolveConfig(undefined).mining, onProgress: (p) => progress.update(p) });
           progress.stop();
           process.stdout.write('\n' + formatIngestSummary(summary));
+          for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
         } finally {
           progress.stop();
         }

@@ -68,7 +68,7 @@ export function registerIngest(program: Command): void {
       if (!flags.json && summary.totals.unparsed > 0) process.stdout.write(await formatUnparsedShapes(summary));
       if (flags.json) for (const w of summary.warnings) process.stderr.write(`logscope: warning: ${w.message}\n`);
       if (summary.errors.length > 0) {
-        if (flags.json) for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
+        for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
         process.exitCode = EXIT_PARTIAL;
       }
     });
