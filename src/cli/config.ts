@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
-import { assertNoExponentialBacktracking, compilePattern, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
+import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
 
 /** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
@@ -39,6 +39,7 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
     const layout = custom.timestampFormat !== undefined ? { timestampFormat: custom.timestampFormat } : {};
     return { name: 'regex', options: { pattern: custom.pattern, ...(custom.fields !== undefined ? { fields: custom.fields } : {}), ...layout, ...zone }, label: chosen };
   }
+  if (name !== undefined) assertKnownFormat(name, config);
   if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --input-format regex (got --input-format ${chosen}); drop one of them`);
   if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --input-format template (got --input-format ${chosen}); drop one of them`);
   if (pattern !== undefined) {
@@ -108,4 +109,33 @@ export function retireShortFlag(short: string, long: string, command: string, wh
     .argParser((value: string) => {
       throw new UsageError(`${command} ${short} no longer means ${long} (${why}): use ${long} ${value}`);
     });
+}
+
+/** Refuses an --input-format that names no built-in or config format, suggesting the nearest name. */
+function assertKnownFormat(name: string, config: Config): void {
+  const known = [...builtinFormatNames(), ...Object.keys(config.formats)];
+  if (known.includes(name)) return;
+  const nearest = findNearest(name, known);
+  throw new UsageError(`--input-format "${name}" is not a known format${nearest !== undefined ? ` (did you mean ${nearest}?)` : ''}; known: ${known.join(', ')} (logscope formats lists them)`);
+}
+
+/** The candidate within a third of `word`'s length in edit distance, if one is; as commander suggests commands. */
+export function findNearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(word, name);
+    if (distance <= Math.max(1, Math.floor(word.length / 3)) && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }

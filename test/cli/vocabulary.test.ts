@@ -83,6 +83,13 @@ describe('one input vocabulary', () => {
     expect(scan.stderr).toMatch(/read 20 lines \(0 parsed, 20 unparsed, 0 blank\) from 1 source .*\(json\); nothing stored/);
   });
 
+  it('refuses an unknown --input-format before reading, suggesting the nearest format', () => {
+    const r = runCli(['ingest', file, '--data', path.join(dir, 'typo'), '--input-format', 'syslg']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^logscope: --input-format "syslg" is not a known format \(did you mean syslog\?\); known: auto, .*json.* \(logscope formats lists them\)\n$/);
+    expect(fs.existsSync(path.join(dir, 'typo'))).toBe(false);
+  });
+
   it('still reads ingest --format NAME as the input format, warning once that it is deprecated', () => {
     const r = runCli(['ingest', file, '--data', path.join(dir, 'old-flag'), '--format', 'json', '--json']);
     expect(JSON.parse(r.stdout).totals).toMatchObject({ parsed: 0, unparsed: LINES });
