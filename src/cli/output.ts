@@ -1,6 +1,7 @@
 import { DuckDBTypeId, type DuckDBPreparedStatement, type DuckDBResult, type Json } from '@duckdb/node-api';
 import { QueryError, UsageError } from '../errors.js';
 import { streamPrepared } from '../query/index.js';
+import { findNearest } from './config.js';
 
 /** Output formats of query results. */
 export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
@@ -178,7 +179,10 @@ export const JSON_OPTION_HELP = 'the same as --format json';
 export function resolveOutputFormat(flags: OutputFlags, fallback?: OutputFormat, formats: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
   if (flags.json === true && flags.format !== undefined && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree: give one of them`);
   const format = (flags.json === true ? 'json' : (flags.format ?? fallback ?? (process.stdout.isTTY ? 'table' : 'csv'))) as OutputFormat;
-  if (!formats.includes(format)) throw new UsageError(`--format must be one of ${formats.join(', ')}, got "${flags.format}"`);
+  if (!formats.includes(format)) {
+    const nearest = findNearest(format, formats);
+    throw new UsageError(`--format must be one of ${formats.join(', ')}, got "${flags.format}"${nearest !== undefined ? ` (did you mean ${nearest}?)` : ''}`);
+  }
   return format;
 }
 

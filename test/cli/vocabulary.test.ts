@@ -59,6 +59,12 @@ describe('one output vocabulary', () => {
     expect(runCli(['coverage', '--data', data, '--format', 'csv']).stdout).toMatch(/^source,format,lines,parsed,unparsed,blank,joined,parsedShare\n.*app\.log,syslog,20,20,0,0,0,1\n$/);
   });
 
+  it('refuses an unknown --format, suggesting the nearest', () => {
+    const r = runCli(['trends', '--data', data, '--format', 'jsno']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('logscope: --format must be one of table, csv, json, ndjson, got "jsno" (did you mean json?)\n');
+  });
+
   it('refuses --json with another --format, naming both', () => {
     const r = runCli(['sql', '--data', data, '--json', '--format', 'csv', 'SELECT 1']);
     expect(r.status).toBe(1);
