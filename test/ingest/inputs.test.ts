@@ -111,13 +111,13 @@ describe('partial input', () => {
     const readable = readableLines(cut);
     expect(readable).toBeGreaterThan(500);
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    const r = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`truncated: kept lines 1-${readable}`);
     expect(r.stderr).toContain(`logscope: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
     const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
     expect(row).toEqual({ n: readable, hi: readable, whole: true });
-    const again = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    const again = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
     expect(again.status).toBe(2);
     expect(again.stdout).toContain(`truncated: nothing readable after line ${readable}, stored before`);
     expect((await query(data, `SELECT count(*)::INT AS n FROM logs`))[0].n).toBe(readable);
@@ -128,7 +128,7 @@ describe('partial input', () => {
     const file = path.join(dir, 'plain.log.gz');
     fs.writeFileSync(file, lines(25, 'p'));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    const r = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`warning: ${file}: not gzip data, read as text`);
     const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
