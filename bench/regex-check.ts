@@ -51,7 +51,7 @@ try {
     for (let i = 0; i < RUNS; i++) {
       const data = path.join(dir, `data-${i}`);
       const started = performance.now();
-      const r = spawnSync(process.execPath, [CLI, 'ingest', file, '--data', data, '--config', cfg, '--format', 'syslog', '-q'], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI, 'ingest', file, '--data', data, '--config', cfg, '--input-format', 'syslog', '-q'], { encoding: 'utf8' });
       times.push(performance.now() - started);
       if (r.status !== c.expectStatus) throw new Error(`${c.name}: exit ${r.status}, expected ${c.expectStatus}: ${r.stderr}`);
       fs.rmSync(data, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
-import { assertNoExponentialBacktracking, compilePattern, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
+import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
 
 /** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
@@ -21,7 +22,7 @@ export function resolveDataDir(flag: string | undefined, config: Config, env = p
 }
 
 /**
- * The format to parse with, from --format/--pattern and the config's `formats`. A --pattern
+ * The format to parse with, from --input-format/--pattern/--template and the config's `formats`. A --pattern
  * or --template that can backtrack catastrophically is refused here (config formats were
  * checked when the config loaded).
  */
@@ -38,8 +39,9 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
     const layout = custom.timestampFormat !== undefined ? { timestampFormat: custom.timestampFormat } : {};
     return { name: 'regex', options: { pattern: custom.pattern, ...(custom.fields !== undefined ? { fields: custom.fields } : {}), ...layout, ...zone }, label: chosen };
   }
-  if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --format regex (got --format ${chosen})`);
-  if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --format template (got --format ${chosen})`);
+  if (name !== undefined) assertKnownFormat(name, config);
+  if (pattern !== undefined && chosen !== 'regex') throw new UsageError(`--pattern needs --input-format regex (got --input-format ${chosen}); drop one of them`);
+  if (template !== undefined && chosen !== 'template') throw new UsageError(`--template needs --input-format template (got --input-format ${chosen}); drop one of them`);
   if (pattern !== undefined) {
     compilePattern(pattern);
     assertNoExponentialBacktracking(pattern, '', `--pattern ${JSON.stringify(pattern)}`);
@@ -73,4 +75,69 @@ export function assertTimezone(value: string | undefined, config: Config): strin
   const v = value ?? config.ingest.timezone;
   createZone(v);
   return v;
+}
+
+/** Deprecated spellings already warned about in this process: each warns once. */
+const warned = new Set<string>();
+
+/**
+ * The value of an option that has a deprecated spelling: the new one, else the old one with a
+ * warning on stderr (once). Both given and different is a usage error.
+ *
+ * @example resolveDeprecatedAlias('--input-format', flags.inputFormat, 'ingest --format', flags.format, 'use --input-format NAME')
+ */
+export function resolveDeprecatedAlias(name: string, value: string | undefined, oldName: string, oldValue: string | undefined, advice: string): string | undefined {
+  if (oldValue === undefined) return value;
+  if (value !== undefined && value !== oldValue) throw new UsageError(`${name} ${value} and ${oldName} ${oldValue} disagree: give ${name} only`);
+  if (!warned.has(oldName)) {
+    warned.add(oldName);
+    process.stderr.write(`logscope: warning: ${oldName} is deprecated; ${advice}\n`);
+  }
+  return value ?? oldValue;
+}
+
+/**
+ * A hidden option for a short flag that no longer exists here because it meant something else
+ * in another command: used, it fails with one line that names the long option to use instead
+ * (rather than commander's bare "unknown option").
+ *
+ * @example command.addOption(retireShortFlag('-w', '--window', 'anomalies', '-w is --workers in ingest'))
+ */
+export function retireShortFlag(short: string, long: string, command: string, why: string): Option {
+  return new Option(`${short} <value>`)
+    .hideHelp()
+    .argParser((value: string) => {
+      throw new UsageError(`${command} ${short} no longer means ${long} (${why}): use ${long} ${value}`);
+    });
+}
+
+/** Refuses an --input-format that names no built-in or config format, suggesting the nearest name. */
+function assertKnownFormat(name: string, config: Config): void {
+  const known = [...builtinFormatNames(), ...Object.keys(config.formats)];
+  if (known.includes(name)) return;
+  const nearest = findNearest(name, known);
+  throw new UsageError(`--input-format "${name}" is not a known format${nearest !== undefined ? ` (did you mean ${nearest}?)` : ''}; known: ${known.join(', ')} (logscope formats lists them)`);
+}
+
+/** The candidate within a third of `word`'s length in edit distance, if one is; as commander suggests commands. */
+export function findNearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(word, name);
+    if (distance <= Math.max(1, Math.floor(word.length / 3)) && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Edit distance counting a swap of neighbours as one edit (optimal string alignment), as commander does. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { version as duckdbVersion } from '@duckdb/node-api';
+import { Argument, Command, CommanderError } from 'commander';
 import { LogscopeError } from '../errors.js';
+import { findSqlDir } from '../query/index.js';
 import { registerAnomalies } from './commands/anomalies.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
@@ -12,6 +17,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerPatterns } from './commands/patterns.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrends } from './commands/trends.js';
+import { COMPLETION_SHELLS, createCompletionScript, type CompletionShell } from './completion.js';
 
 /** Builds the command table. */
 export function createProgram(): Command {
@@ -19,7 +25,12 @@ export function createProgram(): Command {
   program
     .name('logscope')
     .description('log analytics: parallel ingest of raw logs into Parquet, SQL over them')
-    .version('0.1.0')
+    .version(describeVersion(), '-V, --version', "print logscope's version and DuckDB's")
+    // Before the commands are added: they inherit these. Commander's own errors (unknown
+    // option, missing argument) then start like ours, and an unknown option or command is
+    // followed by the nearest one.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'logscope: ')) })
+    .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)');
   registerIngest(program);
   registerSql(program);
@@ -32,7 +43,25 @@ export function createProgram(): Command {
   registerCoverage(program);
   registerDemo(program);
   registerForget(program);
+  registerCompletion(program);
   return program;
+}
+
+/** `logscope 0.1.0 (DuckDB v1.4.1)`: a bug report needs both. */
+function describeVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(findSqlDir()), 'package.json'), 'utf8')) as { version: string };
+  return `logscope ${pkg.version} (DuckDB ${duckdbVersion()})`;
+}
+
+/** `logscope completion bash|zsh`: a script generated from this command table, so it never drifts from it. */
+function registerCompletion(program: Command): void {
+  program
+    .command('completion')
+    .description('print a shell completion script: source <(logscope completion bash), or zsh')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(COMPLETION_SHELLS))
+    .action((shell: CompletionShell) => {
+      process.stdout.write(createCompletionScript(program, shell));
+    });
 }
 
 /**
@@ -74,4 +103,10 @@ function clip(text: string, max = 4000): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
 
-await main(process.argv);
+/** Whether this module is the program being run (through the npm bin symlink too), not imported by a test. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  return script !== undefined && fs.existsSync(script) && fs.realpathSync(script) === fileURLToPath(import.meta.url);
+}
+
+if (isEntryPoint()) await main(process.argv);

@@ -1,6 +1,7 @@
 import { DuckDBTypeId, type DuckDBPreparedStatement, type DuckDBResult, type Json } from '@duckdb/node-api';
 import { QueryError, UsageError } from '../errors.js';
 import { streamPrepared } from '../query/index.js';
+import { findNearest } from './config.js';
 
 /** Output formats of query results. */
 export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
@@ -155,16 +156,42 @@ export async function writeRows(columns: readonly RowColumn[], rows: readonly Re
   }
 }
 
+/**
+ * Writes whole records as json or ndjson, or their `columns` as csv (nested values as JSON):
+ * for commands whose table is text of their own (coverage, detect, formats).
+ */
+export async function writeRecords(columns: readonly RowColumn[], records: readonly object[], format: Exclude<OutputFormat, 'table'>, write: TextSink): Promise<void> {
+  if (format === 'json') await write(`${JSON.stringify(records, null, 2)}\n`);
+  else if (format === 'ndjson') await write(records.map((r) => JSON.stringify(r) + '\n').join(''));
+  else await writeRows(columns, records as Record<string, unknown>[], 'csv', write);
+}
+
 /** Up to 3 decimals, no trailing zeros: 3.14159 → 3.142, 2 → 2. */
 function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000);
 }
 
-/** The `--format` flag checked, defaulting to a table on a terminal and csv in a pipe. */
-export function resolveOutputFormat(flag: string | undefined): OutputFormat {
-  const format = (flag ?? (process.stdout.isTTY ? 'table' : 'csv')) as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flag}"`);
+/** The output flags every command that prints results takes: `--format NAME` and its shorthand `--json`. */
+export interface OutputFlags {
+  format?: string;
+  json?: boolean;
+}
+
+/** Help of `--json`, the shorthand every command that prints results takes. */
+export const JSON_OPTION_HELP = 'the same as --format json';
+
+/**
+ * The output format from `--format`/`--json`, checked. Without either: `fallback`, or a table on
+ * a terminal and csv in a pipe.
+ */
+export function resolveOutputFormat(flags: OutputFlags, fallback?: OutputFormat, formats: readonly OutputFormat[] = OUTPUT_FORMATS): OutputFormat {
+  if (flags.json === true && flags.format !== undefined && flags.format !== 'json') throw new UsageError(`--json and --format ${flags.format} disagree: give one of them`);
+  const format = (flags.json === true ? 'json' : (flags.format ?? fallback ?? (process.stdout.isTTY ? 'table' : 'csv'))) as OutputFormat;
+  if (!formats.includes(format)) {
+    const nearest = findNearest(format, formats);
+    throw new UsageError(`--format must be one of ${formats.join(', ')}, got "${flags.format}"${nearest !== undefined ? ` (did you mean ${nearest}?)` : ''}`);
+  }
   return format;
 }
 

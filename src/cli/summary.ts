@@ -6,7 +6,7 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. */
+/** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. Errors are not in it: they go to stderr, as every error does. */
 export function formatIngestSummary(s: IngestSummary): string {
   const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (auto ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
   const t = s.totals;
@@ -29,7 +29,6 @@ export function formatIngestSummary(s: IngestSummary): string {
   if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view; their commonest shapes: logscope coverage --data ${s.dataDir}`);
   for (const x of s.sources) if (x.hint !== undefined) out.push(`hint: ${x.source}: ${x.hint}`);
   for (const w of s.warnings) out.push(`warning: ${w.message}`);
-  for (const e of s.errors) out.push(`error: ${e.message}`);
   return out.join('\n') + '\n';
 }
 

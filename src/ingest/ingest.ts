@@ -524,6 +524,6 @@ async function chooseFormat(state: SourceState, sample: Buffer, zone: ZoneResolv
   state.summary.format = detection.format;
   state.summary.detection = detection;
   if (detection.rate < POOR_MATCH_RATE) {
-    state.summary.hint = `only ${(Math.floor(detection.rate * 1000) / 10).toString()}% of sampled lines look like ${detection.format}: the rest go to "unparsed"; pass --format NAME, or --pattern '(?<ts>...) (?<message>.*)'`;
+    state.summary.hint = `only ${(Math.floor(detection.rate * 1000) / 10).toString()}% of sampled lines look like ${detection.format}: the rest go to "unparsed"; pass --input-format NAME, or --pattern '(?<ts>...) (?<message>.*)'`;
   }
 }

@@ -79,7 +79,7 @@ describe('command line', () => {
     const data = path.join(dir, 'data');
     fs.writeFileSync(cfg, JSON.stringify({ data, formats: { app: { pattern: '^(?<ts>\\S+) (?<level>\\w+) (?<message>.*)$' } } }));
     fs.writeFileSync(path.join(dir, 'app.log'), '2026-11-25T10:00:00Z error disk full\n');
-    const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app'], { env: { LOGSCOPE_CONFIG: cfg } });
+    const r = runCli(['ingest', path.join(dir, 'app.log'), '--input-format', 'app'], { env: { LOGSCOPE_CONFIG: cfg } });
     expect(r.status).toBe(0);
     const q = runCli(['sql', '--format', 'csv', 'SELECT format, level, message FROM logs'], { env: { LOGSCOPE_DATA: data } });
     expect(q.stdout).toBe('format,level,message\napp,ERROR,disk full\n');
@@ -124,7 +124,7 @@ describe('progress bar', () => {
 describe('template formats from the command line and the config', () => {
   const line = '2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster\n';
 
-  it('ingests with --template and rejects --template with another --format', () => {
+  it('ingests with --template and rejects --template with another --input-format', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'h.log'), line);
     const data = path.join(dir, 'data');
@@ -132,9 +132,9 @@ describe('template formats from the command line and the config', () => {
     expect(r.status, r.stderr).toBe(0);
     const q = runCli(['sql', '--data', data, '--format', 'csv', "SELECT ts, level, service, message, attrs->>'Process' AS process, format FROM logs"]);
     expect(q.stdout).toBe('ts,level,service,message,process,format\n2015-10-18T18:01:47.978Z,INFO,org.apache.hadoop.mapreduce.v2.app.MRAppMaster,Created MRAppMaster,main,template\n');
-    const bad = runCli(['ingest', path.join(dir, 'h.log'), '--data', data, '--format', 'json', '--template', '<Date> <Content>']);
+    const bad = runCli(['ingest', path.join(dir, 'h.log'), '--data', data, '--input-format', 'json', '--template', '<Date> <Content>']);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/--template needs --format template/);
+    expect(bad.stderr).toMatch(/--template needs --input-format template/);
   });
 
   it('takes a named template from the config, and names a bad one with its key', () => {
@@ -143,11 +143,11 @@ describe('template formats from the command line and the config', () => {
     const data = path.join(dir, 'data');
     fs.writeFileSync(path.join(dir, 'h.log'), line);
     fs.writeFileSync(cfg, JSON.stringify({ data, formats: { hadoop: { template: '<Date> <Time> <Level> \\[<Process>\\] <Component>: <Content>' } } }));
-    const r = runCli(['ingest', path.join(dir, 'h.log'), '--format', 'hadoop', '--config', cfg, '--timezone', 'UTC']);
+    const r = runCli(['ingest', path.join(dir, 'h.log'), '--input-format', 'hadoop', '--config', cfg, '--timezone', 'UTC']);
     expect(r.status, r.stderr).toBe(0);
     expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT format, level FROM logs']).stdout).toBe('format,level\nhadoop,INFO\n');
     fs.writeFileSync(cfg, JSON.stringify({ formats: { hadoop: { template: '<Date <Content>' } } }));
-    const bad = runCli(['ingest', path.join(dir, 'h.log'), '--format', 'hadoop', '--config', cfg]);
+    const bad = runCli(['ingest', path.join(dir, 'h.log'), '--input-format', 'hadoop', '--config', cfg]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/formats\.hadoop\.template: template "<Date <Content>"/);
   });
@@ -161,12 +161,12 @@ describe('config formats with a field mapping and a zone', () => {
     fs.writeFileSync(path.join(dir, 'app.log'), '2026-07-15 10:00:00 error disk full\n');
     const app = { pattern: '^(?<when>\\S+ \\S+) (?<sev>\\w+) (?<text>.*)$', fields: { ts: 'when', level: 'sev', message: 'text' }, timezone: 'Europe/Paris' };
     fs.writeFileSync(cfg, JSON.stringify({ data, formats: { app } }));
-    const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    const r = runCli(['ingest', path.join(dir, 'app.log'), '--input-format', 'app', '--config', cfg]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('zone-less timestamps read as Europe/Paris');
     expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level, message, attrs FROM logs']).stdout).toBe('ts,level,message,attrs\n2026-07-15T08:00:00.000Z,ERROR,disk full,\n');
     fs.writeFileSync(cfg, JSON.stringify({ formats: { app: { ...app, fields: { ts: 'time' } } } }));
-    const bad = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    const bad = runCli(['ingest', path.join(dir, 'app.log'), '--input-format', 'app', '--config', cfg]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/formats\.app\.pattern: fields\.ts names the group "time", which pattern .* does not have \(groups: when, sev, text\)/);
   });
@@ -180,11 +180,11 @@ describe('config formats with a timestamp layout', () => {
     fs.writeFileSync(path.join(dir, 'app.log'), '25.11.2026 10h00m05 WARN cache cold\n');
     const app = { pattern: '^(?<ts>\\S+ \\S+) (?<level>\\w+) (?<message>.*)$', timestampFormat: '%d.%m.%Y %Hh%Mm%S', timezone: 'UTC' };
     fs.writeFileSync(cfg, JSON.stringify({ data, formats: { app } }));
-    const r = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    const r = runCli(['ingest', path.join(dir, 'app.log'), '--input-format', 'app', '--config', cfg]);
     expect(r.status, r.stderr).toBe(0);
     expect(runCli(['sql', '--config', cfg, '--format', 'csv', 'SELECT ts, level FROM logs']).stdout).toBe('ts,level\n2026-11-25T10:00:05.000Z,WARN\n');
     fs.writeFileSync(cfg, JSON.stringify({ formats: { app: { ...app, timestampFormat: '%d.%m.%Y %Q' } } }));
-    const bad = runCli(['ingest', path.join(dir, 'app.log'), '--format', 'app', '--config', cfg]);
+    const bad = runCli(['ingest', path.join(dir, 'app.log'), '--input-format', 'app', '--config', cfg]);
     expect(bad.stderr).toMatch(/formats\.app\.timestampFormat: timestamp layout "%d\.%m\.%Y %Q": unknown directive %Q/);
   });
 });

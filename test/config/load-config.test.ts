@@ -37,14 +37,14 @@ describe('config formats named like a built-in format', () => {
     expect(() => loadConfig({ formats: { 'json-app': { pattern: '(?<ts>\\S+) (?<message>.*)' } } })).not.toThrow();
   });
 
-  it('takes "override": true as replacing the built-in for --format NAME', async () => {
+  it('takes "override": true as replacing the built-in for --input-format NAME', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const cfg = path.join(dir, 'logscope.config.json');
     fs.writeFileSync(cfg, JSON.stringify({ formats: { json: { pattern: String.raw`(?<ts>\S+) (?<level>\w+) (?<message>.*)`, override: true } } }));
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, '2026-03-01T10:00:00Z WARN not json at all\n');
-    const r = runCli(['ingest', file, '--data', data, '--config', cfg, '--format', 'json', '-q', '--no-mining']);
+    const r = runCli(['ingest', file, '--data', data, '--config', cfg, '--input-format', 'json', '-q', '--no-mining']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(await query(data, 'SELECT format, level, message FROM logs')).toEqual([{ format: 'json', level: 'WARN', message: 'not json at all' }]);

@@ -122,7 +122,7 @@ describe('logscope patterns', () => {
     expect(errors.map((p) => p.text)).toEqual(['connection to <*> refused']);
     const fresh = JSON.parse(runCli(['patterns', '--data', data, '--format', 'json', '--new-since', '2026-11-20T10:30:00Z']).stdout) as Array<{ text: string; example: string }>;
     expect(fresh).toEqual([expect.objectContaining({ text: 'disk <*> is full', example: 'disk /dev/sda1 is full' })]);
-    const newest = JSON.parse(runCli(['patterns', '--data', data, '--format', 'json', '--sort', 'first_seen', '-n', '1']).stdout) as Array<{ text: string }>;
+    const newest = JSON.parse(runCli(['patterns', '--data', data, '--format', 'json', '--sort', 'first_seen', '--limit', '1']).stdout) as Array<{ text: string }>;
     expect(newest.map((p) => p.text)).toEqual(['disk <*> is full']);
     expect(runCli(['patterns', '--data', data, '--level', 'LOUD']).stderr).toMatch(/--level must be one of/);
   });

@@ -74,7 +74,7 @@ describe('a chunk that takes longer than LOGSCOPE_CHUNK_TIMEOUT fails the ingest
 
   it('refuses a LOGSCOPE_CHUNK_TIMEOUT that is not a positive number, in one line', () => {
     const dir = tmpDir();
-    const r = runCliWithin(WITHIN_MS, ['ingest', writeDigits(dir), '--data', path.join(dir, 'data'), '--format', 'syslog', '-q'], { LOGSCOPE_CHUNK_TIMEOUT: 'soon' });
+    const r = runCliWithin(WITHIN_MS, ['ingest', writeDigits(dir), '--data', path.join(dir, 'data'), '--input-format', 'syslog', '-q'], { LOGSCOPE_CHUNK_TIMEOUT: 'soon' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('logscope: LOGSCOPE_CHUNK_TIMEOUT must be a positive number of seconds, got "soon"\n');
   });

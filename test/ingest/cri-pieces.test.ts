@@ -228,7 +228,7 @@ describe('CRI partial lines across chunks', () => {
     expect(await storedRecords(fromGz)).toEqual(crlf.records);
 
     const fromStdin = path.join(dir, 'stdin');
-    const r = runCli(['ingest', '-', '--format', 'cri', '--chunk-size', '1K', '--workers', '2', '--json', '--data', fromStdin], { input: log.bytes });
+    const r = runCli(['ingest', '-', '--input-format', 'cri', '--chunk-size', '1K', '--workers', '2', '--json', '--data', fromStdin], { input: log.bytes });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).totals).toMatchObject(totals);
     expect(await storedRecords(fromStdin)).toEqual(log.records);

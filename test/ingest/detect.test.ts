@@ -45,7 +45,7 @@ describe('format detection', () => {
     const data = path.join(dir, 'data');
     const s = await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} } });
     expect(s.sources[0]).toMatchObject({ format: 'syslog', lines: 3, parsed: 1, unparsed: 2 });
-    expect(s.sources[0].hint).toMatch(/only 33\.3% of sampled lines look like syslog.*--format/);
+    expect(s.sources[0].hint).toMatch(/only 33\.3% of sampled lines look like syslog.*--input-format NAME/);
     expect((await query(data, 'SELECT count(*)::INT AS n FROM unparsed'))[0].n).toBe(2);
   });
 

@@ -317,7 +317,7 @@ describe('fatal errors end the ingest', () => {
     const log = path.join(dir, 'app.log');
     writeLog(log, 10);
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', pathToFileURL(leak).href, CLI, 'ingest', log, '--data', path.join(dir, 'data'), '--format', 'no-such-format'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(leak).href, CLI, 'ingest', log, '--data', path.join(dir, 'data'), '--input-format', 'no-such-format'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -59,8 +59,8 @@ describe('inputs', () => {
     const missing = path.join(dir, 'missing.log');
     const r = runCli(['ingest', path.join(dir, 'ok.log'), missing, path.join(dir, 'nomatch-*.log'), '--data', data]);
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain(`error: ${missing}: no such file or directory`);
-    expect(r.stdout).toContain('nomatch-*.log: no file matches this pattern');
+    expect(r.stderr).toContain(`logscope: ${missing}: no such file or directory\n`);
+    expect(r.stderr).toMatch(/^logscope: .*nomatch-\*\.log: no file matches this pattern$/m);
     const q = runCli(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs']);
     expect(q.stdout).toBe('n\n3\n');
   });
@@ -69,7 +69,7 @@ describe('inputs', () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const json = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: `2026-11-25T10:00:${String(i).padStart(2, '0')}Z`, level: i % 10 === 0 ? 'error' : 'info', msg: `m${i + 1}` })).join('\n');
-    const r = runCli(['ingest', '-', '--format', 'json', '--data', data], { input: json + '\n' });
+    const r = runCli(['ingest', '-', '--input-format', 'json', '--data', data], { input: json + '\n' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const q = runCli(['sql', '--data', data, '--format', 'csv', "SELECT source, count(*) AS n, count(*) FILTER (WHERE level = 'ERROR') AS errors, max(line) AS last FROM logs GROUP BY source"]);
@@ -111,13 +111,13 @@ describe('partial input', () => {
     const readable = readableLines(cut);
     expect(readable).toBeGreaterThan(500);
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    const r = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`truncated: kept lines 1-${readable}`);
-    expect(r.stdout).toContain(`error: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
+    expect(r.stderr).toContain(`logscope: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
     const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
     expect(row).toEqual({ n: readable, hi: readable, whole: true });
-    const again = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    const again = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
     expect(again.status).toBe(2);
     expect(again.stdout).toContain(`truncated: nothing readable after line ${readable}, stored before`);
     expect((await query(data, `SELECT count(*)::INT AS n FROM logs`))[0].n).toBe(readable);
@@ -128,7 +128,7 @@ describe('partial input', () => {
     const file = path.join(dir, 'plain.log.gz');
     fs.writeFileSync(file, lines(25, 'p'));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--format', 'syslog']);
+    const r = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`warning: ${file}: not gzip data, read as text`);
     const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
@@ -141,10 +141,9 @@ describe('partial input', () => {
     fs.writeFileSync(bin, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
     fs.writeFileSync(path.join(dir, 'ok.log'), lines(4, 'ok'));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--format', 'syslog']);
+    const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--input-format', 'syslog']);
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain(`error: ${bin}: not gzip data, and not text either`);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toMatch(/^logscope: \S+image\.gz: not gzip data, and not text either.*\n$/);
     const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
     expect(row.n).toBe(4);
   });

@@ -35,9 +35,9 @@ describe('directory walks', () => {
     fs.writeFileSync(path.join(logs, 'z.log'), lines(7, 'z'));
     fs.chmodSync(path.join(logs, 'secret'), 0o700); // root's: nobody cannot list it
     const data = path.join(dir, 'data');
-    const r = runCliAsNobody(['ingest', logs, '--data', data, '--format', 'syslog']);
+    const r = runCliAsNobody(['ingest', logs, '--data', data, '--input-format', 'syslog']);
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stdout).toContain(`error: ${path.join(logs, 'secret')}: permission denied (cannot read); skipped, the other files are read`);
+    expect(r.stderr).toContain(`logscope: ${path.join(logs, 'secret')}: permission denied (cannot read); skipped, the other files are read`);
     expect(await hosts(data)).toEqual([
       { host: 'x', n: 10 },
       { host: 'z', n: 7 },
@@ -63,7 +63,7 @@ describe('directory walks', () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(path.join(containers, 'sock'), resolve));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', containers, '--data', data, '--format', 'syslog']);
+    const r = runCli(['ingest', containers, '--data', data, '--input-format', 'syslog']);
     server.close();
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`warning: ${path.join(containers, 'p3.log')}: broken symlink (to ${path.join(pods, 'p3', '0.log')}): skipped`);
@@ -86,7 +86,7 @@ describe('directory walks', () => {
     fs.symlinkSync(real, path.join(logs, 'one'));
     fs.symlinkSync(real, path.join(logs, 'two'));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', logs, '--data', data, '--format', 'syslog', '--json']);
+    const r = runCli(['ingest', logs, '--data', data, '--input-format', 'syslog', '--json']);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).sources.map((s: { source: string }) => s.source)).toEqual([path.join(logs, 'one', 'r.log')]);
     expect(await hosts(data)).toEqual([{ host: 'r', n: 6 }]);

@@ -76,7 +76,7 @@ describe('patterns that backtrack catastrophically are refused before any line i
     const dir = tmpDir();
     const cfg = path.join(dir, 'logscope.config.json');
     fs.writeFileSync(cfg, JSON.stringify({ formats: { web: { pattern: '(?<ts>x)?(a+)+$' } } }));
-    const r = runCliWithin(30_000, ['ingest', writeHostileLog(dir), '--data', path.join(dir, 'data'), '--config', cfg, '--format', 'web']);
+    const r = runCliWithin(30_000, ['ingest', writeHostileLog(dir), '--data', path.join(dir, 'data'), '--config', cfg, '--input-format', 'web']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`logscope: ${cfg}: formats.web.pattern: pattern "(?<ts>x)?(a+)+$" can backtrack catastrophically`);
   });
@@ -85,7 +85,7 @@ describe('patterns that backtrack catastrophically are refused before any line i
     const dir = tmpDir();
     const cfg = path.join(dir, 'logscope.config.json');
     fs.writeFileSync(cfg, JSON.stringify({ mining: { masks: ['blk_-?\\d+', '(\\w+\\s?)+$'] } }));
-    const r = runCliWithin(30_000, ['ingest', writeHostileLog(dir), '--data', path.join(dir, 'data'), '--config', cfg, '--format', 'syslog']);
+    const r = runCliWithin(30_000, ['ingest', writeHostileLog(dir), '--data', path.join(dir, 'data'), '--config', cfg, '--input-format', 'syslog']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`logscope: ${cfg}: mining.masks[1]: mask "(\\\\w+\\\\s?)+$" can backtrack catastrophically`);
     expect(() => loadConfig({ mining: { formats: { syslog: { masks: ['(a|aa)+$'] } } } }, 'c.json')).toThrow(/^c\.json: mining\.formats\.syslog\.masks\[0\]: mask "\(a\|aa\)\+\$" can backtrack catastrophically/);
@@ -107,7 +107,7 @@ describe('patterns that backtrack catastrophically are refused before any line i
     const dir = tmpDir();
     const cfg = path.join(dir, 'logscope.config.json');
     fs.writeFileSync(cfg, JSON.stringify({ ...raw, data: path.join(dir, 'data') }));
-    expect(runCliWithin(30_000, ['ingest', writeHostileLog(dir), '--config', cfg, '--format', 'syslog']).stderr).toMatch(/can backtrack catastrophically/);
+    expect(runCliWithin(30_000, ['ingest', writeHostileLog(dir), '--config', cfg, '--input-format', 'syslog']).stderr).toMatch(/can backtrack catastrophically/);
     const r = runCli(['sql', '--config', cfg, 'SELECT 1 AS one']);
     expect(r.stderr).not.toMatch(/backtrack/);
   });

@@ -43,7 +43,7 @@ describe('ingest summary', () => {
     const dir = tmpDir();
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, '2026-11-25T10:00:00Z h a[1]: INFO ok\nworker 1 restarted\nworker 22 restarted\n');
-    const r = runCli(['ingest', file, '--data', path.join(dir, 'data'), '--format', 'syslog']);
+    const r = runCli(['ingest', file, '--data', path.join(dir, 'data'), '--input-format', 'syslog']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(`unparsed in ${file} (33.3% parsed), commonest shapes:`);
     expect(r.stdout).toMatch(/ {7}2 × "worker 0 restarted" {2}\(first at line 2\)/);

@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 /** `logscope ingest` in a child process: what the user sees. */
 function ingestCli(data: string, file = log) {
-  return runCli(['ingest', file, '--data', data, '--format', 'syslog', '--workers', '1', '--no-mining', '--quiet']);
+  return runCli(['ingest', file, '--data', data, '--input-format', 'syslog', '--workers', '1', '--no-mining', '--quiet']);
 }
 
 /** The same ingest in this process (no process start-up, no DuckDB load: a fraction of the time). */

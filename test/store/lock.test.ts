@@ -150,7 +150,7 @@ describe('writer lock', () => {
     const file = path.join(dir, 'b.log');
     fs.writeFileSync(file, '2026-11-20T00:00:01Z web-1 app[1]: INFO from the file\n');
     // An ingest from stdin holds the lock until its input ends.
-    const first = spawnCli(['ingest', '-', '--data', data, '--format', 'syslog', '--workers', '1', '--no-mining', '--quiet']);
+    const first = spawnCli(['ingest', '-', '--data', data, '--input-format', 'syslog', '--workers', '1', '--no-mining', '--quiet']);
     const firstExit = new Promise<number | null>((resolve) => first.on('exit', resolve));
     await waitFor(() => fs.existsSync(path.join(data, '.staging')) && fs.readdirSync(path.join(data, '.staging')).some((e) => e.startsWith('run-')));
     const second = spawnCli(['ingest', file, '--data', data, '--workers', '1', '--no-mining', '--quiet']);
@@ -175,7 +175,7 @@ describe('ingest pairs racing over a stale lock', () => {
     const results: string[] = [];
     try {
       for (const { dataDir, stale } of trials) {
-        const pair = [0, 1].map(() => spawnCli(['ingest', file, '--data', dataDir, '--format', 'syslog', '--workers', '1', '--no-mining', '--quiet']));
+        const pair = [0, 1].map(() => spawnCli(['ingest', file, '--data', dataDir, '--input-format', 'syslog', '--workers', '1', '--no-mining', '--quiet']));
         const exits = await Promise.all(pair.map((child) => exitOf(child)));
         // The loser is refused (exit 1) or, had it come after the winner, finds nothing new (exit 0).
         const outcome = exits.map((e) => (e.code === 0 ? 'ok' : /^logscope: another logscope ingest \(pid \d+\) is writing to /.test(e.stderr) ? 'refused' : `failed ${e.code}: ${e.stderr}`));

@@ -3,8 +3,8 @@ import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type Contri
 import { UsageError } from '../../errors.js';
 import { readTimeParams, type TimeContext } from '../../query/index.js';
 import { openStoreReader, type StoreSpan } from '../../store/index.js';
-import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
-import { resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
+import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, retireShortFlag } from '../config.js';
+import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
 import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
@@ -30,6 +30,7 @@ interface AnomaliesFlags {
   perDay?: boolean;
   buckets?: boolean;
   format?: string;
+  json?: boolean;
   data?: string;
   config?: string;
   inputFormat?: string;
@@ -73,7 +74,8 @@ export function registerAnomalies(program: Command): void {
     .option('--since <time>', `from: ISO time, or a time ago such as -2h, 30d (history before it still feeds the baseline); ${describeZonelessTimes()}`)
     .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
     .option('--from-last', `${FROM_LAST_HELP} (not with input files)`)
-    .option('-w, --window <n>', 'buckets in the trailing baseline', '60')
+    .option('--window <n>', 'buckets in the trailing baseline', '60')
+    .addOption(retireShortFlag('-w', '--window', 'anomalies', '-w is --workers in ingest'))
     .option('--baseline <kind>', 'auto (seasonal where a previous day exists, else trailing), trailing, or seasonal', 'auto')
     .option('--season <width>', 'seasonal period: 1d (time of day) or 7d (hour of the week)', '1d')
     .option('--seasons <n>', 'previous periods in the seasonal sample', '7')
@@ -89,15 +91,16 @@ export function registerAnomalies(program: Command): void {
     .option('--per-day', 'print only the firings per day (a backtest of the rule)')
     .option('--buckets', 'table: one row per flagged bucket instead of one per event')
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('--json', JSON_OPTION_HELP)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
-    .option('--input-format <name>', 'with input files: their format, as ingest --format (default auto)')
+    .option('--input-format <name>', 'with input files: their format, as ingest --input-format (default auto)')
     .option('--pattern <regex>', 'with input files: a regular expression with named groups')
     .option('--template <template>', 'with input files: a Loghub-style template')
     .option('--workers <n>', 'with input files: parse worker threads (env LOGSCOPE_WORKERS; default one per core)')
     .option('--timezone <zone>', 'with input files: zone of timestamps that carry none (default local)')
     .action(async (inputs: string[], flags: AnomaliesFlags) => {
-      const format = resolveOutputFormat(flags.format);
+      const format = resolveOutputFormat(flags);
       if (flags.direction !== 'up' && flags.direction !== 'down' && flags.direction !== 'both') throw new UsageError(`--direction must be up, down or both, got "${flags.direction}"`);
       if (flags.baseline !== 'auto' && flags.baseline !== 'trailing' && flags.baseline !== 'seasonal') throw new UsageError(`--baseline must be auto, trailing or seasonal, got "${flags.baseline}"`);
       // Only a scan of files runs the config's patterns.

@@ -47,6 +47,7 @@ export function registerDemo(program: Command): void {
           const summary = await ingest({ inputs: [f.file], dataDir, format: { name: f.format, options: {} }, timezone: 'UTC', mining: resolveConfig(undefined).mining, onProgress: (p) => progress.update(p) });
           progress.stop();
           process.stdout.write('\n' + formatIngestSummary(summary));
+          for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
         } finally {
           progress.stop();
         }
@@ -58,7 +59,7 @@ export function registerDemo(program: Command): void {
           const [prepared] = await prepareReadOnly(reader.connection, sql);
           await writeResult(await streamPrepared(prepared), 'table', (t) => void process.stdout.write(t));
         }
-        process.stdout.write(`\nthe most frequent error patterns (templates mined at ingest):\n$ logscope patterns --data ${dataDir} --level ERROR -n 5\n`);
+        process.stdout.write(`\nthe most frequent error patterns (templates mined at ingest):\n$ logscope patterns --data ${dataDir} --level ERROR --limit 5\n`);
         const patterns = await listPatterns(reader.connection, { level: 'ERROR', limit: 5 });
         await writeRows([{ name: 'count', numeric: true }, { name: 'first_seen' }, { name: 'text' }], patterns as unknown as Record<string, unknown>[], 'table', (t) => void process.stdout.write(t));
         process.stdout.write(`\nwhen errors or volume did something unusual (firings per day; add --explain for why):\n$ logscope anomalies --data ${dataDir} --per-day\n`);

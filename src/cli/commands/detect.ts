@@ -4,6 +4,8 @@ import { InputError } from '../../errors.js';
 import { resolveInputs } from '../../ingest/index.js';
 import { createZone, detectFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE } from '../../parse/index.js';
 import { gunzipSync } from 'node:zlib';
+import { JSON_OPTION_HELP, resolveOutputFormat, writeRecords } from '../output.js';
+import { writeStdout } from '../stdout.js';
 import { percent } from '../summary.js';
 
 function head(file: string, compressed: boolean): Buffer {
@@ -22,14 +24,18 @@ function head(file: string, compressed: boolean): Buffer {
   }
 }
 
+const DETECT_COLUMNS = [{ name: 'file' }, { name: 'format' }, { name: 'rate', numeric: true }, { name: 'sampled', numeric: true }, { name: 'scores' }];
+
 export function registerDetect(program: Command): void {
   program
     .command('detect')
-    .description('show which format --format auto would choose for each file, and why, without ingesting')
+    .description('show which format --input-format auto would choose for each file, and why, without ingesting')
     .argument('<files...>', 'files, directories or quoted globs')
     .option('--timezone <zone>', 'zone of timestamps that carry none: local, UTC or an IANA name', 'local')
-    .option('--json', 'print the result as JSON')
-    .action(async (inputs: string[], flags: { timezone: string; json?: boolean }) => {
+    .option('--format <format>', 'table, csv, json or ndjson (default: table)')
+    .option('--json', JSON_OPTION_HELP)
+    .action(async (inputs: string[], flags: { timezone: string; format?: string; json?: boolean }) => {
+      const format = resolveOutputFormat(flags, 'table');
       const { sources, errors } = await resolveInputs(inputs);
       const zone = createZone(flags.timezone);
       const results = [];
@@ -38,13 +44,13 @@ export function registerDetect(program: Command): void {
         const detection = await detectFormat(head(ref.path, ref.compressed), { zone, referenceMicros: Math.round(ref.mtimeMs * 1000) });
         results.push({ file: ref.path, ...detection });
       }
-      if (flags.json) {
-        process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+      if (format !== 'table') {
+        await writeRecords(DETECT_COLUMNS, results, format, writeStdout);
       } else {
         for (const r of results) {
           const others = r.scores.slice(1).map((s) => `${s.format} ${percent(s.rate)}`).join(', ');
           process.stdout.write(`${r.file}: ${r.format} (${r.scores[0]?.parsed ?? 0} of ${r.sampled} sampled lines, ${percent(r.rate)})${others ? `; others: ${others}` : ''}\n`);
-          if (r.rate < POOR_MATCH_RATE) process.stdout.write(`  hint: a poor match; pass --format NAME or --pattern '(?<ts>...) (?<message>.*)' to ingest\n`);
+          if (r.rate < POOR_MATCH_RATE) process.stdout.write(`  hint: a poor match; pass --input-format NAME or --pattern '(?<ts>...) (?<message>.*)' to ingest\n`);
         }
       }
       for (const e of errors) process.stderr.write(`logscope: ${e.message}\n`);

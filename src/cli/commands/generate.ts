@@ -1,11 +1,14 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { ANOMALY_KINDS, generateLogs, type GenerateTruth } from '../../generate/index.js';
-import { parseCount } from '../config.js';
+import { parseCount, resolveDeprecatedAlias } from '../config.js';
+import { JSON_OPTION_HELP } from '../output.js';
 
 interface GenerateFlags {
   lines: string;
-  format: string;
+  logFormat?: string;
+  format?: string;
+  json?: boolean;
   out: string;
   seed?: string;
   start?: string;
@@ -18,25 +21,33 @@ export function registerGenerate(program: Command): void {
     .description('write realistic synthetic logs with injected anomalies (error bursts, volume drops, slow ramps, a nightly job), plus FILE.truth.json')
     .requiredOption('-n, --lines <n>', 'number of lines')
     .requiredOption('-o, --out <file>', 'output file')
-    .option('--format <format>', 'syslog, json or apache (combined access log)', 'syslog')
+    .option('--log-format <name>', 'format of the logs written: syslog, json or apache (combined access log) (default syslog)')
+    // Deprecated: --format is the output format in every other command.
+    .addOption(new Option('--format <name>', 'deprecated: use --log-format').hideHelp())
     .option('--seed <n>', 'random seed: the same seed gives the same file (default 1)')
     .option('--start <iso>', 'first timestamp (default 2026-11-18T00:00:00Z)')
     .option('--days <n>', 'days the timestamps span (default 7)')
+    .option('--json', `print the summary as JSON (${JSON_OPTION_HELP} in the other commands)`)
     .action(async (flags: GenerateFlags) => {
-      if (flags.format !== 'syslog' && flags.format !== 'json' && flags.format !== 'apache') throw new UsageError(`--format must be syslog, json or apache, got "${flags.format}"`);
+      const logFormat = resolveDeprecatedAlias('--log-format', flags.logFormat, 'generate --format', flags.format, `use --log-format ${flags.format ?? 'NAME'}`) ?? 'syslog';
+      if (logFormat !== 'syslog' && logFormat !== 'json' && logFormat !== 'apache') throw new UsageError(`--log-format must be syslog, json or apache, got "${logFormat}"`);
       if (flags.start !== undefined && Number.isNaN(Date.parse(flags.start))) throw new UsageError(`--start must be an ISO timestamp, got "${flags.start}"`);
       const started = Date.now();
       const truth = await generateLogs({
         lines: parseCount(flags.lines, '--lines'),
-        format: flags.format,
+        format: logFormat,
         out: flags.out,
         seed: flags.seed !== undefined ? parseCount(flags.seed, '--seed') : undefined,
         start: flags.start,
         days: flags.days !== undefined ? parseCount(flags.days, '--days') : undefined,
       });
       const secs = (Date.now() - started) / 1000;
+      if (flags.json === true) {
+        process.stdout.write(`${JSON.stringify(summarizeTruth(truth, logFormat, flags.out, secs), null, 2)}\n`);
+        return;
+      }
       process.stdout.write(
-        `wrote ${truth.lines.toLocaleString('en-US')} ${flags.format} lines to ${flags.out} in ${secs.toFixed(1)} s ` +
+        `wrote ${truth.lines.toLocaleString('en-US')} ${logFormat} lines to ${flags.out} in ${secs.toFixed(1)} s ` +
           `(${truth.errorLines.toLocaleString('en-US')} errors, ${truth.malformedLines.toLocaleString('en-US')} malformed)\n` +
           `injected: ${formatAnomalyCounts(truth)}; listed in ${flags.out}.truth.json\n`,
       );
@@ -49,4 +60,10 @@ function formatAnomalyCounts(truth: GenerateTruth): string {
     const count = truth.anomalies.filter((a) => a.kind === kind).length;
     return kind === 'recurring_burst' ? `${count} ${kind} (expected)` : `${count} ${kind}`;
   }).join(', ');
+}
+
+/** What `generate --json` prints: the counts of the human summary, the anomalies per kind. */
+function summarizeTruth(truth: GenerateTruth, format: string, out: string, seconds: number): Record<string, unknown> {
+  const anomalies = Object.fromEntries(ANOMALY_KINDS.map((kind) => [kind, truth.anomalies.filter((a) => a.kind === kind).length]));
+  return { out, format, lines: truth.lines, errorLines: truth.errorLines, malformedLines: truth.malformedLines, anomalies, truth: `${out}.truth.json`, seconds };
 }

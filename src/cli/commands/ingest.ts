@@ -1,12 +1,13 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ingest } from '../../ingest/index.js';
-import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
+import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveDeprecatedAlias, resolveFormat, resolveWorkers } from '../config.js';
 import { createProgressReporter } from '../progress.js';
 import { formatIngestSummary, formatUnparsedShapes } from '../summary.js';
 
 interface IngestFlags {
   data?: string;
   config?: string;
+  inputFormat?: string;
   format?: string;
   pattern?: string;
   template?: string;
@@ -30,9 +31,13 @@ export function registerIngest(program: Command): void {
     .argument('<inputs...>', 'files, directories (recursive), quoted globs, .gz files, or - for stdin')
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG; default ./logscope.config.json if present)')
-    .option('--format <name>', 'auto (detect per file), syslog, json, regex, ..., or a format named in the config file (default auto)')
-    .option('--pattern <regex>', 'a regular expression with named groups (implies --format regex)')
-    .option('--template <template>', "a Loghub-style template of <Header> fields, e.g. '<Date> <Time> <Level> <Component>: <Content>' (implies --format template)")
+    .option('--input-format <name>', 'auto (detect per file), syslog, json, regex, ..., or a format named in the config file (config ingest.format; default auto)')
+    // Deprecated: --format is the output format in every other command. Kept as the input
+    // format (not the summary's format) because `--format json` is what existing scripts pass
+    // to read JSON logs; hidden so that new users learn --input-format.
+    .addOption(new Option('--format <name>', 'deprecated: use --input-format').hideHelp())
+    .option('--pattern <regex>', 'a regular expression with named groups (implies --input-format regex)')
+    .option('--template <template>', "a Loghub-style template of <Header> fields, e.g. '<Date> <Time> <Level> <Component>: <Content>' (implies --input-format template)")
     .option('-w, --workers <n>', 'parse worker threads (env LOGSCOPE_WORKERS; default: one per core)')
     .option('--timezone <zone>', 'zone of timestamps that carry none: local, UTC or an IANA name such as Europe/Paris (default local)')
     .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
@@ -40,8 +45,9 @@ export function registerIngest(program: Command): void {
     .option('--reingest', 'replace what is stored of these inputs (read with another --format, --pattern or --template): the old rows stay visible until the new ones commit')
     .option('--no-mining', 'do not mine log templates (config mining.enabled)')
     .option('-q, --quiet', 'no progress bar')
-    .option('--json', 'print the summary as JSON')
+    .option('--json', 'print the summary as JSON (ingest has no other output format yet: --format is still the deprecated --input-format)')
     .action(async (inputs: string[], flags: IngestFlags) => {
+      const inputFormat = resolveDeprecatedAlias('--input-format', flags.inputFormat, 'ingest --format', flags.format, `use --input-format ${flags.format ?? 'NAME'} for the format of the logs (and --json for the summary)`);
       const config = resolveConfig(flags.config);
       const progress = createProgressReporter({ stream: process.stderr, quiet: flags.quiet === true || flags.json === true });
       let summary;
@@ -49,7 +55,7 @@ export function registerIngest(program: Command): void {
         summary = await ingest({
           inputs,
           dataDir: resolveDataDir(flags.data, config),
-          format: resolveFormat(flags.format, flags.pattern, config, flags.template),
+          format: resolveFormat(inputFormat, flags.pattern, config, flags.template),
           workers: resolveWorkers(flags.workers, config),
           timezone: assertTimezone(flags.timezone, config),
           chunkBytes: flags.chunkSize !== undefined ? parseCount(flags.chunkSize, '--chunk-size', true) : config.ingest.chunkBytes,
@@ -65,7 +71,7 @@ export function registerIngest(program: Command): void {
       if (!flags.json && summary.totals.unparsed > 0) process.stdout.write(await formatUnparsedShapes(summary));
       if (flags.json) for (const w of summary.warnings) process.stderr.write(`logscope: warning: ${w.message}\n`);
       if (summary.errors.length > 0) {
-        if (flags.json) for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
+        for (const e of summary.errors) process.stderr.write(`logscope: ${e.message}\n`);
         process.exitCode = EXIT_PARTIAL;
       }
     });

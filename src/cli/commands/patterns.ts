@@ -3,8 +3,8 @@ import { listPatterns, type Pattern } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
 import { readTimeParams } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
-import { resolveConfig, resolveDataDir } from '../config.js';
-import { resolveOutputFormat, writeRows, type RowColumn } from '../output.js';
+import { resolveConfig, resolveDataDir, retireShortFlag } from '../config.js';
+import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
 import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
@@ -16,6 +16,7 @@ interface PatternsFlags {
   sort: string;
   limit: string;
   format?: string;
+  json?: boolean;
   data?: string;
   config?: string;
 }
@@ -31,12 +32,14 @@ export function registerPatterns(program: Command): void {
     .option('--new-since <time>', 'only templates first seen since: new patterns')
     .option('--from-last', FROM_LAST_HELP)
     .option('--sort <key>', 'count, first_seen (newest first) or last_seen', 'count')
-    .option('-n, --limit <n>', 'rows at most', '50')
+    .option('--limit <n>', 'rows at most', '50')
+    .addOption(retireShortFlag('-n', '--limit', 'patterns', '-n is --lines in generate and demo'))
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('--json', JSON_OPTION_HELP)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
     .action(async (flags: PatternsFlags) => {
-      const format = resolveOutputFormat(flags.format);
+      const format = resolveOutputFormat(flags);
       const level = flags.level?.toUpperCase() ?? '';
       if (level !== '' && !(LEVELS as readonly string[]).includes(level)) throw new UsageError(`--level must be one of ${LEVELS.join(', ')}, got "${flags.level}"`);
       if (!['count', 'first_seen', 'last_seen'].includes(flags.sort)) throw new UsageError(`--sort must be count, first_seen or last_seen, got "${flags.sort}"`);

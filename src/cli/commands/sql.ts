@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { findSqlDir, isQueryName, prepareQuery, prepareReadOnly, QUERIES, readTimeParams } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
-import { OUTPUT_FORMATS, resolveOutputFormat, writeStatement } from '../output.js';
+import { JSON_OPTION_HELP, OUTPUT_FORMATS, resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
 import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
@@ -14,6 +14,7 @@ interface SqlFlags {
   config?: string;
   file?: string;
   format?: string;
+  json?: boolean;
   param: string[];
   fromLast?: boolean;
 }
@@ -43,6 +44,7 @@ export function registerSql(program: Command): void {
     .option('--from-last', `-p times: ${FROM_LAST_HELP}`)
     .option('-f, --file <file.sql>', 'read the SQL from a file')
     .option('--format <format>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table on a terminal, csv otherwise)`)
+    .option('--json', JSON_OPTION_HELP)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
     .action(async (query: string | undefined, flags: SqlFlags) => {
@@ -57,7 +59,7 @@ export function registerSql(program: Command): void {
       } else {
         sql = query as string;
       }
-      const format = resolveOutputFormat(flags.format);
+      const format = resolveOutputFormat(flags);
       // A registered query by name, or its file from sql/ (which needs its parameters bound).
       const byFile = flags.file !== undefined ? Object.entries(QUERIES).find(([, q]) => path.resolve(flags.file as string) === path.join(findSqlDir(), q.file))?.[0] : undefined;
       const named = byFile ?? (flags.file === undefined && isQueryName(sql.trim()) ? sql.trim() : undefined);

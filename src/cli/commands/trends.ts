@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { prepareQuery, readTimeParams, RECORDS_SOURCE } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
-import { resolveOutputFormat, writeStatement } from '../output.js';
+import { JSON_OPTION_HELP, resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
 import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
@@ -13,6 +13,7 @@ interface TrendsFlags {
   until?: string;
   fromLast?: boolean;
   format?: string;
+  json?: boolean;
   data?: string;
   config?: string;
 }
@@ -27,10 +28,11 @@ export function registerTrends(program: Command): void {
     .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
     .option('--from-last', FROM_LAST_HELP)
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+    .option('--json', JSON_OPTION_HELP)
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG)')
     .action(async (flags: TrendsFlags) => {
-      const format = resolveOutputFormat(flags.format);
+      const format = resolveOutputFormat(flags);
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       const reader = await openStoreReader(resolveDataDir(flags.data, config));
       try {
