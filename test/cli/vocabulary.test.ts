@@ -196,7 +196,7 @@ describe('shell completion', () => {
     expect(completeInBash(['logscope', 'ing'])).toEqual(['ingest']);
     expect(completeInBash(['logscope', 'ingest', 'a.log', '--wor'])).toEqual(['--workers']);
     expect(completeInBash(['logscope', 'anomalies', '--wi'])).toEqual(['--window']);
-    expect(completeInBash(['logscope', 'sql', '--f']).sort()).toEqual(['--file', '--format']);
+    expect(completeInBash(['logscope', 'sql', '--f']).sort()).toEqual(['--file', '--format', '--from-last']);
   });
 
   it('lists every command and visible option of the table in both scripts', () => {

@@ -53,7 +53,7 @@ describe('ingest --reingest', () => {
     expect(await storedOf(data, a)).toEqual({ rows: 0, unparsed: 300, formats: 'regex', distinct_lines: 300, max_line: 300, entries: 1 });
     const bBefore = await rowsOf(data, b);
 
-    const run = runCli(['ingest', a, '--data', data, '--quiet', '--format', 'syslog', '--reingest']);
+    const run = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog', '--reingest']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/reingested: replaces the 300 lines stored before/);
     expect(await storedOf(data, a)).toEqual({ rows: 300, unparsed: 0, formats: 'syslog', distinct_lines: 300, max_line: 300, entries: 1 });
@@ -62,7 +62,7 @@ describe('ingest --reingest', () => {
     expect(await rowsOf(data, b)).toBe(bBefore);
 
     // Read again without --reingest: nothing new to add.
-    const again = runCli(['ingest', a, '--data', data, '--quiet', '--format', 'syslog']);
+    const again = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']);
     expect(again.stdout).toMatch(/unchanged \(already ingested up to line 300\)/);
     expect(await storedOf(data, a)).toMatchObject({ rows: 300, unparsed: 0 });
   });
@@ -74,7 +74,7 @@ describe('ingest --reingest', () => {
     const data = path.join(dir, 'data');
     expect(runCli(['ingest', a, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
     const old = { rows: 0, unparsed: 60_000, formats: 'regex', distinct_lines: 60_000, max_line: 60_000, entries: 1 };
-    const args = ['ingest', a, '--data', data, '--quiet', '--format', 'syslog', '--reingest', '--workers', '1', '--chunk-size', '64K'];
+    const args = ['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog', '--reingest', '--workers', '1', '--chunk-size', '64K'];
 
     const child = spawnCli(args);
     const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -102,7 +102,7 @@ describe('ingest --reingest', () => {
     fs.writeFileSync(a, lines(1, 30_000, 'a'));
     const data = path.join(dir, 'data');
     expect(runCli(['ingest', a, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
-    const child = spawnCli(['ingest', a, '--data', data, '--quiet', '--format', 'syslog', '--reingest', '--workers', '1', '--chunk-size', '64K']);
+    const child = spawnCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog', '--reingest', '--workers', '1', '--chunk-size', '64K']);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const seen = new Set<string>();
     let running = true;
@@ -124,7 +124,7 @@ describe('a format other than the stored one, without --reingest', () => {
     expect(runCli(['ingest', a, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
     const old = await rowsOf(data, a);
 
-    const other = runCli(['ingest', a, '--data', data, '--quiet', '--format', 'syslog']);
+    const other = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']);
     expect(other.status).toBe(0);
     expect(other.stdout).toMatch(/a\.log +regex +0 +0 +0 +0 +skipped: stored with another format \(see warning\)$/m);
     expect(other.stdout).toContain(
@@ -148,13 +148,13 @@ describe('standard input ingested again', () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const input = lines(1, 100, 's');
-    const first = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input });
+    const first = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(first.status).toBe(0);
     expect(first.stdout).not.toContain('warning');
     // Another input that differs in its first KiB is no repeat.
-    expect(runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input: lines(1, 100, 'other') }).stdout).not.toContain('warning');
+    expect(runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input: lines(1, 100, 'other') }).stdout).not.toContain('warning');
 
-    const again = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input });
+    const again = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(
       new RegExp(
@@ -166,7 +166,7 @@ describe('standard input ingested again', () => {
 
     const forget = runCli(['forget', 'stdin', '--data', data]);
     expect(forget.stdout).toContain('forgot stdin: 300 rows, 0 unparsed rows, 0 manifest entries');
-    const fresh = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog'], { input });
+    const fresh = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(fresh.stdout).not.toContain('warning');
     expect(await storedOf(data, 'stdin')).toMatchObject({ rows: 100, distinct_lines: 100, max_line: 100 });
   });
@@ -178,7 +178,7 @@ describe('standard input with --reingest', () => {
     const data = path.join(dir, 'data');
     const input = lines(1, 100, 's');
     expect(runCli(['ingest', '-', '--data', data, '--quiet', ...WRONG], { input }).status).toBe(0);
-    const run = runCli(['ingest', '-', '--data', data, '--quiet', '--format', 'syslog', '--reingest'], { input });
+    const run = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog', '--reingest'], { input });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^stdin +syslog +100 +100 +0 +0 +reingested: replaces the 100 lines stored before$/m);
     expect(run.stdout).not.toContain('warning');
@@ -190,7 +190,7 @@ describe('logscope forget', () => {
   it("removes a source's rows, unparsed rows and manifest entry, leaves the other sources, and the file can be ingested afresh", async () => {
     const { dir, a, b, data } = setup();
     fs.appendFileSync(a, 'not a log line\n');
-    expect(runCli(['ingest', a, b, '--data', data, '--quiet', '--format', 'syslog']).status).toBe(0);
+    expect(runCli(['ingest', a, b, '--data', data, '--quiet', '--input-format', 'syslog']).status).toBe(0);
     expect(await storedOf(data, a)).toMatchObject({ rows: 300, unparsed: 1, entries: 1 });
     const bBefore = await rowsOf(data, b);
 
@@ -202,14 +202,14 @@ describe('logscope forget', () => {
     expect(await storedOf(data, a)).toEqual({ rows: 0, unparsed: 0, formats: '', distinct_lines: 0, max_line: 0, entries: 0 });
     expect(await rowsOf(data, b)).toBe(bBefore);
 
-    const again = runCli(['ingest', a, '--data', data, '--quiet', '--format', 'syslog']);
+    const again = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']);
     expect(again.stdout).toMatch(/a\.log +syslog +301 +300 +1 +0 +ingested$/m);
     expect(await storedOf(data, a)).toEqual({ rows: 300, unparsed: 1, formats: 'syslog', distinct_lines: 301, max_line: 301, entries: 1 });
   });
 
   it('refuses a name with nothing stored under it, in one line, and removes nothing', async () => {
     const { a, b, data } = setup();
-    expect(runCli(['ingest', a, '--data', data, '--quiet', '--format', 'syslog']).status).toBe(0);
+    expect(runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']).status).toBe(0);
     const run = runCli(['forget', a, b, '--data', data]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`logscope: nothing is stored under ${b} in ${data}; the stored names are listed by: logscope sql "SELECT DISTINCT source FROM logs" --data ${data}\n`);
@@ -219,7 +219,7 @@ describe('logscope forget', () => {
   it('a file replaced by a rewrite and left behind (a kill between commit and delete) is removed by the next writer', async () => {
     const { a, b, data } = setup();
     fs.writeFileSync(b, lines(1, 200, 'b', 25)); // the same day as a: one Parquet file holds both
-    expect(runCli(['ingest', a, b, '--data', data, '--quiet', '--format', 'syslog']).status).toBe(0);
+    expect(runCli(['ingest', a, b, '--data', data, '--quiet', '--input-format', 'syslog']).status).toBe(0);
     const dayDir = path.join(data, 'logs', 'dt=2026-11-25');
     const [before] = fs.readdirSync(dayDir);
     const kept = path.join(path.dirname(data), 'kept.parquet');
