@@ -69,6 +69,6 @@ export function registerDemo(program: Command): void {
       } finally {
         reader.close();
       }
-      process.stdout.write(`\nnext: logscope anomalies --data ${dataDir} --since 30d --explain | less\n      logscope sql --data ${dataDir} "SELECT * FROM logs WHERE level = 'ERROR' LIMIT 10"\n`);
+      process.stdout.write(`\nnext: logscope anomalies --data ${dataDir} --since 7d --from-last --explain | less\n      logscope sql --data ${dataDir} "SELECT * FROM logs WHERE level = 'ERROR' LIMIT 10"\n`);
     });
 }
