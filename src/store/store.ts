@@ -532,18 +532,27 @@ export class StoreWriter {
     const nameList = listValue(names);
     const counts = new Map(names.map((n) => [n, { source: n, rows: 0, unparsed: 0 }]));
     const groups = new Map<string, typeof live>();
-    for (const f of live) {
-      const holding = await conn.runAndReadAll('SELECT source, count(*) FROM read_parquet($file) WHERE list_contains($names, source) GROUP BY source', {
-        file: path.join(this.dataDir, f.rel), names: nameList,
-      });
-      if (holding.getRows().length === 0) continue;
-      for (const [source, n] of holding.getRows()) {
+    // One scan per kind (logs and unparsed files have different columns) finds the files holding such rows.
+    for (const kind of ['logs', 'unparsed'] as const) {
+      const files = new Map(live.filter((f) => f.kind === kind).map((f) => [path.join(this.dataDir, f.rel), f]));
+      if (files.size === 0) continue;
+      const holding = await conn.runAndReadAll(
+        `SELECT filename, source, count(*) FROM read_parquet($files, filename = true, hive_partitioning = false, union_by_name = true)
+         WHERE list_contains($names, source) GROUP BY filename, source ORDER BY filename`,
+        { files: listValue([...files.keys()]), names: nameList },
+      );
+      const holders = new Set<string>();
+      for (const [file, source, n] of holding.getRows()) {
         const c = counts.get(String(source)) as RemovedRows;
-        if (f.kind === 'logs') c.rows += Number(n);
+        if (kind === 'logs') c.rows += Number(n);
         else c.unparsed += Number(n);
+        holders.add(String(file));
       }
-      const key = `${f.kind}/${f.dt ?? ''}`;
-      groups.set(key, [...(groups.get(key) ?? []), f]);
+      for (const file of holders) {
+        const f = files.get(file) as (typeof live)[number];
+        const key = `${f.kind}/${f.dt ?? ''}`;
+        groups.set(key, [...(groups.get(key) ?? []), f]);
+      }
     }
     for (const files of groups.values()) {
       const { kind, dt } = files[0];
