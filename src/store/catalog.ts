@@ -136,9 +136,10 @@ export async function readStoreSpan(conn: DuckDBConnection, schemaPrefix = '_log
 /**
  * (Re)defines the `logs`, `log_records`, `unparsed` and `templates` views from the catalog's file list: in the
  * catalog itself (`main`), or as temp views of a reader that copied the signature and template
- * tables into temp tables `template_signatures` and `template_texts`.
+ * tables into temp tables `template_signatures` and `template_texts`. Returns the live files it
+ * defined them over (paths relative to dataDir).
  */
-export async function defineViews(conn: DuckDBConnection, dataDir: string, target: 'main' | 'temp' = 'main', schemaPrefix = '_logscope'): Promise<void> {
+export async function defineViews(conn: DuckDBConnection, dataDir: string, target: 'main' | 'temp' = 'main', schemaPrefix = '_logscope'): Promise<{ logs: string[]; unparsed: string[] }> {
   const files = await listFiles(conn, schemaPrefix);
   const create = target === 'temp' ? 'CREATE OR REPLACE TEMP VIEW' : 'CREATE OR REPLACE VIEW main.';
   const name = (n: string) => (target === 'temp' ? `${create} ${n}` : `${create}${n}`);
@@ -154,4 +155,5 @@ export async function defineViews(conn: DuckDBConnection, dataDir: string, targe
   await conn.run(`${name('log_records')} AS ${recordsSelect(dataDir, files.logs)}`);
   await conn.run(`${name('unparsed')} AS ${viewSelect('unparsed', dataDir, files.unparsed)}`);
   await conn.run(`${name('templates')} AS ${templatesSelect(signatures, templates)}`);
+  return files;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { defineViews, listFiles, readStoreSpan, type StoreSpan } from './catalog.js';
+import { defineViews, readStoreSpan, type StoreSpan } from './catalog.js';
 import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
@@ -59,8 +59,7 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
           ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
-      await defineViews(connection, dir, 'temp', 'cat._logscope');
-      const files = await listFiles(connection, 'cat._logscope');
+      const files = await defineViews(connection, dir, 'temp', 'cat._logscope');
       live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
       span = await readStoreSpan(connection, 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
