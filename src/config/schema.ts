@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A user-declared format: a name for `--format`, and its pattern. */
+/** A user-declared format: a name for `--input-format`, and its pattern. */
 export const FormatConfigSchema = z
   .object({
     /** A regular expression with named groups; see the `regex` format. */

@@ -71,7 +71,7 @@ export interface SourceSummary extends ParseCounts {
   numberedOn?: boolean;
   /** When the file was known under another path (rotated/renamed). */
   previousPath?: string;
-  /** With --format auto: the share of sampled lines the chosen format parsed, and the runners-up. */
+  /** With --input-format auto: the share of sampled lines the chosen format parsed, and the runners-up. */
   detection?: Detection;
   /** A hint when the chosen format parsed few lines of the sample. */
   hint?: string;
@@ -449,10 +449,10 @@ function describeMismatch(file: string, entry: SourceEntry, format: FormatSpec):
   return `its ${entry.lines} lines were stored as read with ${formatFlags(entry.format, entry.formatOptions ?? '')}, not ${given} as given now: skipped, nothing stored; to replace them: logscope ingest ${file} ${given} --reingest`;
 }
 
-/** The command-line flag that gives a format: `--format NAME`, or `--pattern '...'` / `--template '...'`. */
+/** The command-line flag that gives a format: `--input-format NAME`, or `--pattern '...'` / `--template '...'`. */
 function formatFlags(label: string, options: string): string {
   const [option, value] = Object.entries(JSON.parse(options || '{}') as Record<string, string>)[0] ?? [];
-  if (option === undefined) return `--format ${label}`;
+  if (option === undefined) return `--input-format ${label}`;
   return `--${option} '${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -515,7 +515,7 @@ function numberOn(state: SourceState, lastLines: Map<string, number>): SourceSta
   return state;
 }
 
-/** Resolves --format auto for one source from a sample of its lines. */
+/** Resolves --input-format auto for one source from a sample of its lines. */
 async function chooseFormat(state: SourceState, sample: Buffer, zone: ZoneResolver): Promise<void> {
   const referenceMicros = state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000;
   const detection = await detectFormat(sample, { zone, referenceMicros });

@@ -25,7 +25,7 @@ export interface Detection {
 export const DETECT_SAMPLE_LINES = 200;
 /** Bytes read from the head of a file for detection. */
 export const DETECT_SAMPLE_BYTES = 256 * 1024;
-/** Below this parse rate the summary suggests `--format` or a template. */
+/** Below this parse rate the summary suggests `--input-format` or a template. */
 export const POOR_MATCH_RATE = 0.8;
 
 /** Formats that cannot be guessed: they need a pattern or template from the user. */

@@ -17,7 +17,7 @@ export interface SourceCoverage {
 
 /**
  * Coverage per source from the manifest's line accounting, with the commonest shapes of
- * the unparsed lines: what to fix first (a --format, a template, a pattern).
+ * the unparsed lines: what to fix first (an --input-format, a template, a pattern).
  */
 export async function queryCoverage(conn: DuckDBConnection, top = 3): Promise<SourceCoverage[]> {
   const sources = (

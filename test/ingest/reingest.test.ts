@@ -128,7 +128,7 @@ describe('a format other than the stored one, without --reingest', () => {
     expect(other.status).toBe(0);
     expect(other.stdout).toMatch(/a\.log +regex +0 +0 +0 +0 +skipped: stored with another format \(see warning\)$/m);
     expect(other.stdout).toContain(
-      `warning: ${a}: its 300 lines were stored as read with --pattern '^(?<ts>\\S+) ERROR (?<message>.*)$', not --format syslog as given now: skipped, nothing stored; to replace them: logscope ingest ${a} --format syslog --reingest\n`,
+      `warning: ${a}: its 300 lines were stored as read with --pattern '^(?<ts>\\S+) ERROR (?<message>.*)$', not --input-format syslog as given now: skipped, nothing stored; to replace them: logscope ingest ${a} --input-format syslog --reingest\n`,
     );
 
     // Another --pattern is another format too.

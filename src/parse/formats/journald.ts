@@ -13,7 +13,7 @@ import { parseIsoBytes, parseRfc3164Bytes, type ParsedAt } from '../timestamp.js
  * no `<PRI>`, and `identifier[pid]: `. Lines outside those rules are rejected. Auto-detection
  * does not choose it over syslog (specificity 4 under syslog's 5): an rsyslog file
  * (`Nov 25 ...` or `...T...+02:00`) cannot be told from journalctl output line by line, and
- * the records are the same either way; pass `--format journald` to label them so.
+ * the records are the same either way; pass `--input-format journald` to label them so.
  * Marker lines (`-- Boot 1a2b... --`, `-- Logs begin at ... --`, `-- No entries --`) are
  * rejected with their own reason. Fields are syslog's: host, identifier as service, pid, a
  * level word leading the message as level.
