@@ -1,6 +1,6 @@
 import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
 import { QueryError } from '../errors.js';
-import { explainedStatement, splitStatements } from './split.js';
+import { explainedStatement, leadingKeyword, splitStatements } from './split.js';
 
 const READ_ONLY_TYPES = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
 const READ_ONLY_KINDS = 'queries are read-only here (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a SELECT)';
@@ -39,7 +39,7 @@ const WRITING_WORDS = new Set([
 /** `is COPY` or `explains COPY` when a statement starts with a keyword of a statement that writes. */
 function writingKind(sql: string): string | undefined {
   const explained = explainedStatement(sql);
-  const word = /^(?:\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*([A-Za-z_]+)/.exec(explained ?? sql)?.[1]?.toUpperCase();
+  const word = leadingKeyword(explained ?? sql);
   if (word === undefined || !WRITING_WORDS.has(word)) return undefined;
   return `${explained === undefined ? 'is' : 'explains'} ${word}`;
 }

@@ -84,6 +84,11 @@ export function splitStatements(sql: string): string[] {
   return out;
 }
 
+/** A statement's first keyword, upper-cased, after any blanks and comments; undefined if it starts otherwise. */
+export function leadingKeyword(sql: string): string | undefined {
+  return /^[A-Za-z_]+/.exec(sql.slice(skipSpace(sql, 0)))?.[0].toUpperCase();
+}
+
 /**
  * The statement an `EXPLAIN` statement explains: the text after `EXPLAIN`, an optional
  * `ANALYZE`/`ANALYSE` and an optional option list such as `(ANALYZE, FORMAT json)`.
