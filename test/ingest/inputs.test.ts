@@ -75,6 +75,17 @@ describe('inputs', () => {
     const q = (await runCliHere(['sql', '--data', data, '--format', 'csv', "SELECT source, count(*) AS n, count(*) FILTER (WHERE level = 'ERROR') AS errors, max(line) AS last FROM logs GROUP BY source"]));
     expect(q.stdout).toBe('source,n,errors,last\nstdin,50,5,50\n');
   });
+
+  it('reports stdin in a compression it cannot read as not read, not as truncated', () => {
+    const data = path.join(tmpDir(), 'data');
+    // A zip archive's local-file header: refused by its magic bytes before anything is parsed.
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('2026-11-25T10:00:00Z h app[1]: INFO hi\n')]);
+    const r = runCli(['ingest', '-', '--data', data], { input: zip });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/^stdin +auto +0 +0 +0 +0 +not read \(see error\)$/m);
+    expect(r.stdout).not.toContain('truncated');
+    expect(r.stderr).toContain('logscope: stdin: zip-compressed, which logscope cannot read yet');
+  });
 });
 
 describe('damaged input', () => {
