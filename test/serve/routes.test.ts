@@ -261,6 +261,16 @@ describe('the patterns', () => {
     expect((await json('/api/patterns?level=LOUD')).body.param).toBe('level');
   });
 
+  it('calls nothing new in a range that starts with the store', async () => {
+    const { body } = await json('/api/patterns?range=all');
+    expect(body.comparable).toBe(false);
+    expect(body.patterns.filter((p: { isNew: boolean }) => p.isNew)).toEqual([]);
+    const overview = (await json('/api/overview?range=all')).body;
+    expect(overview.newPatternsComparable).toBe(false);
+    expect(overview.newPatterns).toEqual([]);
+    expect((await html('/?range=all')).text).toContain('Nothing to compare with');
+  });
+
   it('links each template to its lines and draws a sparkline', async () => {
     const { body } = await json('/api/patterns?range=all&limit=1');
     const { text } = await html('/patterns?range=all&limit=1');
