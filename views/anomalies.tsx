@@ -23,7 +23,7 @@ export function AnomaliesPage(props: { data: AnomaliesData; range: TimeRange; da
       keep={settingsQuery(s)}
       dataDir={props.dataDir}
     >
-      <SettingsForm settings={s} range={range} />
+      <SettingsForm values={{ ...s, direction: s.direction ?? 'both', metric: s.metric ?? '' }} range={range} />
       <div class="grid cols-4 stats">
         <Stat label="Events" value={formatNumber(data.events.length)} bad={data.events.length > 0} />
         <Stat label="Critical" value={formatNumber(critical)} bad={critical > 0} detail="|z| ≥ 2 × threshold, or after a flat history" />
@@ -82,63 +82,86 @@ export function AnomaliesPage(props: { data: AnomaliesData; range: TimeRange; da
   );
 }
 
-function SettingsForm(props: { settings: DetectSettings; range: TimeRange }) {
-  const s = props.settings;
+/** The settings as the form shows them: what was typed, and an error next to its field. */
+type FormValues = Partial<Record<'bucket' | 'by' | 'baseline' | 'threshold' | 'window' | 'metric' | 'direction', string>>;
+
+function SettingsForm(props: { values: FormValues; range: TimeRange; error?: { param: string; message: string } }) {
+  const v = props.values;
+  const err = (param: string) => (props.error?.param === param ? <span class="field-error" role="alert">{props.error.message}</span> : null);
   return (
     <form class="toolbar" method="get" action="/anomalies">
-      {Object.entries(props.range.query).map(([k, v]) => (
-        <input type="hidden" name={k} value={v} />
+      {Object.entries(props.range.query).map(([k, val]) => (
+        <input type="hidden" name={k} value={val} />
       ))}
       <label>
         Bucket
-        <input type="text" name="bucket" value={s.bucket} size={5} style="width:70px" />
+        <input type="text" name="bucket" value={v.bucket ?? ''} size={5} style="width:70px" aria-invalid={props.error?.param === 'bucket' ? 'true' : undefined} />
+        {err('bucket')}
       </label>
       <label>
         Split by
-        <input type="text" name="by" value={s.by} list="by-fields" placeholder="all lines" style="width:120px" />
+        <input type="text" name="by" value={v.by ?? ''} list="by-fields" placeholder="all lines" style="width:120px" />
         <datalist id="by-fields">
           <option value="service"></option>
           <option value="host"></option>
           <option value="level"></option>
         </datalist>
+        {err('by')}
       </label>
       <label>
         Baseline
         <select name="baseline">
           {(['auto', 'trailing', 'seasonal'] as const).map((b) => (
-            <option value={b} selected={s.baseline === b}>
+            <option value={b} selected={(v.baseline ?? 'auto') === b}>
               {b}
             </option>
           ))}
         </select>
+        {err('baseline')}
       </label>
       <label>
         Threshold (σ)
-        <input type="number" name="threshold" value={s.threshold} step="0.5" min="0.5" />
+        <input type="number" name="threshold" value={v.threshold ?? ''} step="0.5" min="0.5" />
+        {err('threshold')}
       </label>
       <label>
         Window
-        <input type="number" name="window" value={s.window} min="2" />
+        <input type="number" name="window" value={v.window ?? ''} min="2" />
+        {err('window')}
       </label>
       <label>
         Metric (optional)
-        <input type="text" name="metric" value={s.metric ?? ''} class="wide" placeholder="e.g. quantile_cont(latency_ms, 0.95)" />
+        <input type="text" name="metric" value={v.metric ?? ''} class="wide" placeholder="e.g. quantile_cont(latency_ms, 0.95)" />
+        {err('metric')}
       </label>
       <label>
         Direction
         <select name="direction">
           {(['both', 'up', 'down'] as const).map((d) => (
-            <option value={d} selected={(s.direction ?? 'both') === d}>
+            <option value={d} selected={(v.direction ?? 'both') === d}>
               {d}
             </option>
           ))}
         </select>
+        {err('direction')}
       </label>
       <button type="submit">Apply</button>
       <a class="button secondary" href={linkTo('/anomalies', props.range)}>
         Defaults
       </a>
     </form>
+  );
+}
+
+/** The Anomalies page when an option is bad (400): the form as typed, the error next to its field. */
+export function AnomaliesFormPage(props: { values: FormValues; range: TimeRange; error: { param: string; message: string }; dataDir: string }) {
+  return (
+    <Layout title="Anomalies" subtitle="Buckets whose error count, volume or metric left their baseline, grouped into events (logscope anomalies)" active="/anomalies" range={props.range} dataDir={props.dataDir}>
+      <SettingsForm values={props.values} range={props.range} error={props.error} />
+      <div class="note error" role="alert">
+        <strong>Cannot run the detection:</strong> <span>{props.error.message}</span>
+      </div>
+    </Layout>
   );
 }
 

@@ -222,10 +222,13 @@ describe('the anomalies', () => {
       expect(status, q).toBe(400);
       expect(body.param, q).toBe(param);
     }
-    const page = await html('/anomalies?bucket=often');
+    const page = await html('/anomalies?bucket=often&threshold=4');
     expect(page.status).toBe(400);
-    expect(page.text).toContain('bad parameter &quot;bucket&quot;');
     expect(page.text).toContain('class="nav"');
+    // The form again, as typed, the error next to the field at fault.
+    expect(page.text).toContain('name="bucket" value="often"');
+    expect(page.text).toContain('name="threshold" value="4"');
+    expect(page.text).toMatch(/name="bucket"[^>]*aria-invalid="true"[^>]*\/><span class="field-error" role="alert">bad parameter &quot;bucket&quot;: must be a width such as 1m/);
     const missing = await json('/api/anomalies/event?range=all&measure=errors&start=2026-11-19T00:00:00Z&end=2026-11-19T00:05:00Z');
     expect(missing.status).toBe(400);
     expect(missing.body.param).toBe('series');

@@ -1,10 +1,11 @@
 import type { Hono } from 'hono';
-import { AnomaliesPage, EventDetailView, EventPage } from '../../../views/anomalies.js';
+import { AnomaliesFormPage, AnomaliesPage, EventDetailView, EventPage } from '../../../views/anomalies.js';
 import { QueryError, UsageError } from '../../errors.js';
 import type { ServeContext } from '../context.js';
 import { detectParams, detectSettings, eventParams, loadAnomalies, loadEventDetail } from '../loaders/anomalies.js';
 import { ParamError } from '../params.js';
-import { isFragment, rangeJson, readPageParams } from './shared.js';
+import { resolveRange, type TimeRange } from '../range.js';
+import { isFragment, rangeJson, readPageParams, storeSpan } from './shared.js';
 
 /**
  * `GET /anomalies` and `GET /api/anomalies`: the events of `logscope anomalies` over the range,
@@ -15,9 +16,17 @@ import { isFragment, rangeJson, readPageParams } from './shared.js';
  */
 export function registerAnomaliesRoutes(app: Hono, ctx: ServeContext): void {
   app.get('/anomalies', async (c) => {
-    const { params, range } = await readPageParams(c, ctx, detectParams);
-    const data = await withMetricErrors(() => loadAnomalies(ctx, range, detectSettings(params)));
-    return c.html(<AnomaliesPage data={data} range={range} dataDir={ctx.dataDir} />);
+    try {
+      const { params, range } = await readPageParams(c, ctx, detectParams);
+      const data = await withMetricErrors(() => loadAnomalies(ctx, range, detectSettings(params)));
+      return c.html(<AnomaliesPage data={data} range={range} dataDir={ctx.dataDir} />);
+    } catch (err) {
+      // A bad option: the form again, as typed, with the error next to its field.
+      if (!(err instanceof ParamError) || !Object.hasOwn(detectParams, err.param)) throw err;
+      const { range: rangeKey, from, to, ...values } = c.req.query();
+      const range = resolveRange({ range: rangeKey as TimeRange['key'] | undefined, from, to }, await storeSpan(ctx), ctx.now());
+      return c.html(<AnomaliesFormPage values={values} range={range} error={{ param: err.param, message: err.message }} dataDir={ctx.dataDir} />, 400);
+    }
   });
   app.get('/api/anomalies', async (c) => {
     const { params, range } = await readPageParams(c, ctx, detectParams);
