@@ -159,7 +159,7 @@ export function AnomaliesFormPage(props: { values: FormValues; range: TimeRange;
     <Layout title="Anomalies" subtitle="Buckets whose error count, volume or metric left their baseline, grouped into events (logscope anomalies)" active="/anomalies" range={props.range} dataDir={props.dataDir}>
       <SettingsForm values={props.values} range={props.range} error={props.error} />
       <div class="note error" role="alert">
-        <strong>Cannot run the detection:</strong> <span>{props.error.message}</span>
+        <strong>Cannot run the detection:</strong> <span>{`${props.error.param}: ${props.error.message}`}</span>
       </div>
     </Layout>
   );

@@ -228,7 +228,10 @@ describe('the anomalies', () => {
     // The form again, as typed, the error next to the field at fault.
     expect(page.text).toContain('name="bucket" value="often"');
     expect(page.text).toContain('name="threshold" value="4"');
-    expect(page.text).toMatch(/name="bucket"[^>]*aria-invalid="true"[^>]*\/><span class="field-error" role="alert">bad parameter &quot;bucket&quot;: must be a width such as 1m/);
+    expect(page.text).toMatch(/name="bucket"[^>]*aria-invalid="true"[^>]*\/><span class="field-error" role="alert">must be a width such as 1m/);
+    expect(page.text).toContain('bucket: must be a width such as 1m');
+    // A blank field (a cleared input) means the default.
+    expect((await json('/api/anomalies?range=all&bucket=&window=&threshold=&metric=&by=')).status).toBe(200);
     const missing = await json('/api/anomalies/event?range=all&measure=errors&start=2026-11-19T00:00:00Z&end=2026-11-19T00:05:00Z');
     expect(missing.status).toBe(400);
     expect(missing.body.param).toBe('series');

@@ -19,13 +19,16 @@ const bucketText = z
  * `baseline`, `threshold`, `window`, `metric`, `direction`, `min_count`. Checked here so
  * that a bad one is a 400 naming it.
  */
+/** A blank form field means the default. */
+const blankIsDefault = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 export const detectParams = {
-  bucket: bucketText.optional(),
+  bucket: blankIsDefault(bucketText),
   by: z.string().regex(/^[A-Za-z_][\w.-]{0,127}$|^$/, 'must be service, host, level or an attrs key (letters, digits, _ . -)').optional(),
   baseline: z.enum(['auto', 'trailing', 'seasonal'], { message: 'must be auto, trailing or seasonal' }).optional(),
-  threshold: z.coerce.number({ message: 'must be a number' }).positive('must be a positive number').finite().optional(),
-  window: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(2).max(100_000).optional(),
-  min_count: z.coerce.number({ message: 'must be a number' }).nonnegative().finite().optional(),
+  threshold: blankIsDefault(z.coerce.number({ message: 'must be a number' }).positive('must be a positive number').finite()),
+  window: blankIsDefault(z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(2).max(100_000)),
+  min_count: blankIsDefault(z.coerce.number({ message: 'must be a number' }).nonnegative().finite()),
   metric: z.string().max(500, 'must be at most 500 characters').optional(),
   direction: z.enum(['up', 'down', 'both'], { message: 'must be up, down or both' }).optional(),
 };

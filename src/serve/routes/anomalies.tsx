@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { AnomaliesFormPage, AnomaliesPage, EventDetailView, EventPage } from '../../../views/anomalies.js';
 import { QueryError, UsageError } from '../../errors.js';
 import type { ServeContext } from '../context.js';
-import { detectParams, detectSettings, eventParams, loadAnomalies, loadEventDetail } from '../loaders/anomalies.js';
+import { DEFAULT_DETECT, detectParams, detectSettings, eventParams, loadAnomalies, loadEventDetail } from '../loaders/anomalies.js';
 import { ParamError } from '../params.js';
 import { resolveRange, type TimeRange } from '../range.js';
 import { isFragment, rangeJson, readPageParams, storeSpan } from './shared.js';
@@ -25,7 +25,7 @@ export function registerAnomaliesRoutes(app: Hono, ctx: ServeContext): void {
       if (!(err instanceof ParamError) || !Object.hasOwn(detectParams, err.param)) throw err;
       const { range: rangeKey, from, to, ...values } = c.req.query();
       const range = resolveRange({ range: rangeKey as TimeRange['key'] | undefined, from, to }, await storeSpan(ctx), ctx.now());
-      return c.html(<AnomaliesFormPage values={values} range={range} error={{ param: err.param, message: err.message }} dataDir={ctx.dataDir} />, 400);
+      return c.html(<AnomaliesFormPage values={{ ...DEFAULT_DETECT, ...values }} range={range} error={{ param: err.param, message: err.message.replace(/^bad parameter "[^"]*": /, '') }} dataDir={ctx.dataDir} />, 400);
     }
   });
   app.get('/api/anomalies', async (c) => {
