@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { formatUtc } from '../src/charts/index.js';
 import { linkTo, RANGE_LABELS, type RangeKey, type TimeRange } from '../src/serve/range.js';
 
@@ -41,6 +42,8 @@ export interface LayoutProps {
  */
 export function Layout(props: LayoutProps) {
   return (
+    <>
+    {raw('<!DOCTYPE html>')}
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -86,6 +89,7 @@ export function Layout(props: LayoutProps) {
         </main>
       </body>
     </html>
+    </>
   );
 }
 

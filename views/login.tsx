@@ -4,6 +4,8 @@ import { staticAssets } from '../src/serve/assets.js';
 
 export function LoginPage(props: { next: string; error?: string }) {
   return (
+    <>
+    {raw('<!DOCTYPE html>')}
     <html lang="en">
       <head>
         <meta charset="utf-8" />
@@ -26,5 +28,6 @@ export function LoginPage(props: { next: string; error?: string }) {
         </div>
       </body>
     </html>
+    </>
   );
 }
