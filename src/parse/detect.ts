@@ -1,4 +1,4 @@
-import type { FormatDefinition, FormatSpec, ParseContext } from './format.js';
+import type { FormatDefinition, FormatOptions, FormatSpec, ParseContext } from './format.js';
 import { loadFormats } from './registry.js';
 import { RowWriter } from './row-writer.js';
 
@@ -13,6 +13,8 @@ export interface FormatScore {
 /** The format chosen for a source, and why. */
 export interface Detection {
   format: string;
+  /** The chosen format's options read from the sample: a header-driven format's header. */
+  options: FormatOptions;
   /** Share of the sample's non-blank lines the chosen format parsed. */
   rate: number;
   /** Every candidate's score, best first. */
@@ -49,11 +51,12 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
     pos = nl + 1;
   }
   const formats = [...(await loadFormats()).values()].filter(isGuessable);
-  const scores: (FormatScore & { specificity: number })[] = [];
+  const scores: (FormatScore & { specificity: number; options: FormatOptions })[] = [];
   for (const def of formats) {
     let parser;
+    const options = def.readHeader?.(sample, 0, sample.length) ?? {};
     try {
-      parser = def.create({}, ctx);
+      parser = def.create(options, ctx);
     } catch {
       continue; // it needs options after all (a pattern, a template): not guessable
     }
@@ -66,14 +69,15 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
       }
     }
     scratch.release();
-    scores.push({ format: def.name, parsed, lines: lines.length, rate: lines.length === 0 ? 0 : parsed / lines.length, specificity: def.specificity ?? 0 });
+    scores.push({ format: def.name, parsed, lines: lines.length, rate: lines.length === 0 ? 0 : parsed / lines.length, specificity: def.specificity ?? 0, options });
   }
   scores.sort((a, b) => b.parsed - a.parsed || b.specificity - a.specificity || a.format.localeCompare(b.format));
   const best = scores[0];
   return {
     format: best?.format ?? 'syslog',
+    options: best?.options ?? {},
     rate: best?.rate ?? 0,
-    scores: scores.map(({ specificity: _s, ...rest }) => rest),
+    scores: scores.map(({ specificity: _s, options: _o, ...rest }) => rest),
     sampled: lines.length,
   };
 }
@@ -81,4 +85,19 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
 /** True when a spec asks for detection. */
 export function isAutoFormat(spec: FormatSpec): boolean {
   return spec.name === 'auto';
+}
+
+/**
+ * The spec a chunk is sent with when the chunk before it was buf[start, end) and was sent with
+ * `spec`: for a header-driven format, the header in effect after those bytes (their last header
+ * block, else the one `spec` carried); any other spec unchanged. Chunks are parsed in parallel,
+ * so the header a file repeats on restart travels with the chunks after it. Without a header
+ * known yet (a format given by name), the head of the file gives it: call this on the first
+ * chunk with its own bytes before sending it.
+ */
+export async function withHeaderAfter(spec: FormatSpec, buf: Buffer, start: number, end: number): Promise<FormatSpec> {
+  const def = (await loadFormats()).get(spec.name);
+  if (def?.readHeader === undefined) return spec;
+  const found = def.readHeader(buf, start, end);
+  return found === undefined ? spec : { ...spec, options: { ...spec.options, ...found } };
 }
