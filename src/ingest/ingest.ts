@@ -11,6 +11,7 @@ import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
+import { ChunkHeaders } from './chunk-header.js';
 import { readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
@@ -225,12 +226,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     };
     const runner = createOrderedRunner(pool, take);
 
-    const submit = async (state: SourceState, input: ChunkInput, endOffset: number, last = false) => {
+    const submit = async (state: SourceState, headers: ChunkHeaders, input: ChunkInput, endOffset: number, last = false) => {
       const task: ChunkTask = {
         seq: seq++,
         input,
         source: state.name,
-        format: state.format,
+        format: await headers.specFor(state.format, input),
         timezone,
         referenceMicros: state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000,
         stagingDir,
@@ -257,8 +258,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         },
       });
       const failedBefore = errors.length;
+      const headers = await ChunkHeaders.start(state.format, ref.kind === 'file' && !ref.compressed ? ref.path : undefined, state.offset);
       try {
-        for (let chunk = await readNextChunk(chunks, errors); chunk !== undefined; chunk = await readNextChunk(chunks, errors)) await submit(state, chunk.input, chunk.endOffset, chunk.last);
+        for (let chunk = await readNextChunk(chunks, errors); chunk !== undefined; chunk = await readNextChunk(chunks, errors)) await submit(state, headers, chunk.input, chunk.endOffset, chunk.last);
       } finally {
         await chunks.return(undefined);
       }
@@ -519,7 +521,7 @@ function numberOn(state: SourceState, lastLines: Map<string, number>): SourceSta
 async function chooseFormat(state: SourceState, sample: Buffer, zone: ZoneResolver): Promise<void> {
   const referenceMicros = state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000;
   const detection = await detectFormat(sample, { zone, referenceMicros });
-  state.format = { name: detection.format, options: {} };
+  state.format = { name: detection.format, options: detection.options };
   if (state.entry !== undefined) state.entry.format = detection.format;
   state.summary.format = detection.format;
   state.summary.detection = detection;
