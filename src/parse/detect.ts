@@ -98,6 +98,6 @@ export function isAutoFormat(spec: FormatSpec): boolean {
 export async function withHeaderAfter(spec: FormatSpec, buf: Buffer, start: number, end: number): Promise<FormatSpec> {
   const def = (await loadFormats()).get(spec.name);
   if (def?.readHeader === undefined) return spec;
-  const found = def.readHeader(buf, start, end);
+  const found = def.readHeader(buf, start, end, spec.options);
   return found === undefined ? spec : { ...spec, options: { ...spec.options, ...found } };
 }

@@ -102,11 +102,12 @@ export interface FormatDefinition {
   /** True for formats that need options from the user (a pattern): never auto-detected. */
   needsOptions?: boolean;
   /**
-   * For a header-driven format: the options (`header`) given by the last header block in
-   * buf[start, end), or undefined when it holds none. Detection calls it on the file's head;
-   * ingest on each chunk, to send the header in effect with the next one.
+   * For a header-driven format: the options (`header`) in effect after buf[start, end) when
+   * `before` were in effect at its start (a header may be cut between chunks), or undefined when
+   * the range holds no header line. Detection calls it on the file's head; ingest on each chunk,
+   * to send the header in effect with the next one.
    */
-  readHeader?(buf: Buffer, start: number, end: number): FormatOptions | undefined;
+  readHeader?(buf: Buffer, start: number, end: number, before?: FormatOptions): FormatOptions | undefined;
   /** Validates options and compiles what needs compiling; throws ConfigError when they are wrong. */
   create(options: FormatOptions, ctx: ParseContext): LineParser;
 }

@@ -24,8 +24,8 @@ const w3c: FormatDefinition = {
   specificity: 9,
   description: 'W3C extended log format with its #Fields: header (IIS, CloudFront); restarts re-map the columns',
   example: '2026-11-25 10:00:00 W3SVC1 WEB01 203.0.113.5 GET /default.aspx id=7 443 - 198.51.100.7 HTTP/1.1 Mozilla/5.0+(Windows+NT+10.0) - 500 0 0 5120 412 187',
-  readHeader(buf, start, end) {
-    return readHeaderLines(buf, start, end, directiveOf);
+  readHeader(buf, start, end, before) {
+    return readHeaderLines(buf, start, end, directiveOf, before);
   },
   create(options) {
     return createW3cParser(options);
