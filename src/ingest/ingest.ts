@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError } from '../errors.js';
-import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
@@ -240,10 +240,13 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       await runner.submit(task, { state, endOffset, last });
     };
 
+    const formatDefs = await loadFormats();
     for (const state of states) {
       const ref = state.ref;
       const chunks = sourceChunks(ref, state.offset, {
         chunkBytes,
+        // Read at each cut: a stream's format is known only from its first chunk on.
+        continues: (buf, start, end) => continuationOf(formatDefs.get(state.format.name))(buf, start, end),
         stdin: options.stdin,
         onCompressedBytes: (read, decompressed) => {
           if (ref.kind !== 'file' || bytesTotal === undefined) return;

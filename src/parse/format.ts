@@ -47,7 +47,16 @@ export const HEADER_LINE = 'header line';
  * (beginRecord, the seven fields, but not endRecord) and returns null; on failure it
  * writes nothing and returns a short reason ("no timestamp", "not JSON").
  */
+/** Whether the line buf[start, end) continues the record before it (see `FormatDefinition.continuation`). */
+export type ContinuationTest = (buf: Uint8Array, start: number, end: number) => boolean;
+
 export interface LineParser {
+  /**
+   * Lines of this format that continue the record before them beyond the generic ones of
+   * `isContinuation` (the body of an apt history stanza): joined to it by parseLines. Set from
+   * `FormatDefinition.continuation`.
+   */
+  continues?: ContinuationTest;
   /**
    * Called by parseLines before the first line of each chunk: a parser that keeps state
    * between lines (the columns of the last header line met) goes back to its options.
@@ -108,6 +117,12 @@ export interface FormatDefinition {
    * to send the header in effect with the next one.
    */
   readHeader?(buf: Buffer, start: number, end: number, before?: FormatOptions): FormatOptions | undefined;
+  /**
+   * For a format whose records span lines that `isContinuation` does not know (an apt history
+   * stanza's `Commandline:`, `Install:`, ... after its `Start-Date:`): true for such a line. The
+   * chunker never cuts before one, and the parser's `continues` must be this same test.
+   */
+  continuation?: ContinuationTest;
   /** Validates options and compiles what needs compiling; throws ConfigError when they are wrong. */
   create(options: FormatOptions, ctx: ParseContext): LineParser;
 }

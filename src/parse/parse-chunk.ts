@@ -89,7 +89,7 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       let ce = cnl;
       if (ce > next && buf[ce - 1] === 13) ce--;
       size += ce - next + 1;
-      if (size > MAX_LINE_BYTES || !isContinuation(buf, next, ce)) {
+      if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (parser.continues !== undefined && parser.continues(buf, next, ce)))) {
         if (joined === 0) knownNl = cnl;
         break;
       }

@@ -46,5 +46,7 @@ export async function createParser(spec: FormatSpec, ctx: ParseContext): Promise
   const formats = await loadFormats();
   const def = formats.get(spec.name);
   if (def === undefined) throw new ConfigError(`unknown format "${spec.name}"; known formats: ${[...formats.keys()].join(', ')}`);
-  return def.create(spec.options, ctx);
+  const parser = def.create(spec.options, ctx);
+  if (def.continuation !== undefined) parser.continues = def.continuation;
+  return parser;
 }

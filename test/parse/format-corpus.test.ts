@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, loadFormats, utcZone, withHeaderAfter, type FormatSpec } from '../../src/parse/index.js';
+import { continuationOf, detectFormat, loadFormats, utcZone, withHeaderAfter, type FormatSpec } from '../../src/parse/index.js';
 import { planFileChunks } from '../../src/ingest/chunker.js';
 import { REPO } from '../datasets.js';
 import { runCli } from '../helpers.js';
@@ -136,7 +136,7 @@ describe('format corpus', () => {
         const lines: string[] = [];
         let current = spec;
         let base = 0;
-        for (const r of planFileChunks(f.file, 0, buf.length, 256)) {
+        for (const r of planFileChunks(f.file, 0, buf.length, 256, continuationOf(formats.get(f.dir)))) {
           const p = await parseText(buf.toString('utf8', r.start, r.end), current, CTX);
           for (const rec of p.records) lines.push(`${base + Number(rec.rel_line)} ${rec.us} ${rec.level} ${rec.message}`);
           base += p.counts.lines;
