@@ -38,7 +38,8 @@ export type RecordColumn = (typeof RECORD_COLUMNS)[number];
 
 /**
  * What parseLine returns for a header line it has read (W3C `#Fields:`, Zeek `#fields`): no
- * record, no data lost; parseLines counts it with the blank lines (neither is stored).
+ * record, no data lost; parseLines counts it, and the lines that continue it (a header block),
+ * with the blank lines (none is stored).
  */
 export const HEADER_LINE = 'header line';
 

@@ -108,10 +108,12 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       counts.joined += joined;
       counts.lines += joined;
       pos = joined > 0 ? next : nl + 1;
-    } else if (reason === HEADER_LINE && joined === 0) {
+    } else if (reason === HEADER_LINE) {
+      // A header block's lines (the header line and those it continues with) hold no record.
       out.clearContinuation();
-      counts.blank++;
-      pos = nl + 1;
+      counts.blank += 1 + joined;
+      counts.lines += joined;
+      pos = joined > 0 ? next : nl + 1;
     } else {
       out.clearContinuation();
       out.unparsed(lineNo, buf, pos, le, reason);
