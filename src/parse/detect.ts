@@ -1,5 +1,6 @@
 import type { FormatDefinition, FormatOptions, FormatSpec, ParseContext } from './format.js';
 import { loadFormats } from './registry.js';
+import { parseLines } from './parse-chunk.js';
 import { RowWriter } from './row-writer.js';
 
 /** How well one format parses a sample. */
@@ -15,7 +16,7 @@ export interface Detection {
   format: string;
   /** The chosen format's options read from the sample: a header-driven format's header. */
   options: FormatOptions;
-  /** Share of the sample's non-blank lines the chosen format parsed. */
+  /** Share of the sample's lines the chosen format parsed, as ingest counts them: continuation lines with their record, its header lines left out. */
   rate: number;
   /** Every candidate's score, best first. */
   scores: FormatScore[];
@@ -42,12 +43,17 @@ function isGuessable(def: FormatDefinition): boolean {
 export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines = DETECT_SAMPLE_LINES): Promise<Detection> {
   const lines: [number, number][] = [];
   let pos = 0;
+  // Just past the last sampled line: each format reads the sample up to there as ingest would.
+  let sampleEnd = 0;
   while (pos < sample.length && lines.length < maxLines) {
     let nl = sample.indexOf(10, pos);
     if (nl < 0) nl = sample.length;
     let end = nl;
     if (end > pos && sample[end - 1] === 13) end--;
-    if (!/^\s*$/.test(sample.toString('latin1', pos, Math.min(end, pos + 64)))) lines.push([pos, end]);
+    if (!/^\s*$/.test(sample.toString('latin1', pos, Math.min(end, pos + 64)))) {
+      lines.push([pos, end]);
+      sampleEnd = Math.min(nl + 1, sample.length);
+    }
     pos = nl + 1;
   }
   const formats = [...(await loadFormats()).values()].filter(isGuessable);
@@ -60,16 +66,14 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
     } catch {
       continue; // it needs options after all (a pattern, a template): not guessable
     }
+    if (def.continuation !== undefined) parser.continues = def.continuation;
+    // Counted as ingest counts: lines that continue a record (a stack trace, an apt history
+    // stanza) are parsed with it, a format's header lines hold no data (they are not its lines).
     const scratch = new RowWriter(64 * 1024);
-    let parsed = 0;
-    for (const [s, e] of lines) {
-      if (parser.parseLine(sample, s, e, scratch) === null) {
-        parsed++;
-        scratch.endRecord(0);
-      }
-    }
+    const counts = parseLines(sample, 0, sampleEnd, parser, scratch);
     scratch.release();
-    scores.push({ format: def.name, parsed, lines: lines.length, rate: lines.length === 0 ? 0 : parsed / lines.length, specificity: def.specificity ?? 0, options });
+    const own = counts.lines - counts.blank;
+    scores.push({ format: def.name, parsed: counts.parsed, lines: own, rate: own === 0 ? 0 : counts.parsed / own, specificity: def.specificity ?? 0, options });
   }
   scores.sort((a, b) => b.parsed - a.parsed || b.specificity - a.specificity || a.format.localeCompare(b.format));
   const best = scores[0];

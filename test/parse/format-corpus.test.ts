@@ -106,9 +106,11 @@ describe('format corpus', () => {
 
   for (const f of fixtures) {
     describe(f.name, () => {
-      it('is auto-detected as its format', async () => {
+      it('is auto-detected as its format, which detection scores as ingest counts (>= 99%)', async () => {
         const d = await detectFormat(Buffer.from(f.text), CTX);
         expect(d.format).toBe(DETECTED_AS[f.dir]?.as ?? f.dir);
+        // Continuation lines count with their record and header lines not at all, as in ingest.
+        expect(d.scores.find((x) => x.format === f.dir)?.rate).toBeGreaterThanOrEqual(0.99);
       });
 
       it('has at least 99% of its lines parsed', async () => {
