@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CONTINUATION_PROBE_BYTES, isContinuation, MAX_LINE_BYTES, mayHoldPieces, PIECE_WINDOW_BYTES, readLinePiece, type LinePiece } from '../parse/index.js';
+import { CONTINUATION_PROBE_BYTES, isContinuation, MAX_LINE_BYTES, mayHoldPieces, PIECE_WINDOW_BYTES, readLinePiece, type ContinuationTest, type LinePiece } from '../parse/index.js';
 
 const WINDOW = 64 * 1024;
 
@@ -37,9 +37,10 @@ function dropCr(buf: Uint8Array, start: number, nl: number): number {
 /**
  * Cuts a file's bytes [start, size) into ranges of about `chunkBytes`, each ending
  * just after a newline (or at the end of the file), so every range holds whole lines.
- * Reads only small windows at each boundary.
+ * Reads only small windows at each boundary. `continues` tells the lines that continue a record
+ * (default `isContinuation`; a format's own are added by `continuationOf`).
  */
-export function* planFileChunks(file: string, start: number, size: number, chunkBytes: number): Generator<{ start: number; end: number }> {
+export function* planFileChunks(file: string, start: number, size: number, chunkBytes: number, continues: ContinuationTest = isContinuation): Generator<{ start: number; end: number }> {
   const fd = fs.openSync(file, 'r');
   const window = Buffer.allocUnsafe(WINDOW);
   const head = Buffer.allocUnsafe(CONTINUATION_PROBE_BYTES);
@@ -111,7 +112,7 @@ export function* planFileChunks(file: string, start: number, size: number, chunk
       let e = afterNewline(s + chunkBytes - 1);
       if (e < size) {
         const open = openPiecesAt(s, e);
-        for (let le = readHead(e); isContinuation(head, 0, le) || open.blocks(e); le = readHead(e)) {
+        for (let le = readHead(e); continues(head, 0, le) || open.blocks(e); le = readHead(e)) {
           const next = afterNewline(e);
           open.see(head, 0, le, next);
           e = next;
@@ -135,7 +136,7 @@ export function* planFileChunks(file: string, start: number, size: number, chunk
  * yielded, then the error is thrown: only the partial last line is lost.
  * Memory: one chunk being filled plus the remainder of a line or record.
  */
-export async function* chunkStream(stream: Readable, chunkBytes: number, skip = 0): AsyncGenerator<Uint8Array> {
+export async function* chunkStream(stream: Readable, chunkBytes: number, skip = 0, continues: ContinuationTest = isContinuation): AsyncGenerator<Uint8Array> {
   let parts: Buffer[] = [];
   let size = 0;
   // Past this size, a buffer that is one record is cut at its last newline.
@@ -157,7 +158,7 @@ export async function* chunkStream(stream: Readable, chunkBytes: number, skip = 
     size += b.length;
     if (size >= nextLook) {
       const all = Buffer.concat(parts, size);
-      const cut = findCut(all, size >= longest);
+      const cut = findCut(all, size >= longest, continues);
       if (cut < 0) {
         // A line or record longer than the chunk: keep reading, and look again once the
         // buffer has doubled (or reached `longest`), not at every read.
@@ -206,13 +207,13 @@ async function* untilError(stream: Readable, failure: { error?: unknown }): Asyn
  * pieces, so that multi-line records stay in one chunk. When the buffer is one long record:
  * its last newline if `force`, else -1; -1 when it holds no newline.
  */
-function findCut(all: Buffer, force: boolean): number {
+function findCut(all: Buffer, force: boolean, continues: ContinuationTest): number {
   const last = all.lastIndexOf(10);
   if (last < 0) return -1;
   // Only the tail is scanned, unless no cut is found there; without pieces in it, from the end.
   const from = last > 2 * PIECE_WINDOW_BYTES ? all.indexOf(10, last - 2 * PIECE_WINDOW_BYTES) + 1 : 0;
-  let cut = mayHoldPieces(all, from, last) ? lastCut(all, from, last) : lastCutBefore(all, from === 0 ? 0 : from + PIECE_WINDOW_BYTES, last);
-  if (cut < 0 && from > 0) cut = lastCut(all, 0, last);
+  let cut = mayHoldPieces(all, from, last) ? lastCut(all, from, last, continues) : lastCutBefore(all, from === 0 ? 0 : from + PIECE_WINDOW_BYTES, last, continues);
+  if (cut < 0 && from > 0) cut = lastCut(all, 0, last, continues);
   return cut >= 0 || !force ? cut : last;
 }
 
@@ -221,10 +222,10 @@ function findCut(all: Buffer, force: boolean): number {
  * and is followed by a line that does not continue a record; -1 when there is none. For a
  * stretch where no run of pieces is open.
  */
-function lastCutBefore(all: Buffer, min: number, last: number): number {
+function lastCutBefore(all: Buffer, min: number, last: number, continues: ContinuationTest): number {
   let lineEnd = last;
   for (let nl = last > 0 ? all.lastIndexOf(10, last - 1) : -1; nl >= 0 && nl + 1 >= min; nl = nl > 0 ? all.lastIndexOf(10, nl - 1) : -1) {
-    if (!isContinuation(all, nl + 1, dropCr(all, nl + 1, lineEnd))) return nl;
+    if (!continues(all, nl + 1, dropCr(all, nl + 1, lineEnd))) return nl;
     lineEnd = nl;
   }
   return -1;
@@ -235,13 +236,13 @@ function lastCutBefore(all: Buffer, min: number, last: number): number {
  * from all[from] (a line start): runs of pieces open at a cut are known from there on only
  * PIECE_WINDOW_BYTES after `from`, or from the buffer's start. -1 when there is none.
  */
-function lastCut(all: Buffer, from: number, last: number): number {
+function lastCut(all: Buffer, from: number, last: number, continues: ContinuationTest): number {
   const open = new OpenPieces();
   let cut = -1;
   for (let ls = from; ls <= last; ) {
     const nl = all.indexOf(10, ls);
     const le = dropCr(all, ls, nl);
-    if (ls > 0 && (from === 0 || ls - from >= PIECE_WINDOW_BYTES) && !open.blocks(ls) && !isContinuation(all, ls, le)) cut = ls - 1;
+    if (ls > 0 && (from === 0 || ls - from >= PIECE_WINDOW_BYTES) && !open.blocks(ls) && !continues(all, ls, le)) cut = ls - 1;
     open.see(all, ls, le, nl + 1);
     ls = nl + 1;
   }

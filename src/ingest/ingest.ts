@@ -4,13 +4,14 @@ import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError, RefusedInputError } from '../errors.js';
-import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
+import { ChunkHeaders } from './chunk-header.js';
 import { readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
@@ -225,12 +226,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     };
     const runner = createOrderedRunner(pool, take);
 
-    const submit = async (state: SourceState, input: ChunkInput, endOffset: number, last = false) => {
+    const submit = async (state: SourceState, headers: ChunkHeaders, input: ChunkInput, endOffset: number, last = false) => {
       const task: ChunkTask = {
         seq: seq++,
         input,
         source: state.name,
-        format: state.format,
+        format: await headers.specFor(state.format, input),
         timezone,
         referenceMicros: state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000,
         stagingDir,
@@ -239,10 +240,13 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       await runner.submit(task, { state, endOffset, last });
     };
 
+    const formatDefs = await loadFormats();
     for (const state of states) {
       const ref = state.ref;
       const chunks = sourceChunks(ref, state.offset, {
         chunkBytes,
+        // Read at each cut: a stream's format is known only from its first chunk on.
+        continues: (buf, start, end) => continuationOf(formatDefs.get(state.format.name))(buf, start, end),
         stdin: options.stdin,
         onCompressedBytes: (read, decompressed) => {
           if (ref.kind !== 'file' || bytesTotal === undefined) return;
@@ -257,8 +261,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         },
       });
       const failedBefore = errors.length;
+      const headers = await ChunkHeaders.start(state.format, ref.kind === 'file' && !ref.compressed ? ref.path : undefined, state.offset);
       try {
-        for (let chunk = await readNextChunk(chunks, errors); chunk !== undefined; chunk = await readNextChunk(chunks, errors)) await submit(state, chunk.input, chunk.endOffset, chunk.last);
+        for (let chunk = await readNextChunk(chunks, errors); chunk !== undefined; chunk = await readNextChunk(chunks, errors)) await submit(state, headers, chunk.input, chunk.endOffset, chunk.last);
       } finally {
         await chunks.return(undefined);
       }
@@ -520,7 +525,7 @@ function numberOn(state: SourceState, lastLines: Map<string, number>): SourceSta
 async function chooseFormat(state: SourceState, sample: Buffer, zone: ZoneResolver): Promise<void> {
   const referenceMicros = state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000;
   const detection = await detectFormat(sample, { zone, referenceMicros });
-  state.format = { name: detection.format, options: {} };
+  state.format = { name: detection.format, options: detection.options };
   if (state.entry !== undefined) state.entry.format = detection.format;
   state.summary.format = detection.format;
   state.summary.detection = detection;

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { createParser, createZone, describeZone, detectFormat, isAutoFormat, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { ChunkHeaders } from './chunk-header.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
@@ -82,13 +83,16 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
       const choose = async (sample: Buffer) => {
         if (!isAutoFormat(format)) return;
         const detection = await detectFormat(sample, { zone, referenceMicros });
-        format = { name: detection.format, options: {} };
+        format = { name: detection.format, options: detection.options };
         summary.format = detection.format;
       };
       if (ref.kind === 'file' && !ref.compressed) await choose(await readHead(ref.path, false));
+      const headers = await ChunkHeaders.start(format, undefined, 0);
       try {
-        for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose })) {
-          const task: ChunkTask = { seq: seq++, input: chunk.input, source: summary.source, format, timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
+        const defs = await loadFormats();
+        const continues = (buf: Uint8Array, start: number, end: number) => continuationOf(defs.get(format.name))(buf, start, end);
+        for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose, continues })) {
+          const task: ChunkTask = { seq: seq++, input: chunk.input, source: summary.source, format: await headers.specFor(format, chunk.input), timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
           await runner.submit(task, summary);
         }
       } catch (err) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { InputError, RefusedInputError } from '../errors.js';
-import { DETECT_SAMPLE_BYTES } from '../parse/index.js';
+import { DETECT_SAMPLE_BYTES, type ContinuationTest } from '../parse/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
 import { describeUnreadable, detectUnreadableCompression } from './compression.js';
 import type { SourceRef } from './sources.js';
@@ -26,6 +26,8 @@ export interface SourceChunksOptions {
   onCompressedBytes?: (bytes: number, decompressed: number) => void;
   /** Called with each streamed chunk's first bytes before it is yielded (stdin/.gz format detection). */
   onStreamChunk?: (sample: Buffer) => Promise<void> | void;
+  /** The lines that continue a record, never cut before (default `isContinuation`; a format's own: `continuationOf`). */
+  continues?: ContinuationTest;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface SourceChunksOptions {
  */
 export async function* sourceChunks(ref: SourceRef, offset: number, options: SourceChunksOptions): AsyncGenerator<SourceChunk> {
   if (ref.kind === 'file' && !ref.compressed) {
-    const ranges = [...planFileChunks(ref.path, offset, ref.size, options.chunkBytes)];
+    const ranges = [...planFileChunks(ref.path, offset, ref.size, options.chunkBytes, options.continues)];
     for (const [i, r] of ranges.entries()) yield { input: { kind: 'file', path: ref.path, start: r.start, end: r.end }, endOffset: r.end, last: i === ranges.length - 1 };
     return;
   }
@@ -56,7 +58,7 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
   let at = offset;
   let held: SourceChunk | undefined;
   try {
-    for await (const data of chunkStream(stream, options.chunkBytes, offset)) {
+    for await (const data of chunkStream(stream, options.chunkBytes, offset, options.continues)) {
       if (ref.kind === 'stdin' && at === offset) refuseUnreadable(data);
       await options.onStreamChunk?.(Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, DETECT_SAMPLE_BYTES)));
       at += data.length;

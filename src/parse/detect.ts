@@ -1,5 +1,6 @@
-import type { FormatDefinition, FormatSpec, ParseContext } from './format.js';
+import type { FormatDefinition, FormatOptions, FormatSpec, ParseContext } from './format.js';
 import { loadFormats } from './registry.js';
+import { parseLines } from './parse-chunk.js';
 import { RowWriter } from './row-writer.js';
 
 /** How well one format parses a sample. */
@@ -13,7 +14,9 @@ export interface FormatScore {
 /** The format chosen for a source, and why. */
 export interface Detection {
   format: string;
-  /** Share of the sample's non-blank lines the chosen format parsed. */
+  /** The chosen format's options read from the sample: a header-driven format's header. */
+  options: FormatOptions;
+  /** Share of the sample's lines the chosen format parsed, as ingest counts them: continuation lines with their record, its header lines left out. */
   rate: number;
   /** Every candidate's score, best first. */
   scores: FormatScore[];
@@ -40,40 +43,45 @@ function isGuessable(def: FormatDefinition): boolean {
 export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines = DETECT_SAMPLE_LINES): Promise<Detection> {
   const lines: [number, number][] = [];
   let pos = 0;
+  // Just past the last sampled line: each format reads the sample up to there as ingest would.
+  let sampleEnd = 0;
   while (pos < sample.length && lines.length < maxLines) {
     let nl = sample.indexOf(10, pos);
     if (nl < 0) nl = sample.length;
     let end = nl;
     if (end > pos && sample[end - 1] === 13) end--;
-    if (!/^\s*$/.test(sample.toString('latin1', pos, Math.min(end, pos + 64)))) lines.push([pos, end]);
+    if (!/^\s*$/.test(sample.toString('latin1', pos, Math.min(end, pos + 64)))) {
+      lines.push([pos, end]);
+      sampleEnd = Math.min(nl + 1, sample.length);
+    }
     pos = nl + 1;
   }
   const formats = [...(await loadFormats()).values()].filter(isGuessable);
-  const scores: (FormatScore & { specificity: number })[] = [];
+  const scores: (FormatScore & { specificity: number; options: FormatOptions })[] = [];
   for (const def of formats) {
     let parser;
+    const options = def.readHeader?.(sample, 0, sample.length) ?? {};
     try {
-      parser = def.create({}, ctx);
+      parser = def.create(options, ctx);
     } catch {
       continue; // it needs options after all (a pattern, a template): not guessable
     }
+    if (def.continuation !== undefined) parser.continues = def.continuation;
+    // Counted as ingest counts: lines that continue a record (a stack trace, an apt history
+    // stanza) are parsed with it, a format's header lines hold no data (they are not its lines).
     const scratch = new RowWriter(64 * 1024);
-    let parsed = 0;
-    for (const [s, e] of lines) {
-      if (parser.parseLine(sample, s, e, scratch) === null) {
-        parsed++;
-        scratch.endRecord(0);
-      }
-    }
+    const counts = parseLines(sample, 0, sampleEnd, parser, scratch);
     scratch.release();
-    scores.push({ format: def.name, parsed, lines: lines.length, rate: lines.length === 0 ? 0 : parsed / lines.length, specificity: def.specificity ?? 0 });
+    const own = counts.lines - counts.blank;
+    scores.push({ format: def.name, parsed: counts.parsed, lines: own, rate: own === 0 ? 0 : counts.parsed / own, specificity: def.specificity ?? 0, options });
   }
   scores.sort((a, b) => b.parsed - a.parsed || b.specificity - a.specificity || a.format.localeCompare(b.format));
   const best = scores[0];
   return {
     format: best?.format ?? 'syslog',
+    options: best?.options ?? {},
     rate: best?.rate ?? 0,
-    scores: scores.map(({ specificity: _s, ...rest }) => rest),
+    scores: scores.map(({ specificity: _s, options: _o, ...rest }) => rest),
     sampled: lines.length,
   };
 }
@@ -81,4 +89,19 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
 /** True when a spec asks for detection. */
 export function isAutoFormat(spec: FormatSpec): boolean {
   return spec.name === 'auto';
+}
+
+/**
+ * The spec a chunk is sent with when the chunk before it was buf[start, end) and was sent with
+ * `spec`: for a header-driven format, the header in effect after those bytes (their last header
+ * block, else the one `spec` carried); any other spec unchanged. Chunks are parsed in parallel,
+ * so the header a file repeats on restart travels with the chunks after it. Without a header
+ * known yet (a format given by name), the head of the file gives it: call this on the first
+ * chunk with its own bytes before sending it.
+ */
+export async function withHeaderAfter(spec: FormatSpec, buf: Buffer, start: number, end: number): Promise<FormatSpec> {
+  const def = (await loadFormats()).get(spec.name);
+  if (def?.readHeader === undefined) return spec;
+  const found = def.readHeader(buf, start, end, spec.options);
+  return found === undefined ? spec : { ...spec, options: { ...spec.options, ...found } };
 }

@@ -23,6 +23,13 @@ export interface FormatOptions {
   timezone?: string;
   /** Record column → named group of `pattern`, for groups not named like the columns. */
   fields?: Partial<Record<RecordColumn, string>>;
+  /**
+   * For a header-driven format (W3C `#Fields:`, Zeek `#fields`): the header lines in effect
+   * where a chunk starts, as the file wrote them. Detection reads them from the file's head
+   * (`FormatDefinition.readHeader`) and ingest passes on, with each chunk, the last header met
+   * before it: a chunk cut from the middle of a file does not hold the header it is read by.
+   */
+  header?: string[];
 }
 
 /** The record columns a format's fields can be mapped to. */
@@ -30,11 +37,32 @@ export const RECORD_COLUMNS = ['ts', 'host', 'service', 'pid', 'level', 'message
 export type RecordColumn = (typeof RECORD_COLUMNS)[number];
 
 /**
+ * What parseLine returns for a header line it has read (W3C `#Fields:`, Zeek `#fields`): no
+ * record, no data lost; parseLines counts it, and the lines that continue it (a header block),
+ * with the blank lines (none is stored).
+ */
+export const HEADER_LINE = 'header line';
+
+/**
  * Parses one line. Contract: on success it writes exactly one record to `out`
  * (beginRecord, the seven fields, but not endRecord) and returns null; on failure it
  * writes nothing and returns a short reason ("no timestamp", "not JSON").
  */
+/** Whether the line buf[start, end) continues the record before it (see `FormatDefinition.continuation`). */
+export type ContinuationTest = (buf: Uint8Array, start: number, end: number) => boolean;
+
 export interface LineParser {
+  /**
+   * Lines of this format that continue the record before them beyond the generic ones of
+   * `isContinuation` (the body of an apt history stanza): joined to it by parseLines. Set from
+   * `FormatDefinition.continuation`.
+   */
+  continues?: ContinuationTest;
+  /**
+   * Called by parseLines before the first line of each chunk: a parser that keeps state
+   * between lines (the columns of the last header line met) goes back to its options.
+   */
+  beginChunk?(): void;
   /**
    * `completed` is true when buf[start, end) is a line that parseLines joined from pieces
    * (see `piece`) up to the piece that ends it; a format that marks pieces (CRI's `partial`)
@@ -83,6 +111,19 @@ export interface FormatDefinition {
   specificity?: number;
   /** True for formats that need options from the user (a pattern): never auto-detected. */
   needsOptions?: boolean;
+  /**
+   * For a header-driven format: the options (`header`) in effect after buf[start, end) when
+   * `before` were in effect at its start (a header may be cut between chunks), or undefined when
+   * the range holds no header line. Detection calls it on the file's head; ingest on each chunk,
+   * to send the header in effect with the next one.
+   */
+  readHeader?(buf: Buffer, start: number, end: number, before?: FormatOptions): FormatOptions | undefined;
+  /**
+   * For a format whose records span lines that `isContinuation` does not know (an apt history
+   * stanza's `Commandline:`, `Install:`, ... after its `Start-Date:`): true for such a line. The
+   * chunker never cuts before one, and the parser's `continues` must be this same test.
+   */
+  continuation?: ContinuationTest;
   /** Validates options and compiles what needs compiling; throws ConfigError when they are wrong. */
   create(options: FormatOptions, ctx: ParseContext): LineParser;
 }

@@ -1,5 +1,5 @@
-export type { FormatDefinition, FormatOptions, FormatSpec, LineParser, LinePiece, ParseContext, RecordColumn } from './format.js';
-export { RECORD_COLUMNS } from './format.js';
+export type { ContinuationTest, FormatDefinition, FormatOptions, FormatSpec, LineParser, LinePiece, ParseContext, RecordColumn } from './format.js';
+export { RECORD_COLUMNS, HEADER_LINE } from './format.js';
 export { loadFormats, createParser, builtinFormatNames } from './registry.js';
 export { assertNoExponentialBacktracking, mayBacktrackExponentially } from './regex-safety.js';
 export { parseLines, MAX_LINE_BYTES, type ParseCounts } from './parse-chunk.js';
@@ -8,9 +8,9 @@ export { createLocalZone, createZone, describeZone, utcZone, type ZoneResolver, 
 export { LEVELS, normalizeLevel, type Level } from './level.js';
 export { LogRecordSchema, type LogRecord, LOG_COLUMNS, UNPARSED_COLUMNS } from './record.js';
 export { compilePattern } from './formats/regex.js';
-export { detectFormat, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, type Detection, type FormatScore } from './detect.js';
+export { detectFormat, withHeaderAfter, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, type Detection, type FormatScore } from './detect.js';
 export { compileTemplate, mapHeaders, prepareTemplate, type TemplateOptions } from './template.js';
-export { isContinuation, CONTINUATION_PROBE_BYTES, readLinePiece, mayHoldPieces, PIECE_WINDOW_BYTES } from './multiline.js';
+export { isContinuation, continuationOf, CONTINUATION_PROBE_BYTES, readLinePiece, mayHoldPieces, PIECE_WINDOW_BYTES } from './multiline.js';
 export { compileTimeLayout, type TimeLayoutReader } from './time-layout.js';
 export { CountingWriter, COUNT_LEVELS, BUCKET_ORIGIN_US, type CountSeries, type CountTable } from './count-writer.js';
 export { SignatureTally, type ChunkSignature, type MessageSigner } from './signature-tally.js';

@@ -10,10 +10,19 @@
  * A blank line is not a continuation (it ends a record).
  */
 
-import type { LinePiece } from './format.js';
+import type { ContinuationTest, FormatDefinition, LinePiece } from './format.js';
 
 const PREFIXES = ['Caused by: ', 'Suppressed: ', '... ', 'Traceback (most recent call last):'].map((p) => Buffer.from(p, 'latin1'));
 const EXCEPTION_LINE = /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable)(?::|$)|^[A-Z][A-Za-z]*(?:Error|Exception|Warning)(?:: |$)/;
+
+/**
+ * The continuation test for a format: `isContinuation`, or else the format's own
+ * (`FormatDefinition.continuation`). What parseLines joins and the chunker never cuts before.
+ */
+export function continuationOf(def: Pick<FormatDefinition, 'continuation'> | undefined): ContinuationTest {
+  const own = def?.continuation;
+  return own === undefined ? isContinuation : (buf, start, end) => isContinuation(buf, start, end) || own(buf, start, end);
+}
 
 /** Bytes of a line's start that `isContinuation` needs at most, except for exception lines. */
 export const CONTINUATION_PROBE_BYTES = 256;

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { LinePiece, LineParser } from './format.js';
+import { HEADER_LINE, type LinePiece, type LineParser } from './format.js';
 import { isContinuation, PIECE_WINDOW_BYTES } from './multiline.js';
 import type { RowWriter } from './row-writer.js';
 
@@ -11,7 +11,8 @@ import type { RowWriter } from './row-writer.js';
 export const MAX_LINE_BYTES = 8 << 20;
 
 /**
- * Line accounting of one parsed piece of input: lines = parsed + unparsed + blank.
+ * Line accounting of one parsed piece of input: lines = parsed + unparsed + blank, where
+ * `blank` also counts a format's header lines (HEADER_LINE): neither holds a record.
  * `parsed` counts the lines stored in records, joined lines included; `joined` says how
  * many of those were joined to a record begun on an earlier line (continuation lines, the
  * later pieces of a split line), so records = parsed - joined.
@@ -38,6 +39,7 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
   const counts: ParseCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0 };
   const clean = isCleanInput(buf, start, end);
   out.setInputClean(clean);
+  parser.beginChunk?.();
   // For a format with pieces: the starts of those already joined to a record before them,
   // counted when reached, not parsed again.
   const taken = parser.piece !== undefined ? new Set<number>() : null;
@@ -87,7 +89,7 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       let ce = cnl;
       if (ce > next && buf[ce - 1] === 13) ce--;
       size += ce - next + 1;
-      if (size > MAX_LINE_BYTES || !isContinuation(buf, next, ce)) {
+      if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (parser.continues !== undefined && parser.continues(buf, next, ce)))) {
         if (joined === 0) knownNl = cnl;
         break;
       }
@@ -104,6 +106,12 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       out.endRecord(lineNo);
       counts.parsed += 1 + joined;
       counts.joined += joined;
+      counts.lines += joined;
+      pos = joined > 0 ? next : nl + 1;
+    } else if (reason === HEADER_LINE) {
+      // A header block's lines (the header line and those it continues with) hold no record.
+      out.clearContinuation();
+      counts.blank += 1 + joined;
       counts.lines += joined;
       pos = joined > 0 ? next : nl + 1;
     } else {

@@ -57,5 +57,7 @@ async function loadFormat(name: string): Promise<FormatDefinition | undefined> {
 export async function createParser(spec: FormatSpec, ctx: ParseContext): Promise<LineParser> {
   const def = await loadFormat(spec.name);
   if (def === undefined) throw new ConfigError(`unknown format "${spec.name}"; known formats: ${[...(await loadFormats()).keys()].join(', ')}`);
-  return def.create(spec.options, ctx);
+  const parser = def.create(spec.options, ctx);
+  if (def.continuation !== undefined) parser.continues = def.continuation;
+  return parser;
 }

@@ -124,6 +124,15 @@ export class RowWriter {
     this.continuation = text;
   }
 
+  /**
+   * The lines joined to the record being parsed (set by parseLines before parseLine), LF between
+   * them, or null: a format whose record's time or level is on a later line (a setupapi
+   * section's `Section start`) reads it here.
+   */
+  continuationText(): string | null {
+    return this.continuation;
+  }
+
   clearContinuation(): void {
     this.continuation = null;
   }

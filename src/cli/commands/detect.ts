@@ -49,7 +49,7 @@ export function registerDetect(program: Command): void {
       } else {
         for (const r of results) {
           const others = r.scores.slice(1).map((s) => `${s.format} ${percent(s.rate)}`).join(', ');
-          process.stdout.write(`${r.file}: ${r.format} (${r.scores[0]?.parsed ?? 0} of ${r.sampled} sampled lines, ${percent(r.rate)})${others ? `; others: ${others}` : ''}\n`);
+          process.stdout.write(`${r.file}: ${r.format} (${r.scores[0]?.parsed ?? 0} of ${r.scores[0]?.lines ?? r.sampled} sampled lines, ${percent(r.rate)})${others ? `; others: ${others}` : ''}\n`);
           if (r.rate < POOR_MATCH_RATE) process.stdout.write(`  hint: a poor match; pass --input-format NAME or --pattern '(?<ts>...) (?<message>.*)' to ingest\n`);
         }
       }

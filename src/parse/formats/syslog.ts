@@ -66,6 +66,8 @@ function createSyslogParser(ctx: ParseContext): LineParser {
         i++;
       }
       if (i >= end || buf[i] !== 58 || te === ts) return 'no "tag:"';
+      // A tag of digits and dots is an address or a number (`client:port` of an access log), not a program.
+      if (isDigitsAndDots(buf, ts, te)) return 'tag is a number or an address';
       i++;
       if (i < end && buf[i] === SP) i++;
       const pid = ps >= 0 ? parseIntRange(buf, ps, pe) : -1;
@@ -151,4 +153,9 @@ function createSyslogParser(ctx: ParseContext): LineParser {
     else out.empty();
     return null;
   }
+}
+
+function isDigitsAndDots(buf: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (!((buf[i] >= 48 && buf[i] <= 57) || buf[i] === 46)) return false;
+  return true;
 }
