@@ -1,4 +1,5 @@
-import type { FormatDefinition, FormatSpec, ParseContext } from './format.js';
+import type { FormatDefinition, FormatSpec, LineParser, ParseContext } from './format.js';
+import { isContinuation } from './multiline.js';
 import { loadFormats } from './registry.js';
 import { RowWriter } from './row-writer.js';
 
@@ -59,10 +60,16 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
     }
     const scratch = new RowWriter(64 * 1024);
     let parsed = 0;
-    for (const [s, e] of lines) {
-      if (parser.parseLine(sample, s, e, scratch) === null) {
+    for (let k = 0; k < lines.length; k++) {
+      const [s, e] = lines[k];
+      if (parser.parseLine(sample, s, e, scratch) !== null) continue;
+      parsed++;
+      scratch.endRecord(0);
+      // The lines that continue this record (a stack trace, the statement of a slow-log
+      // entry) are parsed lines too, as parseLines counts them.
+      while (k + 1 < lines.length && continuesRecord(parser, sample, s, lines[k + 1][0], lines[k + 1][1], lines[k][1])) {
         parsed++;
-        scratch.endRecord(0);
+        k++;
       }
     }
     scratch.release();
@@ -76,6 +83,17 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
     scores: scores.map(({ specificity: _s, ...rest }) => rest),
     sampled: lines.length,
   };
+}
+
+/**
+ * Whether the sample line [start, end) continues the record begun at `recordStart`, as
+ * parseLines decides: only when it follows the line before directly (no blank line between).
+ */
+function continuesRecord(parser: LineParser, sample: Buffer, recordStart: number, start: number, end: number, prevEnd: number): boolean {
+  let nl = prevEnd;
+  if (sample[nl] === 13) nl++;
+  if (nl + 1 !== start) return false;
+  return isContinuation(sample, start, end) || (parser.continues !== undefined && parser.continues(sample, recordStart, start, end));
 }
 
 /** True when a spec asks for detection. */

@@ -51,6 +51,16 @@ export interface LineParser {
    * Formats without it pay nothing.
    */
   piece?(buf: Buffer, start: number, end: number, piece: LinePiece): boolean;
+  /**
+   * For a format whose records span lines that the shared rules (`isContinuation`) do not
+   * join — a MySQL slow-log entry is header lines then the statement: true when the line
+   * buf[start, end) continues the record whose first line starts at `recordStart`. Asked for
+   * each line after that first one, in order, until it says false; such lines are joined
+   * and counted as `isContinuation`'s are. parseLine may read them (`out.pendingContinuation`)
+   * and write a message of its own from them (after `out.clearContinuation()`). The chunker does not
+   * know this rule: a chunk may be cut inside such a record, whose tail is then unparsed.
+   */
+  continues?(buf: Buffer, recordStart: number, start: number, end: number): boolean;
 }
 
 /**
