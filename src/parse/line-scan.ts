@@ -1,4 +1,5 @@
 import { normalizeLevel, type Level } from './level.js';
+import { daysFromCivil } from './timestamp.js';
 
 /**
  * Small byte scanners shared by the application-log formats (java, python, journald,
@@ -91,4 +92,37 @@ export function two(buf: Buffer, i: number): number {
   const a = buf[i] - 48;
   const b = buf[i + 1] - 48;
   return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
+}
+
+const MONTH_NAMES = 'janfebmaraprmayjunjulaugsepoctnovdec';
+
+/** The month (1-12) of an English three-letter month name at buf[i] (any case), or 0. */
+export function readMonthName(buf: Buffer, i: number, end: number): number {
+  if (i + 3 > end) return 0;
+  const a = buf[i] | 32;
+  const b = buf[i + 1] | 32;
+  const c = buf[i + 2] | 32;
+  for (let k = 0; k < 36; k += 3) {
+    if (MONTH_NAMES.charCodeAt(k) === a && MONTH_NAMES.charCodeAt(k + 1) === b && MONTH_NAMES.charCodeAt(k + 2) === c) return k / 3 + 1;
+  }
+  return 0;
+}
+
+/** True when buf[s, e) starts with the ASCII text `prefix`. */
+export function startsWithAscii(buf: Buffer, s: number, e: number, prefix: string): boolean {
+  if (e - s < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (buf[s + k] !== prefix.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * The year for a date written without one (`Dec 19`, klog's `1219`), as syslog infers it:
+ * the reference time's year, or the year before when that puts the date more than a day
+ * after the reference. Returns µs since the epoch of the wall-clock time in `zone`.
+ */
+export function inferYear(month: number, day: number, tod: number, referenceMicros: number, zone: (wall: number) => number): number {
+  const refYear = new Date(Math.floor(referenceMicros / 1000)).getUTCFullYear();
+  let us = zone(daysFromCivil(refYear, month, day) * 86_400_000_000 + tod);
+  if (us > referenceMicros + 86_400_000_000) us = zone(daysFromCivil(refYear - 1, month, day) * 86_400_000_000 + tod);
+  return us;
 }
