@@ -126,3 +126,23 @@ export function inferYear(month: number, day: number, tod: number, referenceMicr
   if (us > referenceMicros + 86_400_000_000) us = zone(daysFromCivil(refYear - 1, month, day) * 86_400_000_000 + tod);
   return us;
 }
+
+/**
+ * The last line of a Python traceback whose exception name the shared rules do not know
+ * (`shop.models.Order.DoesNotExist: ...`, `KeyError: 'x'` is known): a dotted name with no
+ * space, then `: ` or the end, right after an indented line (the traceback's last frame).
+ */
+export function isTracebackEnd(buf: Buffer, start: number, end: number): boolean {
+  let i = start;
+  const c = buf[i];
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return false;
+  while (i < end && buf[i] !== 58 && buf[i] !== SP_BYTE) i++;
+  if (i < end && (buf[i] !== 58 || (i + 1 < end && buf[i + 1] !== SP_BYTE))) return false;
+  // The line before: indented.
+  const prevEnd = start - 1;
+  if (prevEnd <= 0) return false;
+  const prevStart = buf.lastIndexOf(10, prevEnd - 1) + 1;
+  return buf[prevStart] === SP_BYTE;
+}
+
+const SP_BYTE = 32;

@@ -1,5 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { indexOfByte, parseIntRange, parseTimeOfDay, readLevelWord, readMonthName, two } from '../line-scan.js';
+import { isTracebackEnd } from '../line-scan.js';
 import type { RowWriter } from '../row-writer.js';
 import { daysFromCivil, parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
@@ -11,7 +12,8 @@ import { daysFromCivil, parseIsoBytes, type ParsedAt } from '../timestamp.js';
  *   the module fills service, the process pid;
  * - the runserver request log (`django.server`): `[25/Nov/2026 10:00:00] "GET /api/ HTTP/1.1" 200 1234`,
  *   levelled as Django does it (5xx ERROR, 4xx WARN, else INFO), service `django.server`.
- * Times have no zone: they are read in the file's zone.
+ * Times have no zone: they are read in the file's zone. A traceback is joined to its record, its
+ * last line too when the exception has a dotted name (`shop.models.Order.DoesNotExist: ...`).
  */
 const django: FormatDefinition = {
   name: 'django',
@@ -32,6 +34,9 @@ function createDjangoParser(ctx: ParseContext): LineParser {
   return {
     parseLine(buf, start, end, out) {
       return buf[start] === 91 ? parseServer(buf, start, end, out) : parseVerbose(buf, start, end, out);
+    },
+    continues(buf, _recordStart, start, end) {
+      return isTracebackEnd(buf, start, end);
     },
   };
 

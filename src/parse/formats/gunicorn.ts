@@ -1,6 +1,7 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { normalizeLevel } from '../level.js';
 import { indexOfByte, parseIntRange } from '../line-scan.js';
+import { isTracebackEnd } from '../line-scan.js';
 import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -60,6 +61,9 @@ function createGunicornParser(ctx: ParseContext): LineParser {
       out.bytes(buf, Math.min(ms, end), end);
       out.empty();
       return null;
+    },
+    continues(buf, _recordStart, start, end) {
+      return isTracebackEnd(buf, start, end);
     },
   };
 }

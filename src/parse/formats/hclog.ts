@@ -53,7 +53,7 @@ function createHclogParser(ctx: ParseContext): LineParser {
       const ls = at.end + 2;
       let le = ls;
       while (le < end && buf[le] >= 65 && buf[le] <= 90) le++;
-      if (buf[le] !== RB || le - ls < 4) return 'no [LEVEL]';
+      if (buf[le] !== RB || le - ls < 3) return 'no [LEVEL]';
       const level = normalizeLevel(buf.toString('latin1', ls, le));
       if (level === undefined) return 'no [LEVEL]';
       let i = skipSpaces(buf, le + 1, end);

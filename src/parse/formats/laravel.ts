@@ -1,11 +1,12 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { normalizeLevel } from '../level.js';
+import { startsWithAscii } from '../line-scan.js';
 import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
 /**
  * Laravel (Monolog's line format): `[2026-11-25 10:00:00] production.ERROR: message {"exception":"[object] (...)`
  * then `[stacktrace]`, `#0 /var/www/...` frames and the `"}` that closes the context, all
- * joined into one record. The channel (the environment, `production`) goes to attrs; the
+ * joined into one record, `[previous exception]` blocks (after their empty line) included. The channel (the environment, `production`) goes to attrs; the
  * level word (`DEBUG` ... `EMERGENCY`) fills level. The time has no zone unless written.
  */
 const laravel: FormatDefinition = {
@@ -51,6 +52,13 @@ function createLaravelParser(ctx: ParseContext): LineParser {
       out.bytes(buf, Math.min(le + 2, end), me);
       out.text(JSON.stringify({ channel: buf.toString('utf8', cs, ce) }));
       return null;
+    },
+    continues(buf, _recordStart, start, end) {
+      // Monolog ends a stack trace with a newline and starts the previous exception's with
+      // one: the empty line between them is inside the record.
+      if (end !== start) return false;
+      const nl = buf.indexOf(10, start);
+      return nl >= 0 && startsWithAscii(buf, nl + 1, buf.length, '[previous exception] ');
     },
   };
 }

@@ -1,6 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { indexOfByte, parseIntRange, startsWithAscii, two } from '../line-scan.js';
-import { normalizeLevel } from '../level.js';
 import { daysFromCivil, parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -81,7 +80,7 @@ function createMysqlParser(ctx: ParseContext): LineParser {
       if (buf[i] === LB) {
         ls = i + 1;
         le = indexOfByte(buf, RB, ls, Math.min(end, ls + 10));
-        level = le < 0 ? undefined : LEVELS[buf.toString('latin1', ls, le)] ?? normalizeLevel(buf.toString('latin1', ls, le));
+        level = le < 0 ? undefined : LEVELS[buf.toString('latin1', ls, le)];
         if (level === undefined) return 'no [Level]';
         i = le + 1;
         // 8.0: [MY-010068] [Server]

@@ -55,7 +55,9 @@ function createZapParser(ctx: ParseContext): LineParser {
         lwe = buf.lastIndexOf(27, le - 1);
         if (lw <= 0 || lwe < lw) return 'no level';
       }
-      const level = normalizeLevel(buf.toString('latin1', lw, lwe));
+      const word = buf.toString('latin1', lw, lwe);
+      // zap's DPANIC (a panic in development) ranks between ERROR and PANIC.
+      const level = word === 'DPANIC' || word === 'dpanic' ? 'FATAL' : normalizeLevel(word);
       if (level === undefined || lwe - lw < 4) return 'no level';
       ls = lw;
       le = lwe;
