@@ -62,7 +62,9 @@ function createTomcatParser(ctx: ParseContext): LineParser {
     const le = level.end;
     if (buf[le + 1] !== LB) return 'no [thread]';
     const ts = le + 2;
-    const te = indexOfByte(buf, RB, ts, end);
+    // Thread names may hold brackets (`ContainerBackgroundProcessor[StandardEngine[Catalina]]`): the name ends at `] `.
+    let te = indexOfByte(buf, RB, ts, end);
+    while (te >= 0 && te + 1 < end && buf[te + 1] !== SP) te = indexOfByte(buf, RB, te + 1, end);
     if (te < 0 || buf[te + 1] !== SP) return 'no [thread]';
     // class.method: a dotted name; the method is after its last dot.
     const cs = te + 2;
