@@ -48,10 +48,27 @@ export function skipSpaces(buf: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** The index of the first `c` at or after i, or -1. */
+/** The index of the first `c` in [i, end), or -1. Never looks past `end` (a chunk holds megabytes). */
 export function indexOfByte(buf: Buffer, c: number, i: number, end: number): number {
-  const at = buf.indexOf(c, i);
-  return at < 0 || at >= end ? -1 : at;
+  if (end - i <= 64) {
+    for (; i < end; i++) if (buf[i] === c) return i;
+    return -1;
+  }
+  const at = buf.subarray(i, end).indexOf(c);
+  return at < 0 ? -1 : i + at;
+}
+
+/** The index of the last `c` in [floor, from], or -1. */
+export function lastIndexOfByte(buf: Buffer, c: number, from: number, floor: number): number {
+  for (let i = from; i >= floor; i--) if (buf[i] === c) return i;
+  return -1;
+}
+
+/** The index of the first occurrence of the ASCII `text` in [i, end), or -1. */
+export function indexOfText(buf: Buffer, text: string | Buffer, i: number, end: number): number {
+  if (end <= i) return -1;
+  const at = buf.subarray(i, end).indexOf(text, 0, 'latin1');
+  return at < 0 ? -1 : i + at;
 }
 
 /**

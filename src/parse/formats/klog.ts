@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { indexOfByte, inferYear, parseIntRange, parseTimeOfDay, two } from '../line-scan.js';
+import { indexOfByte, inferYear, lastIndexOfByte, parseIntRange, parseTimeOfDay, two } from '../line-scan.js';
 import type { ParsedAt } from '../timestamp.js';
 
 /**
@@ -47,7 +47,7 @@ function createKlogParser(ctx: ParseContext): LineParser {
       const fs = i + 1;
       const close = indexOfByte(buf, RB, fs, Math.min(end, fs + 256));
       if (close < 0) return 'no "file:line]"';
-      const colon = buf.lastIndexOf(COLON, close);
+      const colon = lastIndexOfByte(buf, COLON, close, fs);
       const line = colon > fs ? parseIntRange(buf, colon + 1, close) : -1;
       if (line < 0 || indexOfByte(buf, SP, fs, colon) >= 0) return 'no "file:line]"';
       const us = inferYear(mo, d, tod, ctx.referenceMicros, ctx.zone);

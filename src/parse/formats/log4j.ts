@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { indexOfByte, readLevelWord, skipSpaces } from '../line-scan.js';
+import { indexOfByte, lastIndexOfByte, readLevelWord, skipSpaces } from '../line-scan.js';
 import type { RowWriter } from '../row-writer.js';
 import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
@@ -50,7 +50,7 @@ function createLog4jParser(ctx: ParseContext): LineParser {
       let me = end;
       while (me > i && buf[me - 1] === SP) me--;
       if (me > i && buf[me - 1] === RP) {
-        const open = buf.lastIndexOf(LP, me - 1);
+        const open = lastIndexOfByte(buf, LP, me - 1, i);
         if (open > i && buf[open - 1] === SP && indexOfByte(buf, SP, open, me) < 0 && indexOfByte(buf, 46, open, me) > 0) {
           gs = open + 1;
           ge = me - 1;

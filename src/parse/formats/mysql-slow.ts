@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { startsWithAscii, two } from '../line-scan.js';
+import { indexOfText, startsWithAscii, two } from '../line-scan.js';
 import { daysFromCivil, epochToMicros, parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -93,8 +93,8 @@ function createSlowParser(ctx: ParseContext): LineParser {
       }
       // A server (re)start's banner ends the entry before it.
       if (startsWithAscii(buf, start, end, 'Tcp port: ') || startsWithAscii(buf, start, end, 'Time    ')) return false;
-      const comma = buf.indexOf(', Version: ', start, 'latin1');
-      return !(comma >= 0 && comma < end && buf.indexOf(' started with:', comma, 'latin1') < end && buf.indexOf(' started with:', comma, 'latin1') > 0);
+      const version = indexOfText(buf, ', Version: ', start, end);
+      return version < 0 || indexOfText(buf, ' started with:', version, end) < 0;
     },
   };
 

@@ -1,6 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { normalizeLevel } from '../level.js';
-import { indexOfByte, parseIntRange, parseTimeOfDay, two } from '../line-scan.js';
+import { indexOfByte, indexOfText, parseIntRange, parseTimeOfDay, two } from '../line-scan.js';
 import { daysFromCivil, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -70,8 +70,8 @@ function createNginxErrorParser(ctx: ParseContext): LineParser {
         }
       }
       let me = end;
-      const tail = buf.indexOf(TAIL, i);
-      if (tail >= 0 && tail < end) {
+      const tail = indexOfText(buf, TAIL, i, end);
+      if (tail >= 0) {
         me = tail;
         readPairs(buf.toString('utf8', tail + 2, end), attrs);
       }

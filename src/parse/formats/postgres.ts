@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { indexOfByte } from '../line-scan.js';
+import { indexOfByte, indexOfText } from '../line-scan.js';
 import type { Level } from '../level.js';
 import type { RowWriter } from '../row-writer.js';
 import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
@@ -74,8 +74,8 @@ function createPostgresParser(ctx: ParseContext): LineParser {
       }
     }
     // The severity: the first `WORD:  ` (two spaces) after the prefix.
-    const sev = buf.indexOf(':  ', i, 'latin1');
-    if (sev < 0 || sev >= end || sev - i > 300) return false;
+    const sev = indexOfText(buf, ':  ', i, Math.min(end, i + 300));
+    if (sev < 0) return false;
     let ws = sev;
     while (ws > i && buf[ws - 1] >= 65 && buf[ws - 1] <= 90 || (ws > i && buf[ws - 1] >= 49 && buf[ws - 1] <= 53)) ws--;
     if (ws === sev || (ws > i && buf[ws - 1] !== SP && buf[ws - 1] !== 58)) return false;

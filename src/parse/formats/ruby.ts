@@ -1,6 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { normalizeLevel } from '../level.js';
-import { indexOfByte, parseIntRange, skipSpaces } from '../line-scan.js';
+import { indexOfByte, indexOfText, parseIntRange, skipSpaces } from '../line-scan.js';
 import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -42,10 +42,10 @@ function createRubyParser(ctx: ParseContext): LineParser {
       const level = normalizeLevel(buf.toString('latin1', ls, le));
       // progname: message — the progname may be empty.
       const ns = le + 4;
-      const colon = buf.indexOf(': ', ns, 'latin1');
+      const colon = indexOfText(buf, ': ', ns, end);
       let ne: number;
       let ms: number;
-      if (colon >= 0 && colon < end) {
+      if (colon >= 0) {
         ne = colon;
         ms = colon + 2;
       } else if (end - ns >= 1 && buf[end - 1] === 58) {

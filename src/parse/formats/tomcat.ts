@@ -1,6 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { normalizeLevel } from '../level.js';
-import { indexOfByte, parseTimeOfDay, readLevelWord, readMonthName, two } from '../line-scan.js';
+import { indexOfByte, lastIndexOfByte, parseTimeOfDay, readLevelWord, readMonthName, two } from '../line-scan.js';
 import type { RowWriter } from '../row-writer.js';
 import { daysFromCivil, type ParsedAt } from '../timestamp.js';
 
@@ -70,7 +70,7 @@ function createTomcatParser(ctx: ParseContext): LineParser {
     const cs = te + 2;
     let ce = cs;
     while (ce < end && buf[ce] !== SP) ce++;
-    const dot = buf.lastIndexOf(46, ce - 1);
+    const dot = lastIndexOfByte(buf, 46, ce - 1, cs);
     if (dot <= cs || dot >= ce - 1) return 'no class.method';
     const ms = ce < end ? ce + 1 : end;
     out.beginRecord(us);

@@ -1,6 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { normalizeLevel } from '../level.js';
-import { indexOfByte } from '../line-scan.js';
+import { indexOfByte, lastIndexOfByte } from '../line-scan.js';
 import { epochToMicros, parseIsoBytes, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -52,7 +52,7 @@ function createZapParser(ctx: ParseContext): LineParser {
       let lwe = le;
       if (buf[lw] === 27) {
         lw = indexOfByte(buf, 109, lw, le) + 1;
-        lwe = buf.lastIndexOf(27, le - 1);
+        lwe = lastIndexOfByte(buf, 27, le - 1, lw);
         if (lw <= 0 || lwe < lw) return 'no level';
       }
       const word = buf.toString('latin1', lw, lwe);
@@ -148,7 +148,7 @@ function composeEnd(buf: Buffer, start: number, end: number): number {
 
 /** `file.go:12`-like: no space, a ':' followed by digits to the end. */
 function isCaller(buf: Buffer, s: number, e: number): boolean {
-  const colon = buf.lastIndexOf(58, e - 1);
+  const colon = lastIndexOfByte(buf, 58, e - 1, s);
   if (colon <= s || colon === e - 1 || indexOfByte(buf, SP, s, e) >= 0) return false;
   for (let i = colon + 1; i < e; i++) if (buf[i] < 48 || buf[i] > 57) return false;
   return true;
