@@ -128,3 +128,37 @@ describe('multi-line records of the named formats', () => {
   });
 });
 
+
+describe('fields the named formats infer', () => {
+  it('dates a klog line of December in a file written in January in the year before', async () => {
+    const january = { zone: utcZone, referenceMicros: Date.UTC(2027, 0, 2) * 1000 };
+    const { records } = await parseText('I1231 23:59:59.500000    7 main.go:10] bye\nI0101 00:00:01.000000    7 main.go:11] hello\n', { name: 'klog', options: {} }, january);
+    expect(records.map((r) => new Date(Number(r.us) / 1000).toISOString())).toEqual(['2026-12-31T23:59:59.500Z', '2027-01-01T00:00:01.000Z']);
+  });
+
+  it('dates a GC line with only the uptime from the file time plus the uptime, and says so in attrs', async () => {
+    const { records } = await parseText('[1.500s][info][gc] Using G1\n', { name: 'jvm-gc', options: {} }, ctx);
+    expect(records[0]).toMatchObject({ us: String(ctx.referenceMicros + 1_500_000), service: 'gc', level: 'INFO', message: 'Using G1' });
+    expect(JSON.parse(records[0].attrs as string)).toEqual({ uptime_s: 1.5, time_from: 'uptime' });
+  });
+
+  it('reads a tomcat SimpleFormatter record from its two lines: the level and message from the second', async () => {
+    const { records, counts } = await parseText('Nov 25, 2026 1:05:44 PM org.apache.catalina.core.StandardWrapperValve invoke\nSEVERE: Servlet.service() threw exception\n', { name: 'tomcat', options: {} }, ctx);
+    expect(counts).toMatchObject({ parsed: 2, joined: 1 });
+    expect(records[0]).toMatchObject({ us: String(Date.UTC(2026, 10, 25, 13, 5, 44) * 1000), level: 'ERROR', level_raw: 'SEVERE', message: 'Servlet.service() threw exception', service: 'org.apache.catalina.core.StandardWrapperValve' });
+  });
+
+  it('leaves Flask lines to python and hclog lines to hclog, not syslog', async () => {
+    const flask = Buffer.from('[2026-11-25 10:00:01,500] ERROR in app: Exception on /login [POST]\n'.repeat(5));
+    expect((await detectFormat(flask, ctx)).format).toBe('python');
+    const hc = Buffer.from('2026-11-25T10:00:00.123Z [INFO]  agent: Synced node info\n'.repeat(5));
+    expect((await detectFormat(hc, ctx)).format).toBe('hclog');
+  });
+
+  it('splits an nginx error line into message and the client, server and request attrs', async () => {
+    const line = '2026/11/25 10:04:40 [error] 30#31: *21 connect() failed (111: Connection refused) while connecting to upstream, client: 198.51.100.23, server: api.example.com, request: "POST /v1/orders HTTP/1.1", upstream: "http://127.0.0.1:8080/v1/orders", host: "api.example.com"';
+    const { records } = await parseText(line, { name: 'nginx-error', options: {} }, ctx);
+    expect(records[0]).toMatchObject({ pid: '30', level: 'ERROR', message: 'connect() failed (111: Connection refused) while connecting to upstream' });
+    expect(JSON.parse(records[0].attrs as string)).toEqual({ tid: 31, connection: 21, client: '198.51.100.23', server: 'api.example.com', request: 'POST /v1/orders HTTP/1.1', upstream: 'http://127.0.0.1:8080/v1/orders', host: 'api.example.com' });
+  });
+});
