@@ -136,6 +136,11 @@ describe('fields the named formats infer', () => {
     expect(records.map((r) => new Date(Number(r.us) / 1000).toISOString())).toEqual(['2026-12-31T23:59:59.500Z', '2027-01-01T00:00:01.000Z']);
   });
 
+  it('reads the year glog 0.6+ writes after the level letter', async () => {
+    const { records } = await parseText('W20251231 23:59:59.500000  7 server.cc:10] disk almost full\n', { name: 'klog', options: {} }, ctx);
+    expect(records[0]).toMatchObject({ us: String(Date.UTC(2025, 11, 31, 23, 59, 59, 500) * 1000), level: 'WARN', service: 'server.cc', pid: '7', message: 'disk almost full' });
+  });
+
   it('dates a GC line with only the uptime from the file time plus the uptime, and says so in attrs', async () => {
     const { records } = await parseText('[1.500s][info][gc] Using G1\n', { name: 'jvm-gc', options: {} }, ctx);
     expect(records[0]).toMatchObject({ us: String(ctx.referenceMicros + 1_500_000), service: 'gc', level: 'INFO', message: 'Using G1' });

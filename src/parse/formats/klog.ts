@@ -1,12 +1,13 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { indexOfByte, inferYear, lastIndexOfByte, parseIntRange, parseTimeOfDay, two } from '../line-scan.js';
-import type { ParsedAt } from '../timestamp.js';
+import { daysFromCivil, type ParsedAt } from '../timestamp.js';
 
 /**
  * klog/glog, the text format of Kubernetes components (kubelet, kube-apiserver, ...):
  * `Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg`, L one of `I`, `W`, `E`, `F`:
  * `I1125 10:00:00.123456   12345 kubelet.go:2183] "Node not found" node="worker-1"`.
- * The year is inferred from the file's time as for syslog; the source file fills service
+ * glog 0.6+ (C++) writes the year too (`I20261125 10:00:00.123456 ...`); without it the year is
+ * inferred from the file's time as for syslog; the source file fills service
  * (`kubelet.go`), the pid (klog's threadid) pid; the source line goes to attrs. The lines of a
  * multi-line message (klog writes them unprefixed) are joined to its record.
  */
@@ -33,10 +34,13 @@ function createKlogParser(ctx: ParseContext): LineParser {
     parseLine(buf, start, end, out) {
       const level = LEVELS[buf[start]];
       if (level === undefined) return 'no klog level letter';
-      const mo = two(buf, start + 1);
-      const d = two(buf, start + 3);
-      if (mo < 1 || mo > 12 || d < 1 || d > 31 || buf[start + 5] !== SP) return 'no mmdd';
-      const tod = parseTimeOfDay(buf, start + 6, end, at);
+      // glog 0.6+ writes the year: `I20261125 10:00:00.123456`.
+      const year = buf[start + 5] !== SP ? two(buf, start + 1) * 100 + two(buf, start + 3) : -1;
+      const ds = year >= 0 ? start + 4 : start;
+      const mo = two(buf, ds + 1);
+      const d = two(buf, ds + 3);
+      if (mo < 1 || mo > 12 || d < 1 || d > 31 || buf[ds + 5] !== SP || (buf[start + 5] !== SP && year < 0)) return 'no mmdd';
+      const tod = parseTimeOfDay(buf, ds + 6, end, at);
       if (Number.isNaN(tod) || buf[at.end] !== SP) return 'no time of day';
       let i = at.end;
       while (i < end && buf[i] === SP) i++;
@@ -50,7 +54,7 @@ function createKlogParser(ctx: ParseContext): LineParser {
       const colon = lastIndexOfByte(buf, COLON, close, fs);
       const line = colon > fs ? parseIntRange(buf, colon + 1, close) : -1;
       if (line < 0 || indexOfByte(buf, SP, fs, colon) >= 0) return 'no "file:line]"';
-      const us = inferYear(mo, d, tod, ctx.referenceMicros, ctx.zone);
+      const us = year >= 0 ? ctx.zone(daysFromCivil(year, mo, d) * 86_400_000_000 + tod) : inferYear(mo, d, tod, ctx.referenceMicros, ctx.zone);
       const ms = close + 1 < end && buf[close + 1] === SP ? close + 2 : close + 1;
       out.beginRecord(us);
       out.empty();
@@ -67,7 +71,7 @@ function createKlogParser(ctx: ParseContext): LineParser {
       // a line that is no klog header and starts with no digit continues the record.
       const c = buf[start];
       if (end === start || (c >= 48 && c <= 57)) return false;
-      return LEVELS[c] === undefined || two(buf, start + 1) < 0 || buf[start + 5] !== SP;
+      return LEVELS[c] === undefined || two(buf, start + 1) < 0 || (buf[start + 5] !== SP && buf[start + 9] !== SP);
     },
   };
 }
