@@ -167,3 +167,18 @@ describe('fields the named formats infer', () => {
     expect(JSON.parse(records[0].attrs as string)).toEqual({ tid: 31, connection: 21, client: '198.51.100.23', server: 'api.example.com', request: 'POST /v1/orders HTTP/1.1', upstream: 'http://127.0.0.1:8080/v1/orders', host: 'api.example.com' });
   });
 });
+
+describe('detection rates', () => {
+  it('counts the lines that continue a record as parsed, as ingest does', async () => {
+    const sample = Buffer.from(
+      [
+        '[2026-11-25 10:00:05,871] ERROR Error for partition orders-3 (kafka.server.ReplicaFetcherThread)',
+        'org.apache.kafka.common.errors.NotLeaderOrFollowerException: not the leader',
+        '\tat kafka.server.ReplicaFetcherThread.processPartitionData(ReplicaFetcherThread.scala:120)',
+        '[2026-11-25 10:00:06,000] INFO done (kafka.server.KafkaServer)',
+      ].join('\n'),
+    );
+    const detection = await detectFormat(sample, ctx);
+    expect(detection).toMatchObject({ format: 'log4j', rate: 1 });
+  });
+});
