@@ -1,5 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { indexOfByte, parseIntRange, parseTimeOfDay, readMonthName, two } from '../line-scan.js';
+import { indexOfByte, indexOfText, parseIntRange, parseTimeOfDay, readMonthName, startsWithAscii, two } from '../line-scan.js';
+import type { RowWriter } from '../row-writer.js';
 import { daysFromCivil, type ParsedAt } from '../timestamp.js';
 
 /**
@@ -7,7 +8,10 @@ import { daysFromCivil, type ParsedAt } from '../timestamp.js';
  * `[pid: 1234|app: 0|req: 5/17] 203.0.113.9 () {40 vars in 712 bytes} [Wed Nov 25 10:00:00 2026] GET /api/items => generated 1234 bytes in 56 msecs (HTTP/1.1 200) 4 headers in 134 bytes (1 switches on core 0)`.
  * The pid fills pid; the level comes from the status (5xx ERROR, 4xx WARN, else INFO); client,
  * user, method, path, status, bytes, msecs, app, req and vars go to attrs; the message is
- * `METHOD path => generated ...`. The time has no zone: it is read in the file's zone.
+ * `METHOD path => generated ...`. `*** Starting uWSGI ... on [time] ***` is a record with the
+ * startup report after it joined (service `uwsgi`), and `Wed Nov 25 10:00:00 2026 - message`
+ * lines (broken pipes, SIGPIPE) are records without a level. The time has no zone: it is read in
+ * the file's zone.
  */
 const uwsgi: FormatDefinition = {
   name: 'uwsgi',
@@ -26,9 +30,56 @@ const REQUEST = /^(\S+) (.*?) => generated (\d+) bytes in (\d+) msecs \((\S+) (\
 
 function createUwsgiParser(ctx: ParseContext): LineParser {
   const at: ParsedAt = { end: 0 };
+
+  /** `Wed Nov 25 10:00:00 2026` (the day may be space-padded) at buf[s], in the file's zone; sets at.end. */
+  function readCtime(buf: Buffer, s: number, end: number): number {
+    if (end - s < 24 || buf[s + 3] !== SP || buf[s + 7] !== SP) return NaN;
+    const mo = readMonthName(buf, s + 4, end);
+    const d = buf[s + 8] === SP ? buf[s + 9] - 48 : two(buf, s + 8);
+    if (mo === 0 || d < 1 || d > 31 || buf[s + 10] !== SP) return NaN;
+    const tod = parseTimeOfDay(buf, s + 11, end, at);
+    if (Number.isNaN(tod) || buf[at.end] !== SP) return NaN;
+    const y1 = two(buf, at.end + 1);
+    const y2 = two(buf, at.end + 3);
+    if (y1 < 0 || y2 < 0) return NaN;
+    at.end += 5;
+    return ctx.zone(daysFromCivil(y1 * 100 + y2, mo, d) * 86_400_000_000 + tod);
+  }
+
+  /**
+   * `*** Starting uWSGI 2.0.23 (64bit) on [Wed Nov 25 10:00:00 2026] ***` (the startup report
+   * after it is joined to it) and `Wed Nov 25 10:00:00 2026 - message` lines (SIGPIPE, broken pipes).
+   */
+  function parseOther(buf: Buffer, start: number, end: number, out: RowWriter): string | null {
+    let us: number;
+    let ms: number;
+    let starting = false;
+    if (startsWithAscii(buf, start, end, STARTING)) {
+      const on = indexOfText(buf, ' on [', start, end);
+      us = on < 0 ? NaN : readCtime(buf, on + 5, end);
+      if (Number.isNaN(us) || buf[at.end] !== 93) return 'no "on [time]"';
+      ms = start;
+      starting = true;
+    } else {
+      us = readCtime(buf, start, end);
+      if (Number.isNaN(us) || buf[at.end] !== SP || buf[at.end + 1] !== 45 || buf[at.end + 2] !== SP) return 'no "[pid: " or "time - "';
+      ms = at.end + 3;
+    }
+    out.beginRecord(us);
+    out.empty();
+    out.text('uwsgi');
+    out.empty();
+    if (starting) out.ascii('INFO');
+    else out.empty();
+    out.empty();
+    out.bytes(buf, ms, end);
+    out.empty();
+    return null;
+  }
+
   return {
     parseLine(buf, start, end, out) {
-      if (buf.compare(HEAD, 0, HEAD.length, start, start + HEAD.length) !== 0) return 'no "[pid: "';
+      if (buf.compare(HEAD, 0, HEAD.length, start, start + HEAD.length) !== 0) return parseOther(buf, start, end, out);
       const close = indexOfByte(buf, 93, start, Math.min(end, start + 80));
       if (close < 0) return 'no "[pid: ...]"';
       const head = buf.toString('latin1', start + 6, close).split('|');
@@ -87,5 +138,12 @@ function createUwsgiParser(ctx: ParseContext): LineParser {
       out.text(JSON.stringify(attrs));
       return null;
     },
+    continues(buf, recordStart, start, end) {
+      // The startup report after `*** Starting uWSGI ...`, up to the first request or timed line.
+      if (!startsWithAscii(buf, recordStart, end, STARTING) || startsWithAscii(buf, start, end, '[pid: ') || startsWithAscii(buf, start, end, STARTING) || end === start) return false;
+      return Number.isNaN(readCtime(buf, start, end));
+    },
   };
 }
+
+const STARTING = '*** Starting uWSGI ';
