@@ -1,5 +1,5 @@
 import type { FormatDefinition, FormatOptions, FormatSpec, ParseContext } from './format.js';
-import { loadFormats } from './registry.js';
+import { loadFormats, withContinuation } from './registry.js';
 import { parseLines } from './parse-chunk.js';
 import { RowWriter } from './row-writer.js';
 
@@ -66,7 +66,7 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
     } catch {
       continue; // it needs options after all (a pattern, a template): not guessable
     }
-    if (def.continuation !== undefined) parser.continues = def.continuation;
+    withContinuation(def, parser);
     // Counted as ingest counts: lines that continue a record (a stack trace, an apt history
     // stanza) are parsed with it, a format's header lines hold no data (they are not its lines).
     const scratch = new RowWriter(64 * 1024);

@@ -53,12 +53,6 @@ export type ContinuationTest = (buf: Uint8Array, start: number, end: number) => 
 
 export interface LineParser {
   /**
-   * Lines of this format that continue the record before them beyond the generic ones of
-   * `isContinuation` (the body of an apt history stanza): joined to it by parseLines. Set from
-   * `FormatDefinition.continuation`.
-   */
-  continues?: ContinuationTest;
-  /**
    * Called by parseLines before the first line of each chunk: a parser that keeps state
    * between lines (the columns of the last header line met) goes back to its options.
    */
@@ -79,6 +73,18 @@ export interface LineParser {
    * Formats without it pay nothing.
    */
   piece?(buf: Buffer, start: number, end: number, piece: LinePiece): boolean;
+  /**
+   * For a format whose records span lines that the shared rules (`isContinuation`) do not
+   * join — a MySQL slow-log entry is header lines then the statement: true when the line
+   * buf[start, end) continues the record whose first line starts at `recordStart`. Asked for
+   * each line after that first one, in order, until it says false; such lines are joined
+   * and counted as `isContinuation`'s are. parseLine may read them (`out.pendingContinuation`)
+   * and write a message of its own from them (after `out.clearContinuation()`). The chunker does not
+   * know this rule: a chunk may be cut inside such a record, whose tail is then unparsed. (A rule
+   * that needs no record context belongs in `FormatDefinition.continuation`, which the chunker
+   * knows; `withContinuation` makes it part of this one.)
+   */
+  continues?(buf: Buffer, recordStart: number, start: number, end: number): boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { normalizeLevel, type Level } from './level.js';
+import { daysFromCivil } from './timestamp.js';
 
 /**
  * Small byte scanners shared by the application-log formats (java, python, journald,
@@ -47,10 +48,27 @@ export function skipSpaces(buf: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** The index of the first `c` at or after i, or -1. */
+/** The index of the first `c` in [i, end), or -1. Never looks past `end` (a chunk holds megabytes). */
 export function indexOfByte(buf: Buffer, c: number, i: number, end: number): number {
-  const at = buf.indexOf(c, i);
-  return at < 0 || at >= end ? -1 : at;
+  if (end - i <= 64) {
+    for (; i < end; i++) if (buf[i] === c) return i;
+    return -1;
+  }
+  const at = buf.subarray(i, end).indexOf(c);
+  return at < 0 ? -1 : i + at;
+}
+
+/** The index of the last `c` in [floor, from], or -1. */
+export function lastIndexOfByte(buf: Buffer, c: number, from: number, floor: number): number {
+  for (let i = from; i >= floor; i--) if (buf[i] === c) return i;
+  return -1;
+}
+
+/** The index of the first occurrence of the ASCII `text` in [i, end), or -1. */
+export function indexOfText(buf: Buffer, text: string | Buffer, i: number, end: number): number {
+  if (end <= i) return -1;
+  const at = buf.subarray(i, end).indexOf(text, 0, 'latin1');
+  return at < 0 ? -1 : i + at;
 }
 
 /**
@@ -92,3 +110,56 @@ export function two(buf: Buffer, i: number): number {
   const b = buf[i + 1] - 48;
   return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
 }
+
+const MONTH_NAMES = 'janfebmaraprmayjunjulaugsepoctnovdec';
+
+/** The month (1-12) of an English three-letter month name at buf[i] (any case), or 0. */
+export function readMonthName(buf: Buffer, i: number, end: number): number {
+  if (i + 3 > end) return 0;
+  const a = buf[i] | 32;
+  const b = buf[i + 1] | 32;
+  const c = buf[i + 2] | 32;
+  for (let k = 0; k < 36; k += 3) {
+    if (MONTH_NAMES.charCodeAt(k) === a && MONTH_NAMES.charCodeAt(k + 1) === b && MONTH_NAMES.charCodeAt(k + 2) === c) return k / 3 + 1;
+  }
+  return 0;
+}
+
+/** True when buf[s, e) starts with the ASCII text `prefix`. */
+export function startsWithAscii(buf: Buffer, s: number, e: number, prefix: string): boolean {
+  if (e - s < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (buf[s + k] !== prefix.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * The year for a date written without one (`Dec 19`, klog's `1219`), as syslog infers it:
+ * the reference time's year, or the year before when that puts the date more than a day
+ * after the reference. Returns µs since the epoch of the wall-clock time in `zone`.
+ */
+export function inferYear(month: number, day: number, tod: number, referenceMicros: number, zone: (wall: number) => number): number {
+  const refYear = new Date(Math.floor(referenceMicros / 1000)).getUTCFullYear();
+  let us = zone(daysFromCivil(refYear, month, day) * 86_400_000_000 + tod);
+  if (us > referenceMicros + 86_400_000_000) us = zone(daysFromCivil(refYear - 1, month, day) * 86_400_000_000 + tod);
+  return us;
+}
+
+/**
+ * The last line of a Python traceback whose exception name the shared rules do not know
+ * (`shop.models.Order.DoesNotExist: ...`, `KeyError: 'x'` is known): a dotted name with no
+ * space, then `: ` or the end, right after an indented line (the traceback's last frame).
+ */
+export function isTracebackEnd(buf: Buffer, start: number, end: number): boolean {
+  let i = start;
+  const c = buf[i];
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return false;
+  while (i < end && buf[i] !== 58 && buf[i] !== SP_BYTE) i++;
+  if (i < end && (buf[i] !== 58 || (i + 1 < end && buf[i + 1] !== SP_BYTE))) return false;
+  // The line before: indented.
+  const prevEnd = start - 1;
+  if (prevEnd <= 0) return false;
+  const prevStart = buf.lastIndexOf(10, prevEnd - 1) + 1;
+  return buf[prevStart] === SP_BYTE;
+}
+
+const SP_BYTE = 32;

@@ -7,12 +7,15 @@
  * - `Caused by: ...`, `Suppressed: ...`, `... 12 more`, `Traceback (most recent call last):`;
  * - an exception line: a dotted Java class name ending in Exception/Error/Throwable
  *   (`java.lang.IllegalStateException: ...`), or a Python one (`ValueError: ...`).
+ * - PHP stack traces as PHP's error_log and Laravel (Monolog) write them: `Stack trace:`,
+ *   frames `#0 /app/x.php(12): f()` and `#3 {main}`, and Laravel's `[stacktrace]`,
+ *   `[previous exception] ...` and the `"}` that closes its context JSON.
  * A blank line is not a continuation (it ends a record).
  */
 
 import type { ContinuationTest, FormatDefinition, LinePiece } from './format.js';
 
-const PREFIXES = ['Caused by: ', 'Suppressed: ', '... ', 'Traceback (most recent call last):'].map((p) => Buffer.from(p, 'latin1'));
+const PREFIXES = ['Caused by: ', 'Suppressed: ', '... ', 'Traceback (most recent call last):', 'Stack trace:'].map((p) => Buffer.from(p, 'latin1'));
 const EXCEPTION_LINE = /^(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable)(?::|$)|^[A-Z][A-Za-z]*(?:Error|Exception|Warning)(?:: |$)/;
 
 /**
@@ -35,6 +38,7 @@ export function isContinuation(buf: Uint8Array, start: number, end: number): boo
     for (let i = start + 1; i < end; i++) if (buf[i] !== 32 && buf[i] !== 9 && buf[i] !== 13) return true;
     return false;
   }
+  if (c === 35 || c === 91 || c === 34) return isPhpTraceLine(buf, start, end);
   // Most record lines start with a digit, '{', '[' or '<': none of those continues one.
   if (c < 46 || (c > 46 && c < 65) || c === 91 || c === 123) return false;
   for (const p of PREFIXES) {
@@ -51,6 +55,31 @@ export function isContinuation(buf: Uint8Array, start: number, end: number): boo
   while (i < probeEnd && buf[i] !== 32 && buf[i] !== 58) i++;
   if (i < probeEnd && buf[i] === 32) return false;
   return EXCEPTION_LINE.test(Buffer.prototype.toString.call(buf, 'latin1', start, Math.min(probeEnd, i + 2)));
+}
+
+const STACKTRACE = Buffer.from('[stacktrace]', 'latin1');
+const PREVIOUS = Buffer.from('[previous exception] ', 'latin1');
+
+/** `#12 ...` (a PHP frame), `[stacktrace]`, `[previous exception] ...`, or `"}` alone (Laravel). */
+function isPhpTraceLine(buf: Uint8Array, start: number, end: number): boolean {
+  const c = buf[start];
+  if (c === 35) {
+    let i = start + 1;
+    while (i < end && i - start <= 6 && buf[i] >= 48 && buf[i] <= 57) i++;
+    return i > start + 1 && i < end && buf[i] === 32;
+  }
+  if (c === 34) {
+    if (end - start < 2 || buf[start + 1] !== 125) return false;
+    for (let i = start + 2; i < end; i++) if (buf[i] !== 32 && buf[i] !== 9) return false;
+    return true;
+  }
+  return startsWithBytes(buf, start, end, STACKTRACE) || startsWithBytes(buf, start, end, PREVIOUS);
+}
+
+function startsWithBytes(buf: Uint8Array, start: number, end: number, p: Buffer): boolean {
+  if (end - start < p.length) return false;
+  for (let k = 0; k < p.length; k++) if (buf[start + k] !== p[k]) return false;
+  return true;
 }
 
 /**

@@ -43,6 +43,7 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
   // For a format with pieces: the starts of those already joined to a record before them,
   // counted when reached, not parsed again.
   const taken = parser.piece !== undefined ? new Set<number>() : null;
+  const continues = parser.continues;
   let pos = start;
   // The newline after `pos` when the look-ahead below already found it.
   let knownNl = -1;
@@ -89,7 +90,7 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       let ce = cnl;
       if (ce > next && buf[ce - 1] === 13) ce--;
       size += ce - next + 1;
-      if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (parser.continues !== undefined && parser.continues(buf, next, ce)))) {
+      if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (continues !== undefined && continues.call(parser, buf, pos, next, ce)))) {
         if (joined === 0) knownNl = cnl;
         break;
       }

@@ -57,7 +57,17 @@ async function loadFormat(name: string): Promise<FormatDefinition | undefined> {
 export async function createParser(spec: FormatSpec, ctx: ParseContext): Promise<LineParser> {
   const def = await loadFormat(spec.name);
   if (def === undefined) throw new ConfigError(`unknown format "${spec.name}"; known formats: ${[...(await loadFormats()).keys()].join(', ')}`);
-  const parser = def.create(spec.options, ctx);
-  if (def.continuation !== undefined) parser.continues = def.continuation;
+  return withContinuation(def, def.create(spec.options, ctx));
+}
+
+/**
+ * The parser with its format's context-free continuation lines (`FormatDefinition.continuation`)
+ * joined to its records too, before the parser's own rule (`LineParser.continues`).
+ */
+export function withContinuation(def: FormatDefinition, parser: LineParser): LineParser {
+  const line = def.continuation;
+  if (line === undefined) return parser;
+  const own = parser.continues;
+  parser.continues = own === undefined ? (buf, _recordStart, start, end) => line(buf, start, end) : (buf, recordStart, start, end) => line(buf, start, end) || own.call(parser, buf, recordStart, start, end);
   return parser;
 }

@@ -137,6 +137,14 @@ export class RowWriter {
     this.continuation = null;
   }
 
+  /**
+   * The continuation lines set for the record being parsed, or null: for a format that
+   * writes a message of its own from them (then it calls clearContinuation first).
+   */
+  get pendingContinuation(): string | null {
+    return this.continuation;
+  }
+
   /** The message field of a multi-line record: first line, LF, the continuation. */
   private writeJoinedMessage(first: string): void {
     writeTextField(this.cur, first === '' ? (this.continuation as string) : `${first}\n${this.continuation as string}`);
