@@ -264,7 +264,11 @@ function createGenericParser(ctx: ParseContext): LineParser {
           ms = skipSeparators(buf, j, end);
         }
       } else if (level === undefined) {
-        const found = findLevel(buf, i, end);
+        // certbot: `2026-11-25 10:00:00,123:DEBUG:certbot.main:msg`
+        const colonLed = buf[i] === COLON && isLetter(buf[i + 1]);
+        let found = findLevel(buf, colonLed ? i + 1 : i, end);
+        if (colonLed && (found === undefined || !lvFirst)) found = undefined;
+        if (found === undefined && !colonLed) found = phpLevel(buf, i, end);
         if (found !== undefined) {
           level = found;
           ls = lvStart;
@@ -465,6 +469,24 @@ function findLevel(buf: Buffer, i: number, end: number): Level | undefined {
     while (i < limit && isSpace(buf[i])) i++;
   }
   return undefined;
+}
+
+const PHP = Buffer.from('PHP ', 'latin1');
+const PHP_EXTRA: Record<string, Level> = { parse: 'ERROR', deprecated: 'WARN', catchable: 'ERROR' };
+
+/** PHP's error_log: `PHP Fatal error:  ...`, `PHP Warning:  ...`: the level after `PHP `, the message whole. */
+function phpLevel(buf: Buffer, i: number, end: number): Level | undefined {
+  if (end - i < 8 || buf.compare(PHP, 0, 4, i, i + 4) !== 0) return undefined;
+  let j = i + 4;
+  while (j < end && j - i < 16 && isLetter(buf[j])) j++;
+  const word = buf.toString('latin1', i + 4, j);
+  const level = COMMON_WORDS.has(word.toLowerCase()) || word === 'Notice' ? normalizeLevel(word) : PHP_EXTRA[word.toLowerCase()];
+  if (level === undefined) return undefined;
+  lvStart = i + 4;
+  lvEnd = j;
+  lvAfter = j;
+  lvFirst = false;
+  return level;
 }
 
 const LEVEL_KEYS = ['level=', 'lvl=', 'severity=', 'loglevel='];
