@@ -8,7 +8,7 @@ function fmt(n: number): string {
 
 /** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. Errors are not in it: they go to stderr, as every error does. */
 export function formatIngestSummary(s: IngestSummary): string {
-  const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (auto ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
+  const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (${x.detection.matched ? 'auto' : 'no format matched,'} ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
   const t = s.totals;
   rows.push(['total', '', fmt(t.lines), fmt(t.parsed), fmt(t.unparsed), fmt(t.blank), '']);
   const head = ['source', 'format', 'lines', 'parsed', 'unparsed', 'blank', 'status'];

@@ -91,7 +91,8 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
   const best = scores[0];
   const rate = best?.rate ?? 0;
   return {
-    format: best?.format ?? GENERIC_FORMAT,
+    // When nothing parses at all, no format is "best": the fallback reads what it can later on.
+    format: best === undefined || best.parsed === 0 ? GENERIC_FORMAT : best.format,
     rate,
     matched: rate >= MATCH_RATE,
     scores: scores.map(({ specificity: _s, ...rest }) => rest),
