@@ -6,7 +6,8 @@
  *   wrapped text;
  * - `Caused by: ...`, `Suppressed: ...`, `... 12 more`, `Traceback (most recent call last):`;
  * - an exception line: a dotted Java class name ending in Exception/Error/Throwable
- *   (`java.lang.IllegalStateException: ...`), or a Python one (`ValueError: ...`).
+ *   (`java.lang.IllegalStateException: ...`), or a Python one (`ValueError: ...`);
+ * - any of these after docker compose's `name  | ` prefix.
  * A blank line is not a continuation (it ends a record).
  */
 
@@ -28,6 +29,9 @@ export function isContinuation(buf: Uint8Array, start: number, end: number): boo
   }
   // Most record lines start with a digit, '{', '[' or '<': none of those continues one.
   if (c < 46 || (c > 46 && c < 65) || c === 91 || c === 123) return false;
+  // docker compose output: `api-1  |     at handler (...)` continues as its text would.
+  const rest = afterComposePrefix(buf, start, end);
+  if (rest > 0) return isContinuation(buf, rest, end);
   for (const p of PREFIXES) {
     if (end - start >= p.length && buf[start] === p[0]) {
       let k = 1;
@@ -42,6 +46,24 @@ export function isContinuation(buf: Uint8Array, start: number, end: number): boo
   while (i < probeEnd && buf[i] !== 32 && buf[i] !== 58) i++;
   if (i < probeEnd && buf[i] === 32) return false;
   return EXCEPTION_LINE.test(Buffer.prototype.toString.call(buf, 'latin1', start, Math.min(probeEnd, i + 2)));
+}
+
+/**
+ * Where the text after docker compose's `name  | ` prefix starts in buf[start, end), or -1:
+ * a name of letters, digits, `_`, `.` and `-` (at most 64 bytes), spaces, `|` and one space.
+ */
+export function afterComposePrefix(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const limit = Math.min(end, start + 64);
+  while (i < limit) {
+    const b = buf[i];
+    if ((b >= 48 && b <= 57) || ((b | 32) >= 97 && (b | 32) <= 122) || b === 95 || b === 46 || b === 45) i++;
+    else break;
+  }
+  const ne = i;
+  while (i < limit && buf[i] === 32) i++;
+  if (ne === start || i === ne || i + 1 >= end || buf[i] !== 124 || buf[i + 1] !== 32) return -1;
+  return i + 2;
 }
 
 /**

@@ -93,7 +93,7 @@ interface Pieces {
   plEnd: number;
 }
 
-function createGenericParser(ctx: ParseContext): LineParser {
+function createGenericParser(ctx: ParseContext): LineParser & { startsRecord(buf: Buffer, start: number, end: number): boolean } {
   const scanner = new TimestampScanner(ctx);
   const ts: ScannedTime = { us: 0, end: 0, layout: 0, klogLevel: 0 };
   const p: Pieces = { serviceStart: -1, serviceEnd: -1, pid: -1, prefixLevel: undefined, plStart: 0, plEnd: 0 };
@@ -263,7 +263,16 @@ function createGenericParser(ctx: ParseContext): LineParser {
           if (p.pid < 0) p.pid = digitsValue(buf, i, j);
           ms = skipSeparators(buf, j, end);
         }
-      } else if (level === undefined) {
+      } else if (level !== undefined) {
+        // `E, [time #pid] ERROR -- : msg` (Ruby Logger): the word after the time says it again.
+        const again = findLevel(buf, i, end);
+        if (again !== undefined && lvFirst) {
+          level = again;
+          ls = lvStart;
+          le = lvEnd;
+          ms = skipSeparators(buf, lvAfter, end);
+        }
+      } else {
         // certbot: `2026-11-25 10:00:00,123:DEBUG:certbot.main:msg`
         const colonLed = buf[i] === COLON && isLetter(buf[i + 1]);
         let found = findLevel(buf, colonLed ? i + 1 : i, end);
@@ -501,3 +510,14 @@ function isLevelKey(buf: Buffer, s: number, e: number): boolean {
   return false;
 }
 
+let probe: (LineParser & { startsRecord(buf: Buffer, start: number, end: number): boolean }) | undefined;
+
+/**
+ * True when the line buf[start, end) starts a record for the generic format (a timestamp after
+ * an optional short prefix), whatever the zone. The chunker prefers to cut before such lines,
+ * so that the lines the generic format joins to a record stay in its chunk.
+ */
+export function hasLeadingTimestamp(buf: Buffer, start: number, end: number): boolean {
+  probe ??= createGenericParser({ zone: (w) => w, referenceMicros: 0 }) as typeof probe & object;
+  return probe.startsRecord(buf, start, end);
+}
