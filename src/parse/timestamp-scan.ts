@@ -31,6 +31,17 @@ export const LAYOUT_ISO_SPACE = 1;
 export const LAYOUT_KLOG = 9;
 export const LAYOUT_TIME_ONLY = 12;
 
+/**
+ * Zone abbreviations read as fixed offsets (hours east of UTC): the ones that name one zone in
+ * practice. CST (US or China), IST (India, Ireland, Israel) and the like are left out: a time
+ * followed by one of those is read in the --timezone zone.
+ */
+const ZONE_ABBREVIATIONS: Record<string, number> = {
+  UTC: 0, GMT: 0, UT: 0, Z: 0, WET: 0, WEST: 1, BST: 1, CET: 1, CEST: 2, MET: 1, MEST: 2, EET: 2, EEST: 3, MSK: 3,
+  EST: -5, EDT: -4, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7, AKST: -9, AKDT: -8, HST: -10,
+  JST: 9, KST: 9, AEST: 10, AEDT: 11, ACST: 9.5, ACDT: 10.5, AWST: 8, NZST: 12, NZDT: 13,
+};
+
 /** Result slot of scanTimestamp; reused between calls. */
 export interface ScannedTime {
   us: number;
@@ -347,14 +358,17 @@ export class TimestampScanner {
   private zoneNamed(name: string): ZoneResolver | null {
     let z = this.zones.get(name);
     if (z !== undefined) return z;
-    if (name === 'UTC' || name === 'GMT' || name === 'Z' || name === 'UT') z = (w: number) => w;
-    else if (name.includes('/')) {
+    const hours = ZONE_ABBREVIATIONS[name];
+    if (hours !== undefined) {
+      const off = hours * 3_600_000_000;
+      z = (w: number) => w - off;
+    } else if (name.includes('/')) {
       try {
         z = createZone(name);
       } catch {
         z = null;
       }
-    } else z = null; // CEST, PST...: abbreviations are ambiguous; read in ctx.zone
+    } else z = null; // CST, IST...: ambiguous abbreviations are read in ctx.zone
     if (this.zones.size < 64) this.zones.set(name, z);
     return z;
   }

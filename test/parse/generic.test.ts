@@ -34,6 +34,9 @@ describe('timestamp scanner', () => {
     expect(scan('2026-11-25T11:00:00+0100 x')?.iso).toBe('2026-11-25T10:00:00.000000Z');
     expect(scan('2026-11-25 05:00:00 -0500] x')).toEqual({ iso: '2026-11-25T10:00:00.000000Z', rest: '] x' });
     expect(scan('2026-11-25 10:00:00.123 UTC [42] LOG: x')).toEqual({ iso: '2026-11-25T10:00:00.123000Z', rest: ' [42] LOG: x' });
+    expect(scan('2026-11-25 05:00:00.123 EST [42] LOG: x')).toEqual({ iso: '2026-11-25T10:00:00.123000Z', rest: ' [42] LOG: x' });
+    // An ambiguous abbreviation (US or China) is not taken: the time is read in the given zone.
+    expect(scan('2026-11-25 10:00:00 CST x')).toEqual({ iso: '2026-11-25T10:00:00.000000Z', rest: ' CST x' });
     expect(scan('2026/11/25 10:00:00 x')?.iso).toBe('2026-11-25T10:00:00.000000Z');
     expect(scan('25-Nov-2026 10:00:00.123 x')?.iso).toBe('2026-11-25T10:00:00.123000Z');
     expect(scan('25/Nov/2026:11:00:00 +0100] x')?.iso).toBe('2026-11-25T10:00:00.000000Z');
@@ -89,6 +92,7 @@ describe('generic format', () => {
       '2026-11-25 10:00:08 notice: config reloaded',
       '2026-11-25 10:00:09 the error was retried',
       '2026-11-25 10:00:10 Alert raised for host a',
+      '2026-11-25 10:00:11 0 [Note] InnoDB: ready',
     ];
     const { records } = await parseText(lines.join('\n') + '\n', GENERIC, CTX);
     expect(records.map((r) => [r.level, r.level_raw, r.message])).toEqual([
@@ -105,6 +109,8 @@ describe('generic format', () => {
       [null, null, 'the error was retried'],
       // Capitalised words that are level names only in some systems lead sentences too.
       [null, null, 'Alert raised for host a'],
+      // In brackets any level name counts, whatever its case.
+      ['NOTICE', 'Note', '0 [Note] InnoDB: ready'],
     ]);
   });
 

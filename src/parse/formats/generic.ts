@@ -65,7 +65,7 @@ function isSpace(b: number): boolean {
 const COMMON_WORDS = new Set(['trace', 'debug', 'dbg', 'info', 'inf', 'notice', 'warn', 'warning', 'wrn', 'error', 'err', 'fatal', 'crit', 'critical', 'emerg']);
 
 /** A level word buf[s, e) of 1 to 11 letters (single letters: upper case I, W, E, F, D only). */
-function levelOf(buf: Buffer, s: number, e: number, upperOnly: boolean): Level | undefined {
+function levelOf(buf: Buffer, s: number, e: number, upperOnly: boolean, bracketed = false): Level | undefined {
   const n = e - s;
   if (n < 1 || n > 11) return undefined;
   for (let i = s; i < e; i++) {
@@ -79,7 +79,7 @@ function levelOf(buf: Buffer, s: number, e: number, upperOnly: boolean): Level |
   }
   const word = buf.toString('latin1', s, e);
   // Mixed or lower case: only the usual names (`Alert`, `Note`, `Fine` lead sentences too).
-  if (buf[s + 1] >= 97 && !COMMON_WORDS.has(word.toLowerCase())) return undefined;
+  if (!bracketed && buf[s + 1] >= 97 && !COMMON_WORDS.has(word.toLowerCase())) return undefined;
   return normalizeLevel(word);
 }
 
@@ -465,7 +465,7 @@ function findLevel(buf: Buffer, i: number, end: number): Level | undefined {
       }
       if (we > ws && (buf[we - 1] === COLON || buf[we - 1] === COMMA)) we--;
     }
-    const lvl = levelOf(buf, ws, we, !bracketed && (t > 0 || we - ws === 1));
+    const lvl = levelOf(buf, ws, we, !bracketed && (t > 0 || we - ws === 1), bracketed);
     if (lvl !== undefined) {
       lvStart = ws;
       lvEnd = we;
