@@ -114,7 +114,7 @@ describe('generic format', () => {
     ]);
   });
 
-  it('takes the time after a short prefix: compose name (as service), a level, a process tag, a bracket', async () => {
+  it('takes the time after a short prefix: compose name (as service), a level, a process tag, a bracket, a time= key', async () => {
     const text = [
       'web-1  | 2026-11-25T10:00:00Z INFO up',
       'WARNING 2026-11-25 10:00:01,000 cache cold',
@@ -122,6 +122,7 @@ describe('generic format', () => {
       '12345:M 25 Nov 2026 10:00:03.000 * Ready to accept connections',
       'app[7]: 2026-11-25T10:00:04Z queued',
       '[2026-11-25 10:00:05,000] INFO bracketed',
+      'prom-1  | time=2026-11-25T10:00:06.000Z level=WARN source=main.go:1 msg="slow"',
     ].join('\n');
     const { records, counts } = await parseText(text + '\n', GENERIC, CTX);
     expect(counts.unparsed).toBe(0);
@@ -132,6 +133,7 @@ describe('generic format', () => {
       ['2026-11-25T10:00:03.000Z', null, '12345', null, '* Ready to accept connections'],
       ['2026-11-25T10:00:04.000Z', 'app', '7', null, 'queued'],
       ['2026-11-25T10:00:05.000Z', null, null, 'INFO', 'bracketed'],
+      ['2026-11-25T10:00:06.000Z', 'prom-1', null, 'WARN', 'level=WARN source=main.go:1 msg="slow"'],
     ]);
   });
 

@@ -125,6 +125,16 @@ function createGenericParser(ctx: ParseContext): LineParser & { startsRecord(buf
     }
     const open = tryAt(buf, i, end);
     if (open >= 0) return open;
+    // key=value text led by its time: `time=2026-11-25T10:00:00Z level=info msg="..."` (slog,
+    // logrus), here after a compose prefix (plain logfmt files are the logfmt format's).
+    const k = timeKeyEnd(buf, i, limit);
+    if (k > 0) {
+      const o = tryAt(buf, buf[k] === 34 ? k + 1 : k, end);
+      if (o >= 0) {
+        if (buf[k] === 34 && buf[ts.end] === 34) ts.end++;
+        return o;
+      }
+    }
     // A level word or letter first: `INFO 2026-...`, `E, [2026-...`, `WARNING: 2026-...`
     if (isLetter(buf[i])) {
       let j = i;
@@ -496,6 +506,14 @@ function phpLevel(buf: Buffer, i: number, end: number): Level | undefined {
   lvAfter = j;
   lvFirst = false;
   return level;
+}
+
+const TIME_KEYS = ['time=', 'ts=', 'timestamp='].map((k) => Buffer.from(k, 'latin1'));
+
+/** Just past `time=`, `ts=` or `timestamp=` at buf[i], or -1. */
+function timeKeyEnd(buf: Buffer, i: number, limit: number): number {
+  for (const k of TIME_KEYS) if (i + k.length < limit && buf.compare(k, 0, k.length, i, i + k.length) === 0) return i + k.length;
+  return -1;
 }
 
 const LEVEL_KEYS = ['level=', 'lvl=', 'severity=', 'loglevel='];
