@@ -199,13 +199,15 @@ describe('detection with the generic format', () => {
 });
 
 describe('syslog no longer reads other formats wrongly', () => {
-  it('rejects an ISO line without T (dpkg) and a level word where the host goes', async () => {
+  it('rejects an ISO line without T (dpkg), a level word where the host goes, an address where the tag goes (ELB)', async () => {
     const dpkg = await parseText('2026-01-01 10:00:00 upgrade pkg:amd64 1.0 1.1\n', { name: 'syslog', options: {} }, CTX);
     expect(dpkg.records).toEqual([]);
     const chromeos = await parseText('2026-05-21T20:38:35.409778Z INFO periodic_scheduler[2026]: cleanup_logs: job completed\n', { name: 'syslog', options: {} }, CTX);
     expect(chromeos.records).toEqual([]);
     const rsyslog = await parseText('2026-11-25T10:00:00.123Z web-03 nginx[1234]: ERROR upstream timed out\n', { name: 'syslog', options: {} }, CTX);
     expect(rsyslog.records.map((r) => [r.host, r.service, r.level])).toEqual([['web-03', 'nginx', 'ERROR']]);
+    const elb = await parseText('2026-11-25T10:00:00.945958Z my-lb 192.0.2.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -\n', { name: 'syslog', options: {} }, CTX);
+    expect(elb.records).toEqual([]);
     const python = await parseText('2026-05-21T20:38:35.409778Z INFO periodic_scheduler[2026]: cleanup\n', { name: 'python', options: {} }, CTX);
     expect(python.records).toEqual([]);
   });

@@ -80,6 +80,9 @@ function createSyslogParser(ctx: ParseContext): LineParser {
         i++;
       }
       if (i >= end || buf[i] !== 58 || te === ts) return 'no "tag:"';
+      // A program name starts with a letter: `10.0.0.7:2817` after a name is an address and
+      // port (an AWS ELB line), not `tag:`.
+      if (buf[ts] >= 48 && buf[ts] <= 57) return 'a number where the tag should be';
       i++;
       if (i < end && buf[i] === SP) i++;
       const pid = ps >= 0 ? parseIntRange(buf, ps, pe) : -1;
