@@ -222,7 +222,9 @@ export class TimestampScanner {
       if (mo === 0 || buf[i + 4] !== dsep || d < 1 || d > 31) return false;
       const y = four(buf, i + 5);
       const tsep = buf[i + 9];
-      if (y < 1970 || (tsep !== 32 && tsep !== 58) || (dsep === 47) !== (tsep === 58) || !this.time(buf, i + 10, end)) return false;
+      // Erlang's error_logger writes `1-Nov-2018::13:24:54`.
+      const erlang = dsep === 45 && tsep === 58 && buf[i + 10] === 58;
+      if (y < 1970 || (tsep !== 32 && tsep !== 58) || (!erlang && (dsep === 47) !== (tsep === 58)) || !this.time(buf, erlang ? i + 11 : i + 10, end)) return false;
       return this.finish(buf, this.wall(y, mo, d, this.tod), dsep === 45 ? 3 : dsep === 47 ? 4 : 5, end, out, false);
     }
     // 25.11.2026 10:00:00

@@ -114,7 +114,7 @@ describe('generic format', () => {
     ]);
   });
 
-  it('takes the time after a short prefix: compose name (as service), a level, a process tag, a bracket, a time= key', async () => {
+  it('takes the time after a short prefix: compose name (as service), a level, a process tag, a bracket, a time= key, an Erlang report header', async () => {
     const text = [
       'web-1  | 2026-11-25T10:00:00Z INFO up',
       'WARNING 2026-11-25 10:00:01,000 cache cold',
@@ -123,6 +123,8 @@ describe('generic format', () => {
       'app[7]: 2026-11-25T10:00:04Z queued',
       '[2026-11-25 10:00:05,000] INFO bracketed',
       'prom-1  | time=2026-11-25T10:00:06.000Z level=WARN source=main.go:1 msg="slow"',
+      '=WARNING REPORT==== 25-Nov-2026::10:00:07 ===',
+      'closing AMQP connection',
     ].join('\n');
     const { records, counts } = await parseText(text + '\n', GENERIC, CTX);
     expect(counts.unparsed).toBe(0);
@@ -134,6 +136,7 @@ describe('generic format', () => {
       ['2026-11-25T10:00:04.000Z', 'app', '7', null, 'queued'],
       ['2026-11-25T10:00:05.000Z', null, null, 'INFO', 'bracketed'],
       ['2026-11-25T10:00:06.000Z', 'prom-1', null, 'WARN', 'level=WARN source=main.go:1 msg="slow"'],
+      ['2026-11-25T10:00:07.000Z', null, null, 'WARN', 'closing AMQP connection'],
     ]);
   });
 

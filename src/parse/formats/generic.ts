@@ -135,6 +135,23 @@ function createGenericParser(ctx: ParseContext): LineParser & { startsRecord(buf
         return o;
       }
     }
+    // Erlang/OTP error_logger (RabbitMQ before 3.7): `=INFO REPORT==== 1-Nov-2018::13:24:54 ===`
+    if (buf[i] === EQ && isLetter(buf[i + 1])) {
+      let j = i + 1;
+      while (j < limit && isLetter(buf[j])) j++;
+      const lvl = levelOf(buf, i + 1, j, true) ?? ERLANG_REPORTS[buf.toString('latin1', i + 1, j)];
+      if (lvl !== undefined && buf.compare(REPORT, 0, REPORT.length, j, j + REPORT.length) === 0) {
+        p.prefixLevel = lvl;
+        p.plStart = i + 1;
+        p.plEnd = j;
+        const o = tryAt(buf, j + REPORT.length, end);
+        if (o >= 0) {
+          if (buf.compare(REPORT_END, 0, REPORT_END.length, ts.end, ts.end + REPORT_END.length) === 0) ts.end += REPORT_END.length;
+          return o;
+        }
+        p.prefixLevel = undefined;
+      }
+    }
     // A level word or letter first: `INFO 2026-...`, `E, [2026-...`, `WARNING: 2026-...`
     if (isLetter(buf[i])) {
       let j = i;
@@ -507,6 +524,10 @@ function phpLevel(buf: Buffer, i: number, end: number): Level | undefined {
   lvFirst = false;
   return level;
 }
+
+const REPORT = Buffer.from(' REPORT==== ', 'latin1');
+const REPORT_END = Buffer.from(' ===', 'latin1');
+const ERLANG_REPORTS: Record<string, Level> = { CRASH: 'ERROR', SUPERVISOR: 'ERROR', PROGRESS: 'INFO' };
 
 const TIME_KEYS = ['time=', 'ts=', 'timestamp='].map((k) => Buffer.from(k, 'latin1'));
 
