@@ -230,14 +230,17 @@ function createGenericParser(ctx: ParseContext): LineParser & { startsRecord(buf
 
   function startsRecord(buf: Buffer, start: number, end: number): boolean {
     const open = locate(buf, start, end);
+    // Only a line that starts a record is parsed next; one that does not is joined, never
+    // parsed, and a slot kept for it could answer for a later buffer reusing the same memory.
+    if (open < 0) return false;
     const slot = slots[nextSlot];
     nextSlot ^= 1;
     slot.buf = buf;
     slot.start = start;
     slot.end = end;
     slot.open = open;
-    if (open >= 0) saveSlot(slot, ts, p);
-    return open >= 0;
+    saveSlot(slot, ts, p);
+    return true;
   }
 
   /** locate(), or what startsRecord found on the same line. */
@@ -245,7 +248,7 @@ function createGenericParser(ctx: ParseContext): LineParser & { startsRecord(buf
     for (const slot of slots) {
       if (slot.buf === buf && slot.start === start && slot.end === end) {
         slot.buf = null;
-        if (slot.open >= 0) restoreSlot(slot, ts, p);
+        restoreSlot(slot, ts, p);
         return slot.open;
       }
     }
