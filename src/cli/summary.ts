@@ -8,7 +8,7 @@ function fmt(n: number): string {
 
 /** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. Errors are not in it: they go to stderr, as every error does. */
 export function formatIngestSummary(s: IngestSummary): string {
-  const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (auto ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
+  const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (${x.detection.matched ? 'auto' : 'no format matched,'} ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
   const t = s.totals;
   rows.push(['total', '', fmt(t.lines), fmt(t.parsed), fmt(t.unparsed), fmt(t.blank), '']);
   const head = ['source', 'format', 'lines', 'parsed', 'unparsed', 'blank', 'status'];
@@ -25,7 +25,7 @@ export function formatIngestSummary(s: IngestSummary): string {
     line(rows[rows.length - 1]),
     `${secs.toFixed(2)} s · ${fmt(Math.round(s.linesPerSecond))} lines/s · ${s.megabytesPerSecond.toFixed(1)} MB/s · ${s.batches} batch${s.batches === 1 ? '' : 'es'} committed · peak memory ${s.peakRssMB} MB`,
   ];
-  if (t.joined > 0) out.push(`${fmt(t.joined)} continuation lines (stack traces, tracebacks, CRI partial lines) were joined to the record they continue; parsed counts them`);
+  if (t.joined > 0) out.push(`${fmt(t.joined)} continuation lines (stack traces, tracebacks, CRI partial lines, the untimed lines of a generic log) were joined to the record they continue; parsed counts them`);
   if (t.unparsed > 0) out.push(`${fmt(t.unparsed)} lines did not parse and are kept in the "unparsed" view; their commonest shapes: logscope coverage --data ${s.dataDir}`);
   for (const x of s.sources) if (x.hint !== undefined) out.push(`hint: ${x.source}: ${x.hint}`);
   for (const w of s.warnings) out.push(`warning: ${w.message}`);

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CONTINUATION_PROBE_BYTES, isContinuation, MAX_LINE_BYTES, mayHoldPieces, PIECE_WINDOW_BYTES, readLinePiece, type ContinuationTest, type LinePiece } from '../parse/index.js';
+import { CONTINUATION_PROBE_BYTES, hasLeadingTimestamp, isContinuation, MAX_LINE_BYTES, mayHoldPieces, PIECE_WINDOW_BYTES, readLinePiece, type ContinuationTest, type LinePiece } from '../parse/index.js';
 
 const WINDOW = 64 * 1024;
+/** How far past a possible cut the chunkers look for a line that starts with a timestamp. */
+const TIMESTAMP_LOOK_LINES = 200;
+const TIMESTAMP_LOOK_BYTES = 64 * 1024;
 
 /**
  * The runs of pieces open at a position of the input (CRI `P` lines waiting for the rest of
@@ -112,11 +115,28 @@ export function* planFileChunks(file: string, start: number, size: number, chunk
       let e = afterNewline(s + chunkBytes - 1);
       if (e < size) {
         const open = openPiecesAt(s, e);
-        for (let le = readHead(e); continues(head, 0, le) || open.blocks(e); le = readHead(e)) {
+        let le = readHead(e);
+        for (; continues(head, 0, le) || open.blocks(e); le = readHead(e)) {
           const next = afterNewline(e);
           open.see(head, 0, le, next);
           e = next;
           if (e >= size) break;
+        }
+        // Better still before a line that starts with a timestamp: the generic format joins the
+        // lines that do not to the record before them. Looked for a little way only.
+        if (e < size && !hasLeadingTimestamp(head, 0, le)) {
+          let f = e;
+          const far = Math.min(size, e + TIMESTAMP_LOOK_BYTES);
+          for (let k = 0; k < TIMESTAMP_LOOK_LINES && f < far; k++) {
+            const fl = readHead(f);
+            if (!isContinuation(head, 0, fl) && !open.blocks(f) && hasLeadingTimestamp(head, 0, fl)) {
+              e = f;
+              break;
+            }
+            const next = afterNewline(f);
+            open.see(head, 0, fl, next);
+            f = next;
+          }
         }
       }
       yield { start: s, end: e };
@@ -224,11 +244,19 @@ function findCut(all: Buffer, force: boolean, continues: ContinuationTest): numb
  */
 function lastCutBefore(all: Buffer, min: number, last: number, continues: ContinuationTest): number {
   let lineEnd = last;
+  let fallback = -1;
+  let k = 0;
   for (let nl = last > 0 ? all.lastIndexOf(10, last - 1) : -1; nl >= 0 && nl + 1 >= min; nl = nl > 0 ? all.lastIndexOf(10, nl - 1) : -1) {
-    if (!continues(all, nl + 1, dropCr(all, nl + 1, lineEnd))) return nl;
+    const le = dropCr(all, nl + 1, lineEnd);
+    if (!continues(all, nl + 1, le)) {
+      // Before a line that starts with a timestamp if one is near (see planFileChunks).
+      if (hasLeadingTimestamp(all as Buffer, nl + 1, le)) return nl;
+      if (fallback < 0) fallback = nl;
+    }
+    if (fallback >= 0 && (++k >= TIMESTAMP_LOOK_LINES || last - nl >= TIMESTAMP_LOOK_BYTES)) return fallback;
     lineEnd = nl;
   }
-  return -1;
+  return fallback;
 }
 
 /**

@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError, RefusedInputError } from '../errors.js';
-import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
@@ -529,7 +529,10 @@ async function chooseFormat(state: SourceState, sample: Buffer, zone: ZoneResolv
   if (state.entry !== undefined) state.entry.format = detection.format;
   state.summary.format = detection.format;
   state.summary.detection = detection;
-  if (detection.rate < POOR_MATCH_RATE) {
+  if (!detection.matched) {
+    const suggestion = await suggestTemplate(sample, { zone, referenceMicros });
+    state.summary.hint = noMatchAdvice(state.summary.source, { format: detection.format, rate: detection.rate, sampled: detection.sampled }, suggestion).join('; ');
+  } else if (detection.rate < POOR_MATCH_RATE) {
     state.summary.hint = `only ${(Math.floor(detection.rate * 1000) / 10).toString()}% of sampled lines look like ${detection.format}: the rest go to "unparsed"; pass --input-format NAME, or --pattern '(?<ts>...) (?<message>.*)'`;
   }
 }

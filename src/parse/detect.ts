@@ -22,6 +22,8 @@ export interface Detection {
   scores: FormatScore[];
   /** Non-blank lines sampled. */
   sampled: number;
+  /** False when no format parsed MATCH_RATE of the sample: `format` is then only the best of poor matches. */
+  matched: boolean;
 }
 
 /** Lines looked at; enough to tell formats apart, few enough to be instant. */
@@ -36,9 +38,22 @@ function isGuessable(def: FormatDefinition): boolean {
   return def.needsOptions !== true;
 }
 
+/** Below this parse rate no format matched: detect and ingest say so and suggest a template. */
+export const MATCH_RATE = 0.5;
+/**
+ * A specific format is chosen over the generic one when it leaves at most this share more of
+ * the sample unparsed: its fields (host, logger, pid) are worth a few lines.
+ */
+export const GENERIC_MARGIN = 0.03;
+/** The fallback format, chosen only when no specific one reads nearly as many lines. */
+export const GENERIC_FORMAT = 'generic';
+
 /**
  * Tries every built-in format on the first lines of `sample` and picks the one that
- * parses the most; ties go to the more specific format (`FormatDefinition.specificity`).
+ * parses the most, counting lines as ingest does (continuation lines joined to a record are
+ * parsed); ties go to the more specific format (`FormatDefinition.specificity`). The generic
+ * format wins only when it parses more than GENERIC_MARGIN of the sample more than the best
+ * specific format. `matched` is false when even the best parses under MATCH_RATE.
  */
 export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines = DETECT_SAMPLE_LINES): Promise<Detection> {
   const lines: [number, number][] = [];
@@ -76,11 +91,21 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
     scores.push({ format: def.name, parsed: counts.parsed, lines: own, rate: own === 0 ? 0 : counts.parsed / own, specificity: def.specificity ?? 0, options });
   }
   scores.sort((a, b) => b.parsed - a.parsed || b.specificity - a.specificity || a.format.localeCompare(b.format));
+  const generic = scores.find((x) => x.format === GENERIC_FORMAT);
+  const specific = scores.find((x) => x.format !== GENERIC_FORMAT);
+  if (generic !== undefined && specific !== undefined && scores[0] === generic && specific.parsed > 0 && specific.rate >= generic.rate - GENERIC_MARGIN) {
+    scores.splice(scores.indexOf(specific), 1);
+    scores.unshift(specific);
+  }
   const best = scores[0];
+  const rate = best?.rate ?? 0;
+  const chosen = best === undefined || best.parsed === 0 ? { format: GENERIC_FORMAT, options: generic?.options ?? {} } : best;
   return {
-    format: best?.format ?? 'syslog',
-    options: best?.options ?? {},
-    rate: best?.rate ?? 0,
+    // When nothing parses at all, no format is "best": the fallback reads what it can later on.
+    format: chosen.format,
+    options: chosen.options,
+    rate,
+    matched: rate >= MATCH_RATE,
     scores: scores.map(({ specificity: _s, options: _o, ...rest }) => rest),
     sampled: lines.length,
   };

@@ -85,6 +85,14 @@ export interface LineParser {
    * knows; `withContinuation` makes it part of this one.)
    */
   continues?(buf: Buffer, recordStart: number, start: number, end: number): boolean;
+  /**
+   * For a format whose records are told by how their first line starts (the `generic`
+   * format: a timestamp): false for a non-blank line that starts no record, which parseLines
+   * then joins to the record before it, as it joins a stack frame (see `isContinuation`).
+   * Formats without it join only the lines `isContinuation` names. The chunker does not know
+   * it: a chunk may start with such a line, which is then unparsed.
+   */
+  startsRecord?(buf: Buffer, start: number, end: number): boolean;
 }
 
 /**

@@ -8,9 +8,11 @@ export { createLocalZone, createZone, describeZone, utcZone, type ZoneResolver, 
 export { LEVELS, normalizeLevel, type Level } from './level.js';
 export { LogRecordSchema, type LogRecord, LOG_COLUMNS, UNPARSED_COLUMNS } from './record.js';
 export { compilePattern } from './formats/regex.js';
-export { detectFormat, withHeaderAfter, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, type Detection, type FormatScore } from './detect.js';
+export { detectFormat, withHeaderAfter, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, MATCH_RATE, GENERIC_FORMAT, type Detection, type FormatScore } from './detect.js';
+export { noMatchAdvice, suggestTemplate, type TemplateSuggestion } from './suggest-template.js';
 export { compileTemplate, mapHeaders, prepareTemplate, type TemplateOptions } from './template.js';
 export { isContinuation, continuationOf, CONTINUATION_PROBE_BYTES, readLinePiece, mayHoldPieces, PIECE_WINDOW_BYTES } from './multiline.js';
 export { compileTimeLayout, type TimeLayoutReader } from './time-layout.js';
 export { CountingWriter, COUNT_LEVELS, BUCKET_ORIGIN_US, type CountSeries, type CountTable } from './count-writer.js';
 export { SignatureTally, type ChunkSignature, type MessageSigner } from './signature-tally.js';
+export { hasLeadingTimestamp } from './formats/generic.js';

@@ -6,10 +6,11 @@
  *   wrapped text;
  * - `Caused by: ...`, `Suppressed: ...`, `... 12 more`, `Traceback (most recent call last):`;
  * - an exception line: a dotted Java class name ending in Exception/Error/Throwable
- *   (`java.lang.IllegalStateException: ...`), or a Python one (`ValueError: ...`).
+ *   (`java.lang.IllegalStateException: ...`), or a Python one (`ValueError: ...`);
  * - PHP stack traces as PHP's error_log and Laravel (Monolog) write them: `Stack trace:`,
  *   frames `#0 /app/x.php(12): f()` and `#3 {main}`, and Laravel's `[stacktrace]`,
- *   `[previous exception] ...` and the `"}` that closes its context JSON.
+ *   `[previous exception] ...` and the `"}` that closes its context JSON;
+ * - any of these after docker compose's `name  | ` prefix.
  * A blank line is not a continuation (it ends a record).
  */
 
@@ -41,6 +42,9 @@ export function isContinuation(buf: Uint8Array, start: number, end: number): boo
   if (c === 35 || c === 91 || c === 34) return isPhpTraceLine(buf, start, end);
   // Most record lines start with a digit, '{', '[' or '<': none of those continues one.
   if (c < 46 || (c > 46 && c < 65) || c === 91 || c === 123) return false;
+  // docker compose output: `api-1  |     at handler (...)` continues as its text would.
+  const rest = afterComposePrefix(buf, start, end);
+  if (rest > 0) return isContinuation(buf, rest, end);
   for (const p of PREFIXES) {
     if (end - start >= p.length && buf[start] === p[0]) {
       let k = 1;
@@ -80,6 +84,24 @@ function startsWithBytes(buf: Uint8Array, start: number, end: number, p: Buffer)
   if (end - start < p.length) return false;
   for (let k = 0; k < p.length; k++) if (buf[start + k] !== p[k]) return false;
   return true;
+}
+
+/**
+ * Where the text after docker compose's `name  | ` prefix starts in buf[start, end), or -1:
+ * a name of letters, digits, `_`, `.` and `-` (at most 64 bytes), spaces, `|` and one space.
+ */
+export function afterComposePrefix(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const limit = Math.min(end, start + 64);
+  while (i < limit) {
+    const b = buf[i];
+    if ((b >= 48 && b <= 57) || ((b | 32) >= 97 && (b | 32) <= 122) || b === 95 || b === 46 || b === 45) i++;
+    else break;
+  }
+  const ne = i;
+  while (i < limit && buf[i] === 32) i++;
+  if (ne === start || i === ne || i + 1 >= end || buf[i] !== 124 || buf[i + 1] !== 32) return -1;
+  return i + 2;
 }
 
 /**

@@ -32,7 +32,8 @@ export interface ParseCounts {
  * Lines that continue a record (see `isContinuation`: stack frames, tracebacks) are
  * joined to its message with LF and counted as parsed; the record keeps the first
  * line's number. After a line that did not parse, they are unparsed lines of their own.
- * For a format that splits lines into pieces (`LineParser.piece`: CRI `P` lines), the pieces
+ * A format with `startsRecord` (generic) also has every non-blank line that starts no record
+ * joined so, and the blank lines between such lines (see `continuesUntimed`). For a format that splits lines into pieces (`LineParser.piece`: CRI `P` lines), the pieces
  * of one line are joined likewise, with no separator (see `joinPieces`).
  */
 export function parseLines(buf: Buffer, start: number, end: number, parser: LineParser, out: RowWriter): ParseCounts {
@@ -47,6 +48,7 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
   let pos = start;
   // The newline after `pos` when the look-ahead below already found it.
   let knownNl = -1;
+  const startsRecord = parser.startsRecord?.bind(parser);
   while (pos < end) {
     let nl = knownNl >= 0 ? knownNl : buf.indexOf(10, pos);
     knownNl = -1;
@@ -90,7 +92,7 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       let ce = cnl;
       if (ce > next && buf[ce - 1] === 13) ce--;
       size += ce - next + 1;
-      if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (continues !== undefined && continues.call(parser, buf, pos, next, ce)))) {
+      if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (continues !== undefined && continues.call(parser, buf, pos, next, ce)) || (startsRecord !== undefined && continuesUntimed(buf, next, ce, cnl, end, startsRecord)))) {
         if (joined === 0) knownNl = cnl;
         break;
       }
@@ -172,6 +174,29 @@ function joinPieces(buf: Buffer, pos: number, le: number, nl: number, end: numbe
   out.endRecord(lineNo);
   for (let k = 2; k < found.length; k += 3) taken.add(found[k]);
   return found.length / 3;
+}
+
+/** Blank lines looked past for a line that continues the record before them. */
+const BLANK_RUN_MAX = 16;
+
+/**
+ * For a format with `startsRecord`: whether the line buf[s, e) (its newline at `nl`) continues
+ * the record before it: a non-blank line that starts no record, or a blank line followed (after
+ * at most BLANK_RUN_MAX blank lines) by such a line — the blank lines of a Python traceback's
+ * "During handling of the above exception" or of a dump inside a record.
+ */
+function continuesUntimed(buf: Buffer, s: number, e: number, nl: number, end: number, startsRecord: (buf: Buffer, start: number, end: number) => boolean): boolean {
+  if (!isBlank(buf, s, e)) return !startsRecord(buf, s, e);
+  let q = nl + 1;
+  for (let k = 0; q < end && k < BLANK_RUN_MAX; k++) {
+    let qnl = buf.indexOf(10, q);
+    if (qnl < 0 || qnl >= end) qnl = end;
+    let qe = qnl;
+    if (qe > q && buf[qe - 1] === 13) qe--;
+    if (!isBlank(buf, q, qe)) return isContinuation(buf, q, qe) || !startsRecord(buf, q, qe);
+    q = qnl + 1;
+  }
+  return false;
 }
 
 function isBlank(buf: Buffer, s: number, e: number): boolean {

@@ -55,7 +55,7 @@ describe('one output vocabulary', () => {
   it('prints coverage, detect and formats as ndjson and csv too', async () => {
     const ndjson = (await runCliHere(['formats', '--format', 'ndjson'])).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { name: string });
     expect(ndjson.map((f) => f.name)).toContain('syslog');
-    expect((await runCliHere(['detect', file, '--format', 'csv'])).stdout).toMatch(/^file,format,rate,sampled,scores\n.*app\.log,syslog,1,20,/);
+    expect((await runCliHere(['detect', file, '--format', 'csv'])).stdout).toMatch(/^file,format,matched,rate,sampled,scores,template\n.*app\.log,syslog,true,1,20,/);
     expect((await runCliHere(['coverage', '--data', data, '--format', 'csv'])).stdout).toMatch(/^source,format,lines,parsed,unparsed,blank,joined,parsedShare\n.*app\.log,syslog,20,20,0,0,0,1\n$/);
   });
 

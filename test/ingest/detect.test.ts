@@ -38,14 +38,15 @@ describe('format detection', () => {
     expect(q.stdout).toBe('format,n\njson,50\nsyslog,50\n');
   });
 
-  it('still ingests a file no format matches well: its lines go to unparsed, with a hint', async () => {
+  it('still ingests a file no format matches: its lines go to unparsed, and the hint says no format matched', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'odd.log');
     fs.writeFileSync(file, 'alpha beta\ngamma delta\n' + syslogLines.split('\n').slice(0, 1).join('\n') + '\n');
     const data = path.join(dir, 'data');
     const s = await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} } });
     expect(s.sources[0]).toMatchObject({ format: 'syslog', lines: 3, parsed: 1, unparsed: 2 });
-    expect(s.sources[0].hint).toMatch(/only 33\.3% of sampled lines look like syslog.*--input-format NAME/);
+    expect(s.sources[0].detection?.matched).toBe(false);
+    expect(s.sources[0].hint).toMatch(/^no format matched \(the best, syslog, parsed 33\.3% of 3 sampled lines\);.*logscope coverage/);
     expect((await query(data, 'SELECT count(*)::INT AS n FROM unparsed'))[0].n).toBe(2);
   });
 
@@ -75,5 +76,24 @@ describe('format detection', () => {
     expect(r.stdout).toMatch(/a\.log: syslog \(50 of 50 sampled lines, 100%\); others: .*json 0%/);
     const j = (await runCliHere(['detect', path.join(dir, 'a.log'), '--json']));
     expect(JSON.parse(j.stdout)[0]).toMatchObject({ format: 'syslog', rate: 1, sampled: 50 });
+  });
+
+  it('says "no format matched" when none reads half the sample, in detect and ingest, with a --template to paste', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'odd.log');
+    fs.writeFileSync(file, Array.from({ length: 20 }, (_, i) => `node${i % 4} batch 2026-11-25 10:00:${String(i).padStart(2, '0')},500 ${i % 3 ? 'INFO' : 'ERROR'} step ${i}`).join('\n') + '\n');
+    const r = runCli(['detect', file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('odd.log: no format matched (none parsed any of 20 sampled lines)');
+    expect(r.stdout).not.toMatch(/odd\.log: json/);
+    expect(r.stdout).toContain(`--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'`);
+    expect(r.stdout).toContain('it reads 100% of the sample');
+    const data = path.join(dir, 'data');
+    const i = runCli(['ingest', file, '--data', data]);
+    expect(i.status, i.stderr).toBe(0);
+    expect(i.stdout).toMatch(/odd\.log\s+generic \(no format matched, 0%\)/);
+    expect(i.stdout).toMatch(/hint: .*odd\.log: no format matched .*--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'.*logscope coverage/);
+    const t = runCli(['ingest', file, '--data', path.join(dir, 'data2'), '--template', '<Field1> <Field2> <Date> <Time> <Level> <Content>', '--json']);
+    expect(JSON.parse(t.stdout).sources[0]).toMatchObject({ parsed: 20, unparsed: 0 });
   });
 });

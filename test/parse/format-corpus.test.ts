@@ -31,6 +31,7 @@ const DETECTED_AS: Record<string, { as: string; reason: string }> = {
 const SAME_SHAPE: Record<string, string> = {
   'syslog<-journald': 'journalctl short output is the syslog line shape',
   'journald<-syslog': 'RFC 3164 lines with a zero-padded day are journalctl -o short lines',
+  'generic<-*': 'the fallback: it reads any line that starts with a timestamp (specificity -10, chosen only when no specific format reads within 3 points of it)',
 };
 
 interface ExpectedRecord {

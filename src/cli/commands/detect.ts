@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { resolveInputs } from '../../ingest/index.js';
-import { createZone, detectFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE } from '../../parse/index.js';
+import { createZone, detectFormat, DETECT_SAMPLE_BYTES, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate } from '../../parse/index.js';
 import { gunzipSync } from 'node:zlib';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRecords } from '../output.js';
 import { writeStdout } from '../stdout.js';
@@ -24,7 +24,7 @@ function head(file: string, compressed: boolean): Buffer {
   }
 }
 
-const DETECT_COLUMNS = [{ name: 'file' }, { name: 'format' }, { name: 'rate', numeric: true }, { name: 'sampled', numeric: true }, { name: 'scores' }];
+const DETECT_COLUMNS = [{ name: 'file' }, { name: 'format' }, { name: 'matched' }, { name: 'rate', numeric: true }, { name: 'sampled', numeric: true }, { name: 'scores' }, { name: 'template' }];
 
 export function registerDetect(program: Command): void {
   program
@@ -41,13 +41,22 @@ export function registerDetect(program: Command): void {
       const results = [];
       for (const ref of sources) {
         if (ref.kind !== 'file') continue;
-        const detection = await detectFormat(head(ref.path, ref.compressed), { zone, referenceMicros: Math.round(ref.mtimeMs * 1000) });
-        results.push({ file: ref.path, ...detection });
+        const sample = head(ref.path, ref.compressed);
+        const ctx = { zone, referenceMicros: Math.round(ref.mtimeMs * 1000) };
+        const detection = await detectFormat(sample, ctx);
+        const suggestion = detection.matched ? undefined : await suggestTemplate(sample, ctx);
+        results.push({ file: ref.path, ...detection, template: suggestion?.template ?? null, advice: detection.matched ? [] : noMatchAdvice(ref.path, detection, suggestion) });
       }
       if (format !== 'table') {
         await writeRecords(DETECT_COLUMNS, results, format, writeStdout);
       } else {
         for (const r of results) {
+          if (!r.matched) {
+            const [first, ...rest] = r.advice;
+            const others = r.scores.map((s) => `${s.format} ${percent(s.rate)}`).join(', ');
+            process.stdout.write(`${r.file}: ${first}; scores: ${others}\n${rest.map((l) => `  ${l}\n`).join('')}`);
+            continue;
+          }
           const others = r.scores.slice(1).map((s) => `${s.format} ${percent(s.rate)}`).join(', ');
           process.stdout.write(`${r.file}: ${r.format} (${r.scores[0]?.parsed ?? 0} of ${r.scores[0]?.lines ?? r.sampled} sampled lines, ${percent(r.rate)})${others ? `; others: ${others}` : ''}\n`);
           if (r.rate < POOR_MATCH_RATE) process.stdout.write(`  hint: a poor match; pass --input-format NAME or --pattern '(?<ts>...) (?<message>.*)' to ingest\n`);

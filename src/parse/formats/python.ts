@@ -73,7 +73,8 @@ function createPythonParser(ctx: ParseContext): LineParser {
         }
         ns = i;
         if (buf[ns] === LB) return 'bracket where the logger name should be';
-        while (i < end && buf[i] !== SP && buf[i] !== COLON) i++;
+        // A logger name is dotted words: `tag[pid]:` is syslog's tag, not a logger.
+        while (i < end && buf[i] !== SP && buf[i] !== COLON && buf[i] !== LB) i++;
         ne = i;
         if (ne === ns || buf[i] !== COLON || (i + 1 < end && buf[i + 1] !== SP)) return 'no "name:" after level';
         i += 2;

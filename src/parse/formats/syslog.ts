@@ -1,5 +1,5 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { SYSLOG_SEVERITY_LEVELS, writeLevelAndMessage } from '../level.js';
+import { normalizeLevel, SYSLOG_SEVERITY_LEVELS, writeLevelAndMessage } from '../level.js';
 import type { RowWriter } from '../row-writer.js';
 import { parseIntRange } from '../line-scan.js';
 import { parseIsoBytes, parseRfc3164Bytes } from '../timestamp.js';
@@ -24,6 +24,13 @@ export default syslog;
 
 const SP = 32;
 
+/** True for an upper-case level name (`INFO`, `ERR`, `WARNING`): never a host name as written. */
+function isUpperLevelWord(buf: Buffer, s: number, e: number): boolean {
+  if (e - s < 3 || e - s > 8) return false;
+  for (let i = s; i < e; i++) if (buf[i] < 65 || buf[i] > 90) return false;
+  return normalizeLevel(buf.toString('latin1', s, e)) !== undefined;
+}
+
 function createSyslogParser(ctx: ParseContext): LineParser {
   const at = { end: 0 };
   return {
@@ -41,8 +48,13 @@ function createSyslogParser(ctx: ParseContext): LineParser {
         if (buf[i] === 49 && buf[i + 1] === SP) return parse5424(buf, i + 2, end, severity, out);
       }
       let us: number;
-      if (buf[i] >= 48 && buf[i] <= 57) us = parseIsoBytes(buf, i, end, ctx.zone, at);
-      else us = parseRfc3164Bytes(buf, i, end, ctx.referenceMicros, ctx.zone, at);
+      if (buf[i] >= 48 && buf[i] <= 57) {
+        // rsyslog and syslog-ng write RFC 3339 (`T` between date and time); a space there is
+        // another format's line (dpkg's `2026-01-01 10:00:00 upgrade pkg:amd64 ...`), whose
+        // second word is no host.
+        if (buf[i + 10] !== 84) return 'ISO timestamp without "T": not syslog';
+        us = parseIsoBytes(buf, i, end, ctx.zone, at);
+      } else us = parseRfc3164Bytes(buf, i, end, ctx.referenceMicros, ctx.zone, at);
       if (Number.isNaN(us)) return 'no syslog timestamp';
       i = at.end;
       if (buf[i] !== SP) return 'no space after timestamp';
@@ -51,6 +63,8 @@ function createSyslogParser(ctx: ParseContext): LineParser {
       while (i < end && buf[i] !== SP) i++;
       const he = i;
       if (he === hs || i >= end) return 'no host';
+      // `2026-05-21T20:38:35Z INFO tag[1]: msg` has a level where the host goes: not syslog's shape.
+      if (isUpperLevelWord(buf, hs, he)) return 'a level word where the host should be';
       i++;
       // TAG[pid]: — the tag ends at ':' or '[' and has no spaces.
       const ts = i;
@@ -66,8 +80,9 @@ function createSyslogParser(ctx: ParseContext): LineParser {
         i++;
       }
       if (i >= end || buf[i] !== 58 || te === ts) return 'no "tag:"';
-      // A tag of digits and dots is an address or a number (`client:port` of an access log), not a program.
-      if (isDigitsAndDots(buf, ts, te)) return 'tag is a number or an address';
+      // A program name starts with a letter: `10.0.0.7:2817` after a name is an address and
+      // port (an AWS ELB line), not `tag:`.
+      if (buf[ts] >= 48 && buf[ts] <= 57) return 'a number where the tag should be';
       i++;
       if (i < end && buf[i] === SP) i++;
       const pid = ps >= 0 ? parseIntRange(buf, ps, pe) : -1;
@@ -153,9 +168,4 @@ function createSyslogParser(ctx: ParseContext): LineParser {
     else out.empty();
     return null;
   }
-}
-
-function isDigitsAndDots(buf: Buffer, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (!((buf[i] >= 48 && buf[i] <= 57) || buf[i] === 46)) return false;
-  return true;
 }

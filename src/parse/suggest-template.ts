@@ -1,0 +1,144 @@
+import type { ParseContext } from './format.js';
+import { normalizeLevel } from './level.js';
+import { parseLines } from './parse-chunk.js';
+import { createParser } from './registry.js';
+import { RowWriter } from './row-writer.js';
+import { TIME_LAYOUTS, TimestampScanner, type ScannedTime } from './timestamp-scan.js';
+
+/** A `--template` built from the shape of sampled lines, and how much of them it reads. */
+export interface TemplateSuggestion {
+  template: string;
+  /** An example of the timestamp layout found (`2026-11-25 10:00:00,123`). */
+  layout: string;
+  /** Share of the sample's non-blank lines the template parses (continuations counted). */
+  rate: number;
+}
+
+/** How far into a line a timestamp is looked for. */
+const SEARCH_BYTES = 128;
+
+interface Shape {
+  /** Tokens before the timestamp, each `[x]`-bracketed (true) or plain (false). */
+  before: boolean[];
+  /** The timestamp is inside `[...]`. */
+  bracketed: boolean;
+  layout: number;
+  /** The token after the timestamp: 'level', '[level]' or ''. */
+  level: string;
+}
+
+/**
+ * Builds a Loghub template from the commonest shape of the sample's lines: the tokens before
+ * the first timestamp found (within SEARCH_BYTES), the timestamp's headers (TIME_LAYOUTS), a
+ * `<Level>` when a level word follows it, then `<Content>`; and measures it on the sample with
+ * the `template` format. Undefined when no line holds a timestamp.
+ */
+export async function suggestTemplate(sample: Buffer, ctx: ParseContext, maxLines = 200): Promise<TemplateSuggestion | undefined> {
+  const scanner = new TimestampScanner(ctx);
+  const ts: ScannedTime = { us: 0, end: 0, layout: 0, klogLevel: 0 };
+  const counts = new Map<string, { n: number; shape: Shape }>();
+  let pos = 0;
+  let lines = 0;
+  let cut = 0;
+  while (pos < sample.length && lines < maxLines) {
+    let nl = sample.indexOf(10, pos);
+    if (nl < 0) nl = sample.length;
+    let end = nl;
+    if (end > pos && sample[end - 1] === 13) end--;
+    cut = Math.min(nl + 1, sample.length);
+    if (end > pos && sample.subarray(pos, end).some((b) => b !== 32 && b !== 9)) {
+      lines++;
+      const shape = shapeOf(sample, pos, end, scanner, ts);
+      if (shape !== undefined) {
+        const key = JSON.stringify(shape);
+        const hit = counts.get(key);
+        if (hit === undefined) counts.set(key, { n: 1, shape });
+        else hit.n++;
+      }
+    }
+    pos = nl + 1;
+  }
+  let best: Shape | undefined;
+  let bestN = 0;
+  for (const { n, shape } of counts.values()) if (n > bestN) [best, bestN] = [shape, n];
+  if (best === undefined) return undefined;
+  const template = templateOf(best);
+  let rate = 0;
+  try {
+    const parser = await createParser({ name: 'template', options: { template } }, ctx);
+    const out = new RowWriter(64 * 1024);
+    const c = parseLines(sample, 0, cut, parser, out);
+    out.release();
+    rate = c.parsed + c.unparsed === 0 ? 0 : c.parsed / (c.parsed + c.unparsed);
+  } catch {
+    rate = 0;
+  }
+  return { template, layout: TIME_LAYOUTS[best.layout].example, rate };
+}
+
+function shapeOf(buf: Buffer, start: number, end: number, scanner: TimestampScanner, ts: ScannedTime): Shape | undefined {
+  const limit = Math.min(end, start + SEARCH_BYTES);
+  const before: boolean[] = [];
+  let i = start;
+  while (i < limit) {
+    const bracketed = buf[i] === 91;
+    if (scanner.scan(buf, bracketed ? i + 1 : i, end, ts) && ts.klogLevel === 0) {
+      let j = ts.end;
+      if (bracketed) {
+        if (buf[j] !== 93) return undefined;
+        j++;
+      }
+      while (j < end && (buf[j] === 32 || buf[j] === 9)) j++;
+      let level = '';
+      const lb = buf[j] === 91;
+      let k = lb ? j + 1 : j;
+      const ws = k;
+      while (k < end && ((buf[k] | 32) >= 97 && (buf[k] | 32) <= 122)) k++;
+      if (k > ws && normalizeLevel(buf.toString('latin1', ws, k)) !== undefined && (lb ? buf[k] === 93 : k >= end || buf[k] === 32 || buf[k] === 9)) level = lb ? '[level]' : 'level';
+      return { before, bracketed, layout: ts.layout, level };
+    }
+    // next token
+    const tb = buf[i] === 91;
+    while (i < limit && buf[i] !== 32 && buf[i] !== 9) i++;
+    before.push(tb && buf[i - 1] === 93);
+    while (i < limit && (buf[i] === 32 || buf[i] === 9)) i++;
+  }
+  return undefined;
+}
+
+function templateOf(s: Shape): string {
+  const parts: string[] = [];
+  s.before.forEach((bracketed, k) => parts.push(bracketed ? `\\[<Field${k + 1}>\\]` : `<Field${k + 1}>`));
+  const time = TIME_LAYOUTS[s.layout].headers;
+  parts.push(s.bracketed ? `\\[${time}\\]` : time);
+  if (s.level === 'level') parts.push('<Level>');
+  else if (s.level === '[level]') parts.push('\\[<Level>\\]');
+  parts.push('<Content>');
+  return parts.join(' ');
+}
+
+/** `text` quoted for a POSIX shell. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What detect and ingest say when no format matched a source: the best reading's share, a
+ * ready-to-paste `--template` built from the sample (with the share of it that it reads) or
+ * why there is none, and where to look next.
+ * @example noMatchAdvice('app.log', detection, suggestion)
+ * // ['no format matched (the best, generic, parsed 12% of 200 sampled lines)', "try: logscope ingest app.log --template '<Date> <Time> <Level> <Content>' (it reads 96% of the sample ...)", ...]
+ */
+export function noMatchAdvice(source: string, best: { format: string; rate: number; sampled: number }, suggestion: TemplateSuggestion | undefined): string[] {
+  const pct = (r: number): string => `${Math.floor(r * 1000) / 10}%`;
+  const out = [best.rate === 0 ? `no format matched (none parsed any of ${best.sampled} sampled lines)` : `no format matched (the best, ${best.format}, parsed ${pct(best.rate)} of ${best.sampled} sampled lines)`];
+  if (suggestion !== undefined && suggestion.rate === 0) {
+    out.push(`timestamps like ${suggestion.layout} were found, but no template of the sampled lines' shape reads them (${shellQuote(suggestion.template)} reads none): pass --pattern '(?<ts>...) (?<message>.*)'`);
+  } else if (suggestion !== undefined) {
+    out.push(`try: logscope ingest ${shellQuote(source)} --template ${shellQuote(suggestion.template)}  (built from the sampled lines' shape, timestamps like ${suggestion.layout}; it reads ${pct(suggestion.rate)} of the sample)`);
+  } else {
+    out.push(`no sampled line holds a timestamp in a known layout in its first ${SEARCH_BYTES} bytes: each record needs a time; pass --pattern '(?<ts>...) (?<message>.*)' with the time's layout (--input-format NAME if a built-in reads it)`);
+  }
+  out.push(`after ingesting, logscope coverage lists the commonest shapes of the lines that did not parse`);
+  return out;
+}
