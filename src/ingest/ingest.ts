@@ -6,12 +6,12 @@ import type { MiningConfig } from '../config/index.js';
 import { InputError, LogscopeError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
-import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
+import { hashBytes, hashTail, readContentHeadOf, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
-import { readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
+import { compressionOf, readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
 
@@ -144,17 +144,19 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
     const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
     const plan: Plan = { reingest: options.reingest === true, replace: { names: [], sourceIds: [] }, warnings };
-    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines(), plan);
+    const heads = new Map<SourceRef, Buffer>();
+    for (const ref of sources) if (ref.kind === 'file' && ref.size > 0) heads.set(ref, await readContentHeadOf(ref.path, compressionOf(ref)));
+    const states = planSources(sources, heads, manifest, options.format, summaries, await store.readSourceLines(), plan);
     let replace: SourcesToRemove | undefined = plan.replace.names.length + plan.replace.sourceIds.length > 0 ? plan.replace : undefined;
     // A reingest of stdin replaces what was read from it before: no repeat to warn of.
     const stdinBefore = sources.some((s) => s.kind === 'stdin') && !plan.reingest ? await store.readStdinInputs() : [];
     let stdinInput: StdinInput | undefined;
     for (const state of states) {
       if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
-      await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
+      await chooseFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
     }
     // A .gz counts its uncompressed bytes, against an estimate refined as it is read.
-    const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && s.ref.compressed ? readGzipSize(s.ref.path, s.ref.size) : -1]));
+    const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && compressionOf(s.ref) === 'gzip' ? readGzipSize(s.ref.path, s.ref.size) : -1]));
     const gunzipTotals = new Map(states.map((s) => [s, s.ref.kind === 'file' && s.ref.compressed ? estimateGunzipSize(isizes.get(s) ?? -1, s.ref.size) : 0]));
     const estimated = states.some((s) => s.ref.kind === 'file' && s.ref.compressed);
     let bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? (s.ref.compressed ? (gunzipTotals.get(s) ?? 0) : s.ref.size) - s.offset : 0), 0);
@@ -351,7 +353,7 @@ function entryAt(s: SourceState): SourceEntry {
  * whose content is stored reads on from where its entry stopped, a file truncated in place
  * reads as a new entry whose lines are numbered after the old one's, anything else from the start.
  */
-function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>, plan: Plan): SourceState[] {
+function planSources(sources: SourceRef[], heads: Map<SourceRef, Buffer>, manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>, plan: Plan): SourceState[] {
   const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
@@ -363,7 +365,7 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       states.push(numberOn({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false }, lastLines));
       continue;
     }
-    const head = ref.size === 0 ? Buffer.alloc(0) : readContentHead(ref.path, ref.compressed);
+    const head = heads.get(ref) ?? Buffer.alloc(0);
     if (head.length === 0 && !(ref.compressed && ref.size > 0)) {
       summary.status = 'empty';
       continue;

@@ -85,7 +85,7 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
         format = { name: detection.format, options: {} };
         summary.format = detection.format;
       };
-      if (ref.kind === 'file' && !ref.compressed) await choose(await readHead(ref.path, false));
+      if (ref.kind === 'file' && !ref.compressed) await choose(await readHead(ref.path, undefined));
       try {
         for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose })) {
           const task: ChunkTask = { seq: seq++, input: chunk.input, source: summary.source, format, timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
