@@ -245,6 +245,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       const ref = state.ref;
       const chunks = sourceChunks(ref, state.offset, {
         chunkBytes,
+        jsonDocuments: state.format.name === 'json',
         stdin: options.stdin,
         onCompressedBytes: (read, decompressed) => {
           if (ref.kind !== 'file' || bytesTotal === undefined) return;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
-import { readHead, sourceChunks } from './source-chunks.js';
+import { compressionOf, readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkResult, ChunkTask } from './task.js';
 
@@ -85,9 +85,9 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
         format = { name: detection.format, options: {} };
         summary.format = detection.format;
       };
-      if (ref.kind === 'file' && !ref.compressed) await choose(await readHead(ref.path, undefined));
+      if (ref.kind === 'file') await choose(await readHead(ref.path, compressionOf(ref)));
       try {
-        for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose })) {
+        for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose, jsonDocuments: format.name === 'json' })) {
           const task: ChunkTask = { seq: seq++, input: chunk.input, source: summary.source, format, timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
           await runner.submit(task, summary);
         }

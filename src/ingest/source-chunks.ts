@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { DETECT_SAMPLE_BYTES } from '../parse/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
 import { decompressStream, describeUnreadable, detectCompression, detectUnreadableCompression, type Compression } from './compression.js';
+import { jsonDocumentChunks, jsonDocumentHead, looksLikeJsonDocument } from './json-document.js';
 import type { SourceRef } from './sources.js';
 import type { ChunkInput } from './task.js';
 
@@ -25,6 +26,35 @@ export interface SourceChunksOptions {
   onCompressedBytes?: (bytes: number, decompressed: number) => void;
   /** Called with each streamed chunk's first bytes before it is yielded (stdin/.gz format detection). */
   onStreamChunk?: (sample: Buffer) => Promise<void> | void;
+  /**
+   * Read a file whose head is a JSON document (a top-level array of records, `{"Records":[...]}`,
+   * objects over several lines) as the JSON lines of its records (see JsonRecordSplitter): for
+   * the json format.
+   */
+  jsonDocuments?: boolean;
+}
+
+/** The chunks of a JSON document file, as JSON lines of its records (see jsonDocumentChunks). */
+async function* documentChunks(ref: Extract<SourceRef, { kind: 'file' }>, offset: number, options: SourceChunksOptions): AsyncGenerator<SourceChunk> {
+  const raw = fs.createReadStream(ref.path);
+  const compression = compressionOf(ref);
+  const stream = compression === undefined ? raw : decompressStream(raw, compression);
+  let held: SourceChunk | undefined;
+  let at = offset;
+  try {
+    for await (const chunk of jsonDocumentChunks(stream, options.chunkBytes, offset, ref.path)) {
+      if (held !== undefined) yield held;
+      at = chunk.endOffset;
+      held = { input: { kind: 'bytes', data: chunk.data }, endOffset: chunk.endOffset, last: false };
+    }
+  } catch (err) {
+    if (held !== undefined) yield held;
+    if (err instanceof InputError) throw err;
+    throw new InputError(ref.path, `read stopped after byte ${at}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    raw.destroy();
+  }
+  if (held !== undefined) yield { ...held, last: true };
 }
 
 /**
@@ -34,6 +64,10 @@ export interface SourceChunksOptions {
  * yields the whole lines read before the damage and then throws an InputError naming it.
  */
 export async function* sourceChunks(ref: SourceRef, offset: number, options: SourceChunksOptions): AsyncGenerator<SourceChunk> {
+  if (ref.kind === 'file' && options.jsonDocuments === true && looksLikeJsonDocument(await readHead(ref.path, compressionOf(ref), false))) {
+    yield* documentChunks(ref, offset, options);
+    return;
+  }
   if (ref.kind === 'file' && !ref.compressed) {
     const ranges = [...planFileChunks(ref.path, offset, ref.size, options.chunkBytes)];
     for (const [i, r] of ranges.entries()) yield { input: { kind: 'file', path: ref.path, start: r.start, end: r.end }, endOffset: r.end, last: i === ranges.length - 1 };
@@ -127,8 +161,17 @@ function describeDecompressFailure(err: unknown, compression: Compression, size:
   return `${what}; kept the whole lines of its first ${kept} decompressed bytes, the rest is not stored`;
 }
 
-/** The first bytes of a file (decompressed when it is compressed), for format detection. */
-export async function readHead(file: string, compression: Compression | undefined): Promise<Buffer> {
+/**
+ * The first bytes of a file (decompressed when it is compressed), for format detection. A JSON
+ * document's head is given as the JSON lines of its records, as the json format reads it,
+ * unless `asRead` is false.
+ */
+export async function readHead(file: string, compression: Compression | undefined, asRead = true): Promise<Buffer> {
+  const head = await readRawHead(file, compression);
+  return asRead && looksLikeJsonDocument(head) ? jsonDocumentHead(head) : head;
+}
+
+async function readRawHead(file: string, compression: Compression | undefined): Promise<Buffer> {
   const raw = fs.createReadStream(file, compression !== undefined ? {} : { end: DETECT_SAMPLE_BYTES - 1 });
   const stream: Readable = compression !== undefined ? decompressStream(raw, compression) : raw;
   const parts: Buffer[] = [];
