@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
-import { InputError, LogscopeError } from '../errors.js';
-import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { ConfigError, InputError, LogscopeError } from '../errors.js';
+import { createParser, createZone, describeZone, detectFormat, inferTemplateTimeFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHeadOf, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
@@ -73,8 +73,10 @@ export interface SourceSummary extends ParseCounts {
   previousPath?: string;
   /** With --input-format auto: the share of sampled lines the chosen format parsed, and the runners-up. */
   detection?: Detection;
-  /** A hint when the chosen format parsed few lines of the sample. */
+  /** A hint when the chosen format parsed few lines of the sample, or says what was inferred. */
   hint?: string;
+  /** With a template and no --time-format: the time layout inferred from the sampled lines. */
+  timeFormat?: string;
 }
 
 /** The result of an ingest run. */
@@ -152,8 +154,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const stdinBefore = sources.some((s) => s.kind === 'stdin') && !plan.reingest ? await store.readStdinInputs() : [];
     let stdinInput: StdinInput | undefined;
     for (const state of states) {
-      if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
-      await chooseFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
+      if (state.ref.kind === 'stdin') continue;
+      if (isAutoFormat(state.format)) await chooseFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
+      else if (state.format.name === 'template') inferTimeFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
     }
     // A .gz counts its uncompressed bytes, against an estimate refined as it is read.
     const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && compressionOf(s.ref) === 'gzip' ? readGzipSize(s.ref.path, s.ref.size) : -1]));
@@ -257,6 +260,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         onStreamChunk: async (sample) => {
           if (ref.kind === 'stdin' && state.head === undefined) state.head = Buffer.from(sample.subarray(0, STDIN_FP_BYTES));
           if (isAutoFormat(state.format)) await chooseFormat(state, sample, zone);
+          else if (ref.kind === 'stdin' && state.format.name === 'template' && state.summary.lines === 0 && state.summary.timeFormat === undefined) inferTimeFormat(state, sample, zone);
         },
       });
       const failedBefore = errors.length;
@@ -516,6 +520,26 @@ function numberOn(state: SourceState, lastLines: Map<string, number>): SourceSta
   state.summary.fromLine = last + 1;
   state.summary.numberedOn = true;
   return state;
+}
+
+/**
+ * For a template format without a time layout: infers one from a sample of the source's lines
+ * when the built-in layouts do not read their times (see inferTemplateTimeFormat); a ConfigError
+ * naming the source when none can be inferred.
+ */
+function inferTimeFormat(state: SourceState, sample: Buffer, zone: ZoneResolver): void {
+  const referenceMicros = state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000;
+  let layout: string | undefined;
+  try {
+    layout = inferTemplateTimeFormat(sample, state.format.options, { zone, referenceMicros });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${state.name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+  if (layout === undefined) return;
+  state.format = { ...state.format, options: { ...state.format.options, timestampFormat: layout } };
+  state.summary.timeFormat = layout;
+  state.summary.hint = `the time layout was inferred from the sampled lines as --time-format '${layout}'; pass --time-format to set it`;
 }
 
 /** Resolves --input-format auto for one source from a sample of its lines. */

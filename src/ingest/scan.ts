@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { createParser, createZone, describeZone, detectFormat, isAutoFormat, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { createParser, createZone, describeZone, detectFormat, inferTemplateTimeFormat, isAutoFormat, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { compressionOf, readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
@@ -80,6 +80,11 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
       summaries.push(summary);
       if (ref.kind === 'file' && ref.size === 0) continue;
       const choose = async (sample: Buffer) => {
+        if (format.name === 'template' && format === options.format) {
+          const layout = inferTemplateTimeFormat(sample, format.options, { zone, referenceMicros });
+          if (layout !== undefined) format = { ...format, options: { ...format.options, timestampFormat: layout } };
+          return;
+        }
         if (!isAutoFormat(format)) return;
         const detection = await detectFormat(sample, { zone, referenceMicros });
         format = { name: detection.format, options: {} };
