@@ -11,7 +11,7 @@ import { epochToMicros, parseTimestampString, type ZoneResolver } from './timest
  * (`@timestamp`, `log.level`, `log.logger`, `service.name`, `host.name`), journald's JSON export
  * (`__REALTIME_TIMESTAMP`, `PRIORITY`, `MESSAGE`, `_HOSTNAME`, `SYSLOG_IDENTIFIER`, `_PID`),
  * Monolog (`datetime`, `level_name`, `channel`), GELF (`short_message`), python-json-logger
- * (`asctime`, `levelname`, `name`), MongoDB (`t.$date`), CloudTrail (`eventTime`).
+ * (`asctime`, `levelname`, `name`), MongoDB (`t.$date`), CloudTrail (`eventTime`, `eventName` as the message).
  */
 export const FIELD_ALIASES = {
   ts: ['ts', 'time', 'timestamp', '@timestamp', 'datetime', 'date', 't', 'eventTime', '@t', 'timeStamp', 'Timestamp', 'TimeStamp', 'time_local', 'asctime', 'timeUnixNano', 'time_unix_nano', 'observedTimeUnixNano', '__REALTIME_TIMESTAMP', 'data.date', 'event.created'],
@@ -19,7 +19,7 @@ export const FIELD_ALIASES = {
   service: ['service', 'service_name', 'app', 'application', 'program', 'logger', 'name', 'component', 'service.name', 'serviceName', 'logger_name', 'loggerName', 'log.logger', 'SourceContext', 'channel', 'SYSLOG_IDENTIFIER'],
   pid: ['pid', 'process_id', 'process.pid', '_PID'],
   level: ['level', 'severity', 'lvl', 'loglevel', 'log_level', 'levelname', 'priority', 'level_name', 'severityText', 'severity_text', 'log.level', '@l', 'Level', 'SeverityText', 'PRIORITY', 'severityNumber', 'severity_number'],
-  message: ['msg', 'message', 'log', 'text', 'body', '@m', '@mt', 'short_message', 'Message', 'MESSAGE', 'RenderedMessage', 'Body'],
+  message: ['msg', 'message', 'log', 'text', 'body', '@m', '@mt', 'short_message', 'Message', 'MESSAGE', 'RenderedMessage', 'Body', 'eventName'],
 } as const;
 
 /**
