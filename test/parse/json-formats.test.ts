@@ -8,7 +8,8 @@ import type { SourceRef } from '../../src/ingest/sources.js';
 import { levelFromNumber } from '../../src/parse/fields.js';
 import { detectFormat, utcZone } from '../../src/parse/index.js';
 import { HAVE_REALLOGS, REALLOGS } from '../datasets.js';
-import { REPO, tmpDir } from '../helpers.js';
+import { query, REPO, runCli, tmpDir } from '../helpers.js';
+import { spawnSync } from 'node:child_process';
 import { parseText, us } from './parse-helper.js';
 
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'formats', 'json');
@@ -165,5 +166,28 @@ describe.skipIf(!HAVE_REALLOGS)('real JSON logs (reallogs-dev json/)', () => {
       shares[f] = counts.parsed / (counts.lines - counts.blank);
     }
     for (const [f, share] of Object.entries(shares)) expect(share, f).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('ingesting a JSON document', () => {
+  it('stores the records of a zstd-compressed CloudTrail document at their lines, and adds nothing when read again', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'trail.json.zst');
+    const r0 = spawnSync('zstd', ['-q', '-o', file, path.join(FIXTURES, 'cloudtrail.log')]);
+    if (r0.status !== 0) throw new Error(`zstd failed: ${r0.stderr}`);
+    const data = path.join(dir, 'data');
+    const r = runCli(['ingest', file, '--data', data, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { sources: Array<{ format: string; parsed: number; unparsed: number }> }).sources[0]).toMatchObject({ format: 'json', parsed: 5, unparsed: 0 });
+    expect(await query(data, 'SELECT line::INT AS line, message FROM logs ORDER BY line')).toEqual([
+      { line: 3, message: 'ConsoleLogin' },
+      { line: 15, message: 'ListBuckets' },
+      { line: 27, message: 'GetObject' },
+      { line: 39, message: 'PutObject' },
+      { line: 51, message: 'DeleteBucket' },
+    ]);
+    const again = runCli(['ingest', file, '--data', data, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(await query(data, 'SELECT count(*)::INT AS n FROM logs')).toEqual([{ n: 5 }]);
   });
 });
