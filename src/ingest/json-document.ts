@@ -40,6 +40,12 @@ export class JsonRecordSplitter {
   /** Records found, and whether one spanned lines or came out of an array (the input is a document, not JSON lines). */
   records = 0;
   documentLike = false;
+  /** Top-level values begun: a wrapper (`{"Records":[...]}`) is the only one of its file. */
+  topValues = 0;
+  /** Whether the records are the elements of a wrapper object's first member. */
+  get wrapped(): boolean {
+    return this.recordDepth === 3;
+  }
 
   constructor(private readonly maxRecordBytes = 64 << 20, private readonly source = 'input') {}
 
@@ -71,6 +77,7 @@ export class JsonRecordSplitter {
       if (c === 0x20 || c === 9 || c === 13) continue;
       const depth = this.stack.length;
       if (c === 0x7b || c === 0x5b) {
+        if (depth === 0) this.topValues++;
         if (depth === 0 && this.recordDepth === 0) {
           this.recordDepth = c === 0x5b ? 2 : 1;
           if (c === 0x5b) this.documentLike = true;
@@ -191,6 +198,8 @@ export function looksLikeJsonDocument(head: Buffer): boolean {
   } catch {
     return false;
   }
+  // JSON lines whose first member is an array of objects (`{"tags":[{...}],...}`) are no wrapper: a wrapper is its file's only value.
+  if (splitter.wrapped && splitter.topValues > 1) return false;
   return splitter.documentLike && splitter.records > 0;
 }
 

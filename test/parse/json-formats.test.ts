@@ -144,6 +144,7 @@ describe('JSON documents (JsonRecordSplitter)', () => {
     expect(looksLikeJsonDocument(Buffer.from('{"Records":[{"eventTime":"2026-11-25T10:00:00Z"}]}\n'))).toBe(true);
     expect(looksLikeJsonDocument(Buffer.from('{"a":1,\n"b":2}\n'))).toBe(true);
     expect(looksLikeJsonDocument(Buffer.from('{"time":"2026-11-25T10:00:00Z","msg":"a","tags":[{"k":1}]}\n{"time":"2026-11-25T10:00:01Z","msg":"b"}\n'))).toBe(false);
+    expect(looksLikeJsonDocument(Buffer.from('{"tags":[{"k":1}],"time":"2026-11-25T10:00:00Z","msg":"a"}\n{"tags":[{"k":2}],"time":"2026-11-25T10:00:01Z","msg":"b"}\n'))).toBe(false);
     expect(looksLikeJsonDocument(Buffer.from('2026-11-25 plain text\n'))).toBe(false);
   });
 
