@@ -19,7 +19,7 @@ export class JsonRecordSplitter {
   private inString = false;
   private escape = false;
   /** Depth at which records open: 1 objects at the top, 2 elements of a top-level array, 3 elements of a wrapper's array. */
-  private recordDepth = 0;
+  recordDepth = 0;
   /** The bytes of the record (or stray text) being read, as pieces. */
   private parts: Buffer[] = [];
   private partsSize = 0;
@@ -65,6 +65,13 @@ export class JsonRecordSplitter {
         continue;
       }
       if (this.inString) {
+        if (c === 10) {
+          // A raw line break inside a string is no JSON: the record was cut short (a truncated write).
+          this.broken(out, chunk, i, base);
+          this.line++;
+          this.lineStart = true;
+          continue;
+        }
         if (this.escape) this.escape = false;
         else if (c === 0x5c) this.escape = true;
         else if (c === 0x22) this.inString = false;
@@ -72,9 +79,16 @@ export class JsonRecordSplitter {
       }
       if (c === 10) {
         this.line++;
+        this.lineStart = true;
         continue;
       }
-      if (c === 0x20 || c === 9 || c === 13) continue;
+      if (c === 0x20 || c === 9 || c === 13) {
+        this.lineStart = false;
+        continue;
+      }
+      // A `{` at the start of a line inside an object of a stream of objects: the object before it was cut short.
+      if (c === 0x7b && this.lineStart && this.recordDepth === 1 && this.inRecord && this.stack.length > 0) this.broken(out, chunk, i, base);
+      this.lineStart = false;
       const depth = this.stack.length;
       if (c === 0x7b || c === 0x5b) {
         if (depth === 0) this.topValues++;
@@ -136,6 +150,24 @@ export class JsonRecordSplitter {
   }
 
   private firstMemberSeen = false;
+  /** At the first byte of a line. */
+  private lineStart = true;
+  /** Records found cut short (see broken). */
+  brokenRecords = 0;
+
+  /**
+   * The record being read was cut short at chunk[i]: what was kept of it is written as a line
+   * of text (it stays unparsed) and reading goes on outside it.
+   */
+  private broken(out: Buffer[], chunk: Buffer, i: number, base: number): void {
+    this.keep(chunk, i);
+    this.stray = true;
+    this.brokenRecords++;
+    this.emit(out, base + i);
+    this.inString = false;
+    this.escape = false;
+    this.stack.length = Math.max(0, this.recordDepth - 1);
+  }
   /** Whether the `:` just met is the first of the top object's members (CloudTrail's `{"Records":`). */
   private isFirstMember(): boolean {
     if (this.firstMemberSeen) return false;
@@ -159,7 +191,13 @@ export class JsonRecordSplitter {
 
   /** Writes the record kept as one line, on its own line number or the next free one. */
   private emit(out: Buffer[], rawEnd: number): void {
-    const record = Buffer.concat(this.parts, this.partsSize);
+    let record = Buffer.concat(this.parts, this.partsSize);
+    // A record cut short keeps the text of its line, without the line break after it.
+    if (this.stray) {
+      let e = record.length;
+      while (e > 0 && (record[e - 1] === 10 || record[e - 1] === 13)) e--;
+      record = record.subarray(0, e);
+    }
     let spanned = false;
     for (let k = 0; k < record.length; k++) {
       if (record[k] === 10 || record[k] === 13) {
@@ -200,6 +238,8 @@ export function looksLikeJsonDocument(head: Buffer): boolean {
   }
   // JSON lines whose first member is an array of objects (`{"tags":[{...}],...}`) are no wrapper: a wrapper is its file's only value.
   if (splitter.wrapped && splitter.topValues > 1) return false;
+  // A stream of objects with some cut short is JSON lines with truncated writes, not a document.
+  if (splitter.recordDepth === 1 && splitter.brokenRecords > 0) return false;
   return splitter.documentLike && splitter.records > 0;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateLogs } from '../../src/generate/index.js';
 import { JsonRecordSplitter, looksLikeJsonDocument } from '../../src/ingest/json-document.js';
 import { readHead } from '../../src/ingest/source-chunks.js';
 import { sourceChunks } from '../../src/ingest/source-chunks.js';
@@ -146,6 +147,20 @@ describe('JSON documents (JsonRecordSplitter)', () => {
     expect(looksLikeJsonDocument(Buffer.from('{"time":"2026-11-25T10:00:00Z","msg":"a","tags":[{"k":1}]}\n{"time":"2026-11-25T10:00:01Z","msg":"b"}\n'))).toBe(false);
     expect(looksLikeJsonDocument(Buffer.from('{"tags":[{"k":1}],"time":"2026-11-25T10:00:00Z","msg":"a"}\n{"tags":[{"k":2}],"time":"2026-11-25T10:00:01Z","msg":"b"}\n'))).toBe(false);
     expect(looksLikeJsonDocument(Buffer.from('2026-11-25 plain text\n'))).toBe(false);
+  });
+
+  it('takes a JSON-lines file with lines cut short (truncated writes) for JSON lines, not a document', async () => {
+    const file = path.join(tmpDir(), 'gen.jsonl');
+    await generateLogs({ lines: 5_000, format: 'json', out: file, seed: 7 });
+    const head = fs.readFileSync(file).subarray(0, 256 * 1024);
+    expect(head.toString('utf8').split('\n').some((l) => l.startsWith('{') && !l.endsWith('}'))).toBe(true);
+    expect(looksLikeJsonDocument(head)).toBe(false);
+    const cut = '{"time":"2026-11-25T10:00:00Z","msg":"a"}\n{"time":"2026-11-\n{"time":"2026-11-25T10:00:01Z","msg":"b",\n{"time":"2026-11-25T10:00:02Z","msg":"c"}\n';
+    expect(looksLikeJsonDocument(Buffer.from(cut))).toBe(false);
+    // Fed to the splitter all the same, the cut lines stay lines of their own.
+    const s = new JsonRecordSplitter();
+    const lines = Buffer.concat([s.push(Buffer.from(cut)), s.end()]).toString('utf8').split('\n');
+    expect(lines.slice(0, 4)).toEqual(['{"time":"2026-11-25T10:00:00Z","msg":"a"}', '{"time":"2026-11-', '{"time":"2026-11-25T10:00:01Z","msg":"b",', '{"time":"2026-11-25T10:00:02Z","msg":"c"}']);
   });
 
   it('keeps text outside the records as lines of their own, which stay unparsed', async () => {
