@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
-import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTemplate, createZone, type FormatSpec } from '../parse/index.js';
+import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTemplate, compileTimeLayout, createZone, type FormatSpec } from '../parse/index.js';
 
 /** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
@@ -26,15 +26,25 @@ export function resolveDataDir(flag: string | undefined, config: Config, env = p
  * or --template that can backtrack catastrophically is refused here (config formats were
  * checked when the config loaded).
  */
-export function resolveFormat(name: string | undefined, pattern: string | undefined, config: Config, template?: string): FormatSpec {
+export function resolveFormat(name: string | undefined, pattern: string | undefined, config: Config, template?: string, timeFormat?: string): FormatSpec {
   if (pattern !== undefined && template !== undefined) throw new UsageError('give --pattern or --template, not both');
+  if (timeFormat !== undefined) {
+    if (pattern === undefined && template === undefined) throw new UsageError(`--time-format goes with --pattern or --template (a config format sets "timestampFormat"); got --time-format ${JSON.stringify(timeFormat)} alone`);
+    try {
+      compileTimeLayout(timeFormat);
+    } catch (err) {
+      throw new UsageError(`--time-format: ${(err as Error).message}`);
+    }
+  }
+  const layoutOption = timeFormat !== undefined ? { timestampFormat: timeFormat } : {};
   const chosen = name ?? (pattern !== undefined ? 'regex' : template !== undefined ? 'template' : config.ingest.format);
   const custom = config.formats[chosen];
   if (custom !== undefined) {
     if (pattern !== undefined || template !== undefined) throw new UsageError(`--pattern/--template cannot be combined with the config format "${chosen}", which has its own`);
     const zone = custom.timezone !== undefined ? { timezone: custom.timezone } : {};
     if (custom.template !== undefined) {
-      return { name: 'template', options: { template: custom.template, ...(custom.timeHeaders !== undefined ? { timeHeaders: custom.timeHeaders } : {}), ...zone }, label: chosen };
+      const layout = custom.timestampFormat !== undefined ? { timestampFormat: custom.timestampFormat } : {};
+      return { name: 'template', options: { template: custom.template, ...(custom.timeHeaders !== undefined ? { timeHeaders: custom.timeHeaders } : {}), ...layout, ...zone }, label: chosen };
     }
     const layout = custom.timestampFormat !== undefined ? { timestampFormat: custom.timestampFormat } : {};
     return { name: 'regex', options: { pattern: custom.pattern, ...(custom.fields !== undefined ? { fields: custom.fields } : {}), ...layout, ...zone }, label: chosen };
@@ -50,7 +60,7 @@ export function resolveFormat(name: string | undefined, pattern: string | undefi
     const { regex } = compileTemplate(template);
     assertNoExponentialBacktracking(regex.source, regex.flags, `--template ${JSON.stringify(template)}`);
   }
-  return { name: chosen, options: pattern !== undefined ? { pattern } : template !== undefined ? { template } : {} };
+  return { name: chosen, options: pattern !== undefined ? { pattern, ...layoutOption } : template !== undefined ? { template, ...layoutOption } : {} };
 }
 
 /** Parses a positive integer option; `8M`, `64K`, `1G` accepted for sizes. */

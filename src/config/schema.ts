@@ -9,7 +9,7 @@ export const FormatConfigSchema = z
     template: z.string().min(1).optional(),
     /** With `template`: the headers whose values make the timestamp. */
     timeHeaders: z.array(z.string().min(1)).min(1).optional(),
-    /** With `pattern`: a strftime-style layout of the timestamp group. */
+    /** A strftime-style layout of the timestamp group (`pattern`) or of the time headers' joined text (`template`). */
     timestampFormat: z.string().min(1).optional(),
     /** Zone of this format's zone-less timestamps (overrides ingest.timezone). */
     timezone: z.string().min(1).optional(),
@@ -21,7 +21,7 @@ export const FormatConfigSchema = z
   .strict()
   .refine((f) => (f.pattern === undefined) !== (f.template === undefined), { message: 'a format has either "pattern" or "template" (not both)' })
   .refine((f) => f.timeHeaders === undefined || f.template !== undefined, { message: '"timeHeaders" goes with "template"', path: ['timeHeaders'] })
-  .refine((f) => f.timestampFormat === undefined || f.pattern !== undefined, { message: '"timestampFormat" goes with "pattern"', path: ['timestampFormat'] })
+  .refine((f) => f.timestampFormat === undefined || f.pattern !== undefined || f.template !== undefined, { message: '"timestampFormat" goes with "pattern" or "template"', path: ['timestampFormat'] })
   .refine((f) => f.fields === undefined || f.pattern !== undefined, { message: '"fields" goes with "pattern" (a template names its columns by header)', path: ['fields'] });
 
 /** The ingest stage. */

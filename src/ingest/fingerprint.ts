@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { constants, gunzipSync } from 'node:zlib';
+import { decompressStream, type Compression } from './compression.js';
 
 /** How many leading bytes identify a file (as tools like Fluent Bit and Vector do). */
 export const FINGERPRINT_BYTES = 1024;
@@ -51,6 +53,32 @@ export function readContentHead(file: string, compressed: boolean): Buffer {
     }
     if (out.length >= FINGERPRINT_BYTES || prefix.length < raw || raw >= 64 * 1024) return out.subarray(0, FINGERPRINT_BYTES);
   }
+}
+
+/**
+ * readContentHead for any compression: the first FINGERPRINT_BYTES of the decompressed
+ * content of a zstd, bzip2 or xz file, streamed (only as much is decompressed as they need);
+ * what decompressed before damage, if any.
+ */
+export async function readContentHeadOf(file: string, compression: Compression | undefined): Promise<Buffer> {
+  if (compression === undefined || compression === 'gzip') return readContentHead(file, compression !== undefined);
+  const raw = fs.createReadStream(file);
+  const stream: Readable = decompressStream(raw, compression);
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      parts.push(piece);
+      size += piece.length;
+      if (size >= FINGERPRINT_BYTES) break;
+    }
+  } catch {
+    // Damaged data: the ingest reports it.
+  } finally {
+    raw.destroy();
+    stream.destroy();
+  }
+  return Buffer.concat(parts, size).subarray(0, FINGERPRINT_BYTES);
 }
 
 /**

@@ -43,7 +43,7 @@ export function matchSource(ref: FileRef, head: Buffer, manifest: SourceEntry[])
     return h;
   };
   const startsLike = (e: SourceEntry) =>
-    e.fpLen > 0 && ((e.fpLen <= head.length && headHash(e.fpLen) === e.fingerprint) || (ref.compressed && e.compressed && e.fpLen <= ref.size && rawHash(e.fpLen) === e.fingerprint));
+    e.fpLen > 0 && ((e.fpLen <= head.length && headHash(e.fpLen) === e.fingerprint) || (ref.compressed && ref.compression === undefined && e.compressed && e.fpLen <= ref.size && rawHash(e.fpLen) === e.fingerprint));
   const same = manifest.find((e) => startsLike(e) && (ref.compressed || stillHolds(ref, e)));
   if (same !== undefined) return { kind: 'same', entry: same, done: isDone(ref, same) };
   if (!ref.compressed) {
@@ -68,6 +68,8 @@ function stillHolds(ref: FileRef, e: SourceEntry): boolean {
 function isDone(ref: FileRef, e: SourceEntry): boolean {
   if (!ref.compressed) return e.offset >= ref.size;
   if (e.compressed && e.size === ref.size) return true;
+  // Only gzip declares its decompressed size in a trailer; other compressed files are read on from the offset.
+  if (ref.compression !== undefined && ref.compression !== 'gzip') return false;
   return readGzipSize(ref.path, ref.size) === e.offset % 2 ** 32;
 }
 

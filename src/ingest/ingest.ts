@@ -3,16 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
-import { InputError, LogscopeError, RefusedInputError } from '../errors.js';
-import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { ConfigError, InputError, LogscopeError, RefusedInputError } from '../errors.js';
+import { continuationOf, createParser, createZone, describeZone, detectFormat, inferTemplateTimeFormat, isAutoFormat, loadFormats, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
-import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
+import { hashBytes, hashTail, readContentHeadOf, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
 import { ChunkHeaders } from './chunk-header.js';
-import { readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
+import { compressionOf, readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkInput, ChunkResult, ChunkTask } from './task.js';
 
@@ -74,8 +74,10 @@ export interface SourceSummary extends ParseCounts {
   previousPath?: string;
   /** With --input-format auto: the share of sampled lines the chosen format parsed, and the runners-up. */
   detection?: Detection;
-  /** A hint when the chosen format parsed few lines of the sample. */
+  /** A hint when the chosen format parsed few lines of the sample, or says what was inferred. */
   hint?: string;
+  /** With a template and no --time-format: the time layout inferred from the sampled lines. */
+  timeFormat?: string;
 }
 
 /** The result of an ingest run. */
@@ -145,17 +147,20 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
     const mining = miningConfig !== undefined ? await TemplateMining.start(store, miningConfig) : undefined;
     const plan: Plan = { reingest: options.reingest === true, replace: { names: [], sourceIds: [] }, warnings };
-    const states = planSources(sources, manifest, options.format, summaries, await store.readSourceLines(), plan);
+    const heads = new Map<SourceRef, Buffer>();
+    for (const ref of sources) if (ref.kind === 'file' && ref.size > 0) heads.set(ref, await readContentHeadOf(ref.path, compressionOf(ref)));
+    const states = planSources(sources, heads, manifest, options.format, summaries, await store.readSourceLines(), plan);
     let replace: SourcesToRemove | undefined = plan.replace.names.length + plan.replace.sourceIds.length > 0 ? plan.replace : undefined;
     // A reingest of stdin replaces what was read from it before: no repeat to warn of.
     const stdinBefore = sources.some((s) => s.kind === 'stdin') && !plan.reingest ? await store.readStdinInputs() : [];
     let stdinInput: StdinInput | undefined;
     for (const state of states) {
-      if (state.ref.kind === 'stdin' || !isAutoFormat(state.format)) continue;
-      await chooseFormat(state, await readHead(state.ref.path, state.ref.compressed), zone);
+      if (state.ref.kind === 'stdin') continue;
+      if (isAutoFormat(state.format)) await chooseFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
+      else if (state.format.name === 'template') inferTimeFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
     }
     // A .gz counts its uncompressed bytes, against an estimate refined as it is read.
-    const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && s.ref.compressed ? readGzipSize(s.ref.path, s.ref.size) : -1]));
+    const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && compressionOf(s.ref) === 'gzip' ? readGzipSize(s.ref.path, s.ref.size) : -1]));
     const gunzipTotals = new Map(states.map((s) => [s, s.ref.kind === 'file' && s.ref.compressed ? estimateGunzipSize(isizes.get(s) ?? -1, s.ref.size) : 0]));
     const estimated = states.some((s) => s.ref.kind === 'file' && s.ref.compressed);
     let bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? (s.ref.compressed ? (gunzipTotals.get(s) ?? 0) : s.ref.size) - s.offset : 0), 0);
@@ -247,6 +252,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         chunkBytes,
         // Read at each cut: a stream's format is known only from its first chunk on.
         continues: (buf, start, end) => continuationOf(formatDefs.get(state.format.name))(buf, start, end),
+        jsonDocuments: state.format.name === 'json',
         stdin: options.stdin,
         onCompressedBytes: (read, decompressed) => {
           if (ref.kind !== 'file' || bytesTotal === undefined) return;
@@ -258,6 +264,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         onStreamChunk: async (sample) => {
           if (ref.kind === 'stdin' && state.head === undefined) state.head = Buffer.from(sample.subarray(0, STDIN_FP_BYTES));
           if (isAutoFormat(state.format)) await chooseFormat(state, sample, zone);
+          else if (ref.kind === 'stdin' && state.format.name === 'template' && state.summary.lines === 0 && state.summary.timeFormat === undefined) inferTimeFormat(state, sample, zone);
         },
       });
       const failedBefore = errors.length;
@@ -357,7 +364,7 @@ function entryAt(s: SourceState): SourceEntry {
  * whose content is stored reads on from where its entry stopped, a file truncated in place
  * reads as a new entry whose lines are numbered after the old one's, anything else from the start.
  */
-function planSources(sources: SourceRef[], manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>, plan: Plan): SourceState[] {
+function planSources(sources: SourceRef[], heads: Map<SourceRef, Buffer>, manifest: SourceEntry[], format: FormatSpec, summaries: SourceSummary[], lastLines: Map<string, number>, plan: Plan): SourceState[] {
   const label = format.label ?? format.name;
   const states: SourceState[] = [];
   const claimed = new Map<string, string>();
@@ -369,7 +376,7 @@ function planSources(sources: SourceRef[], manifest: SourceEntry[], format: Form
       states.push(numberOn({ ref, name: 'stdin', format, summary, lines: 0, offset: 0, complete: false }, lastLines));
       continue;
     }
-    const head = ref.size === 0 ? Buffer.alloc(0) : readContentHead(ref.path, ref.compressed);
+    const head = heads.get(ref) ?? Buffer.alloc(0);
     if (head.length === 0 && !(ref.compressed && ref.size > 0)) {
       summary.status = 'empty';
       continue;
@@ -519,6 +526,26 @@ function numberOn(state: SourceState, lastLines: Map<string, number>): SourceSta
   state.summary.fromLine = last + 1;
   state.summary.numberedOn = true;
   return state;
+}
+
+/**
+ * For a template format without a time layout: infers one from a sample of the source's lines
+ * when the built-in layouts do not read their times (see inferTemplateTimeFormat); a ConfigError
+ * naming the source when none can be inferred.
+ */
+function inferTimeFormat(state: SourceState, sample: Buffer, zone: ZoneResolver): void {
+  const referenceMicros = state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000;
+  let layout: string | undefined;
+  try {
+    layout = inferTemplateTimeFormat(sample, state.format.options, { zone, referenceMicros });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${state.name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+  if (layout === undefined) return;
+  state.format = { ...state.format, options: { ...state.format.options, timestampFormat: layout } };
+  state.summary.timeFormat = layout;
+  state.summary.hint = `the time layout was inferred from the sampled lines as --time-format '${layout}'; pass --time-format to set it`;
 }
 
 /** Resolves --input-format auto for one source from a sample of its lines. */

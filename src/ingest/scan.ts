@@ -1,10 +1,10 @@
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { continuationOf, createParser, createZone, describeZone, detectFormat, inferTemplateTimeFormat, isAutoFormat, loadFormats, type CountSeries, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { ChunkHeaders } from './chunk-header.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
-import { readHead, sourceChunks } from './source-chunks.js';
+import { compressionOf, readHead, sourceChunks } from './source-chunks.js';
 import { resolveInputs, type SourceRef } from './sources.js';
 import type { ChunkResult, ChunkTask } from './task.js';
 
@@ -81,17 +81,22 @@ export async function scanCounts(options: ScanOptions): Promise<ScanResult> {
       summaries.push(summary);
       if (ref.kind === 'file' && ref.size === 0) continue;
       const choose = async (sample: Buffer) => {
+        if (format.name === 'template' && format === options.format) {
+          const layout = inferTemplateTimeFormat(sample, format.options, { zone, referenceMicros });
+          if (layout !== undefined) format = { ...format, options: { ...format.options, timestampFormat: layout } };
+          return;
+        }
         if (!isAutoFormat(format)) return;
         const detection = await detectFormat(sample, { zone, referenceMicros });
         format = { name: detection.format, options: detection.options };
         summary.format = detection.format;
       };
-      if (ref.kind === 'file' && !ref.compressed) await choose(await readHead(ref.path, false));
+      if (ref.kind === 'file') await choose(await readHead(ref.path, compressionOf(ref)));
       const headers = await ChunkHeaders.start(format, undefined, 0);
       try {
         const defs = await loadFormats();
         const continues = (buf: Uint8Array, start: number, end: number) => continuationOf(defs.get(format.name))(buf, start, end);
-        for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose, continues })) {
+        for await (const chunk of sourceChunks(ref as SourceRef, 0, { chunkBytes, stdin: options.stdin, onStreamChunk: choose, continues, jsonDocuments: format.name === 'json' })) {
           const task: ChunkTask = { seq: seq++, input: chunk.input, source: summary.source, format: await headers.specFor(format, chunk.input), timezone, referenceMicros, stagingDir: '', count: { bucketUs: options.bucketUs, by: options.by } };
           await runner.submit(task, summary);
         }

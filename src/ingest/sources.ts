@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { InputError } from '../errors.js';
-import { describeUnreadable, detectUnreadableCompression } from './compression.js';
+import { describeUnreadable, detectCompression, detectUnreadableCompression, type Compression } from './compression.js';
 import { readRange } from './fingerprint.js';
 
 /** One input to read: a regular file (maybe gzip) or standard input. */
@@ -12,8 +12,10 @@ export type SourceRef =
       path: string;
       size: number;
       mtimeMs: number;
-      /** Read through gunzip: the file starts with gzip's magic bytes, whatever its name. */
+      /** Read through a decompressor: the file starts with gzip, zstd, bzip2 or xz magic bytes, whatever its name. */
       compressed: boolean;
+      /** Which compression, when `compressed` (absent: gzip). */
+      compression?: Compression;
       /** `dev:ino`: tells a file truncated in place from a new file under the same name. */
       fileId: string;
     }
@@ -40,21 +42,33 @@ function looksLikeText(head: Buffer): boolean {
   return control <= head.length / 100;
 }
 
+/** What a file name's extension says its compression is. */
+const EXTENSIONS: ReadonlyArray<[ext: string, compression: Compression]> = [
+  ['.gz', 'gzip'],
+  ['.zst', 'zstd'],
+  ['.bz2', 'bzip2'],
+  ['.xz', 'xz'],
+];
+
 /**
- * A regular file as a source: gzip when it starts with gzip's magic bytes. A `.gz` that does
- * not is read as text with a warning when its first bytes are text, else refused. xz, bzip2,
- * zstd, lz4 and zip data is refused by its magic bytes (never read as binary text).
+ * A regular file as a source: compressed when it starts with the magic bytes of gzip, zstd,
+ * bzip2 or xz (whatever its name). A file named so (`.gz`, `.zst`, `.bz2`, `.xz`) that is not is
+ * read as text with a warning when its first bytes are text, else refused. lz4 and zip data
+ * is refused by its magic bytes (never read as binary text).
  */
 function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef {
   const head = readRange(file, 0, SNIFF_BYTES);
   const unreadable = detectUnreadableCompression(head);
   if (unreadable !== undefined) throw new InputError(file, describeUnreadable(unreadable, file));
-  const compressed = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-  if (!compressed && file.endsWith('.gz') && head.length > 0) {
-    if (!looksLikeText(head)) throw new InputError(file, 'not gzip data, and not text either: not read (is it a log file?)');
-    warnings.push(new InputError(file, 'not gzip data, read as text'));
+  const compression = detectCompression(head);
+  const named = EXTENSIONS.find(([ext]) => file.endsWith(ext));
+  if (compression === undefined && named !== undefined && head.length > 0) {
+    if (!looksLikeText(head)) throw new InputError(file, `not ${named[1]} data, and not text either: not read (is it a log file?)`);
+    warnings.push(new InputError(file, `not ${named[1]} data, read as text`));
   }
-  return { kind: 'file', path: file, size: st.size, mtimeMs: st.mtimeMs, compressed, fileId: `${st.dev}:${st.ino}` };
+  const ref: SourceRef = { kind: 'file', path: file, size: st.size, mtimeMs: st.mtimeMs, compressed: compression !== undefined, fileId: `${st.dev}:${st.ino}` };
+  if (compression !== undefined && compression !== 'gzip') ref.compression = compression;
+  return ref;
 }
 
 /** What a non-regular, non-directory entry is, for the notice that skips it. */

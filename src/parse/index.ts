@@ -16,3 +16,5 @@ export { compileTimeLayout, type TimeLayoutReader } from './time-layout.js';
 export { CountingWriter, COUNT_LEVELS, BUCKET_ORIGIN_US, type CountSeries, type CountTable } from './count-writer.js';
 export { SignatureTally, type ChunkSignature, type MessageSigner } from './signature-tally.js';
 export { hasLeadingTimestamp } from './formats/generic.js';
+export { inferTimeLayout } from './infer-time-layout.js';
+export { inferTemplateTimeFormat } from './formats/template.js';

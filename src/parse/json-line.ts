@@ -1,4 +1,5 @@
 import { FNV_SEED, jsonEscapeEnd, Kind, MemberRecord, SLOW } from './member-record.js';
+import type { ZoneResolver } from './timestamp.js';
 
 /**
  * The fast path of the `json` format: one JSON object per line, read straight from its bytes.
@@ -38,6 +39,17 @@ export class JsonLineScanner extends MemberRecord {
   private readonly closers = new Uint8Array(MAX_DEPTH);
 
   protected readonly noTime = 'no timestamp field';
+
+  constructor(zone: ZoneResolver, referenceMicros: number) {
+    super(zone, referenceMicros);
+    this.acceptNoTime = true;
+  }
+
+  /** The service of the next lines when they name none: buf[start, end) of the line (-1: none). */
+  setFallbackService(start: number, end: number): void {
+    this.fallbackServiceStart = start;
+    this.fallbackServiceEnd = end;
+  }
 
   // ---- scanning -----------------------------------------------------------------------
 

@@ -1,5 +1,4 @@
-import { FIELD_ALIASES } from './fields.js';
-import { normalizeLevel } from './level.js';
+import { FIELD_ALIASES, levelFromText, NESTED_CONTAINERS, TIME_FROM_MTIME } from './fields.js';
 import type { RowWriter } from './row-writer.js';
 import { epochToMicros, parseIsoBytes, parseTimestampString, type ParsedAt, type ZoneResolver } from './timestamp.js';
 
@@ -85,6 +84,16 @@ FIELDS.forEach((field, f) => {
   });
 });
 
+/** Hashes of NESTED_CONTAINERS: a nested value under one of these keys sends the line to the general path. */
+const CONTAINER_HASHES = new Set<number>();
+for (const name of NESTED_CONTAINERS) {
+  let h = FNV_SEED;
+  for (const b of Buffer.from(name)) h = Math.imul(h ^ b, 0x01000193);
+  CONTAINER_HASHES.add(h);
+}
+
+const TIME_FROM_ATTR = Buffer.from(`${JSON.stringify(TIME_FROM_MTIME.key)}:${JSON.stringify(TIME_FROM_MTIME.value)}`);
+
 const PID_KEY = Buffer.from('"pid"');
 const PID_PATTERN = /^\d{1,10}$/;
 
@@ -112,9 +121,17 @@ export abstract class MemberRecord {
   /** Members left to attrs, in order; -1 - m stands for member m under the key "pid". */
   private attrs = new Int32Array(16);
   private attrCount = 0;
-  /** The last level text and what it normalised to: most lines repeat a few levels. */
+  /** The last level text (and the alias it came under) and what it normalised to: most lines repeat a few levels. */
   private lastLevelRaw: string | undefined = undefined;
+  private lastLevelRank = -1;
   private lastLevel: string | undefined = undefined;
+  /** Whether a line without a time is a record at the file's time (JSON) or not one (logfmt). */
+  protected acceptNoTime = false;
+  /** The current line's service when it names none (a docker compose prefix), as a byte range; -1: none. */
+  protected fallbackServiceStart = -1;
+  protected fallbackServiceEnd = -1;
+  /** Set by write: the record took the file's time. */
+  private timeFromMtime = false;
 
   constructor(
     private readonly zone: ZoneResolver,
@@ -208,11 +225,14 @@ export abstract class MemberRecord {
     for (let m = 0; m < this.n; m++) {
       const hit = this.alias(m);
       if (hit < 0) {
+        if (this.kind[m] === Kind.Nested && CONTAINER_HASHES.has(this.keyHash[m])) return SLOW;
         this.pushAttr(m);
         continue;
       }
       const f = hit >> 6;
       const rank = hit & 63;
+      // A nested object under a key that may hold fields (`log` of `log.level`, `t` of `t.$date`): the general path looks into it.
+      if (this.kind[m] === Kind.Nested && CONTAINER_HASHES.has(this.keyHash[m])) return SLOW;
       const held = this.fieldMember[f];
       if (held < 0 || rank < this.fieldRank[f]) {
         if (held >= 0) this.pushAttr(held);
@@ -224,16 +244,25 @@ export abstract class MemberRecord {
     }
 
     const ts = this.fieldMember[F_TS];
-    if (ts < 0) return this.noTime;
-    if (this.kind[ts] === Kind.Null || (this.isText(ts) && this.contentEnd(ts) === this.contentStart(ts))) return 'no timestamp field';
-    const us = this.micros(ts);
-    if (Number.isNaN(us)) return `unreadable timestamp ${JSON.stringify(String(this.value(ts))).slice(0, 60)}`;
+    let us: number;
+    this.timeFromMtime = false;
+    if (ts < 0 || this.kind[ts] === Kind.Null || (this.isText(ts) && this.contentEnd(ts) === this.contentStart(ts))) {
+      if (!this.acceptNoTime) return ts < 0 ? this.noTime : 'no timestamp field';
+      // No time at all: the file's, marked so in attrs.
+      us = this.referenceMicros;
+      this.timeFromMtime = true;
+    } else {
+      us = this.micros(ts);
+      if (Number.isNaN(us)) return `unreadable timestamp ${JSON.stringify(String(this.value(ts))).slice(0, 60)}`;
+    }
 
     const levelMember = this.fieldMember[F_LEVEL];
     const levelRaw = this.text(levelMember);
-    if (levelRaw !== this.lastLevelRaw) {
+    const levelRank = levelMember < 0 ? -1 : this.fieldRank[F_LEVEL];
+    if (levelRaw !== this.lastLevelRaw || levelRank !== this.lastLevelRank) {
       this.lastLevelRaw = levelRaw;
-      this.lastLevel = levelRaw === undefined ? undefined : normalizeLevel(levelRaw.trim());
+      this.lastLevelRank = levelRank;
+      this.lastLevel = levelRaw === undefined ? undefined : levelFromText(levelRaw, FIELD_ALIASES.level[levelRank]);
     }
     const level = this.lastLevel;
     const pidMember = this.fieldMember[F_PID];
@@ -243,7 +272,8 @@ export abstract class MemberRecord {
 
     out.beginRecord(us);
     this.writeText(out, this.fieldMember[F_HOST]);
-    this.writeText(out, this.fieldMember[F_SERVICE]);
+    if (this.fieldMember[F_SERVICE] < 0 && this.fallbackServiceStart >= 0) out.bytes(this.buf, this.fallbackServiceStart, this.fallbackServiceEnd);
+    else this.writeText(out, this.fieldMember[F_SERVICE]);
     if (pid !== undefined) out.int(pid);
     else out.empty();
     if (level !== undefined) out.ascii(level);
@@ -333,12 +363,12 @@ export abstract class MemberRecord {
 
   /** The members no field took, as a JSON object of their keys and values as written. */
   private writeAttrs(out: RowWriter): void {
-    if (this.attrCount === 0) {
+    if (this.attrCount === 0 && !this.timeFromMtime) {
       out.empty();
       return;
     }
     const buf = this.buf;
-    let size = 2;
+    let size = 2 + TIME_FROM_ATTR.length + 1;
     for (let k = 0; k < this.attrCount; k++) {
       const entry = this.attrs[k];
       const m = entry < 0 ? -1 - entry : entry;
@@ -372,6 +402,10 @@ export abstract class MemberRecord {
       } else {
         p = copyBytes(buf, this.valueStart[m], this.valueEnd[m], dst, p);
       }
+    }
+    if (this.timeFromMtime) {
+      if (this.attrCount > 0) dst[p++] = COMMA;
+      p = copyBytes(TIME_FROM_ATTR, 0, TIME_FROM_ATTR.length, dst, p);
     }
     dst[p++] = CLOSE_BRACE;
     out.bytes(dst, 0, p);

@@ -12,6 +12,11 @@ export interface TemplateOptions {
    * header of the template (see `mapHeaders`).
    */
   timeHeaders?: string[];
+  /**
+   * The strftime-style layout of the time headers' joined text (`--time-format`, or inferred from
+   * the sampled lines by `inferTemplateTimeFormat`). Default: the layouts of loghub-timestamps.ts.
+   */
+  timestampFormat?: string;
 }
 
 /** A template turned into a regular expression. */

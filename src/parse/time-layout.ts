@@ -30,7 +30,7 @@ export type TimeLayoutReader = (text: string, zone: ZoneResolver, referenceMicro
  * Compiles a strftime-style layout — `%d/%b/%Y:%H:%M:%S %z`, `%Y%m%d %H%M%S.%f`, `%s` — into a
  * reader. Directives: %Y %y %m %b %B %d %e %H %M %S %f (fraction, up to 9 digits) %z (Z,
  * ±hh:mm, ±hhmm) %s (epoch seconds) %a %A (weekday, ignored) %T %F %D %%; any other text is
- * literal. Without %z the zone decides; without a year, the reference time's year (rolled
+ * literal (a space matches a run of spaces). Without %z the zone decides; without a year, the reference time's year (rolled
  * back a year when the result would be in the future, as for syslog).
  */
 export function compileTimeLayout(layout: string): TimeLayoutReader {
@@ -40,7 +40,8 @@ export function compileTimeLayout(layout: string): TimeLayoutReader {
   for (let i = 0; i < expanded.length; i++) {
     const c = expanded[i];
     if (c !== '%') {
-      source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      // A space matches a run of spaces: day numbers are padded with one (`Jun  4`, `Jun 14`).
+      source += c === ' ' ? ' +' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       continue;
     }
     const k = expanded[++i];

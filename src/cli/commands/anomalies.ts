@@ -36,6 +36,7 @@ interface AnomaliesFlags {
   inputFormat?: string;
   pattern?: string;
   template?: string;
+  timeFormat?: string;
   workers?: string;
   timezone?: string;
 }
@@ -97,6 +98,7 @@ export function registerAnomalies(program: Command): void {
     .option('--input-format <name>', 'with input files: their format, as ingest --input-format (default auto)')
     .option('--pattern <regex>', 'with input files: a regular expression with named groups')
     .option('--template <template>', 'with input files: a Loghub-style template')
+    .option('--time-format <layout>', "with --pattern or --template: the strftime-style layout of the time, e.g. '%d.%m.%Y %H:%M:%S'")
     .option('--workers <n>', 'with input files: parse worker threads (env LOGSCOPE_WORKERS; default one per core)')
     .option('--timezone <zone>', 'with input files: zone of timestamps that carry none (default local)')
     .action(async (inputs: string[], flags: AnomaliesFlags) => {
@@ -129,7 +131,7 @@ export function registerAnomalies(program: Command): void {
         if (flags.metric !== undefined || flags.explain === true) throw new UsageError('--metric and --explain need the stored records: ingest the files, then run anomalies without inputs');
         const scanned = await detectAnomaliesInFiles({
           inputs,
-          format: resolveFormat(flags.inputFormat, flags.pattern, config, flags.template),
+          format: resolveFormat(flags.inputFormat, flags.pattern, config, flags.template, flags.timeFormat),
           workers: resolveWorkers(flags.workers, config),
           timezone,
           detect: { ...settings, ...range },

@@ -1,28 +1,9 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../../errors.js';
-import { resolveInputs } from '../../ingest/index.js';
-import { createZone, detectFormat, DETECT_SAMPLE_BYTES, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate } from '../../parse/index.js';
-import { gunzipSync } from 'node:zlib';
+import { compressionOf, readHead, resolveInputs } from '../../ingest/index.js';
+import { createZone, detectFormat, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate } from '../../parse/index.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRecords } from '../output.js';
 import { writeStdout } from '../stdout.js';
 import { percent } from '../summary.js';
-
-function head(file: string, compressed: boolean): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(compressed ? 4 * DETECT_SAMPLE_BYTES : DETECT_SAMPLE_BYTES);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    if (!compressed) return buf.subarray(0, n);
-    try {
-      return gunzipSync(buf.subarray(0, n), { finishFlush: 2 /* Z_SYNC_FLUSH: a cut stream is fine */ }).subarray(0, DETECT_SAMPLE_BYTES);
-    } catch (err) {
-      throw new InputError(file, `cannot decompress: ${(err as Error).message}`, { cause: err });
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 const DETECT_COLUMNS = [{ name: 'file' }, { name: 'format' }, { name: 'matched' }, { name: 'rate', numeric: true }, { name: 'sampled', numeric: true }, { name: 'scores' }, { name: 'template' }];
 
@@ -41,7 +22,7 @@ export function registerDetect(program: Command): void {
       const results = [];
       for (const ref of sources) {
         if (ref.kind !== 'file') continue;
-        const sample = head(ref.path, ref.compressed);
+        const sample = await readHead(ref.path, compressionOf(ref));
         const ctx = { zone, referenceMicros: Math.round(ref.mtimeMs * 1000) };
         const detection = await detectFormat(sample, ctx);
         const suggestion = detection.matched ? undefined : await suggestTemplate(sample, ctx);

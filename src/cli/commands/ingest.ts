@@ -11,6 +11,7 @@ interface IngestFlags {
   format?: string;
   pattern?: string;
   template?: string;
+  timeFormat?: string;
   workers?: string;
   timezone?: string;
   chunkSize?: string;
@@ -38,6 +39,7 @@ export function registerIngest(program: Command): void {
     .addOption(new Option('--format <name>', 'deprecated: use --input-format').hideHelp())
     .option('--pattern <regex>', 'a regular expression with named groups (implies --input-format regex)')
     .option('--template <template>', "a Loghub-style template of <Header> fields, e.g. '<Date> <Time> <Level> <Component>: <Content>' (implies --input-format template)")
+    .option('--time-format <layout>', "with --pattern or --template: the strftime-style layout of the time, e.g. '%d.%m.%Y %H:%M:%S' (a template's is inferred from the lines when the built-in layouts do not read it)")
     .option('-w, --workers <n>', 'parse worker threads (env LOGSCOPE_WORKERS; default: one per core)')
     .option('--timezone <zone>', 'zone of timestamps that carry none: local, UTC or an IANA name such as Europe/Paris (default local)')
     .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
@@ -55,7 +57,7 @@ export function registerIngest(program: Command): void {
         summary = await ingest({
           inputs,
           dataDir: resolveDataDir(flags.data, config),
-          format: resolveFormat(inputFormat, flags.pattern, config, flags.template),
+          format: resolveFormat(inputFormat, flags.pattern, config, flags.template, flags.timeFormat),
           workers: resolveWorkers(flags.workers, config),
           timezone: assertTimezone(flags.timezone, config),
           chunkBytes: flags.chunkSize !== undefined ? parseCount(flags.chunkSize, '--chunk-size', true) : config.ingest.chunkBytes,
