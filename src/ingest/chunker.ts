@@ -129,7 +129,7 @@ export function* planFileChunks(file: string, start: number, size: number, chunk
           const far = Math.min(size, e + TIMESTAMP_LOOK_BYTES);
           for (let k = 0; k < TIMESTAMP_LOOK_LINES && f < far; k++) {
             const fl = readHead(f);
-            if (!isContinuation(head, 0, fl) && !open.blocks(f) && hasLeadingTimestamp(head, 0, fl)) {
+            if (!continues(head, 0, fl) && !open.blocks(f) && hasLeadingTimestamp(head, 0, fl)) {
               e = f;
               break;
             }

@@ -25,8 +25,21 @@ const mysqlSlow: FormatDefinition = {
   create(_options, ctx) {
     return createSlowParser(ctx);
   },
+  // What needs no record: every line but an entry's first (`# Time:`, `# User@Host:`) and a
+  // restart banner continues the entry, so the chunker never cuts a statement off its headers.
+  continuation(buf, start, end) {
+    const b = buf as Buffer;
+    return !startsWithAscii(b, start, end, '# Time: ') && !startsWithAscii(b, start, end, '# User@Host: ') && !isBannerLine(b, start, end);
+  },
 };
 export default mysqlSlow;
+
+/** A server (re)start's banner line: it ends the entry before it. */
+function isBannerLine(buf: Buffer, start: number, end: number): boolean {
+  if (startsWithAscii(buf, start, end, 'Tcp port: ') || startsWithAscii(buf, start, end, 'Time    ')) return true;
+  const version = indexOfText(buf, ', Version: ', start, end);
+  return version >= 0 && indexOfText(buf, ' started with:', version, end) >= 0;
+}
 
 const SP = 32;
 const LF = 10;
@@ -92,9 +105,7 @@ function createSlowParser(ctx: ParseContext): LineParser {
         return startsWithAscii(buf, recordStart, end, '# Time: ') && buf.lastIndexOf(LF, start - 2) < recordStart;
       }
       // A server (re)start's banner ends the entry before it.
-      if (startsWithAscii(buf, start, end, 'Tcp port: ') || startsWithAscii(buf, start, end, 'Time    ')) return false;
-      const version = indexOfText(buf, ', Version: ', start, end);
-      return version < 0 || indexOfText(buf, ' started with:', version, end) < 0;
+      return !isBannerLine(buf, start, end);
     },
   };
 

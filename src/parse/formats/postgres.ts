@@ -2,7 +2,7 @@ import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
 import { indexOfByte, indexOfText } from '../line-scan.js';
 import type { Level } from '../level.js';
 import type { RowWriter } from '../row-writer.js';
-import { parseIsoBytes, type ParsedAt } from '../timestamp.js';
+import { parseIsoBytes, utcZone, type ParsedAt } from '../timestamp.js';
 import { zoneOffsetMinutes } from '../zone-abbrev.js';
 
 /**
@@ -22,8 +22,17 @@ const postgres: FormatDefinition = {
   create(_options, ctx) {
     return createPostgresParser(ctx);
   },
+  // Needs no record (a companion line or a statement's later line), so the chunker knows it too
+  // and never cuts a record's HINT/STATEMENT lines off it.
+  continuation(buf, start, end) {
+    probe ??= createPostgresParser({ zone: utcZone, referenceMicros: 0 });
+    return probe.isContinued(buf as Buffer, start, end);
+  },
 };
 export default postgres;
+
+/** A parser used only for its continuation rule (its zone does not matter to it). */
+let probe: ReturnType<typeof createPostgresParser> | undefined;
 
 const SP = 32;
 const SEVERITIES: Record<string, Level> = {
@@ -46,7 +55,7 @@ interface Head {
   ms: number;
 }
 
-function createPostgresParser(ctx: ParseContext): LineParser {
+function createPostgresParser(ctx: ParseContext): LineParser & { isContinued(buf: Buffer, start: number, end: number): boolean } {
   const at: ParsedAt = { end: 0 };
   const head: Head = { us: 0, ps: 0, pe: 0, ws: 0, we: 0, word: '', ms: 0 };
   let zoneless = false;
@@ -123,7 +132,7 @@ function createPostgresParser(ctx: ParseContext): LineParser {
       else out.empty();
       return null;
     },
-    continues(buf, _recordStart, start, end) {
+    isContinued(buf: Buffer, start: number, end: number): boolean {
       // A companion line, or a line that does not start with a date (a statement's later lines).
       // (A line of only spaces or tabs is inside a statement; an empty one ends the record.)
       if (end === start) return false;

@@ -20,6 +20,11 @@ const tomcat: FormatDefinition = {
   create(_options, ctx) {
     return createTomcatParser(ctx);
   },
+  // A SimpleFormatter record's second line (`INFO: message`), known to the chunker so that it
+  // never cuts a record in two. Such a line after a OneLineFormatter record joins it as well.
+  continuation(buf, start, end) {
+    return levelLineEnd(buf as Buffer, start, end) > 0;
+  },
 };
 export default tomcat;
 
@@ -36,11 +41,6 @@ function createTomcatParser(ctx: ParseContext): LineParser {
     parseLine(buf, start, end, out) {
       if (buf[start] >= 48 && buf[start] <= 57) return parseOneLine(buf, start, end, out);
       return parseSimple(buf, start, end, out);
-    },
-    continues(buf, recordStart, start, end) {
-      // The level line of a SimpleFormatter record: `INFO: message` right after its first line.
-      if (buf[recordStart] >= 48 && buf[recordStart] <= 57) return false;
-      return levelLineEnd(buf, start, end) > 0 && buf.lastIndexOf(10, start - 2) < recordStart;
     },
   };
 
