@@ -104,17 +104,17 @@ export function parseTimeOfDay(buf: Buffer, start: number, end: number, at: { en
   return (h * 3600 + mi * 60 + se) * 1_000_000 + frac;
 }
 
-/** Two digits as a number, or -1. */
-export function two(buf: Buffer, i: number): number {
+/** Two digits as a number, or -1 (also past the end of `buf`). */
+export function two(buf: Uint8Array, i: number): number {
   const a = buf[i] - 48;
   const b = buf[i + 1] - 48;
-  return a < 0 || a > 9 || b < 0 || b > 9 ? -1 : a * 10 + b;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 const MONTH_NAMES = 'janfebmaraprmayjunjulaugsepoctnovdec';
 
 /** The month (1-12) of an English three-letter month name at buf[i] (any case), or 0. */
-export function readMonthName(buf: Buffer, i: number, end: number): number {
+export function readMonthName(buf: Uint8Array, i: number, end: number): number {
   if (i + 3 > end) return 0;
   const a = buf[i] | 32;
   const b = buf[i + 1] | 32;

@@ -1,5 +1,7 @@
 import type { ParseContext } from './format.js';
+import { readMonthName, two } from './line-scan.js';
 import { createZone, daysFromCivil, readFraction, type ParsedAt, type ZoneResolver } from './timestamp.js';
+import { zoneOffsetMinutes } from './zone-abbrev.js';
 
 /**
  * A timestamp in any of the common layouts at a given byte, read without making strings:
@@ -32,15 +34,11 @@ export const LAYOUT_KLOG = 9;
 export const LAYOUT_TIME_ONLY = 12;
 
 /**
- * Zone abbreviations read as fixed offsets (hours east of UTC): the ones that name one zone in
- * practice. CST (US or China), IST (India, Ireland, Israel) and the like are left out: a time
- * followed by one of those is read in the --timezone zone.
+ * Zone abbreviations the generic reader does not take from zone-abbrev.ts's table: CST is US
+ * Central there (PostgreSQL's servers), but after a time in an unknown log it may as well be
+ * China's, so it is read in the --timezone zone, as IST and the others not in that table are.
  */
-const ZONE_ABBREVIATIONS: Record<string, number> = {
-  UTC: 0, GMT: 0, UT: 0, Z: 0, WET: 0, WEST: 1, BST: 1, CET: 1, CEST: 2, MET: 1, MEST: 2, EET: 2, EEST: 3, MSK: 3,
-  EST: -5, EDT: -4, CDT: -5, MST: -7, MDT: -6, PST: -8, PDT: -7, AKST: -9, AKDT: -8, HST: -10,
-  JST: 9, KST: 9, AEST: 10, AEDT: 11, ACST: 9.5, ACDT: 10.5, AWST: 8, NZST: 12, NZDT: 13,
-};
+const AMBIGUOUS_ZONES = new Set(['CST']);
 
 /** Result slot of scanTimestamp; reused between calls. */
 export interface ScannedTime {
@@ -63,19 +61,12 @@ function dig(b: number): number {
   return v >= 0 && v <= 9 ? v : -1;
 }
 
-function two(buf: Uint8Array, i: number): number {
-  const a = dig(buf[i]);
-  const b = dig(buf[i + 1]);
-  return a < 0 || b < 0 ? -1 : a * 10 + b;
-}
-
 function four(buf: Uint8Array, i: number): number {
   const a = two(buf, i);
   const b = two(buf, i + 2);
   return a < 0 || b < 0 ? -1 : a * 100 + b;
 }
 
-const MONTH_KEYS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2));
 const WEEKDAY_KEYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2)));
 
 function key3(buf: Uint8Array, i: number): number {
@@ -84,9 +75,7 @@ function key3(buf: Uint8Array, i: number): number {
 
 /** Month 1-12 of a three-letter English name at buf[i] (any case), or 0. */
 function monthAt(buf: Uint8Array, i: number): number {
-  const k = key3(buf, i);
-  for (let m = 0; m < 12; m++) if (MONTH_KEYS[m] === k) return m + 1;
-  return 0;
+  return readMonthName(buf, i, buf.length);
 }
 
 function isLetter(b: number): boolean {
@@ -360,9 +349,9 @@ export class TimestampScanner {
   private zoneNamed(name: string): ZoneResolver | null {
     let z = this.zones.get(name);
     if (z !== undefined) return z;
-    const hours = ZONE_ABBREVIATIONS[name];
-    if (hours !== undefined) {
-      const off = hours * 3_600_000_000;
+    const minutes = AMBIGUOUS_ZONES.has(name) || !/^[A-Z]+$/.test(name) ? undefined : zoneOffsetMinutes(name);
+    if (minutes !== undefined) {
+      const off = minutes * 60_000_000;
       z = (w: number) => w - off;
     } else if (name.includes('/')) {
       try {
