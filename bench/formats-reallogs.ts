@@ -15,7 +15,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createParser, detectFormat, parseLines, RowWriter, utcZone, DETECT_SAMPLE_BYTES, type Detection, type ParseContext } from '../src/parse/index.js';
+import { jsonDocumentLines, readHead } from '../src/ingest/index.js';
+import { createParser, detectFormat, parseLines, RowWriter, utcZone, type Detection, type ParseContext } from '../src/parse/index.js';
 
 /** Share of a file's non-blank lines that counts it as read. */
 export const PARSED_ENOUGH = 0.95;
@@ -55,13 +56,14 @@ export function listRealLogs(dir: string): string[] {
 
 /**
  * Detects the format of a file from its head, as ingest does, and parses the whole file with
- * it. Zone-less times are read as UTC; year-less ones against the file's modification time.
+ * it (a JSON document as the JSON lines of its records, as ingest reads it). Zone-less times are read as UTC; year-less ones against the file's modification time.
  */
 export async function measureFile(file: string, root: string): Promise<FileCoverage> {
-  const buf = fs.readFileSync(file);
   const ctx: ParseContext = { zone: utcZone, referenceMicros: Math.round(fs.statSync(file).mtimeMs * 1000) };
-  const detection = await detectFormat(buf.subarray(0, DETECT_SAMPLE_BYTES), ctx);
-  const parser = await createParser({ name: detection.format, options: {} }, ctx);
+  // As ingest: the head a JSON document gives as JSON lines, a header-driven format's header.
+  const detection = await detectFormat(await readHead(file, undefined), ctx);
+  const buf = detection.format === 'json' ? await jsonDocumentLines(file) : fs.readFileSync(file);
+  const parser = await createParser({ name: detection.format, options: detection.options }, ctx);
   const out = new RowWriter(1 << 20);
   const c = parseLines(buf, 0, buf.length, parser, out);
   out.finish();

@@ -7,4 +7,5 @@ export type { ChunkTask, ChunkResult, ChunkInput } from './task.js';
 export { scanCounts, type ScanOptions, type ScanResult, type ScanCounts } from './scan.js';
 export { forgetSources, type ForgetOptions, type ForgetSummary, type ForgottenSource } from './forget.js';
 export { readHead, compressionOf } from './source-chunks.js';
+export { jsonDocumentLines } from './json-document.js';
 export { detectCompression, decompressStream, type Compression } from './compression.js';

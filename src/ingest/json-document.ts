@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
+import { DETECT_SAMPLE_BYTES } from '../parse/index.js';
 
 /**
  * JSON that is not one object per line, read as JSON lines: a file that is one document with a
@@ -280,4 +282,17 @@ export async function* jsonDocumentChunks(stream: Readable, chunkBytes: number, 
   skipping = false;
   take(splitter.end());
   if (size > 0 || splitter.consumed > skip) yield { data: new Uint8Array(Buffer.concat(parts, size)), endOffset: splitter.consumed };
+}
+
+/**
+ * A whole file as the json format reads it: a JSON document as the JSON lines of its records
+ * (see jsonDocumentChunks), any other file as it is. For measuring, not for ingest (it holds
+ * the file in memory).
+ */
+export async function jsonDocumentLines(file: string): Promise<Buffer> {
+  const buf = fs.readFileSync(file);
+  if (!looksLikeJsonDocument(buf.subarray(0, DETECT_SAMPLE_BYTES))) return buf;
+  const parts: Uint8Array[] = [];
+  for await (const chunk of jsonDocumentChunks(fs.createReadStream(file), 1 << 20, 0, file)) parts.push(chunk.data);
+  return Buffer.concat(parts);
 }
