@@ -1,5 +1,4 @@
 import { normalizeLevel, type Level } from './level.js';
-import { daysFromCivil } from './timestamp.js';
 
 /**
  * Small byte scanners shared by the application-log formats (java, python, journald,
@@ -130,18 +129,6 @@ export function startsWithAscii(buf: Buffer, s: number, e: number, prefix: strin
   if (e - s < prefix.length) return false;
   for (let k = 0; k < prefix.length; k++) if (buf[s + k] !== prefix.charCodeAt(k)) return false;
   return true;
-}
-
-/**
- * The year for a date written without one (`Dec 19`, klog's `1219`), as syslog infers it:
- * the reference time's year, or the year before when that puts the date more than a day
- * after the reference. Returns µs since the epoch of the wall-clock time in `zone`.
- */
-export function inferYear(month: number, day: number, tod: number, referenceMicros: number, zone: (wall: number) => number): number {
-  const refYear = new Date(Math.floor(referenceMicros / 1000)).getUTCFullYear();
-  let us = zone(daysFromCivil(refYear, month, day) * 86_400_000_000 + tod);
-  if (us > referenceMicros + 86_400_000_000) us = zone(daysFromCivil(refYear - 1, month, day) * 86_400_000_000 + tod);
-  return us;
 }
 
 /**

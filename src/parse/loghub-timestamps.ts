@@ -17,13 +17,12 @@
  * reference — the rule of `parseRfc3164Bytes`.
  */
 
-import { daysFromCivil, epochToMicros, parseIsoString, type ZoneResolver } from './timestamp.js';
+import { daysFromCivil, epochToMicros, inferYear, parseIsoString, type ZoneResolver } from './timestamp.js';
 
 /** Reads one timestamp text: µs since the epoch, UTC, or NaN. */
 export type TimestampReader = (text: string) => number;
 
 const MONTHS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
-const DAY_US = 86_400_000_000;
 
 /** A layout: the µs of `text`, or NaN when the text is not in this layout. */
 type Layout = (text: string, zone: ZoneResolver, referenceMicros: number) => number;
@@ -140,9 +139,5 @@ function wallClock(zone: ZoneResolver, y: number, mo: number, d: number, h: numb
 function yearless(zone: ZoneResolver, referenceMicros: number, mo: number, d: number, h: number, mi: number, s: number, frac: string | undefined): number {
   // Feb 29 is accepted whatever the year: the year is a guess, the day is what the line says.
   if (d < 1 || d > daysInMonth(2000, mo) || !validTime(h, mi, s)) return NaN;
-  const refYear = new Date(Math.floor(referenceMicros / 1000)).getUTCFullYear();
-  const tod = (h * 3600 + mi * 60 + s) * 1_000_000 + fracMicros(frac);
-  let us = zone(daysFromCivil(refYear, mo, d) * DAY_US + tod);
-  if (us > referenceMicros + DAY_US) us = zone(daysFromCivil(refYear - 1, mo, d) * DAY_US + tod);
-  return us;
+  return inferYear(mo, d, (h * 3600 + mi * 60 + s) * 1_000_000 + fracMicros(frac), referenceMicros, zone);
 }

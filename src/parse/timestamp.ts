@@ -200,10 +200,18 @@ export function parseRfc3164Bytes(buf: Uint8Array, start: number, end: number, r
     }
   }
   at.end = i;
+  return inferYear(mo, d, (h * 3600 + mi * 60 + se) * 1_000_000 + frac, referenceMicros, zone);
+}
+
+/**
+ * The year for a date written without one (`Dec 19`, klog's `1219`), as syslog infers it:
+ * the reference time's year, or the year before when that puts the date more than a day
+ * after the reference. Returns µs since the epoch of the wall-clock time in `zone`.
+ */
+export function inferYear(month: number, day: number, tod: number, referenceMicros: number, zone: ZoneResolver): number {
   const refYear = new Date(Math.floor(referenceMicros / 1000)).getUTCFullYear();
-  const tod = (h * 3600 + mi * 60 + se) * 1_000_000 + frac;
-  let us = zone(daysFromCivil(refYear, mo, d) * 86_400_000_000 + tod);
-  if (us > referenceMicros + 86_400_000_000) us = zone(daysFromCivil(refYear - 1, mo, d) * 86_400_000_000 + tod);
+  let us = zone(daysFromCivil(refYear, month, day) * 86_400_000_000 + tod);
+  if (us > referenceMicros + 86_400_000_000) us = zone(daysFromCivil(refYear - 1, month, day) * 86_400_000_000 + tod);
   return us;
 }
 

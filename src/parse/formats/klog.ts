@@ -1,6 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { indexOfByte, inferYear, lastIndexOfByte, parseIntRange, parseTimeOfDay, two } from '../line-scan.js';
-import { daysFromCivil, type ParsedAt } from '../timestamp.js';
+import { indexOfByte, lastIndexOfByte, parseIntRange, parseTimeOfDay, two } from '../line-scan.js';
+import { daysFromCivil, inferYear, type ParsedAt } from '../timestamp.js';
 
 /**
  * klog/glog, the text format of Kubernetes components (kubelet, kube-apiserver, ...):

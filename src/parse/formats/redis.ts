@@ -1,7 +1,7 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { inferYear, parseIntRange, parseTimeOfDay, readMonthName, startsWithAscii, two } from '../line-scan.js';
+import { parseIntRange, parseTimeOfDay, readMonthName, startsWithAscii, two } from '../line-scan.js';
 import type { RowWriter } from '../row-writer.js';
-import { daysFromCivil, type ParsedAt } from '../timestamp.js';
+import { daysFromCivil, inferYear, type ParsedAt } from '../timestamp.js';
 
 /**
  * Redis server log: `1234:M 25 Nov 2026 10:00:00.123 * Ready to accept connections`
