@@ -67,7 +67,7 @@ function createSyslogParser(ctx: ParseContext): LineParser {
       }
       if (i >= end || buf[i] !== 58 || te === ts) return 'no "tag:"';
       // A tag of digits and dots is an address or a number (`client:port` of an access log), not a program.
-      if (isDigitsAndDots(buf, ts, te)) return 'tag is a number or an address';
+      if (buf[ts] <= 57 && isDigitsAndDots(buf, ts, te)) return 'tag is a number or an address';
       i++;
       if (i < end && buf[i] === SP) i++;
       const pid = ps >= 0 ? parseIntRange(buf, ps, pe) : -1;
