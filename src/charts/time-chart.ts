@@ -181,7 +181,7 @@ export function timeChart(options: TimeChartOptions): string {
     const anchor = tx - left < 30 ? 'start' : left + plotW - tx < 30 ? 'end' : 'middle';
     parts.push(text(label, tx, plotBottom + 16, { size: 10, color: AXIS_COLOR, anchor, weight: tick.dayStart && step < TIME.DAY ? 600 : 400 }));
   });
-  parts.push(text('UTC', width - 2, height - 2, { size: 9, color: '#9ca3af', anchor: 'end' }));
+  parts.push(text('UTC', 4, plotBottom + 16, { size: 9, color: '#9ca3af' }));
 
   // Tooltips: one invisible column per bucket naming its time and values.
   for (let i = 0; i < n; i++) {
