@@ -37,7 +37,7 @@ export interface JobsData {
 
 /** The ingests running now (and any a killed one left behind), from the progress files: no DuckDB. */
 export function loadIngestProgress(ctx: ServeContext): IngestProgressState[] {
-  return readIngestProgress(ctx.dataDir, { now: () => Date.now() });
+  return readIngestProgress(ctx.dataDir, { now: () => ctx.now() });
 }
 
 /** The manifest's sources (`sql/ingest_sources.sql`), the latest batches (`sql/ingest_batches.sql`) and the running ingests. */
