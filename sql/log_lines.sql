@@ -27,7 +27,7 @@ WHERE ts >= $since::TIMESTAMP AND ts < $until::TIMESTAMP
   AND ($template::BIGINT IS NULL OR template_id = $template::BIGINT)
   AND ($contains::VARCHAR = '' OR contains(lower(message), lower($contains::VARCHAR)))
   AND ($regex::VARCHAR = '' OR regexp_matches(message, $regex::VARCHAR))
-  AND ($attr_key::VARCHAR = '' OR attrs ->> $attr_key::VARCHAR = $attr_value::VARCHAR)
+  AND ($attr_key::VARCHAR = '' OR (attrs ->> $attr_key::VARCHAR) = $attr_value::VARCHAR)
   AND ($after_us::BIGINT IS NULL
     OR ts < make_timestamp($after_us::BIGINT)
     OR (ts = make_timestamp($after_us::BIGINT) AND (source < $after_source::VARCHAR OR (source = $after_source::VARCHAR AND line < $after_line::BIGINT))))

@@ -4,8 +4,11 @@ import { generateLogs } from '../../src/generate/index.js';
 import { ingest } from '../../src/ingest/index.js';
 import { loadConfig } from '../../src/config/index.js';
 
-/** A log line an attacker controls: HTML and script that must render as text and never run. */
-export const XSS_MESSAGE = `ERROR login failed for <script>window.__xss = 1; alert('xss')</script><img src=x onerror="window.__xss = 2"> & "quoted"`;
+/**
+ * The message of a log line an attacker controls: HTML and script that must render as text and
+ * never run. It is stored from the line `ERROR <message>` (syslog takes the level word off).
+ */
+export const XSS_MESSAGE = `login failed for <script>window.__xss = 1; alert('xss')</script><img src=x onerror="window.__xss = 2"> & "quoted"`;
 
 /** What {@link makeStore} built. */
 export interface TestStore {
@@ -26,7 +29,7 @@ export async function makeStore(dir: string, lines = 20_000, days = 2): Promise<
   const log = path.join(dir, 'app.log');
   await generateLogs({ lines, format: 'syslog', out: log, days, start: '2026-11-18T00:00:00Z' });
   const hostile = path.join(dir, 'hostile.log');
-  fs.writeFileSync(hostile, `2026-11-19T23:58:00.000Z web-9 auth[7]: INFO ok\n2026-11-19T23:59:00.000Z web-9 auth[7]: ${XSS_MESSAGE}\n`);
+  fs.writeFileSync(hostile, `2026-11-20T00:00:10.000Z web-9 auth[7]: INFO ok\n2026-11-20T00:00:30.000Z web-9 auth[7]: ERROR ${XSS_MESSAGE}\n`);
   const data = path.join(dir, 'data');
   await ingest({ inputs: [log, hostile], dataDir: data, format: { name: 'auto', options: {} }, workers: 2, timezone: 'UTC', chunkBytes: 64 << 10, batchBytes: 128 << 10, mining: loadConfig({}).mining });
   return { dir, data, log, xss: { source: hostile, line: 2 } };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { QueryError } from '../../errors.js';
 import type { ServeContext } from '../context.js';
 import { ParamError } from '../params.js';
 import { rangeTimes, type TimeRange } from '../range.js';
@@ -117,7 +116,10 @@ export async function loadLogs(ctx: ServeContext, range: TimeRange, filters: Log
       }),
     );
   } catch (err) {
-    if (err instanceof QueryError && filters.re !== '' && /regex|regular expression/i.test(err.message)) throw new ParamError('re', `not a regular expression DuckDB (RE2) reads: ${err.message.split('\n')[0]}`);
+    // RE2 compiles the expression when the query runs: its complaint is about `re`.
+    if (filters.re !== '' && err instanceof Error && /^(Invalid Input Error|Parser Error)/.test(err.message)) {
+      throw new ParamError('re', `not a regular expression DuckDB (RE2) reads: ${err.message.split('\n')[0].replace(/^Invalid Input Error: /, '')}`);
+    }
     throw err;
   }
   const lines = rows.slice(0, limit).map(toLogLine);
