@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { REPO } from '../datasets.js';
 
 /** Debian's chromium, installed by `.ci/run` (apt-get) when missing. */
@@ -30,4 +30,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** A locator's text, trimmed ('' when it has none): poll it with vitest's `expect.poll`. */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.first().textContent({ timeout: 5000 }).catch(() => null)) ?? '').trim();
 }
