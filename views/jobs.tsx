@@ -135,7 +135,7 @@ function IngestProgressView(props: { run: IngestProgressState; now: number }) {
       <div class="runstate">
         <div class="line">
           <span>
-            <span class={`badge ${r.state}`}>{r.state === 'running' ? 'running' : 'stopped'}</span> pid {String(r.pid)} · <span class="mono">{r.inputs.join(' ')}</span>
+            <span class={`badge ${r.state}`}>{r.state === 'running' ? 'running' : 'stopped'}</span> pid {String(r.pid)} · <span class="mono">{r.inputs.map((i) => (i === '-' ? 'standard input' : i)).join(' ')}</span>
           </span>
           <span class="muted">
             started {formatUtc(Date.parse(r.started_at))} · updated {formatDuration(Math.max(0, props.now - Date.parse(r.updated_at)))} ago
@@ -150,8 +150,14 @@ function IngestProgressView(props: { run: IngestProgressState; now: number }) {
         <div>
           <div class="label">Read</div>
           <div class="value">
-            {formatBytes(r.bytes_done)}
-            {r.bytes_total !== null ? <span class="muted small"> of {r.estimated ? '~' : ''}{formatBytes(r.bytes_total)}</span> : null}
+            {r.bytes_total === null && r.bytes_done === 0 ? (
+              <span title="standard input has no size to measure against">stdin</span>
+            ) : (
+              <>
+                {formatBytes(r.bytes_done)}
+                {r.bytes_total !== null ? <span class="muted small"> of {r.estimated ? '~' : ''}{formatBytes(r.bytes_total)}</span> : null}
+              </>
+            )}
           </div>
         </div>
         <div>
@@ -175,7 +181,7 @@ function IngestProgressView(props: { run: IngestProgressState; now: number }) {
             <th>Worker</th>
             <th>Parsing now</th>
             <th class="num">Chunks done</th>
-            <th class="num">Lines done</th>
+            <th class="num">Lines parsed</th>
           </tr>
         </thead>
         <tbody>

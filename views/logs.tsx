@@ -201,7 +201,7 @@ export function LogContextPage(props: { data: LogContextData; range: TimeRange; 
             <tbody>
               {data.lines.map((l) => (
                 <tr class={[l.line === data.line ? 'target' : '', l.unparsed ? 'unparsed' : ''].join(' ').trim() || undefined} id={`line-${l.line}`}>
-                  <td class="num">{formatNumber(l.line)}</td>
+                  <td class="num lineno">{formatNumber(l.line)}</td>
                   <td class="time">{l.ts === null ? '–' : l.ts.replace('T', ' ').replace('Z', '')}</td>
                   <td>{l.unparsed ? <span class="badge warning" title={l.reason ?? ''}>unparsed</span> : <LevelBadge level={l.level} />}</td>
                   <td class="who">

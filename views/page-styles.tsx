@@ -20,7 +20,9 @@ const CSS = `
 .chip a { margin-left: 6px; color: var(--muted); }
 .sqlform textarea { width: 100%; min-height: 150px; font-family: var(--mono); font-size: 13px; padding: 10px 12px; border: 1px solid #d1d5db; border-radius: 6px; resize: vertical; }
 .sqlform .row { display: flex; gap: 10px; align-items: center; margin-top: 10px; flex-wrap: wrap; }
-.sqlform select { max-width: 260px; }
+.sqlform .examples { margin-top: 10px; display: flex; flex-wrap: wrap; gap: 4px 12px; }
+.nowrap { white-space: nowrap; }
+.logtable td.lineno { font-family: var(--mono); font-size: 12px; color: var(--muted); }
 .progress { height: 10px; background: #eef2f7; border-radius: 5px; overflow: hidden; }
 .progress > span { display: block; height: 100%; background: var(--accent); transition: width 300ms; }
 .progress.indeterminate > span { width: 30% !important; animation: slide 1.2s infinite ease-in-out; }
@@ -34,7 +36,7 @@ const CSS = `
 .history li:last-child { border-bottom: none; }
 .history ul { margin: 0; padding: 0; }
 .history code { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.history .meta { color: var(--muted); font-size: 11.5px; }
+.history .meta { display: block; color: var(--muted); font-size: 11.5px; margin-top: 2px; }
 .workers td { font-size: 12.5px; }
 .kv { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin: 10px 0 14px; }
 .kv div .label { color: var(--muted); font-size: 11.5px; text-transform: uppercase; letter-spacing: 0.04em; }

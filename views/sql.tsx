@@ -45,9 +45,12 @@ export function SqlPage(props: SqlPageProps) {
                 <button type="submit" id="run">
                   Run
                 </button>
-                <span class="muted small">Starting points from sql/:</span>
+                <span class="muted small">Read-only: SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN. A running query can be cancelled.</span>
+              </div>
+              <div class="examples small">
+                <span class="muted">Starting points from sql/ (run with their default parameters):</span>{' '}
                 {props.examples.map((e) => (
-                  <a class="small" href={`/sql?example=${encodeURIComponent(e.name)}`} title={e.sql.split('\n')[0]}>
+                  <a href={`/sql?example=${encodeURIComponent(e.name)}`} title={e.sql.split('\n')[0]}>
                     {e.name}
                   </a>
                 ))}
@@ -56,11 +59,27 @@ export function SqlPage(props: SqlPageProps) {
           </Panel>
           <div id="result">{props.query !== undefined ? <QueryResult query={props.query} page={props.page} /> : null}</div>
         </div>
-        <Panel title="History" hint="last queries, newest first" id="history">
-          <History entries={props.history} />
-        </Panel>
+        <HistoryPanel entries={props.history} />
       </div>
     </Layout>
+  );
+}
+
+/**
+ * The history panel. With `oob`, htmx swaps it in beside a query's panel (out of band), so the
+ * list follows the queries run without a reload.
+ */
+export function HistoryPanel(props: { entries: ConsoleHistoryEntry[]; oob?: boolean }) {
+  return (
+    <section class="panel" id="history" hx-swap-oob={props.oob ? 'true' : undefined}>
+      <header>
+        <h2>History</h2>
+        <span class="hint">last queries, newest first</span>
+      </header>
+      <div class="body">
+        <History entries={props.entries} />
+      </div>
+    </section>
   );
 }
 
@@ -83,7 +102,7 @@ export function History(props: { entries: ConsoleHistoryEntry[] }) {
             </a>
             <span class="meta">
               <span class={`badge ${h.status}`}>{h.status}</span> {formatUtc(Date.parse(h.at))} · {h.status === 'done' ? `${formatNumber(h.rowCount)} rows · ` : ''}
-              {formatSeconds(h.elapsedMs)}
+              <span class="nowrap">{formatSeconds(h.elapsedMs)}</span>
             </span>
           </li>
         ))}
@@ -100,8 +119,9 @@ function formatSeconds(ms: number): string {
  * A query's panel: while it runs, DuckDB's progress and a Cancel button, polled by htmx every
  * half second (this fragment replaces itself); then its rows a page at a time, or its error.
  */
-export function QueryResult(props: { query: ConsoleQueryState; page?: ConsolePage }) {
+export function QueryResult(props: { query: ConsoleQueryState; page?: ConsolePage; history?: ConsoleHistoryEntry[] }) {
   const q = props.query;
+  const history = props.history !== undefined ? <HistoryPanel entries={props.history} oob /> : null;
   const base = `/sql/q/${encodeURIComponent(q.id)}`;
   if (q.status === 'running') {
     const pct = q.progress;
@@ -131,6 +151,8 @@ export function QueryResult(props: { query: ConsoleQueryState; page?: ConsolePag
   }
   if (q.status !== 'done') {
     return (
+      <>
+      {history}
       <section class="panel" id="query-panel" data-status={q.status}>
         <header>
           <h2>
@@ -138,17 +160,20 @@ export function QueryResult(props: { query: ConsoleQueryState; page?: ConsolePag
           </h2>
         </header>
         <div class="body">
-          <div class="note error" role="alert">
+          <div class={q.status === 'cancelled' ? 'note' : 'note error'} role="alert">
             <span>{q.error}</span>
           </div>
         </div>
       </section>
+      </>
     );
   }
   const page = props.page ?? { offset: 0, limit: RESULT_PAGE, rowCount: q.rowCount, rows: [] };
   const end = page.offset + page.rows.length;
   const pageLink = (offset: number) => `${base}?offset=${offset}`;
   return (
+    <>
+    {history}
     <section class="panel" id="query-panel" data-status="done">
       <header>
         <h2>
@@ -209,6 +234,7 @@ export function QueryResult(props: { query: ConsoleQueryState; page?: ConsolePag
         </div>
       ) : null}
     </section>
+    </>
   );
 }
 

@@ -81,7 +81,8 @@ export function registerSqlRoutes(app: Hono, ctx: ServeContext, options: SqlRout
     const state = known(c);
     const { offset } = parseParams(c, rowsParams);
     const page = sqlConsole.page(state.id, offset, RESULT_PAGE);
-    if (isFragment(c)) return c.html(<QueryResult query={state} page={page} />);
+    // The history joins in once the query has ended (the poll that sees it end).
+    if (isFragment(c)) return c.html(<QueryResult query={state} page={page} history={state.status !== 'running' ? sqlConsole.history() : undefined} />);
     return c.redirect(`/sql?id=${state.id}&offset=${offset}`, 303);
   });
 
@@ -89,7 +90,7 @@ export function registerSqlRoutes(app: Hono, ctx: ServeContext, options: SqlRout
     const state = known(c);
     sqlConsole.cancel(state.id);
     const ended = (await sqlConsole.wait(state.id)) ?? state;
-    if (isFragment(c)) return c.html(<QueryResult query={ended} />);
+    if (isFragment(c)) return c.html(<QueryResult query={ended} history={sqlConsole.history()} />);
     return c.redirect(`/sql?id=${state.id}`, 303);
   });
 
