@@ -240,8 +240,8 @@ export function EventDetailView(props: { detail: EventDetail }) {
                       {c.value}
                     </span>
                   </td>
-                  <td class="num">{c.before === null ? '–' : formatNumber(c.before)}</td>
-                  <td class="num">{c.during === null ? '–' : formatNumber(c.during)}</td>
+                  <td class="num">{c.before === null ? (d.measure === 'metric' ? '–' : '0') : formatNumber(c.before)}</td>
+                  <td class="num">{c.during === null ? (d.measure === 'metric' ? '–' : '0') : formatNumber(c.during)}</td>
                   <td class={`num change ${c.change > 0 ? 'up' : c.change < 0 ? 'down' : ''}`}>{c.change > 0 ? `+${formatNumber(c.change)}` : formatNumber(c.change)}</td>
                 </tr>
               ))}

@@ -106,9 +106,15 @@ export function OverviewPage(props: { data: OverviewData; range: TimeRange; data
           </Panel>
           <Panel title="New patterns" hint={<a href={linkTo('/patterns', range, { new: '1' })}>All new patterns →</a>} flush>
             {data.newPatterns.length === 0 ? (
-              <Empty title="No new patterns in this range">
-                <p>Every message template seen here was seen before the range began.</p>
-              </Empty>
+              data.newPatternsComparable ? (
+                <Empty title="No new patterns in this range">
+                  <p>Every message template seen here was seen before the range began.</p>
+                </Empty>
+              ) : (
+                <Empty title="Nothing to compare with">
+                  <p>This range starts with the store's first record, so no pattern can be new in it. Pick a later range.</p>
+                </Empty>
+              )
             ) : (
               <table>
                 <thead>

@@ -33,7 +33,7 @@ export function PatternsPage(props: { data: PatternsData; range: TimeRange; data
       </form>
       <div class="grid cols-4 stats">
         <Stat label="Patterns in range" value={formatNumber(data.activeTemplates)} />
-        <Stat label="New in range" value={formatNumber(data.newCount)} detail="first seen after the range began" />
+        <Stat label="New in range" value={data.comparable ? formatNumber(data.newCount) : '–'} detail={data.comparable ? 'first seen after the range began' : 'the range starts with the store: nothing to compare with'} />
         <Stat label="Shown" value={formatNumber(data.patterns.length)} detail="most lines first" />
         <Stat label="Trend buckets" value={range.bucket} detail={`${formatNumber(data.times.length)} per sparkline`} />
       </div>

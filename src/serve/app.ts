@@ -21,7 +21,10 @@
  *   record when the data ends before now (`range.note` says so; `Layout` shows it);
  * - the store: `ctx.read((reader) => ...)`, queries through `prepareQuery` and the `sql/`
  *   registry only (no SQL in `src/serve` or `views/`); the store's span is `reader.span`
- *   (`storeSpan(ctx)` in `routes/shared.ts` reads it);
+ *   (`storeSpan(ctx)` in `routes/shared.tsx` reads it; `readPageParams(c, ctx, ownParams)` there
+ *   does params + range in one call). Calls on that reader run one at a time: a long query of
+ *   a user (the SQL console) should open a reader of its own (`openStoreReader`) and close it;
+ *   `ctx.cached(key, fn)` keeps a result until the next commit;
  * - the page: `c.html(<Layout title active="/logs" range={range} keep={{ ...own params }}>...</Layout>)`
  *   (`views/layout.tsx`): nav, range picker, notes, error box. Every value through JSX is
  *   escaped; raw markup only for SVG from `src/charts`.

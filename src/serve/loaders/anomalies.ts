@@ -150,16 +150,22 @@ const MAX_BUCKETS = 360;
  * Scores the event's series around it (`sql/zscore.sql`, every bucket) and explains it
  * (`sql/explain.sql`), with the same settings as the list.
  */
-export async function loadEventDetail(ctx: ServeContext, settings: DetectSettings, event: { series: string; measure: string; start: string; end: string }): Promise<EventDetail> {
+export function loadEventDetail(ctx: ServeContext, settings: DetectSettings, event: { series: string; measure: string; start: string; end: string }): Promise<EventDetail> {
+  return ctx.cached(`event:${JSON.stringify([settings, event.series, event.measure, event.start, event.end])}`, () => computeEventDetail(ctx, settings, event));
+}
+
+async function computeEventDetail(ctx: ServeContext, settings: DetectSettings, event: { series: string; measure: string; start: string; end: string }): Promise<EventDetail> {
   const bucketMs = (parseDurationSeconds(settings.bucket) ?? 60) * 1000;
   const start = Date.parse(event.start);
   const end = Date.parse(event.end);
   const length = Math.max(end - start, bucketMs);
   const pad = Math.min(Math.max(CONTEXT_BUCKETS * bucketMs, length), Math.max(((MAX_BUCKETS * bucketMs - length) / 2), CONTEXT_BUCKETS * bucketMs));
-  const since = new Date(start - pad).toISOString();
-  const until = new Date(end + pad).toISOString();
   const options = toOptions(settings);
   return ctx.read(async (reader) => {
+    // Not past the store's newest record: buckets after it would read as a drop to zero.
+    const last = reader.span === null ? end + pad : Math.ceil((reader.span.max + 1) / bucketMs) * bucketMs;
+    const since = new Date(start - pad).toISOString();
+    const until = new Date(Math.max(Math.min(end + pad, last), end)).toISOString();
     const scored = await scoreBuckets(reader.connection, { ...options, since, until });
     const mine = scored.buckets.filter((b) => b.series === event.series && b.measure === event.measure);
     const times = mine.map((b) => Date.parse(b.bucket));

@@ -22,3 +22,9 @@ export function msOf(value: unknown): number {
 export function num(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value);
 }
+
+/** The start of the bucket holding `ms`, aligned as the queries of `sql/` align them (to 2000-01-03 UTC). */
+export function alignBucket(ms: number, bucketMs: number): number {
+  const origin = Date.UTC(2000, 0, 3);
+  return Math.floor((ms - origin) / bucketMs) * bucketMs + origin;
+}

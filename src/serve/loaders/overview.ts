@@ -6,7 +6,8 @@ import type { StoreSpan } from '../../store/index.js';
 import type { ServeContext } from '../context.js';
 import { rangeTimes, type TimeRange } from '../range.js';
 import { DEFAULT_DETECT, detectKey } from './anomalies.js';
-import { msOf, num, runQuery } from './common.js';
+import { alignBucket, msOf, num, runQuery } from './common.js';
+import { newSinceComparable } from './patterns.js';
 
 /** Lines per bucket, by level, over the range (from `sql/trends.sql`). */
 export interface VolumeSeries {
@@ -51,8 +52,10 @@ export interface OverviewData {
   /** The latest anomaly events of the range (newest first), at the Anomalies page's default settings. */
   events: AnomalyEvent[];
   eventCount: number;
-  /** Templates first seen in the range, newest first. */
+  /** Templates first seen in the range, newest first (none when the range starts with the store). */
   newPatterns: Pattern[];
+  /** False when the store holds nothing before the range: no template can be called new. */
+  newPatternsComparable: boolean;
   store: StoreFacts;
 }
 
@@ -61,7 +64,12 @@ const LEVEL_COLUMNS: Array<[string, string]> = [
 ];
 
 /** Loads the overview of `range`. Every figure comes from a query of the `sql/` registry or `src/detect`. */
-export async function loadOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
+export function loadOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
+  // Kept until the next commit: a dashboard left open asks the same again and again.
+  return ctx.cached(`overview:${range.from}:${range.to}:${range.bucket}`, () => computeOverview(ctx, range));
+}
+
+async function computeOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
   const { since, until } = rangeTimes(range);
   const base = await ctx.read(async (reader) => {
     const trendRows = await runQuery(reader.connection, 'trends', { bucket: range.bucket, since, until, by: '' }, RECORDS_SOURCE);
@@ -83,7 +91,8 @@ export async function loadOverview(ctx: ServeContext, range: TimeRange): Promise
     topHosts: base.hosts.map(toSeriesErrors).filter((s) => s.total > 0),
     events: [...detected.events].sort((a, b) => Date.parse(b.start) - Date.parse(a.start)).slice(0, 8),
     eventCount: detected.events.length,
-    newPatterns: base.fresh.filter((p) => Date.parse(p.first_seen) < range.to).reverse().slice(0, 8),
+    newPatterns: newSinceComparable(range) ? base.fresh.filter((p) => Date.parse(p.first_seen) < range.to).reverse().slice(0, 8) : [],
+    newPatternsComparable: newSinceComparable(range),
     store: {
       span: base.span,
       sources: Number(base.summary.sources),
@@ -117,12 +126,6 @@ export function toVolume(rows: Record<string, unknown>[], range: TimeRange): Vol
   }
   for (const [level] of LEVEL_COLUMNS) if (levels[level].every((v) => v === 0)) delete levels[level];
   return { times, bucketMs: range.bucketMs, levels, total, errors, errorRate: total.map((t, i) => (t === 0 ? null : errors[i] / t)) };
-}
-
-/** The start of the bucket holding `ms`, aligned as the queries of `sql/` align them (to 2000-01-03 UTC). */
-export function alignBucket(ms: number, bucketMs: number): number {
-  const origin = Date.UTC(2000, 0, 3);
-  return Math.floor((ms - origin) / bucketMs) * bucketMs + origin;
 }
 
 function toSeriesErrors(row: Record<string, unknown>): SeriesErrors {

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { listPatterns, type Pattern } from '../../detect/index.js';
 import type { ServeContext } from '../context.js';
 import { rangeTimes, type TimeRange } from '../range.js';
-import { alignBucket } from './overview.js';
-import { msOf, runQuery } from './common.js';
+import { alignBucket, msOf, runQuery } from './common.js';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR', 'FATAL'] as const;
 
@@ -35,6 +34,13 @@ export interface PatternsData {
   activeTemplates: number;
   /** Templates first seen in the range. */
   newCount: number;
+  /** False when the range starts with the store: no template can be called new. */
+  comparable: boolean;
+}
+
+/** Whether the store holds records before the range, so that a template first seen in it is new. */
+export function newSinceComparable(range: TimeRange): boolean {
+  return range.span !== null && range.span.min < range.from;
 }
 
 /** How many templates of the range are trended before the filters. */
@@ -46,7 +52,11 @@ const TRENDED = 500;
  * (text, level mix, first and last seen, example). Templates first seen in the range are
  * marked new; with `level`, only templates with lines at that level; with `new`, only new ones.
  */
-export async function loadPatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number }): Promise<PatternsData> {
+export function loadPatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number }): Promise<PatternsData> {
+  return ctx.cached(`patterns:${range.from}:${range.to}:${range.bucket}:${p.level ?? ''}:${p.new ?? ''}:${p.limit ?? ''}`, () => computePatterns(ctx, range, p));
+}
+
+async function computePatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number }): Promise<PatternsData> {
   const { since, until } = rangeTimes(range);
   const level = p.level ?? '';
   const onlyNew = p.new === '1' || p.new === 'true';
@@ -67,18 +77,20 @@ export async function loadPatterns(ctx: ServeContext, range: TimeRange, p: { lev
     if (i !== undefined) trend[i] = Number(row.count);
   }
   const byId = new Map(catalog.map((t) => [t.id, t]));
+  // "New" needs history: a range that starts with the store has nothing to compare with.
+  const hasHistory = newSinceComparable(range);
   let newCount = 0;
   const rows: PatternRow[] = [];
   for (const [id, trend] of trends) {
     const template = byId.get(id);
     const inRange = trend.reduce((a, b) => a + b, 0);
     if (inRange === 0) continue;
-    const isNew = template !== undefined && Date.parse(template.first_seen) >= range.from;
+    const isNew = template !== undefined && hasHistory && Date.parse(template.first_seen) >= range.from;
     if (isNew) newCount++;
     if (template === undefined) continue; // filtered out by level
     if (onlyNew && !isNew) continue;
     rows.push({ ...template, inRange, trend, isNew });
   }
   rows.sort((a, b) => b.inRange - a.inRange || a.id - b.id);
-  return { level, onlyNew, times, bucketMs: range.bucketMs, patterns: rows.slice(0, limit), activeTemplates: trends.size, newCount };
+  return { level, onlyNew, times, bucketMs: range.bucketMs, patterns: rows.slice(0, limit), activeTemplates: trends.size, newCount, comparable: hasHistory };
 }

@@ -25,13 +25,13 @@ export function registerAnomaliesRoutes(app: Hono, ctx: ServeContext): void {
   });
   app.get('/anomalies/event', async (c) => {
     const { params, range } = await readPageParams(c, ctx, { ...detectParams, ...eventParams });
-    const detail = await withMetricErrors(() => loadEventDetail(ctx, detectSettings(params), params));
+    const detail = await withMetricErrors(() => loadEventDetail(ctx, detectSettings(params), pickEvent(params)));
     if (isFragment(c)) return c.html(<EventDetailView detail={detail} />);
     return c.html(<EventPage detail={detail} range={range} dataDir={ctx.dataDir} />);
   });
   app.get('/api/anomalies/event', async (c) => {
     const { params } = await readPageParams(c, ctx, { ...detectParams, ...eventParams });
-    return c.json(await withMetricErrors(() => loadEventDetail(ctx, detectSettings(params), params)));
+    return c.json(await withMetricErrors(() => loadEventDetail(ctx, detectSettings(params), pickEvent(params))));
   });
 }
 
@@ -43,4 +43,8 @@ async function withMetricErrors<T>(load: () => Promise<T>): Promise<T> {
     if ((err instanceof UsageError || err instanceof QueryError) && !(err instanceof ParamError) && /metric/i.test(err.message)) throw new ParamError('metric', err.message.replace(/^--metric /, ''));
     throw err;
   }
+}
+
+function pickEvent(p: { series: string; measure: string; start: string; end: string }) {
+  return { series: p.series, measure: p.measure, start: new Date(p.start).toISOString(), end: new Date(p.end).toISOString() };
 }
