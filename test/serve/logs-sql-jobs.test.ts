@@ -66,6 +66,14 @@ describe('Logs', () => {
     expect(re.lines.map((l) => l.line)).toEqual([store.xss.line]);
   });
 
+  it('filters by template (the links of the Patterns page)', async () => {
+    const some = (await json<{ lines: { template: number | null }[] }>('/api/logs?range=all&limit=20')).body.lines.find((l) => l.template !== null);
+    const id = some?.template as number;
+    const lines = (await json<{ lines: { template: number | null }[] }>(`/api/logs?range=all&template=${id}&limit=200`)).body.lines;
+    expect(lines.length).toBeGreaterThan(0);
+    expect(new Set(lines.map((l) => l.template))).toEqual(new Set([id]));
+  });
+
   it('answers 400 naming the bad parameter', async () => {
     for (const [url, param] of [
       ['/api/logs?level=LOUD', 'level'],
