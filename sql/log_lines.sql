@@ -9,7 +9,7 @@
 --   $service       VARCHAR    '' = any
 --   $host          VARCHAR    '' = any
 --   $template      BIGINT     a template id (NULL = any)
---   $contains      VARCHAR    text the message contains, any case ('' = any)
+--   $contains      VARCHAR    text the message contains, any case ('' = any; matched by RE2, escaped, which is faster than lower())
 --   $regex         VARCHAR    an RE2 regular expression the message matches ('' = any)
 --   $attr_key      VARCHAR    an attrs key ('' = none) ...
 --   $attr_value    VARCHAR    ... and the value it must have
@@ -25,7 +25,7 @@ WHERE ts >= $since::TIMESTAMP AND ts < $until::TIMESTAMP
   AND ($service::VARCHAR = '' OR service = $service::VARCHAR)
   AND ($host::VARCHAR = '' OR host = $host::VARCHAR)
   AND ($template::BIGINT IS NULL OR template_id = $template::BIGINT)
-  AND ($contains::VARCHAR = '' OR contains(lower(message), lower($contains::VARCHAR)))
+  AND ($contains::VARCHAR = '' OR regexp_matches(message, regexp_escape($contains::VARCHAR), 'i'))
   AND ($regex::VARCHAR = '' OR regexp_matches(message, $regex::VARCHAR))
   AND ($attr_key::VARCHAR = '' OR (attrs ->> $attr_key::VARCHAR) = $attr_value::VARCHAR)
   AND ($after_us::BIGINT IS NULL

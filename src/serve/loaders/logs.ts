@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ServeContext } from '../context.js';
 import { ParamError } from '../params.js';
-import { rangeTimes, type TimeRange } from '../range.js';
+import type { TimeRange } from '../range.js';
 import { msOf, num, runQuery } from './common.js';
 
 /** Lines per page of the Logs page, by default and at most. */
@@ -96,25 +96,35 @@ function cursorOf(tsUs: number, line: LogLine): string {
  */
 export async function loadLogs(ctx: ServeContext, range: TimeRange, filters: LogFilters, p: { after?: string; page?: number; limit?: number }): Promise<LogsData> {
   const limit = p.limit ?? LOG_PAGE;
-  const { since, until } = rangeTimes(range);
-  let rows: Record<string, unknown>[];
+  const cursor = readCursor(p.after);
+  // The page's newest possible line: the range's end, or just after the cursor's millisecond.
+  const top = cursor.after_us === null ? range.to : Math.min(range.to, Math.floor(cursor.after_us / 1000) + 1);
+  let rows: Record<string, unknown>[] = [];
   try {
-    rows = await ctx.read((reader) =>
-      runQuery(reader.connection, 'log_lines', {
-        since,
-        until,
-        levels: filters.levels.join(','),
-        service: filters.service,
-        host: filters.host,
-        template: filters.template,
-        contains: filters.q,
-        regex: filters.re,
-        attr_key: filters.attr?.key ?? '',
-        attr_value: filters.attr?.value ?? '',
-        ...readCursor(p.after),
-        limit: limit + 1,
-      }),
-    );
+    // Newest lines first: look back a short window, then a longer one, until the page is full or
+    // the range is done. A window reads only the Parquet row groups whose times overlap it (the
+    // files are in time order), so a page of recent lines, or page 1,000, reads a few row groups
+    // instead of every one of the range.
+    for (const windowMs of LOOKBACK_MS) {
+      const from = windowMs === Infinity ? range.from : Math.max(range.from, top - windowMs);
+      rows = await ctx.read((reader) =>
+        runQuery(reader.connection, 'log_lines', {
+          since: new Date(from).toISOString(),
+          until: new Date(top).toISOString(),
+          levels: filters.levels.join(','),
+          service: filters.service,
+          host: filters.host,
+          template: filters.template,
+          contains: filters.q,
+          regex: filters.re,
+          attr_key: filters.attr?.key ?? '',
+          attr_value: filters.attr?.value ?? '',
+          ...cursor,
+          limit: limit + 1,
+        }),
+      );
+      if (rows.length > limit || from <= range.from) break;
+    }
   } catch (err) {
     // RE2 compiles the expression when the query runs: its complaint is about `re`.
     if (filters.re !== '' && err instanceof Error && /^(Invalid Input Error|Parser Error)/.test(err.message)) {
@@ -126,6 +136,9 @@ export async function loadLogs(ctx: ServeContext, range: TimeRange, filters: Log
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return { filters, lines, next: last === undefined ? null : cursorOf(Number(last.ts_us), toLogLine(last)), page: p.page ?? 1, limit };
 }
+
+/** How far back the Logs page looks for a page of lines, window after window (the last: the whole range). */
+const LOOKBACK_MS = [3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000, Infinity];
 
 function toLogLine(r: Record<string, unknown>): LogLine {
   return {
