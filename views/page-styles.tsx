@@ -11,7 +11,8 @@ const CSS = `
 .logtable td.where { font-family: var(--mono); font-size: 11.5px; color: var(--muted); white-space: nowrap; max-width: 28ch; overflow: hidden; text-overflow: ellipsis; direction: rtl; text-align: left; }
 .logtable td.where a { color: var(--muted); }
 .logtable td.who { font-size: 12px; color: #374151; white-space: nowrap; }
-.logtable tr.target td { background: #fff7ed; box-shadow: inset 3px 0 0 #f59e0b; }
+.logtable tr.target td { background: #fff7ed; }
+.logtable tr.target td:first-child { box-shadow: inset 3px 0 0 #f59e0b; }
 .logtable tr.unparsed td.msg { color: #92400e; }
 .pager { display: flex; gap: 10px; align-items: center; justify-content: space-between; padding: 10px 16px; border-top: 1px solid #eef0f3; font-size: 13px; }
 .pager .muted { font-variant-numeric: tabular-nums; }
