@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertsConfigSchema } from './alerts.js';
 
 /** A user-declared format: a name for `--input-format`, and its pattern. */
 export const FormatConfigSchema = z
@@ -68,6 +69,8 @@ export const ConfigSchema = z
     ingest: IngestConfigSchema.default(IngestConfigSchema.parse({})),
     formats: z.record(z.string().regex(/^[A-Za-z][\w.-]*$/, 'a format name is letters, digits, "_", "-" or "."'), FormatConfigSchema).default({}),
     mining: MiningConfigSchema.default(MiningConfigSchema.parse({})),
+    /** Alert rules (src/config/alerts.ts). */
+    alerts: AlertsConfigSchema.default({ rules: [] }),
   })
   .strict();
 
@@ -75,3 +78,4 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;
 export type MiningConfig = z.infer<typeof MiningConfigSchema>;
 export type MiningSettings = z.infer<typeof MiningSettingsSchema>;
+export type { AlertRule, AlertsConfig, AnomalyRule, DigestRule, ErrorRateRule, NewPatternRule, SqlRule } from './alerts.js';
