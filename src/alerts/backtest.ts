@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AlertRule } from '../config/index.js';
-import { durationMs, iso } from './evaluate-common.js';
-import { evaluateRule } from './evaluate.js';
+import { evaluateAnomalyRuleAtTimes } from './evaluate-anomaly.js';
+import { durationMs, iso, meetsFloor } from './evaluate-common.js';
+import { evaluateRule, type RuleEvaluation } from './evaluate.js';
 import type { Firing } from './firing.js';
 import { createRuleSchedule } from './schedule.js';
 
@@ -57,8 +58,11 @@ export async function backtestRule(conn: DuckDBConnection, rule: AlertRule, opti
   const cooldownMs = durationMs(rule.cooldown);
   let lastEmail = -Infinity;
   let emails = 0;
+  // Anomaly rules: one detector run for all the times (see evaluateAnomalyRuleAtTimes); other
+  // kinds are evaluated at each time.
+  const batched = rule.kind === 'anomaly' ? await evaluateAnomalyRuleAtTimes(conn, rule, times) : undefined;
   for (const [i, at] of times.entries()) {
-    const evaluation = await evaluateRule(conn, rule, at);
+    const evaluation = batched !== undefined ? splitByFloor(rule, at, batched[i]) : await evaluateRule(conn, rule, at, { details: false });
     if (evaluation.error !== undefined) errors.push({ at: iso(at), message: evaluation.error });
     const fresh = [...evaluation.firings.map((f) => ({ f, below: false })), ...evaluation.belowFloor.map((f) => ({ f, below: true }))].filter(({ f }) => !seen.has(f.key));
     let emailAt: number | undefined;
@@ -75,4 +79,9 @@ export async function backtestRule(conn: DuckDBConnection, rule: AlertRule, opti
     options.onEvaluation?.(i + 1, times.length);
   }
   return { rule, from: iso(options.from), to: iso(options.to), evaluations: times.length, firings, emails, errors };
+}
+
+function splitByFloor(rule: AlertRule, at: number, found: Firing[]): RuleEvaluation {
+  const floor = rule.kind === 'digest' ? 'info' : rule.minSeverity;
+  return { rule, at: iso(at), firings: found.filter((f) => meetsFloor(f.severity, floor)), belowFloor: found.filter((f) => !meetsFloor(f.severity, floor)) };
 }

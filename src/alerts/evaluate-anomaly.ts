@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnomalyRule } from '../config/index.js';
-import { compileMetric, detectAnomalies, ERRORS_EXPRESSION, VOLUME_EXPRESSION, type AnomalyEvent, type DetectResult } from '../detect/index.js';
+import { compileMetric, detectAnomalies, ERRORS_EXPRESSION, groupEvents, VOLUME_EXPRESSION, type AnomalyEvent, type DetectResult } from '../detect/index.js';
 import { quoteIdentifier, quoteString } from '../store/index.js';
 import { dashboardPath, durationMs, firingKey, floorToBucket, formatAmount, formatTime, iso, seriesCondition, timestampLiteral } from './evaluate-common.js';
 import type { Firing, FiringContributor, FiringPoint } from './firing.js';
@@ -23,7 +23,7 @@ const MAX_EVENT_REACH_MS = 86_400_000;
  * An event that began before that is followed back (at most a day) so that its key, which holds
  * its start, stays the same from one evaluation to the next.
  */
-export async function evaluateAnomalyRule(conn: DuckDBConnection, rule: AnomalyRule, at: number): Promise<Firing[]> {
+export async function evaluateAnomalyRule(conn: DuckDBConnection, rule: AnomalyRule, at: number, details = true): Promise<Firing[]> {
   const bucketMs = durationMs(rule.bucket);
   const until = floorToBucket(at, bucketMs);
   const lookbackMs = Math.max(durationMs(rule.lookback), bucketMs);
@@ -33,18 +33,54 @@ export async function evaluateAnomalyRule(conn: DuckDBConnection, rule: AnomalyR
   let since: number;
   for (;;) {
     since = floorToBucket(until - reach, bucketMs);
-    result = await detect(conn, rule, since, until);
+    result = await detect(conn, rule, since, until, details);
     const clipped = result.events.some((e) => Date.parse(e.end) > activeFrom && Date.parse(e.start) <= since);
     if (!clipped || reach >= MAX_EVENT_REACH_MS) break;
     reach = Math.min(reach * 4, MAX_EVENT_REACH_MS);
   }
   const active = result.events.filter((e) => Date.parse(e.end) > activeFrom);
   const firings: Firing[] = [];
-  for (const event of active) firings.push(await toFiring(conn, rule, event, result, at, until, bucketMs));
+  for (const event of active) firings.push(await toFiring(conn, rule, event, result, at, until, bucketMs, details));
   return firings;
 }
 
-function detect(conn: DuckDBConnection, rule: AnomalyRule, since: number, until: number): Promise<DetectResult> {
+/**
+ * The firings of an `anomaly` rule at each of `times` (ascending, ms), without details (chart,
+ * explanation, SQL): what {@link evaluateAnomalyRule} gives at each time, from one run of the
+ * detector over the whole range instead of one per time. The detector is causal — a bucket's
+ * flag depends only on the data before its end (trailing window, earlier days, the bucket
+ * before) — so the flagged buckets before a time are the same either way, and the events at that
+ * time are those buckets grouped. For backtests over weeks of scheduled times.
+ */
+export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: AnomalyRule, times: readonly number[]): Promise<Firing[][]> {
+  if (times.length === 0) return [];
+  const bucketMs = durationMs(rule.bucket);
+  const lookbackMs = Math.max(durationMs(rule.lookback), bucketMs);
+  const firstActiveFrom = floorToBucket(times[0], bucketMs) - lookbackMs;
+  const lastUntil = floorToBucket(times[times.length - 1], bucketMs);
+  let reach = lookbackMs + CHART_BEFORE_BUCKETS * bucketMs;
+  let result: DetectResult;
+  for (;;) {
+    const since = floorToBucket(firstActiveFrom + lookbackMs - reach, bucketMs);
+    result = await detect(conn, rule, since, lastUntil, false);
+    const clipped = result.events.some((e) => Date.parse(e.end) > firstActiveFrom && Date.parse(e.start) <= since);
+    if (!clipped || reach >= MAX_EVENT_REACH_MS) break;
+    reach = Math.min(reach * 4, MAX_EVENT_REACH_MS);
+  }
+  const out: Firing[][] = [];
+  for (const at of times) {
+    const until = floorToBucket(at, bucketMs);
+    const before = result.anomalies.filter((a) => Date.parse(a.bucket) < until);
+    const active = groupEvents(before, bucketMs).filter((e) => Date.parse(e.end) > until - lookbackMs);
+    const firings: Firing[] = [];
+    for (const event of active) firings.push(await toFiring(conn, rule, event, result, at, until, bucketMs, false));
+    out.push(firings);
+  }
+  return out;
+}
+
+/** `details` false: no explanation and no chart buckets (a backtest needs only the events). */
+function detect(conn: DuckDBConnection, rule: AnomalyRule, since: number, until: number, details: boolean): Promise<DetectResult> {
   return detectAnomalies(conn, {
     bucket: rule.bucket,
     by: rule.by,
@@ -56,13 +92,13 @@ function detect(conn: DuckDBConnection, rule: AnomalyRule, since: number, until:
     until: iso(until),
     metric: rule.metric,
     direction: rule.direction,
-    explain: true,
+    explain: details,
     top: rule.top,
-    allBuckets: true,
+    allBuckets: details,
   });
 }
 
-async function toFiring(conn: DuckDBConnection, rule: AnomalyRule, event: AnomalyEvent, result: DetectResult, at: number, until: number, bucketMs: number): Promise<Firing> {
+async function toFiring(conn: DuckDBConnection, rule: AnomalyRule, event: AnomalyEvent, result: DetectResult, at: number, until: number, bucketMs: number, details: boolean): Promise<Firing> {
   const { peak } = event;
   const start = Date.parse(event.start);
   const end = Date.parse(event.end);
@@ -109,9 +145,9 @@ async function toFiring(conn: DuckDBConnection, rule: AnomalyRule, event: Anomal
       `Rule: |z| ≥ ${rule.threshold * 2} at once, or ≥ ${rule.threshold} two buckets in a row; ${rule.baseline} baseline, window ${rule.window} buckets, min count ${rule.minCount}.`,
       `Reproduce: ${reproduce.join(' ')}`,
     ],
-    chart: { bucketSeconds: bucketMs / 1000, label: unit + where, points },
+    ...(details ? { chart: { bucketSeconds: bucketMs / 1000, label: unit + where, points } } : {}),
     ...(contributors.length > 0 ? { contributors } : {}),
-    sql: await reproduceSql(conn, rule, event, chartFrom, chartTo),
+    ...(details ? { sql: await reproduceSql(conn, rule, event, chartFrom, chartTo) } : {}),
     recipients: [...rule.recipients],
     dashboardPath: dashboardPath('/anomalies', { from: iso(chartFrom), to: iso(chartTo), bucket: rule.bucket, by: rule.by, series: rule.by === '' ? undefined : event.series }),
   };

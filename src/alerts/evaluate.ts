@@ -9,6 +9,15 @@ import { evaluateSqlRule } from './evaluate-sql.js';
 import type { Firing } from './firing.js';
 import { createRuleSchedule } from './schedule.js';
 
+/** Options of {@link evaluateRule}. */
+export interface EvaluateOptions {
+  /**
+   * false: only what decides whether and when a rule fires (keys, severity, numbers), without the
+   * explanation, chart and SQL an email shows; for a backtest. Default true.
+   */
+  details?: boolean;
+}
+
 /** What one evaluation of one rule gave. */
 export interface RuleEvaluation {
   rule: AlertRule;
@@ -31,11 +40,11 @@ export interface RuleEvaluation {
  * @example
  * const { firings } = await evaluateRule(reader.connection, config.alerts.rules[0], Date.now());
  */
-export async function evaluateRule(conn: DuckDBConnection, rule: AlertRule, at: number): Promise<RuleEvaluation> {
+export async function evaluateRule(conn: DuckDBConnection, rule: AlertRule, at: number, options: EvaluateOptions = {}): Promise<RuleEvaluation> {
   let when = at;
   if (rule.kind === 'digest') when = createRuleSchedule(rule).latest(at) ?? at;
   try {
-    const found = await evaluateKind(conn, rule, when);
+    const found = await evaluateKind(conn, rule, when, options.details ?? true);
     const floor = rule.kind === 'digest' ? 'info' : rule.minSeverity;
     return { rule, at: iso(when), firings: found.filter((f) => meetsFloor(f.severity, floor)), belowFloor: found.filter((f) => !meetsFloor(f.severity, floor)) };
   } catch (err) {
@@ -43,10 +52,10 @@ export async function evaluateRule(conn: DuckDBConnection, rule: AlertRule, at: 
   }
 }
 
-function evaluateKind(conn: DuckDBConnection, rule: AlertRule, at: number): Promise<Firing[]> {
+function evaluateKind(conn: DuckDBConnection, rule: AlertRule, at: number, details: boolean): Promise<Firing[]> {
   switch (rule.kind) {
     case 'anomaly':
-      return evaluateAnomalyRule(conn, rule, at);
+      return evaluateAnomalyRule(conn, rule, at, details);
     case 'error_rate':
       return evaluateErrorRateRule(conn, rule, at);
     case 'new_pattern':

@@ -19,6 +19,8 @@ export interface DaemonOptions {
   onEvaluation?: (evaluation: RuleEvaluation) => void;
   /** When a tick fails as a whole (the store cannot be opened, the sink throws): logged, and the daemon goes on. */
   onError?: (err: unknown, at: number) => void;
+  /** Between scheduled times, how often the sink's `flush` runs (retries, cool-downs ending). Default 30 s. */
+  flushEveryMs?: number;
 }
 
 /** What the daemon did before it stopped. */
@@ -39,13 +41,22 @@ export async function runDaemon(options: DaemonOptions): Promise<DaemonSummary> 
   const clock = options.clock ?? systemClock;
   const schedules = options.rules.filter((r) => r.enabled).map((rule) => ({ rule, schedule: createRuleSchedule(rule) }));
   const summary: DaemonSummary = { ticks: 0, evaluations: 0, firings: 0 };
+  const flushEveryMs = options.flushEveryMs ?? 30_000;
   let after = clock.now();
   while (!options.signal.aborted && schedules.length > 0) {
     const nexts = schedules.map((s) => ({ ...s, at: s.schedule.next(after) }));
     const at = Math.min(...nexts.map((n) => n.at ?? Infinity));
     if (!Number.isFinite(at)) break;
-    const wait = at - clock.now();
-    if (wait > 0) await clock.sleep(wait, options.signal);
+    // Sleep until the scheduled time, waking to flush the sink (retries, cool-downs) meanwhile.
+    for (let wait = at - clock.now(); wait > 0 && !options.signal.aborted; wait = at - clock.now()) {
+      await clock.sleep(options.sink.flush === undefined ? wait : Math.min(wait, flushEveryMs), options.signal);
+      if (options.signal.aborted || options.sink.flush === undefined || clock.now() >= at) continue;
+      try {
+        await options.sink.flush();
+      } catch (err) {
+        options.onError?.(err, clock.now());
+      }
+    }
     if (options.signal.aborted) break;
     const due = nexts.filter((n) => n.at === at).map((n) => n.rule);
     summary.ticks++;

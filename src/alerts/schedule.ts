@@ -61,4 +61,6 @@ export function createRuleSchedule(rule: Pick<AlertRule, 'schedule' | 'timezone'
  */
 export interface AlertSink {
   enqueue(rule: AlertRule, firings: readonly Firing[]): Promise<void>;
+  /** Sends what has come due without a new firing: retries after back-off, groups at the end of a cool-down. */
+  flush?(): Promise<void>;
 }
