@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
-export { ConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings } from './schema.js';
+export { ConfigSchema, SmtpConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings, type SmtpConfig } from './schema.js';
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: string): string {
   const keyPath = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
