@@ -215,13 +215,13 @@ export class Outbox {
   /** When the next group falls due (ms since the epoch; maybe already past), or null when nothing waits. For a scheduler's sleep. */
   async nextDueAt(): Promise<number | null> {
     return this.transaction(async (conn) => {
-      const due = (await this.candidates(conn)).map((c) => c.dueAt);
+      const due = (await this.candidates(conn, this.clock())).map((c) => c.dueAt);
       return due.length === 0 ? null : Math.min(...due);
     });
   }
 
   /** Groups not sent yet, the first per rule, with when each falls due. */
-  private async candidates(conn: DuckDBConnection): Promise<{ groupId: string; dueAt: number }[]> {
+  private async candidates(conn: DuckDBConnection, now: number): Promise<{ groupId: string; dueAt: number }[]> {
     const list = await rows(
       conn,
       `SELECT g.group_id, g.rule, g.status, epoch_ms(g.next_attempt_at) AS next_ms, epoch_ms(g.claim_until) AS claim_ms, g.claimed_by,
@@ -230,7 +230,6 @@ export class Outbox {
        WHERE g.status <> 'sent'
        QUALIFY row_number() OVER (PARTITION BY g.rule ORDER BY g.seq) = 1`,
     );
-    const now = this.clock();
     return list.map((g) => {
       let dueAt: number;
       if (g.status === 'failed') dueAt = Number(g.next_ms);
@@ -244,7 +243,7 @@ export class Outbox {
   private async claimNext(): Promise<{ group: ClaimedGroup; token: string } | undefined> {
     const now = this.clock();
     return this.transaction(async (conn) => {
-      const due = (await this.candidates(conn)).filter((c) => c.dueAt <= now);
+      const due = (await this.candidates(conn, now)).filter((c) => c.dueAt <= now);
       if (due.length === 0) return undefined;
       due.sort((a, b) => a.dueAt - b.dueAt);
       const groupId = due[0].groupId;

@@ -211,4 +211,16 @@ describe('outbox delivery over a real SMTP server', () => {
     expect(new Set(sent.filter((h) => h.series !== 'service=api').map((h) => h.messageId)).size).toBe(1);
     expect(sent.every((h) => h.status === 'sent')).toBe(true);
   });
+
+  it('sends once when two senders deliver from the same outbox at the same time', async () => {
+    const smtp = await server({ beforeReply: () => new Promise((r) => setTimeout(r, 200)) });
+    const data = tmpDir();
+    const a = await Outbox.open(data);
+    const b = await Outbox.open(data);
+    await a.enqueue([anomalyFiring()]);
+    const send = createEmailSender(createMailer(settings(smtp.port)));
+    const [ra, rb] = await Promise.all([a.deliverDue(send), b.deliverDue(send)]);
+    expect([...ra, ...rb].map((r) => r.status)).toEqual(['sent']);
+    expect(smtp.received).toHaveLength(1);
+  });
 });

@@ -18,6 +18,8 @@ export interface TestSmtpOptions {
   credentials?: { user: string; pass: string };
   /** Whether logins are accepted now (flip it to simulate a fixed password). Default true. */
   acceptLogin?: () => boolean;
+  /** Called for each connection; false holds it before the greeting (the client waits, then times out). */
+  onConnect?: () => boolean;
   /** Called when a message's data has been read, before the server answers; the answer waits for the returned promise. */
   beforeReply?: (received: Received) => Promise<void> | void;
 }
@@ -42,6 +44,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     allowInsecureAuth: true,
     onConnect(_session, callback) {
       state.connections++;
+      if (options.onConnect?.() === false) return;
       callback();
     },
     onAuth(login, _session, callback) {
