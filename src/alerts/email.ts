@@ -153,7 +153,7 @@ function renderHtml(firings: readonly Firing[], severity: AlertSeverity, subject
 <body style="margin:0;padding:0;background-color:#f3f4f6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f3f4f6;">
 <tr><td align="center" style="padding:24px 8px;">
-<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:640px;max-width:640px;background-color:#ffffff;border:1px solid #e5e7eb;border-collapse:separate;">
+<table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:640px;background-color:#ffffff;border:1px solid #e5e7eb;border-collapse:separate;">
 <tr><td style="padding:16px 24px;border-bottom:1px solid #e5e7eb;font-family:${FONT};font-size:14px;color:#374151;">
 <span style="display:inline-block;padding:3px 8px;background-color:${color.bg};color:${color.fg};font-weight:bold;font-size:12px;letter-spacing:0.5px;">${esc(severity.toUpperCase())}</span>
 &nbsp;<span style="font-weight:bold;color:#111827;">${esc(first.rule)}</span>${firings.length > 1 ? `&nbsp;<span style="color:#6b7280;">· ${firings.length} firings grouped during the cool-down</span>` : ''}
@@ -185,7 +185,7 @@ function section(f: Firing, index: number, count: number, link: string | undefin
     rows.push(
       td(
         `<p style="margin:0 0 6px;font-weight:bold;color:#111827;">What changed</p>` +
-          htmlTable(['', 'value', 'observed', 'expected', 'change'], f.contributors.map((c) => [c.dimension, c.value, formatNumber(c.observed), formatNumber(c.expected), formatChange(c.observed, c.expected)])),
+          htmlTable(['', 'value', 'observed', 'expected', 'change'], f.contributors.map((c) => [c.dimension, c.value, formatNumber(c.observed), formatNumber(c.expected), formatChange(c.observed, c.expected)]), true),
       ),
     );
   }
@@ -219,11 +219,11 @@ function factsTable(f: Firing): string {
   return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="font-family:${FONT};font-size:14px;line-height:20px;">${cells}</table>`;
 }
 
-function htmlTable(columns: readonly string[], rows: readonly string[][]): string {
+function htmlTable(columns: readonly string[], rows: readonly string[][], nowrapFirst = false): string {
   const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === '' || isNumeric(r[i] ?? '')));
   const th = columns.map((c, i) => `<th style="padding:6px 8px;border-bottom:2px solid #e5e7eb;text-align:${numeric[i] ? 'right' : 'left'};font-size:12px;color:#6b7280;font-weight:bold;">${esc(c)}</th>`).join('');
   const body = rows
-    .map((r, ri) => `<tr style="background-color:${ri % 2 === 1 ? '#f9fafb' : '#ffffff'};">${r.map((cell, i) => `<td style="padding:5px 8px;border-bottom:1px solid #f3f4f6;text-align:${numeric[i] ? 'right' : 'left'};font-variant-numeric:tabular-nums;${numeric[i] ? 'white-space:nowrap;' : 'word-break:break-word;'}">${esc(cell)}</td>`).join('')}</tr>`)
+    .map((r, ri) => `<tr style="background-color:${ri % 2 === 1 ? '#f9fafb' : '#ffffff'};">${r.map((cell, i) => `<td style="padding:5px 8px;border-bottom:1px solid #f3f4f6;text-align:${numeric[i] ? 'right' : 'left'};font-variant-numeric:tabular-nums;${numeric[i] || (nowrapFirst && i === 0) ? 'white-space:nowrap;' : 'word-break:break-word;'}">${esc(cell)}</td>`).join('')}</tr>`)
     .join('');
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;font-family:${FONT};font-size:13px;line-height:18px;color:#111827;"><tr>${th}</tr>${body}</table>`;
 }
