@@ -76,6 +76,8 @@ export const SmtpConfigSchema = z
     allowSelfSigned: z.boolean().default(false),
     /** The login; the password is read from $LOGSCOPE_SMTP_PASSWORD. No user: no AUTH. */
     user: z.string().min(1).optional(),
+    /** Refused: a password in a file ends up in backups and repositories. */
+    password: z.never({ message: 'the SMTP password is read only from the environment variable LOGSCOPE_SMTP_PASSWORD; remove it from the config' }).optional(),
     /** The From address: `alerts@example.com` or `logscope <alerts@example.com>`. */
     from: z.string().min(3).regex(/@/, 'an email address, e.g. "logscope <alerts@example.com>"'),
     /** Seconds to wait for the connection, the greeting, and each reply. */

@@ -8,6 +8,8 @@ export interface Received {
   raw: string;
   envelopeTo: string[];
   user: string | undefined;
+  /** The session ran over TLS (implicit or after STARTTLS). */
+  secure: boolean;
 }
 
 /** Options of {@link startSmtpServer}. */
@@ -18,6 +20,10 @@ export interface TestSmtpOptions {
   credentials?: { user: string; pass: string };
   /** Whether logins are accepted now (flip it to simulate a fixed password). Default true. */
   acceptLogin?: () => boolean;
+  /** TLS from the first byte, with smtp-server's built-in self-signed certificate. */
+  secure?: boolean;
+  /** Offer STARTTLS (same certificate). Default false. */
+  starttls?: boolean;
   /** Called for each connection; false holds it before the greeting (the client waits, then times out). */
   onConnect?: () => boolean;
   /** Called when a message's data has been read, before the server answers; the answer waits for the returned promise. */
@@ -39,7 +45,8 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
   const auth = options.credentials;
   const config: SMTPServerOptions = {
     logger: false,
-    disabledCommands: auth === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'],
+    secure: options.secure === true,
+    disabledCommands: [...(options.starttls === true ? [] : ['STARTTLS']), ...(auth === undefined ? ['AUTH'] : [])],
     authOptional: auth === undefined,
     allowInsecureAuth: true,
     onConnect(_session, callback) {
@@ -59,7 +66,7 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw, { skipImageLinks: true })
           .then(async (mail) => {
-            const r: Received = { mail, raw, envelopeTo: session.envelope.rcptTo.map((a) => a.address), user: session.user as string | undefined };
+            const r: Received = { mail, raw, envelopeTo: session.envelope.rcptTo.map((a) => a.address), user: session.user as string | undefined, secure: session.secure };
             received.push(r);
             await options.beforeReply?.(r);
             callback();
