@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
-export { ConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings, type AlertRule, type AlertsConfig, type AnomalyRule, type DigestRule, type ErrorRateRule, type NewPatternRule, type SqlRule } from './schema.js';
+export { ConfigSchema, SmtpConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings, type SmtpConfig, type AlertRule, type AlertsConfig, type AnomalyRule, type DigestRule, type ErrorRateRule, type NewPatternRule, type SqlRule } from './schema.js';
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: string): string {
   let value: unknown = raw;
