@@ -37,6 +37,8 @@ export interface BacktestOptions {
   /** The first and last instants (ms) of the range; the rule's scheduled times within it are evaluated. */
   from: number;
   to: number;
+  /** The newest stored record's time (ms): see EvaluateOptions.dataEnd. */
+  dataEnd?: number;
   /** Called after each evaluation (progress). */
   onEvaluation?: (done: number, total: number) => void;
 }
@@ -60,9 +62,9 @@ export async function backtestRule(conn: DuckDBConnection, rule: AlertRule, opti
   let emails = 0;
   // Anomaly rules: one detector run for all the times (see evaluateAnomalyRuleAtTimes); other
   // kinds are evaluated at each time.
-  const batched = rule.kind === 'anomaly' ? await evaluateAnomalyRuleAtTimes(conn, rule, times) : undefined;
+  const batched = rule.kind === 'anomaly' ? await evaluateAnomalyRuleAtTimes(conn, rule, times, options.dataEnd) : undefined;
   for (const [i, at] of times.entries()) {
-    const evaluation = batched !== undefined ? splitByFloor(rule, at, batched[i]) : await evaluateRule(conn, rule, at, { details: false });
+    const evaluation = batched !== undefined ? splitByFloor(rule, at, batched[i]) : await evaluateRule(conn, rule, at, { details: false, ...(options.dataEnd !== undefined ? { dataEnd: options.dataEnd } : {}) });
     if (evaluation.error !== undefined) errors.push({ at: iso(at), message: evaluation.error });
     const fresh = [...evaluation.firings.map((f) => ({ f, below: false })), ...evaluation.belowFloor.map((f) => ({ f, below: true }))].filter(({ f }) => !seen.has(f.key));
     let emailAt: number | undefined;

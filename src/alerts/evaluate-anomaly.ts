@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnomalyRule } from '../config/index.js';
 import { compileMetric, detectAnomalies, ERRORS_EXPRESSION, groupEvents, VOLUME_EXPRESSION, type AnomalyEvent, type DetectResult } from '../detect/index.js';
 import { quoteIdentifier, quoteString } from '../store/index.js';
-import { dashboardPath, durationMs, firingKey, floorToBucket, formatAmount, formatTime, iso, seriesCondition, timestampLiteral } from './evaluate-common.js';
+import { dashboardPath, durationMs, firingKey, floorToBucket, formatAmount, formatTime, iso, lastCompleteBucketEnd, seriesCondition, timestampLiteral } from './evaluate-common.js';
 import type { Firing, FiringContributor, FiringPoint } from './firing.js';
 
 /** Buckets of the series shown before an event in its chart (and read for it). */
@@ -23,9 +23,9 @@ const MAX_EVENT_REACH_MS = 86_400_000;
  * An event that began before that is followed back (at most a day) so that its key, which holds
  * its start, stays the same from one evaluation to the next.
  */
-export async function evaluateAnomalyRule(conn: DuckDBConnection, rule: AnomalyRule, at: number, details = true): Promise<Firing[]> {
+export async function evaluateAnomalyRule(conn: DuckDBConnection, rule: AnomalyRule, at: number, details = true, dataEnd?: number): Promise<Firing[]> {
   const bucketMs = durationMs(rule.bucket);
-  const until = floorToBucket(at, bucketMs);
+  const until = lastCompleteBucketEnd(at, bucketMs, dataEnd);
   const lookbackMs = Math.max(durationMs(rule.lookback), bucketMs);
   const activeFrom = until - lookbackMs;
   let reach = lookbackMs + CHART_BEFORE_BUCKETS * bucketMs;
@@ -52,12 +52,12 @@ export async function evaluateAnomalyRule(conn: DuckDBConnection, rule: AnomalyR
  * before) — so the flagged buckets before a time are the same either way, and the events at that
  * time are those buckets grouped. For backtests over weeks of scheduled times.
  */
-export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: AnomalyRule, times: readonly number[]): Promise<Firing[][]> {
+export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: AnomalyRule, times: readonly number[], dataEnd?: number): Promise<Firing[][]> {
   if (times.length === 0) return [];
   const bucketMs = durationMs(rule.bucket);
   const lookbackMs = Math.max(durationMs(rule.lookback), bucketMs);
-  const firstActiveFrom = floorToBucket(times[0], bucketMs) - lookbackMs;
-  const lastUntil = floorToBucket(times[times.length - 1], bucketMs);
+  const firstActiveFrom = lastCompleteBucketEnd(times[0], bucketMs, dataEnd) - lookbackMs;
+  const lastUntil = lastCompleteBucketEnd(times[times.length - 1], bucketMs, dataEnd);
   let reach = lookbackMs + CHART_BEFORE_BUCKETS * bucketMs;
   let result: DetectResult;
   for (;;) {
@@ -69,7 +69,7 @@ export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: A
   }
   const out: Firing[][] = [];
   for (const at of times) {
-    const until = floorToBucket(at, bucketMs);
+    const until = lastCompleteBucketEnd(at, bucketMs, dataEnd);
     const before = result.anomalies.filter((a) => Date.parse(a.bucket) < until);
     const active = groupEvents(before, bucketMs).filter((e) => Date.parse(e.end) > until - lookbackMs);
     const firings: Firing[] = [];

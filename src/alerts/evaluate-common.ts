@@ -74,3 +74,12 @@ export function formatAmount(value: number | null | undefined): string {
 export function formatPercent(share: number): string {
   return `${Number((share * 100).toPrecision(3))}%`;
 }
+
+/**
+ * The end (exclusive) of the last complete bucket to judge at `at`: the bucket holding `at`
+ * is still filling, and so is the one holding the newest stored record (`dataEnd`) when the
+ * ingest runs behind the clock.
+ */
+export function lastCompleteBucketEnd(at: number, bucketMs: number, dataEnd?: number): number {
+  return floorToBucket(dataEnd === undefined ? at : Math.min(at, dataEnd + 1), bucketMs);
+}

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ErrorRateRule } from '../config/index.js';
 import { prepareQuery, RECORDS_SOURCE } from '../query/index.js';
-import { dashboardPath, durationMs, firingKey, floorToBucket, formatPercent, formatTime, iso, seriesCondition, timestampLiteral } from './evaluate-common.js';
+import { dashboardPath, durationMs, firingKey, floorToBucket, formatPercent, formatTime, iso, lastCompleteBucketEnd, seriesCondition, timestampLiteral } from './evaluate-common.js';
 import type { Firing, FiringPoint } from './firing.js';
 
 /** How far back an evaluation follows a run of windows over the threshold to find where it began. */
@@ -31,12 +31,12 @@ function gcd(a: number, b: number): number {
  * `minCount` lines. The firing's key holds the time its rate first went over the threshold, found
  * by sliding the window back, so that one episode keeps one key while it lasts.
  */
-export async function evaluateErrorRateRule(conn: DuckDBConnection, rule: ErrorRateRule, at: number): Promise<Firing[]> {
+export async function evaluateErrorRateRule(conn: DuckDBConnection, rule: ErrorRateRule, at: number, dataEnd?: number): Promise<Firing[]> {
   const windowMsWanted = durationMs(rule.window);
   const stepMs = stepMsOf(windowMsWanted);
   const steps = Math.max(1, Math.ceil(windowMsWanted / stepMs));
   const windowMs = steps * stepMs;
-  const until = floorToBucket(at, stepMs);
+  const until = lastCompleteBucketEnd(at, stepMs, dataEnd);
   const reach = Math.min(Math.max(MIN_REACH_MS, 4 * windowMs), MAX_REACH_MS);
   const since = floorToBucket(until - reach - windowMs, stepMs);
   const prepared = await prepareQuery(conn, 'trends', { bucket: `${stepMs / 1000}s`, by: rule.by, since: iso(since), until: iso(until) }, RECORDS_SOURCE);

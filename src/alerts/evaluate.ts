@@ -16,6 +16,12 @@ export interface EvaluateOptions {
    * explanation, chart and SQL an email shows; for a backtest. Default true.
    */
   details?: boolean;
+  /**
+   * The newest stored record's time (ms; `StoreReader.span.max`). Anomaly and error-rate rules
+   * judge only the buckets before the one that holds it: an ingest that runs behind the clock
+   * is not a drop to zero. A service that goes silent while others write is still seen.
+   */
+  dataEnd?: number;
 }
 
 /** What one evaluation of one rule gave. */
@@ -44,7 +50,7 @@ export async function evaluateRule(conn: DuckDBConnection, rule: AlertRule, at: 
   let when = at;
   if (rule.kind === 'digest') when = createRuleSchedule(rule).latest(at) ?? at;
   try {
-    const found = await evaluateKind(conn, rule, when, options.details ?? true);
+    const found = await evaluateKind(conn, rule, when, options.details ?? true, options.dataEnd);
     const floor = rule.kind === 'digest' ? 'info' : rule.minSeverity;
     return { rule, at: iso(when), firings: found.filter((f) => meetsFloor(f.severity, floor)), belowFloor: found.filter((f) => !meetsFloor(f.severity, floor)) };
   } catch (err) {
@@ -52,12 +58,12 @@ export async function evaluateRule(conn: DuckDBConnection, rule: AlertRule, at: 
   }
 }
 
-function evaluateKind(conn: DuckDBConnection, rule: AlertRule, at: number, details: boolean): Promise<Firing[]> {
+function evaluateKind(conn: DuckDBConnection, rule: AlertRule, at: number, details: boolean, dataEnd: number | undefined): Promise<Firing[]> {
   switch (rule.kind) {
     case 'anomaly':
-      return evaluateAnomalyRule(conn, rule, at, details);
+      return evaluateAnomalyRule(conn, rule, at, details, dataEnd);
     case 'error_rate':
-      return evaluateErrorRateRule(conn, rule, at);
+      return evaluateErrorRateRule(conn, rule, at, dataEnd);
     case 'new_pattern':
       return evaluateNewPatternRule(conn, rule, at);
     case 'sql':
@@ -68,8 +74,8 @@ function evaluateKind(conn: DuckDBConnection, rule: AlertRule, at: number, detai
 }
 
 /** Evaluates each rule in turn (one DuckDB connection runs one query at a time). */
-export async function evaluateRules(conn: DuckDBConnection, rules: readonly AlertRule[], at: number): Promise<RuleEvaluation[]> {
+export async function evaluateRules(conn: DuckDBConnection, rules: readonly AlertRule[], at: number, options: EvaluateOptions = {}): Promise<RuleEvaluation[]> {
   const out: RuleEvaluation[] = [];
-  for (const rule of rules) out.push(await evaluateRule(conn, rule, at));
+  for (const rule of rules) out.push(await evaluateRule(conn, rule, at, options));
   return out;
 }

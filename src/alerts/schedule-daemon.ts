@@ -10,7 +10,7 @@ export interface DaemonOptions {
    * Opens the store for one tick and gives its connection and a close function. A fresh reader
    * per tick sees what was ingested since the last one.
    */
-  openStore: () => Promise<{ connection: DuckDBConnection; close(): void }>;
+  openStore: () => Promise<{ connection: DuckDBConnection; close(): void; span?: { max: number } | null }>;
   sink: AlertSink;
   /** Stops the daemon: a tick under way (evaluation and send) finishes first. */
   signal: AbortSignal;
@@ -64,7 +64,7 @@ export async function runDaemon(options: DaemonOptions): Promise<DaemonSummary> 
       const store = await options.openStore();
       try {
         for (const rule of due) {
-          const evaluation = await evaluateRule(store.connection, rule, at);
+          const evaluation = await evaluateRule(store.connection, rule, at, store.span != null ? { dataEnd: store.span.max } : {});
           summary.evaluations++;
           summary.firings += evaluation.firings.length;
           options.onEvaluation?.(evaluation);

@@ -64,6 +64,17 @@ describe('anomaly rules', () => {
     expect([...firings, ...belowFloor]).toEqual([]);
   });
 
+  it('judge only the buckets before the newest stored record when told where the data ends (an ingest running behind is no drop)', async () => {
+    const rule = ruleOf({ kind: 'anomaly', by: 'service', window: 30 });
+    const at = steady.end + 10 * MINUTE;
+    const blind = await evaluateRule(steady.reader.connection, rule, at);
+    expect(blind.firings.map((f) => f.title)).toContain('volume/1m fell to 0, expected 10 (after a flat history) (service=db)');
+    const dataEnd = steady.reader.span?.max as number;
+    expect(dataEnd).toBeLessThan(steady.end);
+    const told = await evaluateRule(steady.reader.connection, rule, at, { dataEnd });
+    expect(told.firings).toEqual([]);
+  });
+
   it('do not see data after the evaluation time', async () => {
     const { firings } = await evaluateRule(burstStore.reader.connection, anomalyRule, Date.parse(burst.start));
     expect(firings.filter((f) => f.series === `service=${burst.service}` && f.key.includes('|errors|'))).toEqual([]);

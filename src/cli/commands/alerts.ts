@@ -1,7 +1,12 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
-import { abortOnSignals, backtestRule, evaluateRules, runDaemon, systemClock, type AlertSink, type Firing, type RuleEvaluation } from '../../alerts/index.js';
+import { renderEmail } from '../../alerts/email.js';
+import { listHistory, type AlertHistoryEntry } from '../../alerts/history.js';
+import { abortOnSignals, backtestRule, evaluateRule, evaluateRules, runDaemon, systemClock, type Firing, type RuleEvaluation } from '../../alerts/index.js';
+import { openAlertDelivery, type AlertDelivery } from '../../alerts/outbox-delivery.js';
+import type { DeliveryReport } from '../../alerts/outbox.js';
 import type { AlertRule, Config } from '../../config/index.js';
-import { UsageError } from '../../errors.js';
+import { ConfigError, UsageError } from '../../errors.js';
 import { readTime } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { findNearest, resolveConfig, resolveDataDir } from '../config.js';
@@ -47,21 +52,31 @@ export function registerAlerts(program: Command): void {
     const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
     const rules = pickRules(config, flags.rule);
     const dataDir = resolveDataDir(flags.data, config);
-    const sink = flags.dryRun === true ? undefined : openDelivery(config, dataDir);
     const reader = await openStoreReader(dataDir);
     let evaluations: RuleEvaluation[];
     try {
       const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
       const at = flags.at === undefined ? times.now() : readTimeFlag('--at', flags.at, times);
-      evaluations = await evaluateRules(reader.connection, rules, at);
+      evaluations = await evaluateRules(reader.connection, rules, at, reader.span !== null ? { dataEnd: reader.span.max } : {});
     } finally {
       reader.close();
     }
     await printEvaluations(evaluations, format);
     reportErrors(evaluations);
-    if (sink !== undefined) {
-      for (const e of evaluations) if (e.firings.length > 0) await sink.enqueue(e.rule, e.firings);
+    if (flags.dryRun === true) return;
+    const delivery = await openDelivery(config, dataDir);
+    // Every rule's firings are stored before a failed send (no SMTP, say) is reported.
+    let unsent: unknown;
+    for (const e of evaluations) {
+      if (e.firings.length === 0) continue;
+      try {
+        await delivery.enqueue(e.rule, e.firings);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        unsent ??= err;
+      }
     }
+    if (unsent !== undefined) throw unsent;
   });
 
   common(
@@ -73,9 +88,10 @@ export function registerAlerts(program: Command): void {
     const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
     const rules = pickRules(config, flags.rule);
     const dataDir = resolveDataDir(flags.data, config);
-    const sink = openDelivery(config, dataDir);
     const controller = new AbortController();
     const release = abortOnSignals(controller);
+    const sink = await openDelivery(config, dataDir, controller.signal);
+    let lastError = '';
     process.stderr.write(`logscope alerts daemon: ${rules.length} rule${rules.length === 1 ? '' : 's'} (${rules.map((r) => `${r.name}: ${r.schedule}`).join('; ')}); data ${dataDir}\n`);
     try {
       const summary = await runDaemon({
@@ -85,12 +101,88 @@ export function registerAlerts(program: Command): void {
         clock: systemClock,
         openStore: () => openStoreReader(dataDir),
         onEvaluation: (e) => process.stderr.write(`${e.at} ${e.rule.name}: ${e.error !== undefined ? `error: ${e.error}` : `${e.firings.length} firing${e.firings.length === 1 ? '' : 's'}${e.belowFloor.length > 0 ? ` (+${e.belowFloor.length} below the floor)` : ''}`}\n`),
-        onError: (err, at) => process.stderr.write(`${new Date(at).toISOString()} logscope: ${(err as Error).message}\n`),
+        onError: (err, at) => {
+          // The same failure at every flush (no SMTP server, say) is told once until it changes.
+          const message = (err as Error).message;
+          if (message !== lastError) process.stderr.write(`${new Date(at).toISOString()} logscope: ${message}\n`);
+          lastError = message;
+        },
       });
       process.stderr.write(`logscope alerts daemon: stopped after ${summary.ticks} tick${summary.ticks === 1 ? '' : 's'}, ${summary.firings} firing${summary.firings === 1 ? '' : 's'}\n`);
     } finally {
       release();
     }
+  });
+
+  common(
+    alerts
+      .command('test')
+      .description('render the email a rule would send now, without sending: the text to stdout, the HTML to a file')
+      .argument('<rule>', 'the rule name')
+      .option('--at <time>', `evaluate as of this time instead of now; ${describeZonelessTimes()}`)
+      .option('--from-last', `--at: ${FROM_LAST_HELP}`)
+      .option('-o, --out <file.html>', 'where the HTML part goes (charts embedded)', 'logscope-alert.html'),
+  ).action(async (name: string, flags: CommonFlags & { at?: string; fromLast?: boolean; out: string }) => {
+    const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
+    const [rule] = pickRules(config, [name], true);
+    const reader = await openStoreReader(resolveDataDir(flags.data, config));
+    let evaluation: RuleEvaluation;
+    try {
+      const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
+      const at = flags.at === undefined ? times.now() : readTimeFlag('--at', flags.at, times);
+      evaluation = await evaluateRule(reader.connection, rule, at, reader.span !== null ? { dataEnd: reader.span.max } : {});
+    } finally {
+      reader.close();
+    }
+    if (evaluation.error !== undefined) throw new ConfigError(`rule ${rule.name}: ${evaluation.error}`);
+    const firings = evaluation.firings.length > 0 ? evaluation.firings : evaluation.belowFloor;
+    if (firings.length === 0) {
+      await writeStdout(`rule ${rule.name} does not fire at ${evaluation.at}: no email. Try --at TIME, or "logscope alerts backtest ${rule.name} --since 7d" to find when it would have fired.\n`);
+      return;
+    }
+    if (evaluation.firings.length === 0) process.stderr.write(`logscope: every firing of ${rule.name} is below its floor (${rule.kind === 'digest' ? 'info' : rule.minSeverity}): this email would not be sent; shown anyway\n`);
+    const email = renderEmail(firings, { ...(process.env.LOGSCOPE_PUBLIC_URL ? { publicUrl: process.env.LOGSCOPE_PUBLIC_URL } : {}), ...(config.smtp?.from !== undefined ? { from: config.smtp.from } : {}) });
+    // A file opened in a browser cannot resolve cid: links: the charts go in as data: URLs.
+    let html = email.html;
+    for (const a of email.attachments) if (a.cid !== undefined) html = html.split(`cid:${a.cid}`).join(`data:${a.contentType};base64,${a.content.toString('base64')}`);
+    fs.writeFileSync(flags.out, html);
+    await writeStdout(`To: ${rule.recipients.join(', ')}\nSubject: ${email.subject}\nMessage-ID: ${email.messageId}\n\n${email.text}${email.text.endsWith('\n') ? '' : '\n'}`);
+    process.stderr.write(`HTML part written to ${flags.out} (${email.attachments.length} chart${email.attachments.length === 1 ? '' : 's'} embedded); nothing was sent\n`);
+  });
+
+  common(
+    alerts
+      .command('history')
+      .description('what fired and what was sent, newest first (the alert_history view of logscope sql)')
+      .option('--rule <name>', 'only this rule')
+      .option('--status <status>', 'pending, sending, failed, sent, or unsent (all but sent)')
+      .option('--since <time>', `only firings since: ISO time or a time ago; ${describeZonelessTimes()}`)
+      .option('--limit <n>', 'rows at most', '100')
+      .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
+      .option('--json', JSON_OPTION_HELP),
+  ).action(async (flags: CommonFlags & { rule?: string; status?: string; since?: string; limit: string }) => {
+    const format = resolveOutputFormat(flags);
+    const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
+    const statuses = ['pending', 'sending', 'failed', 'sent', 'unsent'] as const;
+    if (flags.status !== undefined && !(statuses as readonly string[]).includes(flags.status)) throw new UsageError(`--status must be one of ${statuses.join(', ')}, got "${flags.status}"`);
+    const limit = Number(flags.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${flags.limit}"`);
+    const since = flags.since === undefined ? undefined : readTimeFlag('--since', flags.since, createTimeContext(config.ingest.timezone, null, false));
+    const entries = await listHistory(resolveDataDir(flags.data, config), {
+      ...(flags.rule !== undefined ? { rule: flags.rule } : {}),
+      ...(flags.status !== undefined ? { status: flags.status as (typeof statuses)[number] } : {}),
+      ...(since !== undefined ? { since } : {}),
+      limit,
+    });
+    if (format === 'json' || format === 'ndjson') {
+      await writeStdout(format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      return;
+    }
+    if (entries.length === 0 && format === 'table') {
+      await writeStdout('no alerts have fired yet\n');
+      return;
+    }
+    await writeRows(HISTORY_COLUMNS, entries.map(historyRow), format, writeStdout);
   });
 
   common(
@@ -114,7 +206,7 @@ export function registerAlerts(program: Command): void {
       const to = readTimeFlag('--until', flags.until, times);
       if (to < from) throw new UsageError(`--until (${new Date(to).toISOString()}) is before --since (${new Date(from).toISOString()})`);
       const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r${done} of ${total} scheduled times evaluated`) : undefined;
-      const result = await backtestRule(reader.connection, rule, { from, to, onEvaluation: progress });
+      const result = await backtestRule(reader.connection, rule, { from, to, onEvaluation: progress, ...(reader.span !== null ? { dataEnd: reader.span.max } : {}) });
       if (progress !== undefined) process.stderr.write('\n');
       const rows = result.firings.map((b) => ({
         'evaluated at': b.evaluatedAt,
@@ -141,6 +233,33 @@ export function registerAlerts(program: Command): void {
       reader.close();
     }
   });
+}
+
+const HISTORY_COLUMNS: RowColumn[] = [
+  { name: 'fired at' },
+  { name: 'rule' },
+  { name: 'severity' },
+  { name: 'series' },
+  { name: 'title' },
+  { name: 'status' },
+  { name: 'attempts', numeric: true },
+  { name: 'sent at / next try' },
+  { name: 'message id' },
+];
+
+function historyRow(e: AlertHistoryEntry): Record<string, unknown> {
+  const when = e.status === 'sent' ? e.sentAt : e.nextAttemptAt;
+  return {
+    'fired at': e.firedAt,
+    rule: e.rule,
+    severity: e.severity,
+    series: e.series === '' ? '*' : e.series,
+    title: e.title,
+    status: e.status === 'failed' && e.lastError !== null ? `failed: ${e.lastError}` : e.status,
+    attempts: e.attempts,
+    'sent at / next try': when ?? '',
+    'message id': e.messageId ?? '',
+  };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -201,9 +320,15 @@ function reportErrors(evaluations: readonly RuleEvaluation[]): void {
 }
 
 /**
- * Where firings go to be stored and sent: the outbox and mailer (the other half of issue 14).
- * Not in this build yet: sending is refused rather than pretended.
+ * Where firings go: the outbox of the data directory (stored before any send, each key once,
+ * grouped by the rule's cool-down) and the SMTP mailer of the config. Each send attempt is one
+ * line on stderr.
  */
-function openDelivery(_config: Config, _dataDir: string): AlertSink {
-  throw new UsageError('sending alerts needs the outbox and mailer, which this build does not have yet; use "logscope alerts run --dry-run" to see what fires');
+function openDelivery(config: Config, dataDir: string, signal?: AbortSignal): Promise<AlertDelivery> {
+  return openAlertDelivery({ dataDir, smtp: config.smtp, onReport: reportDelivery, ...(signal !== undefined ? { signal } : {}) });
+}
+
+function reportDelivery(r: DeliveryReport): void {
+  const what = `${r.rule}: ${r.firings} firing${r.firings === 1 ? '' : 's'} to ${r.recipients.join(', ')} (${r.messageId}, attempt ${r.attempt})`;
+  process.stderr.write(r.status === 'sent' ? `sent ${what}\n` : `logscope: not sent ${what}: ${r.error ?? 'failed'}; next try at ${r.nextAttemptAt ?? '?'}\n`);
 }
