@@ -6,7 +6,7 @@ import { createMailer, resolveSmtpSettings, type SmtpSettings } from '../../src/
 import { listHistory } from '../../src/alerts/history.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { tmpDir } from '../helpers.js';
-import { anomalyFiring } from './firings.js';
+import { anomalyFiring, digestFiring } from './firings.js';
 import { freePort, startSmtpServer, type TestSmtpServer } from './smtp.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -222,5 +222,17 @@ describe('outbox delivery over a real SMTP server', () => {
     const [ra, rb] = await Promise.all([a.deliverDue(send), b.deliverDue(send)]);
     expect([...ra, ...rb].map((r) => r.status)).toEqual(['sent']);
     expect(smtp.received).toHaveLength(1);
+  });
+
+  it('sends a quiet digest as one "all quiet" email without a chart, its history row without numbers', async () => {
+    const smtp = await server();
+    const data = tmpDir();
+    const outbox = await Outbox.open(data);
+    await outbox.enqueue([digestFiring(true)]);
+    expect((await outbox.deliverDue(createEmailSender(createMailer(settings(smtp.port))))).map((r) => r.status)).toEqual(['sent']);
+    expect(smtp.received.map((r) => r.mail.subject)).toEqual(['[INFO] daily-report: all quiet, 2026-12-02 00:00 – 2026-12-03 00:00 UTC']);
+    expect(smtp.received[0].mail.attachments).toEqual([]);
+    expect(smtp.received[0].mail.text).toContain('All quiet: nothing fired between 2026-12-02 00:00 UTC and 2026-12-03 00:00 UTC.');
+    expect(await listHistory(data)).toMatchObject([{ rule: 'daily-report', kind: 'digest', status: 'sent', observed: null, expected: null, z: null, series: '' }]);
   });
 });
