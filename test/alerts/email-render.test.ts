@@ -70,7 +70,7 @@ describe('renderEmail', () => {
     for (const a of email.attachments) expect(email.html).toContain(`src="cid:${a.cid}"`);
   });
 
-  it('saves a screenshot of the HTML email as Chromium shows it (test-output/alert-email.png)', (context) => {
+  it('saves a screenshot of the HTML email as Chromium shows it (test-output/alert-email.png, beside its .html and .txt)', (context) => {
     if (!fs.existsSync(CHROMIUM)) {
       process.stderr.write(`*** ${CHROMIUM} not found: the email screenshot is SKIPPED ***\n`);
       context.skip();
@@ -78,7 +78,7 @@ describe('renderEmail', () => {
     fs.mkdirSync(OUTPUT, { recursive: true });
     const profile = tmpDir('logscope-chromium-');
     const shots: string[] = [];
-    for (const [name, firings] of [['alert-email', [anomalyFiring()]], ['digest-email', [digestFiring(false)]]] as const) {
+    for (const [name, firings] of [['alert-email', [anomalyFiring()]]] as const) {
       const email = renderEmail([...firings], { publicUrl: 'https://logscope.example.com', from: 'alerts@example.com' });
       const html = path.join(OUTPUT, `${name}.html`);
       fs.writeFileSync(html, withImages(email));
