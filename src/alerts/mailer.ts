@@ -137,6 +137,8 @@ export function createMailer(settings: SmtpSettings): Mailer {
           text: email.text,
           html: email.html,
           messageId: email.messageId,
+          // RFC 3834: no vacation auto-replies to alerts.
+          headers: { 'Auto-Submitted': 'auto-generated' },
           attachments: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, ...(a.cid !== undefined ? { cid: a.cid } : {}) })),
         });
         return { accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: redact(String(info.response ?? '')) };

@@ -28,10 +28,24 @@ function sqlJson(query: string): { status: number | null; rows: Record<string, u
 }
 
 describe('alert history in logscope sql', () => {
-  it('is an empty alert_history view before any alert fired', () => {
+  it('is an empty alert_history view before any alert fired, with the columns and types of the outbox\'s view', async () => {
     const r = sqlJson('SELECT count(*) AS n FROM alert_history');
     expect(r.stderr).toBe('');
     expect(r.rows).toEqual([{ n: 0 }]);
+    const describe = async (dir: string) => {
+      const reader = await openStoreReader(dir);
+      try {
+        return (await reader.connection.runAndReadAll('DESCRIBE alert_history')).getRows().map((row) => `${row[0]} ${row[1]}`);
+      } finally {
+        reader.close();
+      }
+    };
+    const empty = await describe(data);
+    const other = path.join(tmpDir(), 'data');
+    fs.cpSync(data, other, { recursive: true }); // the store as it is, with an outbox of its own
+    await (await Outbox.open(other)).enqueue([anomalyFiring()]);
+    expect(await describe(other)).toEqual(empty);
+    expect(empty).toEqual(expect.arrayContaining(['rule VARCHAR', 'fired_at TIMESTAMP WITH TIME ZONE', 'status VARCHAR', 'attempts INTEGER', 'message_id VARCHAR', 'last_error VARCHAR']));
   });
 
   it('lists each firing with its rule, series, numbers and delivery status, and the same rows as listHistory', async () => {
