@@ -235,4 +235,22 @@ describe('outbox delivery over a real SMTP server', () => {
     expect(smtp.received[0].mail.text).toContain('All quiet: nothing fired between 2026-12-02 00:00 UTC and 2026-12-03 00:00 UTC.');
     expect(await listHistory(data)).toMatchObject([{ rule: 'daily-report', kind: 'digest', status: 'sent', observed: null, expected: null, z: null, series: '' }]);
   });
+
+  it('counts a server that never answers as a failed try after the timeout, and delivers on the retry', async () => {
+    let answer = false;
+    const smtp = await server({ onConnect: () => answer });
+    const data = tmpDir();
+    const clock = manualClock();
+    const outbox = await Outbox.open(data, { clock: clock.now, retry: { firstSeconds: 30, maxSeconds: 60 } });
+    await outbox.enqueue([anomalyFiring()]);
+    const send = createEmailSender(createMailer(settings(smtp.port, { timeoutSeconds: 1.5 })));
+    const [failed] = await outbox.deliverDue(send);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/greeting|timeout/i);
+    expect((await listHistory(data))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    answer = true;
+    clock.advance(30_000);
+    expect((await outbox.deliverDue(send)).map((r) => [r.status, r.error])).toEqual([['sent', undefined]]);
+    expect(smtp.received).toHaveLength(1);
+  });
 });
