@@ -70,6 +70,7 @@ describe('outbox delivery over a real SMTP server', () => {
     expect(charts).toHaveLength(1);
     expect(charts[0].content.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(charts[0].content.length).toBeGreaterThan(2000);
+    expect([charts[0].content.readUInt32BE(16), charts[0].content.readUInt32BE(20)]).toEqual([1200, 440]); // IHDR: 600 × 220 CSS px at 2x
     expect(charts[0].contentDisposition).toBe('inline');
     const cid = String(charts[0].cid);
     expect(cid.length).toBeGreaterThan(0);
