@@ -13,6 +13,8 @@ export interface RenderEmailOptions {
   messageId?: string;
   /** Charts drawn for a group (the others are listed without one). Default 5. */
   maxCharts?: number;
+  /** Firings of a group shown in full; the others appear only in the summary table. Default 10. */
+  maxSections?: number;
 }
 
 /** An email ready for the mailer: subject, both parts, the inline chart PNGs, and its Message-ID. */
@@ -50,7 +52,8 @@ export function renderEmail(firings: readonly Firing[], options: RenderEmailOpti
   const severity = sorted.reduce<AlertSeverity>((s, f) => (SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[s] ? f.severity : s), 'info');
   const rule = sorted[0].rule;
   const messageId = options.messageId ?? messageIdFor(sorted.map((f) => f.key), domainOf(options.from));
-  const maxCharts = options.maxCharts ?? 5;
+  const shown = options.maxSections ?? 10;
+  const maxCharts = Math.min(options.maxCharts ?? 5, shown);
   const attachments: EmailAttachment[] = [];
   const cids: (string | undefined)[] = sorted.map((f, i) => {
     if (i >= maxCharts) return undefined;
@@ -64,8 +67,8 @@ export function renderEmail(firings: readonly Firing[], options: RenderEmailOpti
   const links = sorted.map((f) => dashboardLink(options.publicUrl, f.dashboardPath));
   return {
     subject,
-    text: renderText(sorted, severity, links, messageId),
-    html: renderHtml(sorted, severity, subject, links, cids, messageId),
+    text: renderText(sorted, severity, links, messageId, shown),
+    html: renderHtml(sorted, severity, subject, links, cids, messageId, shown),
     attachments,
     messageId,
   };
@@ -105,12 +108,16 @@ function dashboardLink(publicUrl: string | undefined, dashboardPath: string | un
 
 // ---------------------------------------------------------------- plain text
 
-function renderText(firings: readonly Firing[], severity: AlertSeverity, links: (string | undefined)[], messageId: string): string {
+function renderText(firings: readonly Firing[], severity: AlertSeverity, links: (string | undefined)[], messageId: string, shown: number): string {
   const out: string[] = [];
   const first = firings[0];
   out.push(`${severity.toUpperCase()} · rule ${first.rule}${firings.length > 1 ? ` · ${firings.length} firings grouped during the cool-down` : ''}`);
   out.push('');
-  firings.forEach((f, i) => {
+  if (firings.length > 1) {
+    out.push(...textTable(SUMMARY_COLUMNS, firings.map(summaryRow)), '');
+    if (firings.length > shown) out.push(`The first ${shown} in detail; the other ${firings.length - shown} are in the table above.`, '');
+  }
+  firings.slice(0, shown).forEach((f, i) => {
     if (firings.length > 1) out.push(`${i + 1}. ${f.title}`, '-'.repeat(Math.min(72, f.title.length + 3)));
     else out.push(f.title, '='.repeat(Math.min(72, f.title.length)));
     for (const [k, v] of facts(f)) out.push(`${k.padEnd(10)} ${v}`);
@@ -144,10 +151,14 @@ function textTable(columns: readonly string[], rows: readonly string[][]): strin
 
 // ---------------------------------------------------------------- HTML
 
-function renderHtml(firings: readonly Firing[], severity: AlertSeverity, subject: string, links: (string | undefined)[], cids: (string | undefined)[], messageId: string): string {
+function renderHtml(firings: readonly Firing[], severity: AlertSeverity, subject: string, links: (string | undefined)[], cids: (string | undefined)[], messageId: string, shown: number): string {
   const color = SEVERITY_COLORS[severity];
   const first = firings[0];
-  const sections = firings.map((f, i) => section(f, i, firings.length, links[i], cids[i])).join(`<tr><td style="padding:0 24px;"><div style="border-top:1px solid #e5e7eb;height:1px;line-height:1px;font-size:1px;">&nbsp;</div></td></tr>`);
+  const summary =
+    firings.length > 1
+      ? `<tr><td style="padding:20px 24px 4px;font-family:${FONT};font-size:14px;line-height:21px;color:#374151;">${htmlTable(SUMMARY_COLUMNS, firings.map(summaryRow))}${firings.length > shown ? `<p style="margin:8px 0 0;color:#6b7280;">The first ${shown} in detail below; the other ${firings.length - shown} are in this table.</p>` : ''}</td></tr>\n`
+      : '';
+  const sections = summary + firings.slice(0, shown).map((f, i) => section(f, i, firings.length, links[i], cids[i])).join(`<tr><td style="padding:0 24px;"><div style="border-top:1px solid #e5e7eb;height:1px;line-height:1px;font-size:1px;">&nbsp;</div></td></tr>`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(subject)}</title></head>
 <body style="margin:0;padding:0;background-color:#f3f4f6;">
@@ -229,6 +240,13 @@ function htmlTable(columns: readonly string[], rows: readonly string[][], nowrap
 }
 
 // ---------------------------------------------------------------- values
+
+const SUMMARY_COLUMNS = ['#', 'series', 'event', 'observed', 'expected', 'z', 'severity'];
+
+/** A firing as a row of a grouped email's summary table. */
+function summaryRow(f: Firing, i: number): string[] {
+  return [String(i + 1), f.series === '' ? f.title : f.series, formatTime(f.eventStart), f.observed === undefined ? '' : formatNumber(f.observed), f.expected === undefined ? '' : formatNumber(f.expected), f.z === undefined ? '' : f.z.toFixed(1), f.severity];
+}
 
 /** The firing's key facts, as label/value pairs, the same in both parts. */
 function facts(f: Firing): [string, string][] {

@@ -6,13 +6,23 @@ import { ConfigError } from '../errors.js';
 export const SMTP_PASSWORD_ENV = 'LOGSCOPE_SMTP_PASSWORD';
 
 /** Environment variables that override `smtp.*` keys of the config (or give them all, with no `smtp` in the config). */
-const SMTP_ENV: Record<string, keyof SmtpConfig> = {
-  LOGSCOPE_SMTP_HOST: 'host',
-  LOGSCOPE_SMTP_PORT: 'port',
-  LOGSCOPE_SMTP_SECURITY: 'security',
-  LOGSCOPE_SMTP_USER: 'user',
-  LOGSCOPE_SMTP_FROM: 'from',
+const SMTP_ENV: Record<string, { key: string; type: 'string' | 'number' | 'boolean' }> = {
+  LOGSCOPE_SMTP_HOST: { key: 'host', type: 'string' },
+  LOGSCOPE_SMTP_PORT: { key: 'port', type: 'number' },
+  LOGSCOPE_SMTP_SECURITY: { key: 'security', type: 'string' },
+  LOGSCOPE_SMTP_ALLOW_SELF_SIGNED: { key: 'allowSelfSigned', type: 'boolean' },
+  LOGSCOPE_SMTP_USER: { key: 'user', type: 'string' },
+  LOGSCOPE_SMTP_FROM: { key: 'from', type: 'string' },
+  LOGSCOPE_SMTP_TIMEOUT_SECONDS: { key: 'timeoutSeconds', type: 'number' },
+  LOGSCOPE_SMTP_RETRY_FIRST_SECONDS: { key: 'retry.firstSeconds', type: 'number' },
+  LOGSCOPE_SMTP_RETRY_MAX_SECONDS: { key: 'retry.maxSeconds', type: 'number' },
 };
+
+function envValue(text: string, type: 'string' | 'number' | 'boolean'): unknown {
+  if (type === 'number') return /^\s*$/.test(text) ? text : Number(text);
+  if (type === 'boolean') return /^(true|1|yes)$/i.test(text) ? true : /^(false|0|no)$/i.test(text) ? false : text;
+  return text;
+}
 
 /** Where and how to send: the config's `smtp` with the env overrides and the password. */
 export interface SmtpSettings {
@@ -29,27 +39,33 @@ export interface SmtpSettings {
 }
 
 /**
- * The SMTP settings: config `smtp`, each key overridden by its env var
- * (`LOGSCOPE_SMTP_HOST`, `_PORT`, `_SECURITY`, `_USER`, `_FROM`), the password from
+ * The SMTP settings: config `smtp`, each key overridden by its env var (`LOGSCOPE_SMTP_HOST`,
+ * `_PORT`, `_SECURITY`, `_ALLOW_SELF_SIGNED`, `_USER`, `_FROM`, `_TIMEOUT_SECONDS`,
+ * `_RETRY_FIRST_SECONDS`, `_RETRY_MAX_SECONDS`), the password from
  * `LOGSCOPE_SMTP_PASSWORD`. Undefined when neither config nor env names a host.
  * A bad value is a ConfigError naming the key or the variable.
  */
 export function resolveSmtpSettings(config: SmtpConfig | undefined, env: NodeJS.ProcessEnv = process.env): SmtpSettings | undefined {
-  const overrides: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(SMTP_ENV)) {
+  const merged: Record<string, unknown> = { ...(config ?? {}), retry: { ...(config?.retry ?? {}) } };
+  const fromEnv = new Map<string, string>();
+  for (const [name, { key, type }] of Object.entries(SMTP_ENV)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    overrides[key] = key === 'port' ? Number(value) : value;
+    const [head, sub] = key.split('.');
+    if (sub === undefined) merged[head] = envValue(value, type);
+    else (merged[head] as Record<string, unknown>)[sub] = envValue(value, type);
+    fromEnv.set(key, name);
   }
-  if (config === undefined && Object.keys(overrides).length === 0) return undefined;
-  const parsed = SmtpConfigSchema.safeParse({ ...(config ?? {}), ...overrides });
+  if (config === undefined && fromEnv.size === 0) return undefined;
+  if (Object.keys(merged.retry as object).length === 0) delete merged.retry;
+  const parsed = SmtpConfigSchema.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues
         .map((issue) => {
-          const key = String(issue.path[0] ?? '');
-          const envName = Object.entries(SMTP_ENV).find(([n, k]) => k === key && overrides[k] !== undefined)?.[0];
-          return `${envName ?? `smtp.${issue.path.join('.')}`}: ${issue.message}${key === 'host' || key === 'from' ? ` (set smtp.${key} in the config or ${Object.entries(SMTP_ENV).find(([, k]) => k === key)?.[0]})` : ''}`;
+          const key = issue.path.join('.');
+          const hint = key === 'host' || key === 'from' ? ` (set smtp.${key} in the config or ${key === 'host' ? 'LOGSCOPE_SMTP_HOST' : 'LOGSCOPE_SMTP_FROM'})` : '';
+          return `${fromEnv.get(key) ?? `smtp.${key}`}: ${issue.message}${hint}`;
         })
         .join('\n'),
     );
@@ -137,6 +153,8 @@ export function createMailer(settings: SmtpSettings): Mailer {
           text: email.text,
           html: email.html,
           messageId: email.messageId,
+          // RFC 3834: no vacation auto-replies to alerts.
+          headers: { 'Auto-Submitted': 'auto-generated' },
           attachments: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, ...(a.cid !== undefined ? { cid: a.cid } : {}) })),
         });
         return { accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: redact(String(info.response ?? '')) };

@@ -50,7 +50,8 @@ export async function openAlertDelivery(options: AlertDeliveryOptions): Promise<
   const from = mailer?.from ?? settings?.from;
   const outbox = await Outbox.open(options.dataDir, {
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
-    ...(settings !== undefined ? { retry: settings.retry } : {}),
+    // A claim outlives the longest a send can take (each SMTP step has the timeout), so no second sender takes a live one over.
+    ...(settings !== undefined ? { retry: settings.retry, leaseMs: Math.max(10 * 60_000, 6 * settings.timeoutMs) } : {}),
     messageIdDomain: domainOf(from),
   });
   const publicUrl = options.publicUrl ?? (env.LOGSCOPE_PUBLIC_URL || undefined);

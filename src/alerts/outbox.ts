@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { ALERTS_FILE, ALERT_HISTORY_COLUMNS, connectUtc, inspectDataDir, openDatabaseFile, writeMarker } from '../store/index.js';
+import { ALERTS_FILE, connectUtc, inspectDataDir, openDatabaseFile, writeMarker } from '../store/index.js';
 import type { Firing } from './firing.js';
 import { messageIdFor } from './message-id.js';
 
@@ -359,6 +359,3 @@ function uniqueSorted(list: readonly string[]): string[] {
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
-
-/** The history columns, checked against the view in tests. */
-export const HISTORY_COLUMNS = Object.keys(ALERT_HISTORY_COLUMNS);

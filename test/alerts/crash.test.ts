@@ -117,4 +117,29 @@ describe('a sender killed with -9', () => {
     expect(smtp.received[1].mail.messageId).toBe(smtp.received[0].mail.messageId);
     expect(smtp.received[1].mail.subject).toBe(smtp.received[0].mail.subject);
   });
+
+  it('two sender processes storing and sending the same firing at once send one email', async () => {
+    const smtp = await startSmtpServer({ beforeReply: () => new Promise((r) => setTimeout(r, 300)) });
+    servers.push(smtp);
+    const data = tmpDir();
+    const args = ['send', data, JSON.stringify(anomalyFiring()), JSON.stringify(settings(smtp.port))];
+    const outputs = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+            children.push(child);
+            let out = '';
+            let err = '';
+            child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+            child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+            child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${err}`))));
+          }),
+      ),
+    );
+    const reports = outputs.flatMap((o) => JSON.parse(o.split('\n')[1]) as { status: string }[]);
+    expect(reports.map((r) => r.status)).toEqual(['sent']);
+    expect(smtp.received).toHaveLength(1);
+    expect((await listHistory(data)).map((h) => [h.status, h.attempts])).toEqual([['sent', 1]]);
+  });
 });

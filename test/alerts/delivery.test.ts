@@ -6,7 +6,7 @@ import { createMailer, resolveSmtpSettings, type SmtpSettings } from '../../src/
 import { listHistory } from '../../src/alerts/history.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { tmpDir } from '../helpers.js';
-import { anomalyFiring } from './firings.js';
+import { anomalyFiring, digestFiring } from './firings.js';
 import { freePort, startSmtpServer, type TestSmtpServer } from './smtp.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -70,6 +70,7 @@ describe('outbox delivery over a real SMTP server', () => {
     expect(charts).toHaveLength(1);
     expect(charts[0].content.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(charts[0].content.length).toBeGreaterThan(2000);
+    expect([charts[0].content.readUInt32BE(16), charts[0].content.readUInt32BE(20)]).toEqual([1200, 440]); // IHDR: 600 × 220 CSS px at 2x
     expect(charts[0].contentDisposition).toBe('inline');
     const cid = String(charts[0].cid);
     expect(cid.length).toBeGreaterThan(0);
@@ -221,6 +222,36 @@ describe('outbox delivery over a real SMTP server', () => {
     const send = createEmailSender(createMailer(settings(smtp.port)));
     const [ra, rb] = await Promise.all([a.deliverDue(send), b.deliverDue(send)]);
     expect([...ra, ...rb].map((r) => r.status)).toEqual(['sent']);
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('sends a quiet digest as one "all quiet" email without a chart, its history row without numbers', async () => {
+    const smtp = await server();
+    const data = tmpDir();
+    const outbox = await Outbox.open(data);
+    await outbox.enqueue([digestFiring(true)]);
+    expect((await outbox.deliverDue(createEmailSender(createMailer(settings(smtp.port))))).map((r) => r.status)).toEqual(['sent']);
+    expect(smtp.received.map((r) => r.mail.subject)).toEqual(['[INFO] daily-report: all quiet, 2026-12-02 00:00 – 2026-12-03 00:00 UTC']);
+    expect(smtp.received[0].mail.attachments).toEqual([]);
+    expect(smtp.received[0].mail.text).toContain('All quiet: nothing fired between 2026-12-02 00:00 UTC and 2026-12-03 00:00 UTC.');
+    expect(await listHistory(data)).toMatchObject([{ rule: 'daily-report', kind: 'digest', status: 'sent', observed: null, expected: null, z: null, series: '' }]);
+  });
+
+  it('counts a server that never answers as a failed try after the timeout, and delivers on the retry', async () => {
+    let answer = false;
+    const smtp = await server({ onConnect: () => answer });
+    const data = tmpDir();
+    const clock = manualClock();
+    const outbox = await Outbox.open(data, { clock: clock.now, retry: { firstSeconds: 30, maxSeconds: 60 } });
+    await outbox.enqueue([anomalyFiring()]);
+    const send = createEmailSender(createMailer(settings(smtp.port, { timeoutSeconds: 1.5 })));
+    const [failed] = await outbox.deliverDue(send);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/greeting|timeout/i);
+    expect((await listHistory(data))[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    answer = true;
+    clock.advance(30_000);
+    expect((await outbox.deliverDue(send)).map((r) => [r.status, r.error])).toEqual([['sent', undefined]]);
     expect(smtp.received).toHaveLength(1);
   });
 });

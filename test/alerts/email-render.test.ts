@@ -70,7 +70,18 @@ describe('renderEmail', () => {
     for (const a of email.attachments) expect(email.html).toContain(`src="cid:${a.cid}"`);
   });
 
-  it('saves a screenshot of the HTML email as Chromium shows it (test-output/alert-email.png)', (context) => {
+  it('lists every firing of a large group in a summary table, details the first 10 and charts the first 5', () => {
+    const firings = Array.from({ length: 12 }, (_, i) => anomalyFiring({ key: `k${i}`, series: `host=web-${String(i + 1).padStart(2, '0')}`, title: `errors rose on web-${i + 1}`, firedAt: `2026-12-03T10:${String(16 + i).padStart(2, '0')}:00.000Z` }));
+    const email = renderEmail(firings);
+    expect(email.subject).toBe('[CRITICAL] api-errors: 12 firings (host=web-01; host=web-02; host=web-03; +9 more), 2026-12-03 10:05–10:10 UTC');
+    for (const f of firings) expect(email.html).toContain(`>${f.series}</td>`);
+    expect(email.text).toContain('The first 10 in detail; the other 2 are in the table above.');
+    expect(email.text).toContain('10. errors rose on web-10');
+    expect(email.text).not.toContain('11. errors rose on web-11');
+    expect(email.attachments).toHaveLength(5);
+  });
+
+  it('saves a screenshot of the HTML email as Chromium shows it (test-output/alert-email.png, beside its .html and .txt)', (context) => {
     if (!fs.existsSync(CHROMIUM)) {
       process.stderr.write(`*** ${CHROMIUM} not found: the email screenshot is SKIPPED ***\n`);
       context.skip();
@@ -78,7 +89,7 @@ describe('renderEmail', () => {
     fs.mkdirSync(OUTPUT, { recursive: true });
     const profile = tmpDir('logscope-chromium-');
     const shots: string[] = [];
-    for (const [name, firings] of [['alert-email', [anomalyFiring()]], ['digest-email', [digestFiring(false)]]] as const) {
+    for (const [name, firings] of [['alert-email', [anomalyFiring()]]] as const) {
       const email = renderEmail([...firings], { publicUrl: 'https://logscope.example.com', from: 'alerts@example.com' });
       const html = path.join(OUTPUT, `${name}.html`);
       fs.writeFileSync(html, withImages(email));

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listHistory } from '../../src/alerts/history.js';
 import { Outbox } from '../../src/alerts/outbox.js';
 import { ingest } from '../../src/ingest/index.js';
+import { prepareReadOnly, streamPrepared } from '../../src/query/index.js';
+import { openStoreReader } from '../../src/store/index.js';
 import { acquireWriterLock } from '../../src/store/lock.js';
 import { runCli, tmpDir } from '../helpers.js';
 import { anomalyFiring } from './firings.js';
@@ -26,10 +28,24 @@ function sqlJson(query: string): { status: number | null; rows: Record<string, u
 }
 
 describe('alert history in logscope sql', () => {
-  it('is an empty alert_history view before any alert fired', () => {
+  it('is an empty alert_history view before any alert fired, with the columns and types of the outbox\'s view', async () => {
     const r = sqlJson('SELECT count(*) AS n FROM alert_history');
     expect(r.stderr).toBe('');
     expect(r.rows).toEqual([{ n: 0 }]);
+    const describe = async (dir: string) => {
+      const reader = await openStoreReader(dir);
+      try {
+        return (await reader.connection.runAndReadAll('DESCRIBE alert_history')).getRows().map((row) => `${row[0]} ${row[1]}`);
+      } finally {
+        reader.close();
+      }
+    };
+    const empty = await describe(data);
+    const other = path.join(tmpDir(), 'data');
+    fs.cpSync(data, other, { recursive: true }); // the store as it is, with an outbox of its own
+    await (await Outbox.open(other)).enqueue([anomalyFiring()]);
+    expect(await describe(other)).toEqual(empty);
+    expect(empty).toEqual(expect.arrayContaining(['rule VARCHAR', 'fired_at TIMESTAMP WITH TIME ZONE', 'status VARCHAR', 'attempts INTEGER', 'message_id VARCHAR', 'last_error VARCHAR']));
   });
 
   it('lists each firing with its rule, series, numbers and delivery status, and the same rows as listHistory', async () => {
@@ -52,12 +68,19 @@ describe('alert history in logscope sql', () => {
     expect(await listHistory(data, { status: 'sent' })).toEqual([]);
   });
 
-  it('keeps the sandbox sealed: the outbox file itself cannot be read or attached', () => {
+  it('keeps the sandbox sealed: the outbox file itself cannot be read or attached', async () => {
     const file = path.join(data, 'alerts.duckdb');
-    for (const q of [`SELECT * FROM read_blob('${file}')`, `SELECT * FROM read_text('${file}')`, `ATTACH '${file}' AS x`]) {
-      const r = runCli(['sql', '--data', data, q]);
-      expect(r.status, q).toBe(1);
-      expect(r.stderr, q).toMatch(/Permission Error|refused|not allowed|read-only/i);
+    const reader = await openStoreReader(data);
+    try {
+      for (const q of [`SELECT * FROM read_blob('${file}')`, `SELECT * FROM read_text('${file}')`, `ATTACH '${file}' AS x`]) {
+        const run = async () => {
+          for (const prepared of await prepareReadOnly(reader.connection, q)) await (await streamPrepared(prepared)).fetchChunk();
+        };
+        await expect(run(), q).rejects.toThrow(/Permission Error|refused|not allowed|read-only/i);
+      }
+      expect((await reader.connection.runAndReadAll('SELECT count(*) FROM alert_history')).getRows()[0][0]).toBe(2n);
+    } finally {
+      reader.close();
     }
   });
 });

@@ -36,6 +36,11 @@ describe('smtp config', () => {
       host: 'relay.internal', port: 2525, security: 'none', user: 'bot', password: 'pw', from: 'bot@example.com',
     });
     expect(resolveSmtpSettings(undefined, env)?.host).toBe('relay.internal');
+    expect(resolveSmtpSettings(undefined, { ...env, LOGSCOPE_SMTP_ALLOW_SELF_SIGNED: 'true', LOGSCOPE_SMTP_TIMEOUT_SECONDS: '5', LOGSCOPE_SMTP_RETRY_FIRST_SECONDS: '10', LOGSCOPE_SMTP_RETRY_MAX_SECONDS: '600' })).toMatchObject({
+      allowSelfSigned: true, timeoutMs: 5000, retry: { firstSeconds: 10, maxSeconds: 600 },
+    });
+    expect(() => resolveSmtpSettings(undefined, { ...env, LOGSCOPE_SMTP_RETRY_MAX_SECONDS: 'soon' })).toThrow(/^LOGSCOPE_SMTP_RETRY_MAX_SECONDS: /);
+    expect(() => resolveSmtpSettings(undefined, { ...env, LOGSCOPE_SMTP_ALLOW_SELF_SIGNED: 'maybe' })).toThrow(/^LOGSCOPE_SMTP_ALLOW_SELF_SIGNED: /);
     expect(() => resolveSmtpSettings(undefined, { LOGSCOPE_SMTP_HOST: 'h', LOGSCOPE_SMTP_FROM: 'a@b.c', LOGSCOPE_SMTP_PORT: 'x' })).toThrow(/LOGSCOPE_SMTP_PORT/);
     expect(() => resolveSmtpSettings(undefined, { LOGSCOPE_SMTP_HOST: 'h' })).toThrow(/smtp\.from.*LOGSCOPE_SMTP_FROM/);
     expect(() => resolveSmtpSettings(undefined, { LOGSCOPE_SMTP_HOST: 'h', LOGSCOPE_SMTP_FROM: 'a@b.c', LOGSCOPE_SMTP_USER: 'u' })).toThrow(ConfigError);
