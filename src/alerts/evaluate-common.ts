@@ -83,3 +83,9 @@ export function formatPercent(share: number): string {
 export function lastCompleteBucketEnd(at: number, bucketMs: number, dataEnd?: number): number {
   return floorToBucket(dataEnd === undefined ? at : Math.min(at, dataEnd + 1), bucketMs);
 }
+
+/** A timestamp as DuckDB prints it (`2026-11-20 12:31:05.5+00`) → ISO UTC; other text unchanged. */
+export function isoOfPrinted(text: string): string {
+  const ms = Date.parse(text.replace(' ', 'T').replace(/\+00(:00)?$/, 'Z'));
+  return Number.isNaN(ms) ? text : iso(ms);
+}

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DigestRule } from '../config/index.js';
 import { detectAnomalies, findNewPatterns } from '../detect/index.js';
 import { prepareQuery, RECORDS_SOURCE } from '../query/index.js';
-import { dashboardPath, durationMs, firingKey, formatAmount, formatPercent, formatTime, iso } from './evaluate-common.js';
+import { dashboardPath, durationMs, firingKey, formatAmount, formatPercent, formatTime, iso, isoOfPrinted } from './evaluate-common.js';
 import type { Firing, FiringTable } from './firing.js';
 
 type Cell = string | number | null;
@@ -44,7 +44,7 @@ export async function evaluateDigestRule(conn: DuckDBConnection, rule: DigestRul
   tables.push({
     title: 'top errors',
     columns: ['service', 'message', 'count', 'hosts', 'last seen'],
-    rows: topErrors.map((r) => [r.service, r.message, Number(r.count), Number(r.hosts), r.last_seen]),
+    rows: topErrors.map((r) => [r.service, r.message, Number(r.count), Number(r.hosts), r.last_seen === null ? null : isoOfPrinted(String(r.last_seen))]),
   });
   tables.push({
     title: `lines and error rate per ${rule.by === '' ? 'period' : rule.by}, against the ${rule.period} before`,
