@@ -54,8 +54,8 @@ describe('rules, daemon, outbox and SMTP together', () => {
   it('send exactly one email for a burst injected into a generated log', async () => {
     const burst = burstStore.truth.anomalies.find((a): a is ErrorBurst => a.kind === 'error_burst') as ErrorBurst;
     smtp.received.length = 0;
-    const rule = ruleOf({ name: 'spikes', kind: 'anomaly', by: 'service', window: 30, schedule: '*/5 * * * *', cooldown: '1h', recipients: ['oncall@example.com'] });
-    await runWithMail(burstStore.dataDir, [rule], Date.parse(burst.start) - 20 * MINUTE, Date.parse(burst.end) + 30 * MINUTE);
+    const rule = ruleOf({ name: 'spikes', kind: 'anomaly', by: 'service', window: 30, baseline: 'trailing', schedule: '*/5 * * * *', cooldown: '1h', recipients: ['oncall@example.com'] });
+    await runWithMail(burstStore.dataDir, [rule], Date.parse(burst.start) - 10 * MINUTE, Date.parse(burst.end) + 15 * MINUTE);
     expect(smtp.received).toHaveLength(1);
     const { mail, envelopeTo } = smtp.received[0];
     expect(envelopeTo).toEqual(['oncall@example.com']);
@@ -72,7 +72,7 @@ describe('rules, daemon, outbox and SMTP together', () => {
     smtp.received.length = 0;
     const recipients = ['team@example.com'];
     const rules = [
-      ruleOf({ name: 'spikes', kind: 'anomaly', by: 'service', window: 30, schedule: '*/5 * * * *', minSeverity: 'info', recipients }),
+      ruleOf({ name: 'spikes', kind: 'anomaly', by: 'service', window: 30, baseline: 'trailing', schedule: '*/5 * * * *', minSeverity: 'info', recipients }),
       ruleOf({ name: 'rate', kind: 'error_rate', above: 0.05, schedule: '*/5 * * * *', minSeverity: 'info', recipients }),
       ruleOf({ name: 'novel', kind: 'new_pattern', window: '30m', schedule: '*/15 * * * *', minSeverity: 'info', recipients }),
       ruleOf({ name: 'hourly', kind: 'digest', period: '1h', schedule: '0 * * * *', recipients }),
