@@ -5,6 +5,7 @@ import { createRuleSchedule, systemClock, type AlertSink, type Clock } from './s
 
 /** Options of {@link runDaemon}. */
 export interface DaemonOptions {
+  /** The rules to run, enabled or not (the CLI passes the enabled ones, or those named with --rule). */
   rules: readonly AlertRule[];
   /**
    * Opens the store for one tick and gives its connection and a close function. A fresh reader
@@ -39,7 +40,7 @@ export interface DaemonSummary {
  */
 export async function runDaemon(options: DaemonOptions): Promise<DaemonSummary> {
   const clock = options.clock ?? systemClock;
-  const schedules = options.rules.filter((r) => r.enabled).map((rule) => ({ rule, schedule: createRuleSchedule(rule) }));
+  const schedules = options.rules.map((rule) => ({ rule, schedule: createRuleSchedule(rule) }));
   const summary: DaemonSummary = { ticks: 0, evaluations: 0, firings: 0 };
   const flushEveryMs = options.flushEveryMs ?? 30_000;
   let after = clock.now();
