@@ -22,7 +22,7 @@ export async function evaluateDigestRule(conn: DuckDBConnection, rule: DigestRul
   const detected = await detectAnomalies(conn, { bucket: rule.bucket, by: rule.by, ...range });
   const events = [...detected.events].sort((a, b) => Math.abs(b.peak.z ?? Infinity) - Math.abs(a.peak.z ?? Infinity));
   const patterns = (await findNewPatterns(conn, range.since)).filter((p) => Date.parse(p.first_seen) < at);
-  const topErrors = (await (await prepareQuery(conn, 'top-errors', { ...range, limit: rule.top })).runAndReadAll()).getRowObjectsJson() as Array<Record<string, Cell>>;
+  const topErrors = (await (await prepareQuery(conn, 'top-error-patterns', { ...range, limit: rule.top })).runAndReadAll()).getRowObjectsJson() as Array<Record<string, Cell>>;
   const trends = await compareWithPreviousPeriod(conn, rule, from, at, periodMs);
 
   const quiet = events.length === 0 && patterns.length === 0;
@@ -43,8 +43,8 @@ export async function evaluateDigestRule(conn: DuckDBConnection, rule: DigestRul
   }
   tables.push({
     title: 'top errors',
-    columns: ['service', 'message', 'count', 'hosts', 'last seen'],
-    rows: topErrors.map((r) => [r.service, r.message, Number(r.count), Number(r.hosts), r.last_seen === null ? null : isoOfPrinted(String(r.last_seen))]),
+    columns: ['pattern', 'errors', 'services', 'hosts', 'last seen'],
+    rows: topErrors.map((r) => [r.pattern, Number(r.errors), r.services, Number(r.hosts), r.last_seen === null ? null : isoOfPrinted(String(r.last_seen))]),
   });
   tables.push({
     title: `lines and error rate per ${rule.by === '' ? 'period' : rule.by}, against the ${rule.period} before`,
@@ -67,7 +67,7 @@ export async function evaluateDigestRule(conn: DuckDBConnection, rule: DigestRul
       eventEnd: range.until,
       observed: events.length,
       title: quiet ? `digest of the last ${rule.period}: all quiet` : `digest of the last ${rule.period}: ${events.length} anomal${events.length === 1 ? 'y' : 'ies'}, ${patterns.length} new pattern${patterns.length === 1 ? '' : 's'}`,
-      details: [headline, `${formatAmount(lines)} lines in the period; ${topErrors.length === 0 ? 'no errors' : `the commonest error: ${String(topErrors[0].message)} (${formatAmount(Number(topErrors[0].count))} times)`}.`],
+      details: [headline, `${formatAmount(lines)} lines in the period; ${topErrors.length === 0 ? 'no errors' : `the commonest error: ${String(topErrors[0].pattern)} (${formatAmount(Number(topErrors[0].errors))} lines)`}.`],
       tables,
       sql: `SELECT ${rule.by === '' ? '' : `${rule.by}, `}count(*) AS lines, count(*) FILTER (WHERE level IN ('ERROR', 'FATAL')) AS errors\nFROM logs WHERE ts >= TIMESTAMPTZ '${range.since}' AND ts < TIMESTAMPTZ '${range.until}'\nGROUP BY ALL ORDER BY lines DESC;`,
       recipients: [...rule.recipients],

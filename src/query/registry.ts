@@ -26,6 +26,11 @@ export const QUERIES = {
     params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
     slots: [],
   },
+  'top-error-patterns': {
+    file: 'top-error-patterns.sql',
+    params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
+    slots: [],
+  },
   trends: {
     file: 'trends.sql',
     params: z

@@ -213,6 +213,8 @@ describe('digest rules', () => {
     expect(anomalies?.rows.some((r) => r[2] === burst.service && r[3] === 'errors/5m')).toBe(true);
     const topErrors = digest.tables?.find((t) => t.title === 'top errors');
     expect(topErrors?.rows.length).toBeGreaterThan(0);
+    expect(topErrors?.columns).toEqual(['pattern', 'errors', 'services', 'hosts', 'last seen']);
+    expect(topErrors?.rows.some((r) => String(r[0]).includes('<*>') && String(r[2]).includes(burst.service))).toBe(true);
     for (const row of topErrors?.rows ?? []) expect(String(row[4])).toMatch(/^2026-11-20T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     expect(digest.key).toBe(`daily|*|${new Date(hourEnd - 3_600_000).toISOString()}|${new Date(hourEnd).toISOString()}`);
   });
