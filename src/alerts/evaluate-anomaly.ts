@@ -170,7 +170,7 @@ async function reproduceSql(conn: DuckDBConnection, rule: AnomalyRule, event: An
   return [
     `SELECT time_bucket(INTERVAL '${durationMs(rule.bucket) / 1000} seconds', ts) AS bucket, ${measure}`,
     `FROM ${source}`,
-    `WHERE ts >= ${timestampLiteral(from)} AND ts < ${timestampLiteral(to)} AND ${seriesCondition(rule.by, event.series)}`,
+    `WHERE ts >= ${timestampLiteral(from)} AND ts < ${timestampLiteral(to)}${rule.by === '' ? '' : ` AND ${seriesCondition(rule.by, event.series)}`}`,
     'GROUP BY ALL ORDER BY bucket;',
   ].join('\n');
 }

@@ -105,7 +105,7 @@ export async function evaluateErrorRateRule(conn: DuckDBConnection, rule: ErrorR
       sql: [
         `SELECT ${rule.by === '' ? '' : `${rule.by}, `}count(*) FILTER (WHERE level IN ('ERROR', 'FATAL')) AS errors, count(*) AS total, round(errors / total, 4) AS error_rate`,
         `FROM logs`,
-        `WHERE ts >= ${timestampLiteral(windowStart)} AND ts < ${timestampLiteral(until)} AND ${seriesCondition(rule.by, name)}`,
+        `WHERE ts >= ${timestampLiteral(windowStart)} AND ts < ${timestampLiteral(until)}${rule.by === '' ? '' : ` AND ${seriesCondition(rule.by, name)}`}`,
         `GROUP BY ALL;`,
       ].join('\n'),
       recipients: [...rule.recipients],

@@ -48,6 +48,17 @@ describe('anomaly rules', () => {
     expect(rows.map((r) => Number(r.errors))).toContain(f.observed);
   });
 
+  it('watch a metric, with SQL that gives its observed value', async () => {
+    const rule = ruleOf({ name: 'metric', kind: 'anomaly', metric: `count(*) FILTER (WHERE level = 'ERROR' AND service = '${burst.service}')`, direction: 'up', bucket: '5m', window: 12, baseline: 'trailing', minSeverity: 'info' });
+    const at = Date.parse(burst.start) + 15 * MINUTE;
+    const { firings, error } = await evaluateRule(burstStore.reader.connection, rule, at);
+    expect(error).toBeUndefined();
+    const [f] = firings.filter((x) => x.key.includes('|metric|'));
+    expect(f.title.startsWith(`count(*) FILTER (WHERE level = 'ERROR' AND service = '${burst.service}') per 5m rose to `)).toBe(true);
+    const rows = (await burstStore.reader.connection.runAndReadAll(f.sql as string)).getRowObjectsJson();
+    expect(rows.map((r) => Number(r.metric))).toContain(f.observed);
+  });
+
   it('give the same keys when the same evaluation runs twice, and while the event lasts', async () => {
     const at = Date.parse(burst.start) + 5 * MINUTE;
     const first = await evaluateRule(burstStore.reader.connection, anomalyRule, at);
