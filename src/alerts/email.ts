@@ -24,6 +24,8 @@ export interface RenderedEmail {
   html: string;
   attachments: EmailAttachment[];
   messageId: string;
+  /** The highest severity of the firings. */
+  severity: AlertSeverity;
 }
 
 const SEVERITY_COLORS: Record<AlertSeverity, { fg: string; bg: string }> = {
@@ -71,6 +73,7 @@ export function renderEmail(firings: readonly Firing[], options: RenderEmailOpti
     html: renderHtml(sorted, severity, subject, links, cids, messageId, shown),
     attachments,
     messageId,
+    severity,
   };
 }
 

@@ -14,7 +14,7 @@ import type { GroupSender } from './outbox.js';
 export function createEmailSender(mailer: Mailer, options: Omit<RenderEmailOptions, 'messageId' | 'from'> = {}): GroupSender {
   return async (group) => {
     const email = renderEmail(group.firings, { ...options, from: mailer.from, messageId: group.messageId });
-    const result = await mailer.send({ ...email, to: group.recipients });
+    const result = await mailer.send({ ...email, to: group.recipients, headers: { 'X-Logscope-Rule': group.rule, 'X-Logscope-Severity': email.severity } });
     return result.rejected.length > 0 ? `sent; refused by the server for ${result.rejected.join(', ')}` : undefined;
   };
 }

@@ -105,6 +105,8 @@ export interface OutgoingEmail {
   attachments: readonly EmailAttachment[];
   /** `<...@domain>`, stable per group of firings. */
   messageId: string;
+  /** Extra headers (`X-Logscope-Rule`, ...), for mail filters. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** What the server said: the recipients it accepted and refused. */
@@ -154,7 +156,7 @@ export function createMailer(settings: SmtpSettings): Mailer {
           html: email.html,
           messageId: email.messageId,
           // RFC 3834: no vacation auto-replies to alerts.
-          headers: { 'Auto-Submitted': 'auto-generated' },
+          headers: { ...(email.headers ?? {}), 'Auto-Submitted': 'auto-generated' },
           attachments: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, ...(a.cid !== undefined ? { cid: a.cid } : {}) })),
         });
         return { accepted: info.accepted.map(String), rejected: info.rejected.map(String), response: redact(String(info.response ?? '')) };

@@ -82,21 +82,34 @@ async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
+  if (!(await runProgram(argv))) {
+    // unref: a process that winds down by itself exits at once. (A thread stuck in native
+    // code is not helped: process.exit() waits for it too.)
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  }
+}
+
+/**
+ * Runs one command line (`argv` as process.argv: node, script, args...) and reports its
+ * failure on stderr; the exit status is left in process.exitCode. Resolves false after a
+ * fatal error (the caller should not wait long for the process to wind down). The tests run
+ * commands through it in-process.
+ */
+export async function runProgram(argv: string[]): Promise<boolean> {
   const program = createProgram();
   program.exitOverride();
   try {
     await program.parseAsync(argv);
+    return true;
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;
-      return;
+      return true;
     }
     if (err instanceof LogscopeError) process.stderr.write(`logscope: ${clip(err.message)}\n`);
     else process.stderr.write(`logscope: unexpected error\n${clip((err as Error)?.stack ?? String(err))}\n`);
     process.exitCode = 1;
-    // unref: a process that winds down by itself exits at once. (A thread stuck in native
-    // code is not helped: process.exit() waits for it too.)
-    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
-import { InputError, LogscopeError } from '../errors.js';
+import { InputError, LogscopeError, RefusedInputError } from '../errors.js';
 import { createParser, createZone, describeZone, detectFormat, isAutoFormat, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
@@ -62,7 +62,7 @@ export interface SourceSummary extends ParseCounts {
    * ingested | unchanged (nothing new) | resumed (grew, was renamed or compressed, or an earlier run stopped) | empty | duplicate
    * | truncated (damaged .gz: the lines before the damage are kept) | restarted (truncated in place: read again, lines numbered on)
    */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted' | 'reingested' | 'skipped';
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'refused' | 'restarted' | 'reingested' | 'skipped';
   /** With --reingest: the lines stored before that this run's rows replace. */
   replacedLines?: number;
   /** First line number read in this run. */
@@ -264,7 +264,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       }
       // A corrupt or truncated .gz: the whole lines read before the damage are kept; the
       // source is reported and the others go on. The manifest stays short of complete.
-      if (errors.length > failedBefore) state.summary.status = 'truncated';
+      // A stream refused at its first bytes (a compression logscope cannot read) was not read at all.
+      if (errors.length > failedBefore) state.summary.status = errors.slice(failedBefore).some((e) => e instanceof RefusedInputError) ? 'refused' : 'truncated';
     }
     await runner.drain();
     await flush();

@@ -53,6 +53,7 @@ describe('outbox delivery over a real SMTP server', () => {
     expect(mail.from?.value[0].address).toBe('alerts@example.com');
     expect(mail.messageId).toBe(reports[0].messageId);
     expect(mail.messageId).toMatch(/^<alert\.[0-9a-f]{32}@example\.com>$/);
+    expect([mail.headers.get('x-logscope-rule'), mail.headers.get('x-logscope-severity'), mail.headers.get('auto-submitted')]).toEqual(['api-errors', 'critical', 'auto-generated']);
 
     // Plain text part: the numbers, the explanation, the SQL, the link.
     expect(mail.text).toContain('Observed   193');

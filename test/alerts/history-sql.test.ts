@@ -7,7 +7,7 @@ import { ingest } from '../../src/ingest/index.js';
 import { prepareReadOnly, streamPrepared } from '../../src/query/index.js';
 import { openStoreReader } from '../../src/store/index.js';
 import { acquireWriterLock } from '../../src/store/lock.js';
-import { runCli, tmpDir } from '../helpers.js';
+import { runCliHere, tmpDir } from '../helpers.js';
 import { anomalyFiring } from './firings.js';
 
 let data: string;
@@ -22,14 +22,14 @@ beforeAll(async () => {
   await ingest({ inputs: [log], dataDir: data, format: { name: 'syslog', options: {} }, workers: 1 });
 });
 
-function sqlJson(query: string): { status: number | null; rows: Record<string, unknown>[]; stderr: string } {
-  const r = runCli(['sql', '--format', 'json', '--data', data, query]);
+async function sqlJson(query: string): Promise<{ status: number; rows: Record<string, unknown>[]; stderr: string }> {
+  const r = await runCliHere(['sql', '--format', 'json', '--data', data, query]);
   return { status: r.status, rows: r.status === 0 ? (JSON.parse(r.stdout) as Record<string, unknown>[]) : [], stderr: r.stderr };
 }
 
 describe('alert history in logscope sql', () => {
   it('is an empty alert_history view before any alert fired, with the columns and types of the outbox\'s view', async () => {
-    const r = sqlJson('SELECT count(*) AS n FROM alert_history');
+    const r = await sqlJson('SELECT count(*) AS n FROM alert_history');
     expect(r.stderr).toBe('');
     expect(r.rows).toEqual([{ n: 0 }]);
     const describe = async (dir: string) => {
@@ -57,7 +57,7 @@ describe('alert history in logscope sql', () => {
     } finally {
       release();
     }
-    const r = sqlJson('SELECT rule, series, observed, expected, z, status, attempts, message_id, sent_at FROM alert_history ORDER BY series');
+    const r = await sqlJson('SELECT rule, series, observed, expected, z, status, attempts, message_id, sent_at FROM alert_history ORDER BY series');
     expect(r.stderr).toBe('');
     expect(r.rows).toEqual([
       { rule: 'api-errors', series: 'service=api', observed: 193, expected: 12, z: 14.2, status: 'pending', attempts: 0, message_id: null, sent_at: null },
