@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listHistory } from '../../src/alerts/history.js';
-import { createProgram } from '../../src/cli/main.js';
 import type { ErrorBurst } from '../../src/generate/index.js';
-import { spawnCli, tmpDir } from '../helpers.js';
+import { runCliHere, spawnCli, tmpDir } from '../helpers.js';
 import { generatedStore, steadyStore, type GeneratedStore } from './fixture.js';
 
 const MINUTE = 60_000;
@@ -35,40 +34,14 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(() => vi.restoreAllMocks());
-
-/** Runs the command table in this process; what it printed, and the error it threw. */
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; error?: Error; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string, cb?: unknown) => {
-    stdout += chunk;
-    if (typeof cb === 'function') cb();
-    return true;
-  }) as typeof process.stdout.write);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: string) => {
-    stderr += chunk;
-    return true;
-  }) as typeof process.stderr.write);
-  const program = createProgram().exitOverride();
-  let error: Error | undefined;
-  try {
-    await program.parseAsync(['node', 'logscope', ...args]);
-  } catch (e) {
-    error = e as Error;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, error, exitCode };
-}
+/** Runs a command line in this process, as the built CLI would (runCliHere). */
+const run = runCliHere;
 
 describe('logscope alerts', () => {
   it('run --dry-run prints what fires as of --at, and stores nothing', async () => {
     const r = await run(['alerts', 'run', '-c', configFile, '--dry-run', '--at', at, '--format', 'json']);
-    expect(r.error).toBeUndefined();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
     const evaluations = JSON.parse(r.stdout) as Array<{ rule: string; at: string; firings: Array<{ series: string }> }>;
     expect(evaluations.map((e) => e.rule)).toEqual(['spikes', 'error-rate']);
     expect(evaluations.every((e) => e.at === at)).toBe(true);
@@ -79,12 +52,13 @@ describe('logscope alerts', () => {
 
   it('run --rule with an unknown name suggests the nearest', async () => {
     const r = await run(['alerts', 'run', '-c', configFile, '--rule', 'spikez', '--dry-run']);
-    expect(r.error?.message).toBe('no alert rule "spikez" (did you mean spikes?); rules: spikes, error-rate');
+    expect(r.stderr).toBe('logscope: no alert rule "spikez" (did you mean spikes?); rules: spikes, error-rate\n');
+    expect(r.status).toBe(1);
   });
 
   it('backtest prints when the rule would have fired', async () => {
     const r = await run(['alerts', 'backtest', 'error-rate', '-c', configFile, '--since', burst.start, '--until', burst.end, '--format', 'csv']);
-    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('evaluated at,email at,severity,series,event start,title');
     expect(lines.slice(1).some((l) => l.includes(`service=${burst.service}`))).toBe(true);
@@ -94,7 +68,8 @@ describe('logscope alerts', () => {
   it('test renders the email to stdout and the HTML with its charts to a file, sending nothing', async () => {
     const html = path.join(tmpDir(), 'spikes.html');
     const r = await run(['alerts', 'test', 'spikes', '-c', configFile, '--at', at, '-o', html]);
-    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(`HTML part written to ${html} (2 charts embedded); nothing was sent\n`);
     expect(r.stdout).toMatch(/^To: oncall@example\.com\nSubject: \[CRITICAL\] spikes: /);
     expect(r.stdout).toContain(`"service" = '${burst.service}'`);
     const page = fs.readFileSync(html, 'utf8');
@@ -105,7 +80,8 @@ describe('logscope alerts', () => {
 
   it('run without an SMTP server stores the firings in the outbox, says so, and history lists them as pending', async () => {
     const r = await run(['alerts', 'run', '-c', configFile, '--at', at, '--format', 'csv']);
-    expect(r.error?.message).toContain('alerts are stored in the outbox but not sent: no SMTP server is configured');
+    expect(r.stderr).toContain('logscope: alerts are stored in the outbox but not sent: no SMTP server is configured');
+    expect(r.status).toBe(1);
     const h = await run(['alerts', 'history', '-c', configFile, '--format', 'json']);
     const entries = JSON.parse(h.stdout) as Array<{ rule: string; status: string; series: string }>;
     expect(entries.length).toBeGreaterThanOrEqual(2);
