@@ -15,6 +15,7 @@ import { registerFormats } from './commands/formats.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPatterns } from './commands/patterns.js';
+import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrends } from './commands/trends.js';
 import { COMPLETION_SHELLS, createCompletionScript, type CompletionShell } from './completion.js';
@@ -43,6 +44,7 @@ export function createProgram(): Command {
   registerCoverage(program);
   registerDemo(program);
   registerForget(program);
+  registerServe(program);
   registerCompletion(program);
   return program;
 }
