@@ -16,6 +16,7 @@ import { registerFormats } from './commands/formats.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPatterns } from './commands/patterns.js';
+import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrends } from './commands/trends.js';
 import { COMPLETION_SHELLS, createCompletionScript, type CompletionShell } from './completion.js';
@@ -45,6 +46,7 @@ export function createProgram(): Command {
   registerDemo(program);
   registerForget(program);
   registerAlerts(program);
+  registerServe(program);
   registerCompletion(program);
   return program;
 }

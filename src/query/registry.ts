@@ -91,6 +91,23 @@ export const QUERIES = {
       .strict(),
     slots: [],
   },
+  top_series: {
+    file: 'top_series.sql',
+    params: z
+      .object({
+        since: optionalTime(),
+        until: optionalTime(),
+        by: byParam,
+        top: integerParam(1, 10_000).default(10),
+      })
+      .strict(),
+    slots: ['source'],
+  },
+  store_summary: {
+    file: 'store_summary.sql',
+    params: z.object({}).strict(),
+    slots: [],
+  },
   explain: {
     file: 'explain.sql',
     params: z
