@@ -23,7 +23,12 @@ export const RECORDS_SOURCE = { source: 'log_records' } as const;
 export const QUERIES = {
   'top-errors': {
     file: 'top-errors.sql',
-    params: z.object({}).strict(),
+    params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
+    slots: [],
+  },
+  'top-error-patterns': {
+    file: 'top-error-patterns.sql',
+    params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
     slots: [],
   },
   trends: {

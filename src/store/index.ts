@@ -3,3 +3,5 @@ export { CATALOG_FILE } from './data-dir.js';
 export { openStoreReader, type StoreReader, type StoreReaderOptions } from './reader.js';
 export type { StoreSpan } from './catalog.js';
 export { quoteString, quoteIdentifier } from './sql.js';
+export { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
+export { inspectDataDir, writeMarker } from './data-dir.js';
