@@ -24,13 +24,23 @@ export interface StoreReader {
   close(): void;
 }
 
+/** Options of {@link openStoreReader}. */
+export interface StoreReaderOptions {
+  /**
+   * Track the progress of the running query (`connection.progress`, DuckDB's progress bar
+   * without its printing), for the dashboard's SQL console. Set before the seal, which locks
+   * the configuration.
+   */
+  queryProgress?: boolean;
+}
+
 /**
  * Opens a data directory for reading. Works in an in-memory DuckDB: the catalog is
  * attached read-only just long enough to copy the file list and manifest, so a long
  * query never holds the catalog's lock against an ingest's next commit. The connection is
  * sealed before it is returned.
  */
-export async function openStoreReader(dataDir: string): Promise<StoreReader> {
+export async function openStoreReader(dataDir: string, options: StoreReaderOptions = {}): Promise<StoreReader> {
   const dir = path.resolve(dataDir);
   const catalogPath = path.join(dir, CATALOG_FILE);
   const kind = inspectDataDir(dir);
@@ -40,6 +50,9 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   }
   const instance = await DuckDBInstance.create(':memory:', {});
   const connection = await connectUtc(instance);
+  if (options.queryProgress === true) {
+    for (const set of ['SET enable_progress_bar = true', 'SET enable_progress_bar_print = false', 'SET progress_bar_time = 0']) await connection.run(set);
+  }
   const spillDir = path.join(os.tmpdir(), `logscope-sql-${randomUUID()}`);
   let span: StoreSpan | null = null;
   try {
