@@ -28,7 +28,7 @@ export function SqlPage(props: SqlPageProps) {
   return (
     <Layout
       title="SQL console"
-      subtitle="Read-only SQL over the store (views logs, log_records, unparsed, templates, sources, batches), sandboxed as logscope sql is"
+      subtitle="Read-only SQL over the store (views logs, log_records, unparsed, templates, sources, batches, alert_history), sandboxed as logscope sql is"
       active="/sql"
       dataDir={props.dataDir}
     >
