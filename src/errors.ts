@@ -24,6 +24,9 @@ export class InputError extends LogscopeError {
   }
 }
 
+/** An input logscope does not read at all (a compression it cannot decompress): nothing of it was read. */
+export class RefusedInputError extends InputError {}
+
 /** The store cannot be opened or written (locked, corrupt, missing). */
 export class StoreError extends LogscopeError {
   readonly code = 'E_STORE';

@@ -6,6 +6,7 @@ import { version as duckdbVersion } from '@duckdb/node-api';
 import { Argument, Command, CommanderError } from 'commander';
 import { LogscopeError } from '../errors.js';
 import { findSqlDir } from '../query/index.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerAnomalies } from './commands/anomalies.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
@@ -15,6 +16,7 @@ import { registerFormats } from './commands/formats.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPatterns } from './commands/patterns.js';
+import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrends } from './commands/trends.js';
 import { COMPLETION_SHELLS, createCompletionScript, type CompletionShell } from './completion.js';
@@ -43,6 +45,8 @@ export function createProgram(): Command {
   registerCoverage(program);
   registerDemo(program);
   registerForget(program);
+  registerAlerts(program);
+  registerServe(program);
   registerCompletion(program);
   return program;
 }
@@ -80,21 +84,34 @@ async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
+  if (!(await runProgram(argv))) {
+    // unref: a process that winds down by itself exits at once. (A thread stuck in native
+    // code is not helped: process.exit() waits for it too.)
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+  }
+}
+
+/**
+ * Runs one command line (`argv` as process.argv: node, script, args...) and reports its
+ * failure on stderr; the exit status is left in process.exitCode. Resolves false after a
+ * fatal error (the caller should not wait long for the process to wind down). The tests run
+ * commands through it in-process.
+ */
+export async function runProgram(argv: string[]): Promise<boolean> {
   const program = createProgram();
   program.exitOverride();
   try {
     await program.parseAsync(argv);
+    return true;
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;
-      return;
+      return true;
     }
     if (err instanceof LogscopeError) process.stderr.write(`logscope: ${clip(err.message)}\n`);
     else process.stderr.write(`logscope: unexpected error\n${clip((err as Error)?.stack ?? String(err))}\n`);
     process.exitCode = 1;
-    // unref: a process that winds down by itself exits at once. (A thread stuck in native
-    // code is not helped: process.exit() waits for it too.)
-    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+    return false;
   }
 }
 

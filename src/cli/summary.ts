@@ -48,6 +48,8 @@ function describeStatus(x: IngestSummary['sources'][number]): string {
       return `reingested: replaces the ${x.replacedLines ?? 0} lines stored before`;
     case 'restarted':
       return `restarted: truncated in place, new lines numbered from ${x.fromLine}`;
+    case 'refused':
+      return 'not read (see error)';
     case 'truncated':
       if (x.lines > 0) return `truncated: kept lines ${x.fromLine}-${x.fromLine + x.lines - 1} (see error)`;
       return x.fromLine > 1 ? `truncated: nothing readable after line ${x.fromLine - 1}, stored before (see error)` : 'truncated: no whole line before the damage (see error)';

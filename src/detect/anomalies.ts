@@ -12,6 +12,8 @@ export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only
   explain?: boolean;
   /** Contributors kept per dimension when explaining (default 5). */
   top?: number;
+  /** Also return every bucket of the range, flagged or not, in `buckets` (for a chart around an event). */
+  allBuckets?: boolean;
   /** Internal: measures and the `fields` slot to use instead of errors and volume (counting scans). */
   measures?: Measure[];
   fields?: string;
@@ -75,6 +77,8 @@ export interface DetectResult {
   events: AnomalyEvent[];
   firingsPerDay: DailyFirings[];
   measures: Measure[];
+  /** With `allBuckets`: every bucket of every series and measure in the range, `flagged` set on the flagged ones. */
+  buckets?: Array<Anomaly & { flagged: boolean }>;
 }
 
 /**
@@ -84,7 +88,32 @@ export interface DetectResult {
  * const { events } = await detectAnomalies(reader.connection, { bucket: '1m', since: '-1d', explain: true });
  */
 export async function detectAnomalies(conn: DuckDBConnection, options: DetectOptions = {}): Promise<DetectResult> {
-  const { metric, direction, explain, top, measures: givenMeasures, fields: givenFields, ...params } = options;
+  const { explain, top, allBuckets, ...rest } = options;
+  const { prepared, measures, fields, params } = await prepareZscore(conn, rest, allBuckets !== true);
+  const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];
+  const buckets = allBuckets === true ? rows.map((row) => ({ ...toAnomaly(row), flagged: row.flagged === true })) : undefined;
+  const anomalies = buckets === undefined ? rows.map(toAnomaly) : buckets.filter((b) => b.flagged).map(({ flagged: _, ...a }) => a);
+  const bucketMs = (parseDurationSeconds(params.bucket ?? '1m') ?? 60) * 1000;
+  const events = groupEvents(anomalies, bucketMs);
+  if (explain) {
+    const window = Number(params.window ?? 60);
+    for (const event of events) {
+      const measure = measures.find((m) => m.name === event.measure) ?? measures[0];
+      event.explanation = await explainEvent(conn, event, {
+        by: params.by ?? '',
+        baselineStart: new Date(Date.parse(event.start) - window * bucketMs).toISOString(),
+        measure,
+        fields,
+        top: top ?? 5,
+      });
+    }
+  }
+  return { anomalies, events, firingsPerDay: countFirings(events), measures, ...(buckets !== undefined ? { buckets } : {}) };
+}
+
+/** `sql/zscore.sql` prepared for `options`: the measures (errors and volume, or the metric) and the slots that compute them. */
+async function prepareZscore(conn: DuckDBConnection, options: Omit<DetectOptions, 'explain' | 'top' | 'allBuckets'>, flaggedOnly: boolean) {
+  const { metric, direction, measures: givenMeasures, fields: givenFields, ...params } = options;
   let compiled: CompiledMetric | undefined;
   let measures: Measure[];
   if (metric !== undefined) {
@@ -106,29 +135,32 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
     slots.seasonal_windows = 'NULL::DOUBLE AS slot_low, NULL::DOUBLE AS slot_high, NULL::DOUBLE AS slot_mad, NULL::BIGINT AS slot_n, NULL::DOUBLE AS week_median, NULL::BIGINT AS week_n';
     slots.near_windows = 'NULL::DOUBLE AS s_up, NULL::DOUBLE AS s_down, NULL::DOUBLE AS s_mad, NULL::HUGEINT AS s_n, NULL::DOUBLE AS w_up, NULL::DOUBLE AS w_down, NULL::HUGEINT AS w_n';
   }
-  const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: true }, slots);
-  const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];
-  const anomalies = rows.map(toAnomaly);
-  const bucketMs = (parseDurationSeconds(params.bucket ?? '1m') ?? 60) * 1000;
-  const events = groupEvents(anomalies, bucketMs);
-  if (explain) {
-    const window = Number(params.window ?? 60);
-    for (const event of events) {
-      const measure = measures.find((m) => m.name === event.measure) ?? measures[0];
-      event.explanation = await explainEvent(conn, event, {
-        by: params.by ?? '',
-        baselineStart: new Date(Date.parse(event.start) - window * bucketMs).toISOString(),
-        measure,
-        fields,
-        top: top ?? 5,
-      });
-    }
-  }
-  return { anomalies, events, firingsPerDay: countFirings(events), measures };
+  const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: flaggedOnly }, slots);
+  return { prepared, measures, fields, params };
+}
+
+/** A bucket of one series and measure with its score, flagged or not. */
+export interface ScoredBucket extends Omit<Anomaly, 'severity' | 'baseline'> {
+  severity: Anomaly['severity'] | null;
+  baseline: Anomaly['baseline'] | null;
+  flagged: boolean;
+}
+
+/**
+ * Every bucket of `sql/zscore.sql` for `options` (flagged or not): the observed value, the
+ * expected one and the z-score per series, measure and bucket, as {@link detectAnomalies}
+ * judges them. For charting a series around an anomaly; also the measures and the `fields`
+ * slot, which {@link explainEvent} needs.
+ */
+export async function scoreBuckets(conn: DuckDBConnection, options: Omit<DetectOptions, 'explain' | 'top'> = {}): Promise<{ buckets: ScoredBucket[]; measures: Measure[]; fields: string }> {
+  const { prepared, measures, fields } = await prepareZscore(conn, options, false);
+  const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as Array<RawRow & { flagged: boolean }>;
+  const buckets = rows.map((row) => ({ ...toAnomaly(row), severity: row.severity ?? null, baseline: row.baseline ?? null, flagged: row.flagged === true }));
+  return { buckets, measures, fields };
 }
 
 /** A row of `sql/zscore.sql` as DuckDB gives it: the bucket as DuckDB prints it, samples maybe a string. */
-type RawRow = Omit<Anomaly, 'samples'> & { samples: string | number };
+type RawRow = Omit<Anomaly, 'samples'> & { samples: string | number; flagged?: boolean };
 
 function toAnomaly(row: RawRow): Anomaly {
   return {

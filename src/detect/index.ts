@@ -4,6 +4,8 @@ export {
   EVENT_GAP_BUCKETS,
   countFirings,
   explainEvent,
+  scoreBuckets,
+  type ScoredBucket,
   type Anomaly,
   type AnomalyEvent,
   type Contributor,

@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
-import { InputError, LogscopeError } from '../errors.js';
+import { InputError, LogscopeError, RefusedInputError } from '../errors.js';
 import { continuationOf, createParser, createZone, describeZone, detectFormat, isAutoFormat, loadFormats, POOR_MATCH_RATE, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHead, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
+import { createProgressFile, type ProgressFile } from './progress-file.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
 import { ChunkHeaders } from './chunk-header.js';
 import { readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
@@ -33,6 +34,11 @@ export interface IngestOptions {
   /** Standard input, for `-` (default process.stdin). */
   stdin?: Readable;
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * Write the run's progress to `<data>/.progress/ingest-<pid>.json` (see `createProgressFile`)
+   * for the dashboard, removed when the run ends. The CLI turns it on.
+   */
+  progressFile?: boolean;
   /** Template mining settings (the config's `mining`); off when absent or not enabled. */
   mining?: MiningConfig;
   /**
@@ -63,7 +69,7 @@ export interface SourceSummary extends ParseCounts {
    * ingested | unchanged (nothing new) | resumed (grew, was renamed or compressed, or an earlier run stopped) | empty | duplicate
    * | truncated (damaged .gz: the lines before the damage are kept) | restarted (truncated in place: read again, lines numbered on)
    */
-  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'restarted' | 'reingested' | 'skipped';
+  status: 'ingested' | 'unchanged' | 'resumed' | 'empty' | 'duplicate' | 'truncated' | 'refused' | 'restarted' | 'reingested' | 'skipped';
   /** With --reingest: the lines stored before that this run's rows replace. */
   replacedLines?: number;
   /** First line number read in this run. */
@@ -140,6 +146,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const summaries: SourceSummary[] = [];
   const pool = createWorkerPool(workers);
   let batches = 0;
+  let progressFile: ProgressFile | undefined;
   try {
     const manifest = await store.readManifest();
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
@@ -161,6 +168,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? (s.ref.compressed ? (gunzipTotals.get(s) ?? 0) : s.ref.size) - s.offset : 0), 0);
     let bytesDone = 0;
     let linesDone = 0;
+    if (options.progressFile === true) {
+      progressFile = createProgressFile({ dataDir: store.dataDir, inputs: options.inputs, sample: () => ({ bytesDone, bytesTotal, estimated, lines: linesDone, workers: pool.activity() }) });
+    }
 
     let batchId = createBatchId();
     // One staging directory for the run: a chunk is parsed before it is known which batch takes it.
@@ -222,6 +232,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       linesDone += r.counts.lines;
       if (st.ref.kind === 'file') bytesDone += r.bytes;
       options.onProgress?.({ bytesDone, bytesTotal, estimated, lines: linesDone, elapsedMs: Date.now() - started });
+      progressFile?.touch();
       if (batchCounts.bytes >= batchBytes) await flush();
     };
     const runner = createOrderedRunner(pool, take);
@@ -269,7 +280,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       }
       // A corrupt or truncated .gz: the whole lines read before the damage are kept; the
       // source is reported and the others go on. The manifest stays short of complete.
-      if (errors.length > failedBefore) state.summary.status = 'truncated';
+      // A stream refused at its first bytes (a compression logscope cannot read) was not read at all.
+      if (errors.length > failedBefore) state.summary.status = errors.slice(failedBefore).some((e) => e instanceof RefusedInputError) ? 'refused' : 'truncated';
     }
     await runner.drain();
     await flush();
@@ -279,6 +291,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   } catch (err) {
     throw describeFailure(err, store.dataDir);
   } finally {
+    progressFile?.remove();
     // Workers first, so nothing more is parsed; store.close() then waits for a commit in flight.
     await pool.close();
     await store.close();

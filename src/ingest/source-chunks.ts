@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
-import { InputError } from '../errors.js';
+import { InputError, RefusedInputError } from '../errors.js';
 import { DETECT_SAMPLE_BYTES, type ContinuationTest } from '../parse/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
 import { describeUnreadable, detectUnreadableCompression } from './compression.js';
@@ -78,7 +78,7 @@ export async function* sourceChunks(ref: SourceRef, offset: number, options: Sou
 /** Stdin whose first bytes are xz, bzip2, zstd, lz4 or zip data: an InputError, not binary text. */
 function refuseUnreadable(first: Uint8Array): void {
   const unreadable = detectUnreadableCompression(first);
-  if (unreadable !== undefined) throw new InputError('stdin', describeUnreadable(unreadable, undefined));
+  if (unreadable !== undefined) throw new RefusedInputError('stdin', describeUnreadable(unreadable, undefined));
 }
 
 /**

@@ -41,11 +41,22 @@ export async function loadFormats(): Promise<Map<string, FormatDefinition>> {
   return map;
 }
 
+/**
+ * Loads one format file by its name, without the others: a parse worker needs only the
+ * format of its chunk, and each format file it imports is start-up time of every worker.
+ */
+async function loadFormat(name: string): Promise<FormatDefinition | undefined> {
+  if (loaded !== undefined) return loaded.get(name);
+  const { dir, ext, files } = formatFiles();
+  if (!files.includes(`${name}${ext}`)) return undefined;
+  const def = ((await import(new URL(`${name}${ext}`, dir).href)) as { default?: FormatDefinition }).default;
+  return def?.name === name && typeof def.create === 'function' ? def : (await loadFormats()).get(name);
+}
+
 /** Builds the parser for a format spec; a ConfigError names an unknown format or bad options. */
 export async function createParser(spec: FormatSpec, ctx: ParseContext): Promise<LineParser> {
-  const formats = await loadFormats();
-  const def = formats.get(spec.name);
-  if (def === undefined) throw new ConfigError(`unknown format "${spec.name}"; known formats: ${[...formats.keys()].join(', ')}`);
+  const def = await loadFormat(spec.name);
+  if (def === undefined) throw new ConfigError(`unknown format "${spec.name}"; known formats: ${[...(await loadFormats()).keys()].join(', ')}`);
   const parser = def.create(spec.options, ctx);
   if (def.continuation !== undefined) parser.continues = def.continuation;
   return parser;

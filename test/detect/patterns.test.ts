@@ -6,7 +6,7 @@ import { ingest } from '../../src/ingest/index.js';
 import type { FormatSpec } from '../../src/parse/index.js';
 import { prepareQuery } from '../../src/query/index.js';
 import { openStoreReader, type StoreReader } from '../../src/store/index.js';
-import { DATASETS, HAVE_DATASETS, parseCsv, query, runCli, tmpDir } from '../helpers.js';
+import { DATASETS, HAVE_DATASETS, parseCsv, query, runCli, runCliHere, tmpDir } from '../helpers.js';
 
 /** Published Drain grouping accuracy on these samples (logpai/logparser benchmark). */
 const DRAIN: Record<string, number> = { Apache: 1.0, BGL: 0.9625, Hadoop: 0.9475, HDFS: 0.9975, Linux: 0.69, OpenSSH: 0.7875, Spark: 0.92, Zookeeper: 0.9665 };
@@ -76,7 +76,7 @@ describe.skipIf(!HAVE_DATASETS)('templates mined during a real ingest of the Log
     });
   }
 
-  it('averages at least 0.95 over the eight datasets', () => {
+  it('averages at least 0.95 over the eight datasets', async () => {
     expect([...accuracy.keys()].sort()).toEqual(Object.keys(DRAIN).sort());
     const average = [...accuracy.values()].reduce((a, b) => a + b, 0) / accuracy.size;
     results.push(`  average    ${average.toFixed(4)}  (Drain ${(Object.values(DRAIN).reduce((a, b) => a + b, 0) / 8).toFixed(4)})`);
@@ -105,8 +105,8 @@ describe('logscope patterns', () => {
   });
   afterAll(() => reader.close());
 
-  it('lists templates by count with their level mix, first and last sighting and first line', () => {
-    const r = runCli(['patterns', '--data', data, '--format', 'json']);
+  it('lists templates by count with their level mix, first and last sighting and first line', async () => {
+    const r = (await runCliHere(['patterns', '--data', data, '--format', 'json']));
     expect(r.status, r.stderr).toBe(0);
     const list = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(list.map((p) => [p.text, p.count])).toEqual([
@@ -117,14 +117,14 @@ describe('logscope patterns', () => {
     expect(list[1]).toMatchObject({ levels: { ERROR: 5, INFO: 0 }, example: 'connection to db-0 refused', example_line: 31, first_seen: '2026-11-20T10:00:00.000Z', last_seen: '2026-11-20T10:04:00.000Z' });
   });
 
-  it('filters by level and by first sighting (new patterns), and sorts by first_seen', () => {
-    const errors = JSON.parse(runCli(['patterns', '--data', data, '--format', 'json', '--level', 'error']).stdout) as Array<{ text: string }>;
+  it('filters by level and by first sighting (new patterns), and sorts by first_seen', async () => {
+    const errors = JSON.parse((await runCliHere(['patterns', '--data', data, '--format', 'json', '--level', 'error'])).stdout) as Array<{ text: string }>;
     expect(errors.map((p) => p.text)).toEqual(['connection to <*> refused']);
-    const fresh = JSON.parse(runCli(['patterns', '--data', data, '--format', 'json', '--new-since', '2026-11-20T10:30:00Z']).stdout) as Array<{ text: string; example: string }>;
+    const fresh = JSON.parse((await runCliHere(['patterns', '--data', data, '--format', 'json', '--new-since', '2026-11-20T10:30:00Z'])).stdout) as Array<{ text: string; example: string }>;
     expect(fresh).toEqual([expect.objectContaining({ text: 'disk <*> is full', example: 'disk /dev/sda1 is full' })]);
-    const newest = JSON.parse(runCli(['patterns', '--data', data, '--format', 'json', '--sort', 'first_seen', '--limit', '1']).stdout) as Array<{ text: string }>;
+    const newest = JSON.parse((await runCliHere(['patterns', '--data', data, '--format', 'json', '--sort', 'first_seen', '--limit', '1'])).stdout) as Array<{ text: string }>;
     expect(newest.map((p) => p.text)).toEqual(['disk <*> is full']);
-    expect(runCli(['patterns', '--data', data, '--level', 'LOUD']).stderr).toMatch(/--level must be one of/);
+    expect((await runCliHere(['patterns', '--data', data, '--level', 'LOUD'])).stderr).toMatch(/--level must be one of/);
   });
 
   it('findNewPatterns returns what appeared in the window, oldest first, with count and first line', async () => {
@@ -146,11 +146,11 @@ describe('logscope patterns', () => {
     expect(row).toEqual({ n: 37, mined: 37, known: 37 });
   });
 
-  it('mines nothing with --no-mining', () => {
+  it('mines nothing with --no-mining', async () => {
     const other = path.join(dir, 'plain');
-    const r = runCli(['ingest', path.join(dir, 'app.log'), '--data', other, '--no-mining', '--quiet']);
+    const r = (await runCliHere(['ingest', path.join(dir, 'app.log'), '--data', other, '--no-mining', '--quiet']));
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(runCli(['sql', '--data', other, '--format', 'json', 'SELECT count(template_id) AS n FROM logs']).stdout)).toEqual([{ n: 0 }]);
+    expect(JSON.parse((await runCliHere(['sql', '--data', other, '--format', 'json', 'SELECT count(template_id) AS n FROM logs'])).stdout)).toEqual([{ n: 0 }]);
   });
 });
 
@@ -164,7 +164,7 @@ describe('mining settings per format in the config file', () => {
     fs.writeFileSync(file, text);
     fs.writeFileSync(path.join(dir, 'logscope.config.json'), JSON.stringify({ mining }));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--quiet', '--config', path.join(dir, 'logscope.config.json')]);
+    const r = (await runCliHere(['ingest', file, '--data', data, '--quiet', '--config', path.join(dir, 'logscope.config.json')]));
     expect(r.status, r.stderr).toBe(0);
     return (await query(data, 'SELECT text FROM templates ORDER BY text')).map((t) => String(t.text));
   }
@@ -180,7 +180,7 @@ describe('mining settings per format in the config file', () => {
     expect(await templatesWith({ formats: { syslog: { similarity: 0.5 } } }, logins)).toEqual(['user <*> logged <*>']);
   });
 
-  it('rejects a bad mask when the config loads, naming the key', () => {
+  it('rejects a bad mask when the config loads, naming the key', async () => {
     const dir = tmpDir('logscope-mining-bad-');
     fs.writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ mining: { formats: { syslog: { masks: ['(unclosed'] } } } }));
     const r = runCli(['ingest', '-', '--data', path.join(dir, 'data'), '--config', path.join(dir, 'c.json')], { input: '' });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { findSqlDir, parseQueryParams, prepareQuery, QUERIES, type QueryName } from '../../src/query/index.js';
 import type { StoreReader } from '../../src/store/index.js';
-import { runCli } from '../helpers.js';
+import { runCli, runCliHere } from '../helpers.js';
 import { jsonMinute, minute, recordsIn, storeOf } from './fixture.js';
 
 const NAMES = Object.keys(QUERIES) as QueryName[];
@@ -21,7 +21,7 @@ describe('the sql/ registry', () => {
   });
   afterAll(() => reader.close());
 
-  it('has one file per query, whose header names exactly the parameters of its schema', () => {
+  it('has one file per query, whose header names exactly the parameters of its schema', async () => {
     const files = fs.readdirSync(findSqlDir()).filter((f) => f.endsWith('.sql'));
     for (const name of NAMES) {
       const def = QUERIES[name];
@@ -44,7 +44,7 @@ describe('the sql/ registry', () => {
     }
   });
 
-  it('rejects an unknown or ill-typed parameter with a message naming it', () => {
+  it('rejects an unknown or ill-typed parameter with a message naming it', async () => {
     expect(() => parseQueryParams('trends', { bucket: 'often' })).toThrow(/query trends: bucket: bucket must be a width such as 1m/);
     expect(() => parseQueryParams('trends', { buckets: '1h' })).toThrow(/unknown parameter "buckets" \(known: bucket, since, until, by\)/);
     expect(() => parseQueryParams('zscore', { window: 'sixty' })).toThrow(UsageError);
@@ -60,7 +60,7 @@ describe('the sql/ registry', () => {
     expect(rows.map((r) => r.series)).toEqual(['(none)']);
   });
 
-  it('parses relative times against now and bucket shorthands', () => {
+  it('parses relative times against now and bucket shorthands', async () => {
     const now = Date.now();
     const p = parseQueryParams('trends', { since: '-2h', until: 'now', bucket: '5m' });
     expect(p.bucket).toBe('300 seconds');
@@ -70,17 +70,17 @@ describe('the sql/ registry', () => {
     expect(parseQueryParams('trends', { since: '2026-11-20T10:00:00+02:00' }).since).toBe('2026-11-20T08:00:00.000Z');
   });
 
-  it('runs a registered query by name and by its file from logscope sql', () => {
-    const byName = runCli(['sql', 'trends', '-p', 'bucket=1m', '-p', 'by=service', '--format', 'json', '--data', dataDir]);
+  it('runs a registered query by name and by its file from logscope sql', async () => {
+    const byName = (await runCliHere(['sql', 'trends', '-p', 'bucket=1m', '-p', 'by=service', '--format', 'json', '--data', dataDir]));
     expect(byName.status, byName.stderr).toBe(0);
     const rows = JSON.parse(byName.stdout) as Array<Record<string, unknown>>;
     // Minutes 0..5 for two services, zero-filled: 12 rows.
     expect(rows).toHaveLength(12);
     expect(rows.find((r) => r.series === 'billing' && r.bucket === jsonMinute(5))).toMatchObject({ total: 2, errors: 2, error_rate: 1 });
-    const byFile = runCli(['sql', '-f', path.join(findSqlDir(), 'trends.sql'), '-p', 'bucket=1h', '--format', 'csv', '--data', dataDir]);
+    const byFile = (await runCliHere(['sql', '-f', path.join(findSqlDir(), 'trends.sql'), '-p', 'bucket=1h', '--format', 'csv', '--data', dataDir]));
     expect(byFile.status, byFile.stderr).toBe(0);
     expect(byFile.stdout.split('\n')[1]).toMatch(/^2026-11-20T00:00:00.000Z,\*,5,0,2,/);
-    const bad = runCli(['sql', 'trends', '-p', 'bucket=fortnightly', '--data', dataDir]);
+    const bad = (await runCliHere(['sql', 'trends', '-p', 'bucket=fortnightly', '--data', dataDir]));
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/bucket must be a width/);
   });

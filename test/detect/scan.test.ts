@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies, detectAnomaliesInFiles } from '../../src/detect/index.js';
 import { ingest } from '../../src/ingest/index.js';
 import { openStoreReader } from '../../src/store/index.js';
-import { runCli, tmpDir } from '../helpers.js';
+import { runCli, runCliHere, tmpDir } from '../helpers.js';
 import { minute } from './fixture.js';
 
 /** Two days of syslog, 8-12 lines a minute over three services, with two error bursts and junk lines. */
@@ -30,7 +30,7 @@ function syslogText(): string {
 describe('anomalies straight from files', () => {
   let dir: string;
   let file: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tmpDir('logscope-scan-');
     file = path.join(dir, 'app.log');
     fs.writeFileSync(file, syslogText());
@@ -55,10 +55,10 @@ describe('anomalies straight from files', () => {
     expect(starts).toEqual([minute(600), minute(2000)]);
   });
 
-  it('reads .gz and stdin the same way, and nothing is written', () => {
+  it('reads .gz and stdin the same way, and nothing is written', async () => {
     fs.writeFileSync(`${file}.gz`, gzipSync(fs.readFileSync(file)));
-    const plain = runCli(['anomalies', file, '--format', 'csv']);
-    const gz = runCli(['anomalies', `${file}.gz`, '--format', 'csv']);
+    const plain = (await runCliHere(['anomalies', file, '--format', 'csv']));
+    const gz = (await runCliHere(['anomalies', `${file}.gz`, '--format', 'csv']));
     const stdin = runCli(['anomalies', '-', '--format', 'csv', '--input-format', 'syslog'], { input: fs.readFileSync(file) });
     expect(plain.status, plain.stderr).toBe(0);
     expect(plain.stdout.split('\n').length).toBeGreaterThan(3);
@@ -68,16 +68,16 @@ describe('anomalies straight from files', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['app.log', 'app.log.gz', 'data']);
   });
 
-  it('reports a missing input and still reads the others, exiting 1', () => {
-    const r = runCli(['anomalies', file, path.join(dir, 'missing.log'), '--format', 'csv']);
+  it('reports a missing input and still reads the others, exiting 1', async () => {
+    const r = (await runCliHere(['anomalies', file, path.join(dir, 'missing.log'), '--format', 'csv']));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${path.join(dir, 'missing.log')}: no such file`);
     expect(r.stdout.split('\n')[0]).toMatch(/^bucket,series,measure/);
   });
 
-  it('refuses --metric, --explain and other --by fields, which need the stored records', () => {
-    expect(runCli(['anomalies', file, '--metric', 'avg(x)']).stderr).toMatch(/--metric and --explain need the stored records/);
-    expect(runCli(['anomalies', file, '--explain']).stderr).toMatch(/--metric and --explain need the stored records/);
-    expect(runCli(['anomalies', file, '--by', 'region']).stderr).toMatch(/--by can be service or host, got "region"/);
+  it('refuses --metric, --explain and other --by fields, which need the stored records', async () => {
+    expect((await runCliHere(['anomalies', file, '--metric', 'avg(x)'])).stderr).toMatch(/--metric and --explain need the stored records/);
+    expect((await runCliHere(['anomalies', file, '--explain'])).stderr).toMatch(/--metric and --explain need the stored records/);
+    expect((await runCliHere(['anomalies', file, '--by', 'region'])).stderr).toMatch(/--by can be service or host, got "region"/);
   });
 });

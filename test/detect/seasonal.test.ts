@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
-import { runCli } from '../helpers.js';
+import { runCli, runCliHere } from '../helpers.js';
 import { minute, recordsIn, storeOf, type FixtureRecord } from './fixture.js';
 
 const DAY_MIN = 1440;
@@ -65,12 +65,12 @@ describe('the seasonal baseline', () => {
     expect(firingsPerDay.reduce((n, d) => n + d.firings, 0)).toBe(events.length);
   });
 
-  it('backtests: --since 30d --per-day counts the firings of each day, as the events say', () => {
+  it('backtests: --since 30d --per-day counts the firings of each day, as the events say', async () => {
     const args = ['anomalies', '--data', dataDir, '--since', '3650d', '--bucket', '5m', '--window', '24', '--baseline', 'trailing'];
-    const perDay = runCli([...args, '--per-day', '--format', 'json']);
+    const perDay = (await runCliHere([...args, '--per-day', '--format', 'json']));
     expect(perDay.status, perDay.stderr).toBe(0);
     const days = JSON.parse(perDay.stdout) as Array<{ day: string; firings: number; buckets: number }>;
-    const full = JSON.parse(runCli([...args, '--format', 'json']).stdout) as { events: Array<{ start: string; buckets: number }>; anomalies: unknown[] };
+    const full = JSON.parse((await runCliHere([...args, '--format', 'json'])).stdout) as { events: Array<{ start: string; buckets: number }>; anomalies: unknown[] };
     expect(days.map((d) => d.day)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23']);
     for (const d of days) {
       const ofDay = full.events.filter((e) => e.start.startsWith(d.day));
@@ -78,11 +78,11 @@ describe('the seasonal baseline', () => {
       expect(d.buckets).toBe(ofDay.reduce((n, e) => n + e.buckets, 0));
     }
     expect(days.reduce((n, d) => n + d.buckets, 0)).toBe(full.anomalies.length);
-    const table = runCli([...args, '--format', 'table']);
+    const table = (await runCliHere([...args, '--format', 'table']));
     expect(table.stdout).toMatch(/firings \(events\) per day:\nday {9}firings {2}buckets/);
     // Stricter settings fire less: what a user tunes before turning alerts on.
-    const strict = JSON.parse(runCli([...args, '--per-day', '--format', 'json', '--threshold', '50']).stdout) as typeof days;
+    const strict = JSON.parse((await runCliHere([...args, '--per-day', '--format', 'json', '--threshold', '50'])).stdout) as typeof days;
     expect(strict.reduce((n, d) => n + d.firings, 0)).toBeLessThan(days.reduce((n, d) => n + d.firings, 0));
-    expect(JSON.parse(runCli([...args, '--per-day', '--format', 'json', '--min-count', '1000']).stdout)).toEqual([]);
+    expect(JSON.parse((await runCliHere([...args, '--per-day', '--format', 'json', '--min-count', '1000'])).stdout)).toEqual([]);
   });
 });

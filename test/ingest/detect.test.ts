@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
 import { detectFormat, utcZone } from '../../src/parse/index.js';
-import { query, runCli, tmpDir } from '../helpers.js';
+import { query, runCli, runCliHere, tmpDir } from '../helpers.js';
 
 const ctx = { zone: utcZone, referenceMicros: Date.UTC(2026, 10, 25) * 1000 };
 const syslogLines = Array.from({ length: 50 }, (_, i) => `2026-11-25T10:00:${String(i).padStart(2, '0')}Z web-1 api[7]: INFO request ${i}`).join('\n');
@@ -24,17 +24,17 @@ describe('format detection', () => {
     expect(s.scores.map((x) => x.format)).not.toContain('regex');
   });
 
-  it('chooses per file on ingest (the default), stores the chosen format and prints it with its match rate', () => {
+  it('chooses per file on ingest (the default), stores the chosen format and prints it with its match rate', async () => {
     const dir = tmpDir();
     fs.mkdirSync(path.join(dir, 'logs'));
     fs.writeFileSync(path.join(dir, 'logs', 'app.log'), syslogLines + '\n');
     fs.writeFileSync(path.join(dir, 'logs', 'api.log'), jsonLines + '\n');
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', path.join(dir, 'logs'), '--data', data]);
+    const r = (await runCliHere(['ingest', path.join(dir, 'logs'), '--data', data]));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/api\.log\s+json \(auto 100%\)\s+50\s+50/);
     expect(r.stdout).toMatch(/app\.log\s+syslog \(auto 100%\)\s+50\s+50/);
-    const q = runCli(['sql', '--data', data, '--format', 'csv', 'SELECT format, count(*) AS n FROM logs GROUP BY ALL ORDER BY format']);
+    const q = (await runCliHere(['sql', '--data', data, '--format', 'csv', 'SELECT format, count(*) AS n FROM logs GROUP BY ALL ORDER BY format']));
     expect(q.stdout).toBe('format,n\njson,50\nsyslog,50\n');
   });
 
@@ -60,20 +60,20 @@ describe('format detection', () => {
     expect(again.sources[0]).toMatchObject({ status: 'resumed', format: 'json', unparsed: 1 });
   });
 
-  it('detects the format of stdin from its first chunk', () => {
+  it('detects the format of stdin from its first chunk', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const r = runCli(['ingest', '-', '--data', data, '--json'], { input: jsonLines + '\n' });
     expect(JSON.parse(r.stdout).sources[0]).toMatchObject({ source: 'stdin', format: 'json', parsed: 50 });
   });
 
-  it('logscope detect prints the choice and the runners-up without ingesting', () => {
+  it('logscope detect prints the choice and the runners-up without ingesting', async () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'a.log'), syslogLines + '\n');
-    const r = runCli(['detect', path.join(dir, 'a.log')]);
+    const r = (await runCliHere(['detect', path.join(dir, 'a.log')]));
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/a\.log: syslog \(50 of 50 sampled lines, 100%\); others: .*json 0%/);
-    const j = runCli(['detect', path.join(dir, 'a.log'), '--json']);
+    const j = (await runCliHere(['detect', path.join(dir, 'a.log'), '--json']));
     expect(JSON.parse(j.stdout)[0]).toMatchObject({ format: 'syslog', rate: 1, sampled: 50 });
   });
 });

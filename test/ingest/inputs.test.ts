@@ -3,7 +3,7 @@ import path from 'node:path';
 import { constants, gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
-import { query, runCli, tmpDir } from '../helpers.js';
+import { query, runCli, runCliHere, tmpDir } from '../helpers.js';
 
 function lines(n: number, host: string, startSec = 0): string {
   let s = '';
@@ -52,28 +52,39 @@ describe('inputs', () => {
     expect(r).toEqual({ n: 20_000, d: 20_000, hi: 20_000, numbered: true });
   });
 
-  it('reports a missing path by name, ingests the others and exits non-zero', () => {
+  it('reports a missing path by name, ingests the others and exits non-zero', async () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'ok.log'), lines(3, 'ok'));
     const data = path.join(dir, 'data');
     const missing = path.join(dir, 'missing.log');
-    const r = runCli(['ingest', path.join(dir, 'ok.log'), missing, path.join(dir, 'nomatch-*.log'), '--data', data]);
+    const r = (await runCliHere(['ingest', path.join(dir, 'ok.log'), missing, path.join(dir, 'nomatch-*.log'), '--data', data]));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`logscope: ${missing}: no such file or directory\n`);
     expect(r.stderr).toMatch(/^logscope: .*nomatch-\*\.log: no file matches this pattern$/m);
-    const q = runCli(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs']);
+    const q = (await runCliHere(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs']));
     expect(q.stdout).toBe('n\n3\n');
   });
 
-  it('reads stdin with -', () => {
+  it('reads stdin with -', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const json = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: `2026-11-25T10:00:${String(i).padStart(2, '0')}Z`, level: i % 10 === 0 ? 'error' : 'info', msg: `m${i + 1}` })).join('\n');
     const r = runCli(['ingest', '-', '--input-format', 'json', '--data', data], { input: json + '\n' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const q = runCli(['sql', '--data', data, '--format', 'csv', "SELECT source, count(*) AS n, count(*) FILTER (WHERE level = 'ERROR') AS errors, max(line) AS last FROM logs GROUP BY source"]);
+    const q = (await runCliHere(['sql', '--data', data, '--format', 'csv', "SELECT source, count(*) AS n, count(*) FILTER (WHERE level = 'ERROR') AS errors, max(line) AS last FROM logs GROUP BY source"]));
     expect(q.stdout).toBe('source,n,errors,last\nstdin,50,5,50\n');
+  });
+
+  it('reports stdin in a compression it cannot read as not read, not as truncated', () => {
+    const data = path.join(tmpDir(), 'data');
+    // A zip archive's local-file header: refused by its magic bytes before anything is parsed.
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('2026-11-25T10:00:00Z h app[1]: INFO hi\n')]);
+    const r = runCli(['ingest', '-', '--data', data], { input: zip });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/^stdin +auto +0 +0 +0 +0 +not read \(see error\)$/m);
+    expect(r.stdout).not.toContain('truncated');
+    expect(r.stderr).toContain('logscope: stdin: zip-compressed, which logscope cannot read yet');
   });
 });
 
@@ -111,13 +122,13 @@ describe('partial input', () => {
     const readable = readableLines(cut);
     expect(readable).toBeGreaterThan(500);
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
+    const r = (await runCliHere(['ingest', file, '--data', data, '--input-format', 'syslog']));
     expect(r.status).toBe(2);
     expect(r.stdout).toContain(`truncated: kept lines 1-${readable}`);
     expect(r.stderr).toContain(`logscope: ${file}: truncated at byte ${cut.length} (the gzip data ends there unfinished)`);
     const [row] = await query(data, `SELECT count(*)::INT AS n, max(line)::INT AS hi, bool_and(message = 'line ' || line) AS whole FROM logs`);
     expect(row).toEqual({ n: readable, hi: readable, whole: true });
-    const again = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
+    const again = (await runCliHere(['ingest', file, '--data', data, '--input-format', 'syslog']));
     expect(again.status).toBe(2);
     expect(again.stdout).toContain(`truncated: nothing readable after line ${readable}, stored before`);
     expect((await query(data, `SELECT count(*)::INT AS n FROM logs`))[0].n).toBe(readable);
@@ -128,7 +139,7 @@ describe('partial input', () => {
     const file = path.join(dir, 'plain.log.gz');
     fs.writeFileSync(file, lines(25, 'p'));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--input-format', 'syslog']);
+    const r = (await runCliHere(['ingest', file, '--data', data, '--input-format', 'syslog']));
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`warning: ${file}: not gzip data, read as text`);
     const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);
@@ -141,7 +152,7 @@ describe('partial input', () => {
     fs.writeFileSync(bin, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256)));
     fs.writeFileSync(path.join(dir, 'ok.log'), lines(4, 'ok'));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--input-format', 'syslog']);
+    const r = (await runCliHere(['ingest', bin, path.join(dir, 'ok.log'), '--data', data, '--input-format', 'syslog']));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^logscope: \S+image\.gz: not gzip data, and not text either.*\n$/);
     const [row] = await query(data, `SELECT count(*)::INT AS n FROM logs`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { query, runCli, spawnCli, tmpDir } from '../helpers.js';
+import { query, runCli, runCliHere, spawnCli, tmpDir } from '../helpers.js';
 
 /** Syslog-like lines numbered from..to, with a day per file so that sources share Parquet files or not. */
 function lines(from: number, to: number, tag: string, day = 25): string {
@@ -49,11 +49,11 @@ function setup() {
 describe('ingest --reingest', () => {
   it('replaces the rows of a file ingested with a wrong --pattern, and leaves the other sources as they were', async () => {
     const { a, b, data } = setup();
-    expect(runCli(['ingest', a, b, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
+    expect((await runCliHere(['ingest', a, b, '--data', data, '--quiet', ...WRONG])).status).toBe(0);
     expect(await storedOf(data, a)).toEqual({ rows: 0, unparsed: 300, formats: 'regex', distinct_lines: 300, max_line: 300, entries: 1 });
     const bBefore = await rowsOf(data, b);
 
-    const run = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog', '--reingest']);
+    const run = (await runCliHere(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog', '--reingest']));
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/reingested: replaces the 300 lines stored before/);
     expect(await storedOf(data, a)).toEqual({ rows: 300, unparsed: 0, formats: 'syslog', distinct_lines: 300, max_line: 300, entries: 1 });
@@ -62,7 +62,7 @@ describe('ingest --reingest', () => {
     expect(await rowsOf(data, b)).toBe(bBefore);
 
     // Read again without --reingest: nothing new to add.
-    const again = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']);
+    const again = (await runCliHere(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']));
     expect(again.stdout).toMatch(/unchanged \(already ingested up to line 300\)/);
     expect(await storedOf(data, a)).toMatchObject({ rows: 300, unparsed: 0 });
   });
@@ -72,7 +72,7 @@ describe('ingest --reingest', () => {
     const a = path.join(dir, 'a.log');
     fs.writeFileSync(a, lines(1, 60_000, 'a'));
     const data = path.join(dir, 'data');
-    expect(runCli(['ingest', a, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
+    expect((await runCliHere(['ingest', a, '--data', data, '--quiet', ...WRONG])).status).toBe(0);
     const old = { rows: 0, unparsed: 60_000, formats: 'regex', distinct_lines: 60_000, max_line: 60_000, entries: 1 };
     const args = ['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog', '--reingest', '--workers', '1', '--chunk-size', '64K'];
 
@@ -92,7 +92,7 @@ describe('ingest --reingest', () => {
     expect(await exited).toBe('SIGKILL');
     expect(await storedOf(data, a)).toEqual(old);
 
-    expect(runCli(args).status).toBe(0);
+    expect((await runCliHere(args)).status).toBe(0);
     expect(await storedOf(data, a)).toEqual({ rows: 60_000, unparsed: 0, formats: 'syslog', distinct_lines: 60_000, max_line: 60_000, entries: 1 });
   });
 
@@ -101,7 +101,7 @@ describe('ingest --reingest', () => {
     const a = path.join(dir, 'a.log');
     fs.writeFileSync(a, lines(1, 30_000, 'a'));
     const data = path.join(dir, 'data');
-    expect(runCli(['ingest', a, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
+    expect((await runCliHere(['ingest', a, '--data', data, '--quiet', ...WRONG])).status).toBe(0);
     const child = spawnCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog', '--reingest', '--workers', '1', '--chunk-size', '64K']);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const seen = new Set<string>();
@@ -121,10 +121,10 @@ describe('ingest --reingest', () => {
 describe('a format other than the stored one, without --reingest', () => {
   it('skips the file with a warning naming the stored format, the given one and the command that replaces its rows', async () => {
     const { a, data } = setup();
-    expect(runCli(['ingest', a, '--data', data, '--quiet', ...WRONG]).status).toBe(0);
+    expect((await runCliHere(['ingest', a, '--data', data, '--quiet', ...WRONG])).status).toBe(0);
     const old = await rowsOf(data, a);
 
-    const other = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']);
+    const other = (await runCliHere(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']));
     expect(other.status).toBe(0);
     expect(other.stdout).toMatch(/a\.log +regex +0 +0 +0 +0 +skipped: stored with another format \(see warning\)$/m);
     expect(other.stdout).toContain(
@@ -132,11 +132,11 @@ describe('a format other than the stored one, without --reingest', () => {
     );
 
     // Another --pattern is another format too.
-    const pattern = runCli(['ingest', a, '--data', data, '--quiet', '--pattern', '^(?<ts>\\S+) (?<message>.*)$']);
+    const pattern = (await runCliHere(['ingest', a, '--data', data, '--quiet', '--pattern', '^(?<ts>\\S+) (?<message>.*)$']));
     expect(pattern.stdout).toContain(`not --pattern '^(?<ts>\\S+) (?<message>.*)$' as given now: skipped, nothing stored; to replace them: logscope ingest ${a} --pattern '^(?<ts>\\S+) (?<message>.*)$' --reingest`);
 
     // --format auto (the default) keeps the stored format: nothing to warn about.
-    const auto = runCli(['ingest', a, '--data', data, '--quiet']);
+    const auto = (await runCliHere(['ingest', a, '--data', data, '--quiet']));
     expect(auto.stdout).toMatch(/unchanged \(already ingested up to line 300\)/);
     expect(auto.stdout).not.toContain('warning');
     expect(await rowsOf(data, a)).toBe(old);
@@ -164,7 +164,7 @@ describe('standard input ingested again', () => {
     );
     expect(await storedOf(data, 'stdin')).toMatchObject({ rows: 300, distinct_lines: 300, max_line: 300 });
 
-    const forget = runCli(['forget', 'stdin', '--data', data]);
+    const forget = (await runCliHere(['forget', 'stdin', '--data', data]));
     expect(forget.stdout).toContain('forgot stdin: 300 rows, 0 unparsed rows, 0 manifest entries');
     const fresh = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(fresh.stdout).not.toContain('warning');
@@ -190,27 +190,27 @@ describe('logscope forget', () => {
   it("removes a source's rows, unparsed rows and manifest entry, leaves the other sources, and the file can be ingested afresh", async () => {
     const { dir, a, b, data } = setup();
     fs.appendFileSync(a, 'not a log line\n');
-    expect(runCli(['ingest', a, b, '--data', data, '--quiet', '--input-format', 'syslog']).status).toBe(0);
+    expect((await runCliHere(['ingest', a, b, '--data', data, '--quiet', '--input-format', 'syslog'])).status).toBe(0);
     expect(await storedOf(data, a)).toMatchObject({ rows: 300, unparsed: 1, entries: 1 });
     const bBefore = await rowsOf(data, b);
 
     // Named as given on the command line: relative to the working directory.
-    const run = runCli(['forget', 'a.log', '--data', data], { cwd: dir });
+    const run = (await runCliHere(['forget', 'a.log', '--data', data], { cwd: dir }));
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`forgot ${a}: 300 rows, 1 unparsed rows, 1 manifest entry`);
     expect(await storedOf(data, a)).toEqual({ rows: 0, unparsed: 0, formats: '', distinct_lines: 0, max_line: 0, entries: 0 });
     expect(await rowsOf(data, b)).toBe(bBefore);
 
-    const again = runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']);
+    const again = (await runCliHere(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']));
     expect(again.stdout).toMatch(/a\.log +syslog +301 +300 +1 +0 +ingested$/m);
     expect(await storedOf(data, a)).toEqual({ rows: 300, unparsed: 1, formats: 'syslog', distinct_lines: 301, max_line: 301, entries: 1 });
   });
 
   it('refuses a name with nothing stored under it, in one line, and removes nothing', async () => {
     const { a, b, data } = setup();
-    expect(runCli(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog']).status).toBe(0);
-    const run = runCli(['forget', a, b, '--data', data]);
+    expect((await runCliHere(['ingest', a, '--data', data, '--quiet', '--input-format', 'syslog'])).status).toBe(0);
+    const run = (await runCliHere(['forget', a, b, '--data', data]));
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`logscope: nothing is stored under ${b} in ${data}; the stored names are listed by: logscope sql "SELECT DISTINCT source FROM logs" --data ${data}\n`);
     expect(await storedOf(data, a)).toMatchObject({ rows: 300, entries: 1 });
@@ -219,16 +219,16 @@ describe('logscope forget', () => {
   it('a file replaced by a rewrite and left behind (a kill between commit and delete) is removed by the next writer', async () => {
     const { a, b, data } = setup();
     fs.writeFileSync(b, lines(1, 200, 'b', 25)); // the same day as a: one Parquet file holds both
-    expect(runCli(['ingest', a, b, '--data', data, '--quiet', '--input-format', 'syslog']).status).toBe(0);
+    expect((await runCliHere(['ingest', a, b, '--data', data, '--quiet', '--input-format', 'syslog'])).status).toBe(0);
     const dayDir = path.join(data, 'logs', 'dt=2026-11-25');
     const [before] = fs.readdirSync(dayDir);
     const kept = path.join(path.dirname(data), 'kept.parquet');
     fs.copyFileSync(path.join(dayDir, before), kept);
-    expect(runCli(['forget', a, '--data', data]).status).toBe(0);
+    expect((await runCliHere(['forget', a, '--data', data])).status).toBe(0);
     // As if the forget had been killed after its commit, before it deleted the replaced file.
     fs.copyFileSync(kept, path.join(dayDir, before));
     expect(fs.readdirSync(dayDir)).toHaveLength(2);
-    expect(runCli(['forget', b, '--data', data]).status).toBe(0);
+    expect((await runCliHere(['forget', b, '--data', data])).status).toBe(0);
     expect(fs.existsSync(path.join(dayDir, before))).toBe(false);
   });
 });

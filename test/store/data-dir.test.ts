@@ -4,7 +4,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
 import { createBatchId } from '../../src/store/index.js';
-import { query, runCli, tmpDir } from '../helpers.js';
+import { query, runCli, runCliHere, tmpDir } from '../helpers.js';
 
 const LOG = '2026-11-20T00:00:01Z web-1 app[1]: INFO first\n2026-11-20T00:00:02Z web-1 app[1]: INFO second\nnot a syslog line\n';
 const MORE = '2026-11-20T00:00:03Z web-1 app[1]: INFO third\n';
@@ -30,9 +30,9 @@ beforeAll(async () => {
   parquet = fs.readFileSync(out);
 });
 
-/** `logscope ingest` in a child process: what the user sees. */
-function ingestCli(data: string, file = log) {
-  return runCli(['ingest', file, '--data', data, '--input-format', 'syslog', '--workers', '1', '--no-mining', '--quiet']);
+/** `logscope ingest` as the user runs it (its output and exit status). */
+async function ingestCli(data: string, file = log) {
+  return (await runCliHere(['ingest', file, '--data', data, '--input-format', 'syslog', '--workers', '1', '--no-mining', '--quiet']));
 }
 
 /** The same ingest in this process (no process start-up, no DuckDB load: a fraction of the time). */
@@ -62,14 +62,14 @@ async function lineCount(data: string): Promise<number> {
 }
 
 describe('data directory ownership', () => {
-  it('refuses a non-empty directory without the marker, and leaves every file in it as it was', () => {
+  it('refuses a non-empty directory without the marker, and leaves every file in it as it was', async () => {
     const data = path.join(tmpDir(), 'mine');
     put(path.join(data, 'logs', 'dt=2026-11-20', 'export.parquet'), parquet);
     put(path.join(data, 'logs', 'dt=2026-11-20', `part-${createBatchId()}.parquet`), parquet);
     put(path.join(data, 'unparsed', 'part-x.parquet'), parquet);
     put(path.join(data, 'notes.txt'), 'my notes\n');
     const before = snapshot(data);
-    const r = ingestCli(data);
+    const r = await ingestCli(data);
     expect({ status: r.status, stderr: r.stderr }).toEqual({
       status: 1,
       stderr: `logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass an empty or new directory to --data\n`,
@@ -86,26 +86,26 @@ describe('data directory ownership', () => {
     conn.closeSync();
     db.closeSync();
     const before = snapshot(data);
-    const r = ingestCli(data);
+    const r = await ingestCli(data);
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass an empty or new directory to --data\n`);
     expect(snapshot(data)).toEqual(before);
-    const read = runCli(['sql', '--data', data, 'SELECT count(*) FROM logs']);
+    const read = (await runCliHere(['sql', '--data', data, 'SELECT count(*) FROM logs']));
     expect(read.stderr).toBe(`logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass the directory that "logscope ingest --data" wrote\n`);
   });
 
-  it('refuses a --data that is a file, and leaves it as it was', () => {
+  it('refuses a --data that is a file, and leaves it as it was', async () => {
     const data = path.join(tmpDir(), 'data.parquet');
     put(data, parquet);
-    const r = ingestCli(data);
+    const r = await ingestCli(data);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: `logscope: ${data} is not a directory; pass an empty or new directory to --data\n` });
     expect(fs.readFileSync(data).equals(parquet)).toBe(true);
   });
 
-  it('reading a directory logscope did not write says so', () => {
+  it('reading a directory logscope did not write says so', async () => {
     const data = path.join(tmpDir(), 'mine');
     put(path.join(data, 'logs', 'dt=2026-11-20', 'export.parquet'), parquet);
-    const r = runCli(['sql', '--data', data, 'SELECT count(*) FROM logs']);
+    const r = (await runCliHere(['sql', '--data', data, 'SELECT count(*) FROM logs']));
     expect({ status: r.status, stderr: r.stderr }).toEqual({
       status: 1,
       stderr: `logscope: ${data} is not a logscope data directory (it holds files logscope did not write); pass the directory that "logscope ingest --data" wrote\n`,
@@ -136,7 +136,7 @@ describe('data directory ownership', () => {
     const data = path.join(tmpDir(), 'data');
     await ingestHere(data);
     fs.writeFileSync(path.join(data, '.logscope'), JSON.stringify({ logscope: 'data directory', format: 2 }));
-    const r = ingestCli(data, more);
+    const r = await ingestCli(data, more);
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 1, stderr: `logscope: ${data} was written by a newer logscope (data format 2; this one reads format 1); upgrade logscope to use it\n` });
   });
 });

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { detectAnomalies, findNewPatterns, type AnomalyEvent, type Pattern } from '../../detect/index.js';
+import { RECORDS_SOURCE } from '../../query/index.js';
+import type { StoreSpan } from '../../store/index.js';
+import type { ServeContext } from '../context.js';
+import { rangeTimes, type TimeRange } from '../range.js';
+import { DEFAULT_DETECT, detectKey } from './anomalies.js';
+import { alignBucket, msOf, num, runQuery } from './common.js';
+import { newSinceComparable } from './patterns.js';
+
+/** Lines per bucket, by level, over the range (from `sql/trends.sql`). */
+export interface VolumeSeries {
+  times: number[];
+  bucketMs: number;
+  /** Per level (FATAL … unknown), lines per bucket; only levels that occur. */
+  levels: Record<string, number[]>;
+  total: number[];
+  errors: number[];
+  /** errors / total per bucket; null where there were no lines. */
+  errorRate: (number | null)[];
+}
+
+/** A value of a field with its error lines (from `sql/top_series.sql`). */
+export interface SeriesErrors {
+  series: string;
+  total: number;
+  errors: number;
+  warnings: number;
+  errorRate: number | null;
+}
+
+/** What the store holds (from `sql/store_summary.sql` and the catalog's span). */
+export interface StoreFacts {
+  span: StoreSpan | null;
+  sources: number;
+  linesRead: number;
+  unparsed: number;
+  batches: number;
+  lastCommit: number | null;
+  templates: number;
+  /** Bytes on disk of the Parquet files and the catalog. */
+  bytesOnDisk: number;
+}
+
+/** Everything the overview page shows; also `GET /api/overview`. */
+export interface OverviewData {
+  volume: VolumeSeries;
+  totals: { lines: number; errors: number; warnings: number };
+  topServices: SeriesErrors[];
+  topHosts: SeriesErrors[];
+  /** The latest anomaly events of the range (newest first), at the Anomalies page's default settings. */
+  events: AnomalyEvent[];
+  eventCount: number;
+  /** Templates first seen in the range, newest first (none when the range starts with the store). */
+  newPatterns: Pattern[];
+  /** False when the store holds nothing before the range: no template can be called new. */
+  newPatternsComparable: boolean;
+  store: StoreFacts;
+}
+
+const LEVEL_COLUMNS: Array<[string, string]> = [
+  ['FATAL', 'fatal'], ['ERROR', 'error'], ['WARN', 'warn'], ['NOTICE', 'notice'], ['INFO', 'info'], ['DEBUG', 'debug'], ['TRACE', 'trace'], ['unknown', 'unknown'],
+];
+
+/** Loads the overview of `range`. Every figure comes from a query of the `sql/` registry or `src/detect`. */
+export function loadOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
+  // Kept until the next commit: a dashboard left open asks the same again and again.
+  return ctx.cached(`overview:${range.from}:${range.to}:${range.bucket}`, () => computeOverview(ctx, range));
+}
+
+async function computeOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
+  const { since, until } = rangeTimes(range);
+  const base = await ctx.read(async (reader) => {
+    const trendRows = await runQuery(reader.connection, 'trends', { bucket: range.bucket, since, until, by: '' }, RECORDS_SOURCE);
+    const services = await runQuery(reader.connection, 'top_series', { since, until, by: 'service', top: 8 }, RECORDS_SOURCE);
+    const hosts = await runQuery(reader.connection, 'top_series', { since, until, by: 'host', top: 8 }, RECORDS_SOURCE);
+    const summary = (await runQuery(reader.connection, 'store_summary', {}))[0];
+    const fresh = await findNewPatterns(reader.connection, since, { limit: 200 });
+    return { trendRows, services, hosts, summary, fresh, span: reader.span };
+  });
+  const detected = await ctx.cached(detectKey({ ...DEFAULT_DETECT, since, until }), () =>
+    ctx.read((reader) => detectAnomalies(reader.connection, { ...DEFAULT_DETECT, since, until })),
+  );
+  const volume = toVolume(base.trendRows, range);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    volume,
+    totals: { lines: sum(volume.total), errors: sum(volume.errors), warnings: sum(volume.levels.WARN ?? []) },
+    topServices: base.services.map(toSeriesErrors).filter((s) => s.total > 0),
+    topHosts: base.hosts.map(toSeriesErrors).filter((s) => s.total > 0),
+    events: [...detected.events].sort((a, b) => Date.parse(b.start) - Date.parse(a.start)).slice(0, 8),
+    eventCount: detected.events.length,
+    newPatterns: newSinceComparable(range) ? base.fresh.filter((p) => Date.parse(p.first_seen) < range.to).reverse().slice(0, 8) : [],
+    newPatternsComparable: newSinceComparable(range),
+    store: {
+      span: base.span,
+      sources: Number(base.summary.sources),
+      linesRead: Number(base.summary.lines_read),
+      unparsed: Number(base.summary.unparsed),
+      batches: Number(base.summary.batches),
+      lastCommit: base.summary.last_commit === null ? null : msOf(base.summary.last_commit),
+      templates: Number(base.summary.templates),
+      bytesOnDisk: await ctx.cached('store-bytes', async () => storeBytes(ctx.dataDir)),
+    },
+  };
+}
+
+/** The rows of `sql/trends.sql` (one series) as per-level arrays on the range's bucket grid. */
+export function toVolume(rows: Record<string, unknown>[], range: TimeRange): VolumeSeries {
+  // The grid is the range's, so that an empty stretch shows as empty, not as a shorter chart.
+  const first = Math.floor(range.from / range.bucketMs) * range.bucketMs;
+  const times: number[] = [];
+  for (let t = alignBucket(range.from, range.bucketMs); t < range.to; t += range.bucketMs) times.push(t);
+  if (times.length === 0) times.push(first);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const levels: Record<string, number[]> = Object.fromEntries(LEVEL_COLUMNS.map(([l]) => [l, new Array<number>(times.length).fill(0)]));
+  const total = new Array<number>(times.length).fill(0);
+  const errors = new Array<number>(times.length).fill(0);
+  for (const row of rows) {
+    const i = index.get(msOf(row.bucket));
+    if (i === undefined) continue;
+    for (const [level, column] of LEVEL_COLUMNS) levels[level][i] = Number(row[column]);
+    total[i] = Number(row.total);
+    errors[i] = Number(row.errors);
+  }
+  for (const [level] of LEVEL_COLUMNS) if (levels[level].every((v) => v === 0)) delete levels[level];
+  return { times, bucketMs: range.bucketMs, levels, total, errors, errorRate: total.map((t, i) => (t === 0 ? null : errors[i] / t)) };
+}
+
+function toSeriesErrors(row: Record<string, unknown>): SeriesErrors {
+  return { series: String(row.series), total: Number(row.total), errors: Number(row.errors), warnings: Number(row.warnings), errorRate: num(row.error_rate) };
+}
+
+/** Bytes of the store's files on disk (Parquet under logs/ and unparsed/, the catalog). */
+function storeBytes(dir: string): number {
+  let bytes = 0;
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) bytes += fs.statSync(p).size;
+    }
+  };
+  for (const sub of ['logs', 'unparsed']) if (fs.existsSync(path.join(dir, sub))) walk(path.join(dir, sub));
+  for (const f of ['catalog.duckdb', 'catalog.duckdb.wal']) if (fs.existsSync(path.join(dir, f))) bytes += fs.statSync(path.join(dir, f)).size;
+  return bytes;
+}
