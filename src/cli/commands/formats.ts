@@ -26,9 +26,8 @@ export function registerFormats(program: Command): void {
         return;
       }
       const lines: string[] = [];
-      const width = Math.max(10, ...[...formats.keys(), ...Object.keys(config.formats)].map((n) => n.length));
-      for (const f of formats.values()) lines.push(`${f.name.padEnd(width)} ${f.description}\n${''.padEnd(width)} e.g. ${f.example}`);
-      for (const [name, f] of Object.entries(config.formats)) lines.push(`${name.padEnd(width)} (config${f.override === true ? ', replaces the built-in' : ''}) ${f.template !== undefined ? `template ${f.template}` : `regex ${f.pattern}`}`);
+      for (const f of formats.values()) lines.push(`${f.name.padEnd(10)} ${f.description}\n${''.padEnd(10)} e.g. ${f.example}`);
+      for (const [name, f] of Object.entries(config.formats)) lines.push(`${name.padEnd(10)} (config${f.override === true ? ', replaces the built-in' : ''}) ${f.template !== undefined ? `template ${f.template}` : `regex ${f.pattern}`}`);
       process.stdout.write(lines.join('\n') + '\n');
     });
 }
