@@ -68,6 +68,11 @@ export interface Firing {
   /** SQL that reproduces the numbers, runnable with `logscope sql`. */
   sql?: string;
   recipients: string[];
+  /**
+   * The rule's cool-down, seconds: after an email of this rule is sent, its further firings
+   * wait and go out together in one email when the cool-down ends. 0 or absent: none.
+   */
+  cooldownSeconds?: number;
   /** Path and query of the dashboard page that shows it (`/anomalies?from=...`), joined to the configured public URL. */
   dashboardPath?: string;
 }

@@ -6,6 +6,7 @@ import { version as duckdbVersion } from '@duckdb/node-api';
 import { Argument, Command, CommanderError } from 'commander';
 import { LogscopeError } from '../errors.js';
 import { findSqlDir } from '../query/index.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerAnomalies } from './commands/anomalies.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
@@ -44,6 +45,7 @@ export function createProgram(): Command {
   registerCoverage(program);
   registerDemo(program);
   registerForget(program);
+  registerAlerts(program);
   registerServe(program);
   registerCompletion(program);
   return program;

@@ -4,14 +4,29 @@ import { ConfigError } from '../errors.js';
 import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTimeLayout, createZone, prepareTemplate } from '../parse/index.js';
 import { ConfigSchema, type Config } from './schema.js';
 
-export { ConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings } from './schema.js';
+export { ConfigSchema, SmtpConfigSchema, type Config, type IngestConfig, type MiningConfig, type MiningSettings, type SmtpConfig, type AlertRule, type AlertsConfig, type AnomalyRule, type DigestRule, type ErrorRateRule, type NewPatternRule, type SqlRule } from './schema.js';
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, where: string): string {
-  const keyPath = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
   let value: unknown = raw;
-  for (const k of issue.path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
-  const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
-  return `${where}: ${keyPath}: ${issue.message}${got}`;
+  const at = (k: PropertyKey) => (value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[k] : undefined);
+  const got = () => (value === undefined || (value !== null && typeof value === 'object') ? '' : ` (got ${JSON.stringify(value)})`);
+  const [top, list, index, ...rest] = issue.path;
+  if (top === 'alerts' && list === 'rules' && typeof index === 'number') {
+    // A rule is named by its place and its name: `alerts.rules[2] "api-errors": schedule: ...`.
+    for (const k of [top, list, index]) at(k);
+    const name = value !== null && typeof value === 'object' ? (value as { name?: unknown }).name : undefined;
+    for (const k of rest) at(k as PropertyKey);
+    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : rest.length > 0 ? rest.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i > 0 ? '.' : ''}${String(k)}`)).join('') : '(the rule)';
+    const message =
+      issue.code === 'unrecognized_keys' ? `not a key of ${issue.keys.length > 1 ? 'these' : 'this'} kind of rule (see the README's alerts section)`
+      : issue.code === 'invalid_type' && value === undefined ? 'missing (required)'
+      : issue.message;
+    const shown = value !== undefined && message.includes(JSON.stringify(value)) ? '' : got();
+    return `${where}: alerts.rules[${index}]${typeof name === 'string' ? ` ${JSON.stringify(name)}` : ''}: ${field}: ${message}${shown}`;
+  }
+  const keyPath = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  for (const k of issue.path) at(k as PropertyKey);
+  return `${where}: ${keyPath}: ${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
 }
 
 /** Options of {@link loadConfig}. */

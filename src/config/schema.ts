@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertsConfigSchema } from './alerts.js';
 
 /** A user-declared format: a name for `--input-format`, and its pattern. */
 export const FormatConfigSchema = z
@@ -60,6 +61,37 @@ export const MiningConfigSchema = MiningSettingsSchema.extend({
   formats: z.record(z.string().min(1), MiningSettingsSchema).default({}),
 }).strict();
 
+/**
+ * Alert delivery: the SMTP server that sends alert emails, and how a failed send is retried.
+ * The password is never in the config: it comes from $LOGSCOPE_SMTP_PASSWORD only.
+ */
+export const SmtpConfigSchema = z
+  .object({
+    /** The SMTP server's host name. */
+    host: z.string().min(1),
+    /** Default by `security`: 465 for `tls`, 587 for `starttls`, 25 for `none`. */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** `tls`: TLS from the first byte (port 465); `starttls`: plain, then STARTTLS, required; `none`: no TLS (a local relay). */
+    security: z.enum(['tls', 'starttls', 'none']).default('starttls'),
+    /** Accept a server certificate that does not verify (a self-signed internal relay). */
+    allowSelfSigned: z.boolean().default(false),
+    /** The login; the password is read from $LOGSCOPE_SMTP_PASSWORD. No user: no AUTH. */
+    user: z.string().min(1).optional(),
+    /** Refused: a password in a file ends up in backups and repositories. */
+    password: z.never({ message: 'the SMTP password is read only from the environment variable LOGSCOPE_SMTP_PASSWORD; remove it from the config' }).optional(),
+    /** The From address: `alerts@example.com` or `logscope <alerts@example.com>`. */
+    from: z.string().min(3).regex(/@/, 'an email address, e.g. "logscope <alerts@example.com>"'),
+    /** Seconds to wait for the connection, the greeting, and each reply. */
+    timeoutSeconds: z.number().positive().max(3600).default(30),
+    /** Back-off of failed sends: the first retry after `firstSeconds`, doubling up to `maxSeconds`. Retries never stop. */
+    retry: z
+      .object({ firstSeconds: z.number().positive().default(30), maxSeconds: z.number().positive().default(3600) })
+      .strict()
+      .refine((r) => r.maxSeconds >= r.firstSeconds, { message: 'maxSeconds must be at least firstSeconds', path: ['maxSeconds'] })
+      .default({ firstSeconds: 30, maxSeconds: 3600 }),
+  })
+  .strict();
+
 /** The whole config file. Every key has a CLI flag or env var too (see README). */
 export const ConfigSchema = z
   .object({
@@ -68,6 +100,10 @@ export const ConfigSchema = z
     ingest: IngestConfigSchema.default(IngestConfigSchema.parse({})),
     formats: z.record(z.string().regex(/^[A-Za-z][\w.-]*$/, 'a format name is letters, digits, "_", "-" or "."'), FormatConfigSchema).default({}),
     mining: MiningConfigSchema.default(MiningConfigSchema.parse({})),
+    /** Alert rules (src/config/alerts.ts). */
+    alerts: AlertsConfigSchema.default({ rules: [] }),
+    /** Where alert emails go out; without it alerts are stored in the outbox and not sent. */
+    smtp: SmtpConfigSchema.optional(),
   })
   .strict();
 
@@ -75,3 +111,5 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type IngestConfig = z.infer<typeof IngestConfigSchema>;
 export type MiningConfig = z.infer<typeof MiningConfigSchema>;
 export type MiningSettings = z.infer<typeof MiningSettingsSchema>;
+export type { AlertRule, AlertsConfig, AnomalyRule, DigestRule, ErrorRateRule, NewPatternRule, SqlRule } from './alerts.js';
+export type SmtpConfig = z.infer<typeof SmtpConfigSchema>;

@@ -12,6 +12,8 @@ export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only
   explain?: boolean;
   /** Contributors kept per dimension when explaining (default 5). */
   top?: number;
+  /** Also return every bucket of the range, flagged or not, in `buckets` (for a chart around an event). */
+  allBuckets?: boolean;
   /** Internal: measures and the `fields` slot to use instead of errors and volume (counting scans). */
   measures?: Measure[];
   fields?: string;
@@ -75,6 +77,8 @@ export interface DetectResult {
   events: AnomalyEvent[];
   firingsPerDay: DailyFirings[];
   measures: Measure[];
+  /** With `allBuckets`: every bucket of every series and measure in the range, `flagged` set on the flagged ones. */
+  buckets?: Array<Anomaly & { flagged: boolean }>;
 }
 
 /**
@@ -84,10 +88,11 @@ export interface DetectResult {
  * const { events } = await detectAnomalies(reader.connection, { bucket: '1m', since: '-1d', explain: true });
  */
 export async function detectAnomalies(conn: DuckDBConnection, options: DetectOptions = {}): Promise<DetectResult> {
-  const { explain, top, ...rest } = options;
-  const { prepared, measures, fields, params } = await prepareZscore(conn, rest, true);
+  const { explain, top, allBuckets, ...rest } = options;
+  const { prepared, measures, fields, params } = await prepareZscore(conn, rest, allBuckets !== true);
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];
-  const anomalies = rows.map(toAnomaly);
+  const buckets = allBuckets === true ? rows.map((row) => ({ ...toAnomaly(row), flagged: row.flagged === true })) : undefined;
+  const anomalies = buckets === undefined ? rows.map(toAnomaly) : buckets.filter((b) => b.flagged).map(({ flagged: _, ...a }) => a);
   const bucketMs = (parseDurationSeconds(params.bucket ?? '1m') ?? 60) * 1000;
   const events = groupEvents(anomalies, bucketMs);
   if (explain) {
@@ -103,11 +108,11 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
       });
     }
   }
-  return { anomalies, events, firingsPerDay: countFirings(events), measures };
+  return { anomalies, events, firingsPerDay: countFirings(events), measures, ...(buckets !== undefined ? { buckets } : {}) };
 }
 
 /** `sql/zscore.sql` prepared for `options`: the measures (errors and volume, or the metric) and the slots that compute them. */
-async function prepareZscore(conn: DuckDBConnection, options: Omit<DetectOptions, 'explain' | 'top'>, flaggedOnly: boolean) {
+async function prepareZscore(conn: DuckDBConnection, options: Omit<DetectOptions, 'explain' | 'top' | 'allBuckets'>, flaggedOnly: boolean) {
   const { metric, direction, measures: givenMeasures, fields: givenFields, ...params } = options;
   let compiled: CompiledMetric | undefined;
   let measures: Measure[];
@@ -155,7 +160,7 @@ export async function scoreBuckets(conn: DuckDBConnection, options: Omit<DetectO
 }
 
 /** A row of `sql/zscore.sql` as DuckDB gives it: the bucket as DuckDB prints it, samples maybe a string. */
-type RawRow = Omit<Anomaly, 'samples'> & { samples: string | number };
+type RawRow = Omit<Anomaly, 'samples'> & { samples: string | number; flagged?: boolean };
 
 function toAnomaly(row: RawRow): Anomaly {
   return {

@@ -10,6 +10,7 @@ import { hashBytes, hashTail, readContentHeadOf, readGzipSize } from './fingerpr
 import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
 import { createOrderedRunner, createWorkerPool } from './pool.js';
+import { createProgressFile, type ProgressFile } from './progress-file.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
 import { ChunkHeaders } from './chunk-header.js';
 import { compressionOf, readHead, sourceChunks, type SourceChunk } from './source-chunks.js';
@@ -33,6 +34,11 @@ export interface IngestOptions {
   /** Standard input, for `-` (default process.stdin). */
   stdin?: Readable;
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * Write the run's progress to `<data>/.progress/ingest-<pid>.json` (see `createProgressFile`)
+   * for the dashboard, removed when the run ends. The CLI turns it on.
+   */
+  progressFile?: boolean;
   /** Template mining settings (the config's `mining`); off when absent or not enabled. */
   mining?: MiningConfig;
   /**
@@ -142,6 +148,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const summaries: SourceSummary[] = [];
   const pool = createWorkerPool(workers);
   let batches = 0;
+  let progressFile: ProgressFile | undefined;
   try {
     const manifest = await store.readManifest();
     const miningConfig = options.mining?.enabled ? options.mining : undefined;
@@ -166,6 +173,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     let bytesTotal = sources.some((s) => s.kind === 'stdin') ? undefined : states.reduce((n, s) => n + (s.ref.kind === 'file' ? (s.ref.compressed ? (gunzipTotals.get(s) ?? 0) : s.ref.size) - s.offset : 0), 0);
     let bytesDone = 0;
     let linesDone = 0;
+    if (options.progressFile === true) {
+      progressFile = createProgressFile({ dataDir: store.dataDir, inputs: options.inputs, sample: () => ({ bytesDone, bytesTotal, estimated, lines: linesDone, workers: pool.activity() }) });
+    }
 
     let batchId = createBatchId();
     // One staging directory for the run: a chunk is parsed before it is known which batch takes it.
@@ -227,6 +237,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       linesDone += r.counts.lines;
       if (st.ref.kind === 'file') bytesDone += r.bytes;
       options.onProgress?.({ bytesDone, bytesTotal, estimated, lines: linesDone, elapsedMs: Date.now() - started });
+      progressFile?.touch();
       if (batchCounts.bytes >= batchBytes) await flush();
     };
     const runner = createOrderedRunner(pool, take);
@@ -287,6 +298,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   } catch (err) {
     throw describeFailure(err, store.dataDir);
   } finally {
+    progressFile?.remove();
     // Workers first, so nothing more is parsed; store.close() then waits for a commit in flight.
     await pool.close();
     await store.close();

@@ -7,7 +7,19 @@ import type { ChunkResult, ChunkTask } from './task.js';
 export interface WorkerPool {
   readonly size: number;
   run(task: ChunkTask): Promise<ChunkResult>;
+  /** What each worker is doing now and has done so far, one entry per worker slot. */
+  activity(): WorkerActivity[];
   close(): Promise<void>;
+}
+
+/** One worker's activity: the chunk it is parsing (null when idle) and the lines of the chunks it finished. */
+export interface WorkerActivity {
+  /** The worker's slot, 0-based; a worker replaced after a chunk timeout keeps its slot. */
+  worker: number;
+  /** The chunk being parsed: its source, its byte range in a file (undefined for bytes carried with the task), its size, since when (ms since the epoch). */
+  chunk: { source: string; start?: number; end?: number; bytes: number; since: number } | null;
+  chunksDone: number;
+  linesDone: number;
 }
 
 /**
@@ -83,6 +95,8 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
   const queue: Job[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, Job>();
+  const slots = new Map<Worker, WorkerActivity>();
+  const activity: WorkerActivity[] = [];
   let closed = false;
   const script = workerScript();
   let failure: Error | undefined;
@@ -94,13 +108,21 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
     failure = err as Error;
   }
 
-  const spawn = () => {
+  const spawn = (slot: WorkerActivity = { worker: activity.length, chunk: null, chunksDone: 0, linesDone: 0 }) => {
     const w = new Worker(fileURLToPath(script));
+    if (slot.worker === activity.length) activity.push(slot);
+    slot.chunk = null;
+    slots.set(w, slot);
     w.on('message', (msg: WorkerAnswer) => {
       const job = busy.get(w);
       if (job === undefined) return;
       clearTimeout(job.timer);
       busy.delete(w);
+      slot.chunk = null;
+      if (msg.ok && msg.result) {
+        slot.chunksDone++;
+        slot.linesDone += msg.result.counts.lines;
+      }
       idle.push(w);
       if (msg.ok && msg.result) job.resolve(msg.result);
       else job.reject(reviveError(msg));
@@ -122,8 +144,10 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
     busy.delete(w);
     void w.terminate();
     job.reject(new ConfigError(message));
+    const slot = slots.get(w);
+    slots.delete(w);
     if (!closed) {
-      spawn();
+      spawn(slot);
       pump();
     }
   };
@@ -137,6 +161,10 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
       const bytes = input.kind === 'file' ? input.end - input.start : input.data.byteLength;
       const ms = timeoutMs * Math.max(1, bytes / TIMEOUT_CHUNK_BYTES);
       job.timer = setTimeout(() => expire(w, job, describeTimeout(job.task, ms, bytes)), ms);
+      const slot = slots.get(w);
+      if (slot !== undefined) {
+        slot.chunk = input.kind === 'file' ? { source: input.path, start: input.start, end: input.end, bytes, since: Date.now() } : { source: job.task.source ?? 'stdin', bytes, since: Date.now() };
+      }
       const transfer = job.task.input.kind === 'bytes' ? [job.task.input.data.buffer as ArrayBuffer] : [];
       w.postMessage(job.task, transfer);
     }
@@ -153,6 +181,9 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
         queue.push({ task, resolve, reject });
         pump();
       });
+    },
+    activity() {
+      return activity.map((a) => ({ ...a, chunk: a.chunk === null ? null : { ...a.chunk } }));
     },
     async close() {
       closed = true;

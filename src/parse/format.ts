@@ -111,7 +111,9 @@ export interface LinePiece {
 /**
  * A log format. Each lives in its own file under `src/parse/formats/` with a
  * default export of this shape; the registry loads every file there, so adding a
- * format is adding one file.
+ * format is adding one file — plus its examples, `test/fixtures/formats/<name>/<case>.log`
+ * with `<case>.expect.json`, which `test/parse/format-corpus.test.ts` requires of every
+ * guessable format and checks (detection, share parsed, records, no other format reading them).
  */
 export interface FormatDefinition {
   name: string;

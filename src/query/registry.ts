@@ -23,7 +23,12 @@ export const RECORDS_SOURCE = { source: 'log_records' } as const;
 export const QUERIES = {
   'top-errors': {
     file: 'top-errors.sql',
-    params: z.object({}).strict(),
+    params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
+    slots: [],
+  },
+  'top-error-patterns': {
+    file: 'top-error-patterns.sql',
+    params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
     slots: [],
   },
   trends: {
@@ -84,6 +89,43 @@ export const QUERIES = {
         top: integerParam(1, 10_000).default(10),
       })
       .strict(),
+    slots: [],
+  },
+  log_lines: {
+    file: 'log_lines.sql',
+    params: z
+      .object({
+        since: timeParam(),
+        until: timeParam(),
+        levels: z.string().regex(/^[A-Z,]*$/, 'comma-separated level names, e.g. ERROR,FATAL').default(''),
+        service: z.string().default(''),
+        host: z.string().default(''),
+        template: z.coerce.number().int().nullable().default(null),
+        contains: z.string().default(''),
+        regex: z.string().default(''),
+        attr_key: z.string().default(''),
+        attr_value: z.string().default(''),
+        after_us: z.coerce.number().int().nullable().default(null),
+        after_source: z.string().default(''),
+        after_line: z.coerce.number().int().default(0),
+        limit: integerParam(1, 10_000).default(50),
+      })
+      .strict(),
+    slots: [],
+  },
+  log_context: {
+    file: 'log_context.sql',
+    params: z.object({ source: z.string().min(1), line: z.coerce.number().int().positive(), around: integerParam(0, 1000).default(10) }).strict(),
+    slots: [],
+  },
+  ingest_sources: {
+    file: 'ingest_sources.sql',
+    params: z.object({}).strict(),
+    slots: [],
+  },
+  ingest_batches: {
+    file: 'ingest_batches.sql',
+    params: z.object({ limit: integerParam(1, 10_000).default(20) }).strict(),
     slots: [],
   },
   top_series: {

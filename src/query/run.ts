@@ -48,7 +48,7 @@ function writingKind(sql: string): string | undefined {
 function queryError(err: unknown): QueryError {
   const message = (err as Error).message;
   if (!/^Permission Error/.test(message)) return new QueryError(message, { cause: err });
-  const hint = "queries read the store's views (logs, log_records, unparsed, templates, sources, batches) and no other file";
+  const hint = "queries read the store's views (logs, log_records, unparsed, templates, sources, batches, alert_history) and no other file";
   return new QueryError(`${message.split('\n')[0]}: ${hint}`, { cause: err });
 }
 

@@ -50,6 +50,9 @@ import { registerAnomaliesRoutes } from './routes/anomalies.js';
 import { registerLoginRoutes } from './routes/login.js';
 import { registerOverviewRoutes } from './routes/overview.js';
 import { registerPatternsRoutes } from './routes/patterns.js';
+import { registerJobsRoutes } from './routes/jobs.js';
+import { registerLogsRoutes } from './routes/logs.js';
+import { registerSqlRoutes } from './routes/sql.js';
 import { renderErrorPage } from './routes/shared.js';
 
 /** Builds the app. The caller owns `ctx` (and closes it). */
@@ -72,7 +75,9 @@ export function createApp(ctx: ServeContext): Hono {
   registerOverviewRoutes(app, ctx);
   registerAnomaliesRoutes(app, ctx);
   registerPatternsRoutes(app, ctx);
-  // The Logs, SQL and Jobs pages plug in here: registerLogsRoutes(app, ctx); ...
+  registerLogsRoutes(app, ctx);
+  registerSqlRoutes(app, ctx);
+  registerJobsRoutes(app, ctx);
 
   app.notFound(notFound);
   app.onError((err, c) => {

@@ -5,13 +5,15 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
 import { defineViews, readStoreSpan, type StoreSpan } from './catalog.js';
+import { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
 import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
 import { connectUtc } from './store.js';
 
 /**
- * A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`.
+ * A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`,
+ * `alert_history`.
  * Its connection is sealed (see `sealConnection`): statements run on it can read the store's
  * live Parquet files and nothing else on disk.
  */
@@ -22,13 +24,23 @@ export interface StoreReader {
   close(): void;
 }
 
+/** Options of {@link openStoreReader}. */
+export interface StoreReaderOptions {
+  /**
+   * Track the progress of the running query (`connection.progress`, DuckDB's progress bar
+   * without its printing), for the dashboard's SQL console. Set before the seal, which locks
+   * the configuration.
+   */
+  queryProgress?: boolean;
+}
+
 /**
  * Opens a data directory for reading. Works in an in-memory DuckDB: the catalog is
  * attached read-only just long enough to copy the file list and manifest, so a long
  * query never holds the catalog's lock against an ingest's next commit. The connection is
  * sealed before it is returned.
  */
-export async function openStoreReader(dataDir: string): Promise<StoreReader> {
+export async function openStoreReader(dataDir: string, options: StoreReaderOptions = {}): Promise<StoreReader> {
   const dir = path.resolve(dataDir);
   const catalogPath = path.join(dir, CATALOG_FILE);
   const kind = inspectDataDir(dir);
@@ -38,6 +50,9 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
   }
   const instance = await DuckDBInstance.create(':memory:', {});
   const connection = await connectUtc(instance);
+  if (options.queryProgress === true) {
+    for (const set of ['SET enable_progress_bar = true', 'SET enable_progress_bar_print = false', 'SET progress_bar_time = 0']) await connection.run(set);
+  }
   const spillDir = path.join(os.tmpdir(), `logscope-sql-${randomUUID()}`);
   let span: StoreSpan | null = null;
   try {
@@ -67,6 +82,7 @@ export async function openStoreReader(dataDir: string): Promise<StoreReader> {
     } finally {
       await connection.run('DETACH cat');
     }
+    await copyAlertHistory(connection, dir);
     await sealConnection(connection, { readable: live, spillDir });
   } catch (err) {
     connection.closeSync();
@@ -99,11 +115,35 @@ async function attachCatalog(conn: DuckDBConnection, file: string, dir: string, 
   }
 }
 
-async function attachWithRetry(conn: DuckDBConnection, file: string, timeoutMs = 30_000): Promise<void> {
+/**
+ * Copies the alerts' history (the outbox's `alert_history` view, a small table) into a temp
+ * table, like the manifest: the outbox is attached read-only only for the copy, so it needs no
+ * place in the sealed connection's allowed paths. No outbox yet: an empty table.
+ */
+async function copyAlertHistory(conn: DuckDBConnection, dir: string): Promise<void> {
+  const file = path.join(dir, ALERTS_FILE);
+  if (!fs.existsSync(file)) {
+    const cols = Object.entries(ALERT_HISTORY_COLUMNS).map(([name, type]) => `NULL::${type} AS ${name}`);
+    await conn.run(`CREATE TEMP TABLE alert_history AS SELECT ${cols.join(', ')} WHERE false`);
+    return;
+  }
+  try {
+    await attachWithRetry(conn, file, 'alerts_outbox');
+    try {
+      await conn.run(`CREATE TEMP TABLE alert_history AS SELECT ${Object.keys(ALERT_HISTORY_COLUMNS).join(', ')} FROM alerts_outbox.main.alert_history`);
+    } finally {
+      await conn.run('DETACH alerts_outbox');
+    }
+  } catch (err) {
+    throw new StoreError(`cannot read the alerts outbox ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function attachWithRetry(conn: DuckDBConnection, file: string, alias = 'cat', timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     try {
-      await conn.run(`ATTACH ${quoteString(file)} AS cat (READ_ONLY)`);
+      await conn.run(`ATTACH ${quoteString(file)} AS ${alias} (READ_ONLY)`);
       return;
     } catch (err) {
       if (!/lock|Conflicting/i.test((err as Error).message) || Date.now() > deadline) throw err;

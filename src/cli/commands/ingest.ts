@@ -63,6 +63,7 @@ export function registerIngest(program: Command): void {
           chunkBytes: flags.chunkSize !== undefined ? parseCount(flags.chunkSize, '--chunk-size', true) : config.ingest.chunkBytes,
           batchBytes: flags.batchSize !== undefined ? parseCount(flags.batchSize, '--batch-size', true) : config.ingest.batchBytes,
           onProgress: (p) => progress.update(p),
+          progressFile: true,
           mining: flags.mining === false ? { ...config.mining, enabled: false } : config.mining,
           reingest: flags.reingest,
         });

@@ -38,7 +38,7 @@ function parseParams(pairs: readonly string[]): Record<string, string> {
 export function registerSql(program: Command): void {
   program
     .command('sql')
-    .description(`run read-only SQL over the stored logs (views: logs, unparsed, sources, batches), or a query of sql/ by name (${Object.keys(QUERIES).join(', ')})`)
+    .description(`run read-only SQL over the stored logs (views: logs, unparsed, templates, sources, batches, alert_history), or a query of sql/ by name (${Object.keys(QUERIES).join(', ')})`)
     .argument('[query]', 'the SQL text, or the name of a query in sql/')
     .option('-p, --param <name=value>', `a parameter of a named query (repeatable), e.g. -p bucket=5m, -p since=2h; ${describeZonelessTimes()}`, collectParam, [])
     .option('--from-last', `-p times: ${FROM_LAST_HELP}`)

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench:serve`: the dashboard's speed on a big store. Builds (once; reused after) a
+ * store of LOGSCOPE_BENCH_SERVE_LINES generated syslog lines (default 10 M, a week) under
+ * bench/.data/, starts the real server on it, then times every page and API route: one untimed
+ * request first (DuckDB's caches and the server's warm), then the median of
+ * LOGSCOPE_BENCH_SERVE_RUNS requests (default 5), one at a time. The target is a median under
+ * 300 ms. Last, the SQL console on a query of several seconds: how often DuckDB's progress
+ * moved while it ran.
+ *
+ * The Logs page's page 1,000 is timed from the cursor its "Older" link on page 999 holds: the
+ * 49,999th newest line's (ts, source, line), read once from the store, untimed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { openStoreReader } from '../src/store/index.js';
+import { startServer } from '../src/serve/index.js';
+import { addWarning, BenchError, DATA_DIR, formatInt, median, prepareInput, readPositiveInt, runLogscopeIngest, say } from './common.js';
+
+const TARGET_MS = 300;
+
+interface Timed {
+  route: string;
+  status: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+async function timeRoute(base: string, route: string, runs: number): Promise<Timed> {
+  const once = async () => {
+    const started = process.hrtime.bigint();
+    const res = await fetch(new URL(route, base));
+    await res.arrayBuffer();
+    return { ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.status };
+  };
+  const warm = await once();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await once()).ms);
+  return { route, status: warm.status, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times) };
+}
+
+/** The cursor of the Logs page's page `page` (50 lines a page) over the whole store. */
+async function cursorOfPage(dataDir: string, page: number): Promise<string> {
+  const reader = await openStoreReader(dataDir);
+  try {
+    const r = await reader.connection.runAndReadAll(`SELECT epoch_us(ts), line, source FROM logs ORDER BY ts DESC, source DESC, line DESC LIMIT 1 OFFSET ${(page - 1) * 50 - 1}`);
+    const [us, line, source] = r.getRowsJson()[0] as [string, string, string];
+    return `${us}~${line}~${source}`;
+  } finally {
+    reader.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const lines = readPositiveInt('LOGSCOPE_BENCH_SERVE_LINES', 10_000_000);
+  const runs = readPositiveInt('LOGSCOPE_BENCH_SERVE_RUNS', 5);
+  const warnings: string[] = [];
+  const input = await prepareInput(lines, 'syslog');
+  const dataDir = path.join(DATA_DIR, `serve-store-${lines}`);
+  const done = `${dataDir}.complete`;
+  if (!fs.existsSync(done)) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    say(`building the store: ${formatInt(lines)} lines into ${dataDir} (reused by later runs)`);
+    const { child } = await runLogscopeIngest(input, dataDir, DATA_DIR, warnings);
+    say(`  ingested in ${child.seconds.toFixed(1)} s`);
+    fs.writeFileSync(done, `${new Date().toISOString()}\n`);
+  } else {
+    say(`reusing the store in ${dataDir}`);
+  }
+
+  const server = await startServer({ dataDir, port: 0 });
+  try {
+    const base = server.url;
+    const page1000 = await cursorOfPage(dataDir, 1000);
+    const q = (s: string) => encodeURIComponent(s);
+    const routes = [
+      '/?range=24h', '/api/overview?range=24h', '/?range=7d', '/api/overview?range=7d',
+      '/anomalies?range=24h', '/api/anomalies?range=24h',
+      '/patterns?range=24h', '/api/patterns?range=24h',
+      '/logs?range=24h', '/api/logs?range=24h', '/logs?range=all',
+      `/logs?range=all&page=1000&after=${q(page1000)}`, `/api/logs?range=all&page=1000&after=${q(page1000)}`,
+      '/api/logs?range=24h&level=ERROR,FATAL', '/api/logs?range=24h&q=timeout', `/api/logs?range=24h&re=${q('timed? out')}`,
+      `/logs/context?source=${q(input.file)}&line=5000000`, `/api/logs/context?source=${q(input.file)}&line=5000000`,
+      '/sql', '/api/sql/history', '/api/sql/examples',
+      '/jobs', '/api/jobs', '/jobs/progress', '/api/jobs/progress',
+    ];
+    const results: Timed[] = [];
+    for (const route of routes) {
+      const t = await timeRoute(base, route, runs);
+      results.push(t);
+      say(`${t.medianMs.toFixed(0).padStart(7)} ms median  (${t.minMs.toFixed(0)}–${t.maxMs.toFixed(0)})  ${t.status}  ${route.length > 90 ? `${route.slice(0, 87)}...` : route}`);
+      if (t.status !== 200) addWarning(warnings, `${route} answered ${t.status}`);
+    }
+
+    // The console: a query of several seconds over every line, its progress sampled every 100 ms.
+    const sql = "SELECT service, count(*) FILTER (WHERE md5(message) LIKE '%abc%') AS n FROM log_records GROUP BY ALL";
+    const res = await fetch(new URL('/api/sql/queries', base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+    if (res.status !== 202) throw new BenchError(`the console refused the bench query: ${await res.text()}`);
+    const { id } = (await res.json()) as { id: string };
+    const progress: number[] = [];
+    let state: { status: string; progress: number | null; elapsedMs: number } = { status: 'running', progress: null, elapsedMs: 0 };
+    const started = Date.now();
+    while (state.status === 'running' && Date.now() - started < 120_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      state = (await (await fetch(new URL(`/api/sql/queries/${id}`, base))).json()) as typeof state;
+      if (state.status === 'running' && state.progress !== null) progress.push(state.progress);
+    }
+    const distinct = [...new Set(progress.map((p) => p.toFixed(1)))];
+
+    say('');
+    say(`| route | median ms | min–max ms | status |`);
+    say(`| --- | ---: | ---: | --- |`);
+    for (const t of results) say(`| \`${t.route.length > 70 ? `${t.route.slice(0, 67)}...` : t.route}\` | ${t.medianMs.toFixed(0)} | ${t.minMs.toFixed(0)}–${t.maxMs.toFixed(0)} | ${t.status} |`);
+    const slow = results.filter((t) => t.medianMs >= TARGET_MS);
+    say('');
+    say(`store: ${formatInt(lines)} lines; ${runs} timed requests per route after one untimed; target: median < ${TARGET_MS} ms`);
+    say(slow.length === 0 ? `every route under ${TARGET_MS} ms` : `over ${TARGET_MS} ms: ${slow.map((t) => `${t.route} (${t.medianMs.toFixed(0)} ms)`).join(', ')}`);
+    say(`console: ${state.status} after ${(state.elapsedMs / 1000).toFixed(1)} s; DuckDB's progress took ${distinct.length} distinct values while it ran: ${distinct.join(', ') || 'none'}`);
+    for (const w of warnings) say(`warning: ${w}`);
+  } finally {
+    await server.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { readIngestProgress, type IngestProgressState } from '../../ingest/index.js';
+import type { ServeContext } from '../context.js';
+import { msOf, num, runQuery } from './common.js';
+
+/** A source of the manifest, with its line accounting. */
+export interface JobSource {
+  source: string;
+  format: string;
+  lines: number;
+  parsed: number;
+  unparsed: number;
+  blank: number;
+  /** Size when last read; null for a .gz not read to its end. */
+  bytes: number | null;
+  compressed: boolean;
+  firstIngested: string | null;
+  lastIngested: string | null;
+}
+
+/** A committed batch, with the throughput since the commit before it in the same run. */
+export interface JobBatch {
+  id: string;
+  committedAt: string;
+  lines: number;
+  bytes: number;
+  seconds: number | null;
+  linesPerSecond: number | null;
+  bytesPerSecond: number | null;
+}
+
+/** What the Jobs page shows; also `GET /api/jobs`. */
+export interface JobsData {
+  sources: JobSource[];
+  batches: JobBatch[];
+  running: IngestProgressState[];
+}
+
+/** The ingests running now (and any a killed one left behind), from the progress files: no DuckDB. */
+export function loadIngestProgress(ctx: ServeContext): IngestProgressState[] {
+  return readIngestProgress(ctx.dataDir, { now: () => ctx.now() });
+}
+
+/** The manifest's sources (`sql/ingest_sources.sql`), the latest batches (`sql/ingest_batches.sql`) and the running ingests. */
+export async function loadJobs(ctx: ServeContext): Promise<JobsData> {
+  const { sources, batches } = await ctx.read(async (reader) => ({
+    sources: await runQuery(reader.connection, 'ingest_sources', {}),
+    batches: await runQuery(reader.connection, 'ingest_batches', { limit: 20 }),
+  }));
+  const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(msOf(v)).toISOString());
+  return {
+    sources: sources.map((r) => ({
+      source: String(r.source),
+      format: String(r.format ?? ''),
+      lines: Number(r.lines ?? 0),
+      parsed: Number(r.parsed ?? 0),
+      unparsed: Number(r.unparsed ?? 0),
+      blank: Number(r.blank ?? 0),
+      bytes: num(r.bytes) !== null && Number(r.bytes) >= 0 ? Number(r.bytes) : null,
+      compressed: r.compressed === true,
+      firstIngested: iso(r.first_ingested),
+      lastIngested: iso(r.last_ingested),
+    })),
+    batches: batches.map((r) => ({
+      id: String(r.id),
+      committedAt: iso(r.committed_at) ?? '',
+      lines: Number(r.lines ?? 0),
+      bytes: Number(r.bytes ?? 0),
+      seconds: num(r.seconds),
+      linesPerSecond: num(r.lines_per_second),
+      bytesPerSecond: num(r.bytes_per_second),
+    })),
+    running: loadIngestProgress(ctx),
+  };
+}

@@ -1,0 +1,206 @@
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatUtc } from '../src/charts/index.js';
+import type { IngestProgressState } from '../src/ingest/index.js';
+import type { JobsData } from '../src/serve/loaders/jobs.js';
+import { Empty, Panel, Stat } from './components.js';
+import { Layout } from './layout.js';
+import { PageStyles } from './page-styles.js';
+
+/** The Jobs page: the ingests running now (live), every source of the manifest, the latest batches. */
+export function JobsPage(props: { data: JobsData; dataDir: string; now: number }) {
+  const { data } = props;
+  const lines = data.sources.reduce((n, s) => n + s.lines, 0);
+  const unparsed = data.sources.reduce((n, s) => n + s.unparsed, 0);
+  const last = data.sources.map((s) => s.lastIngested).filter((t): t is string => t !== null).sort().at(-1);
+  return (
+    <Layout title="Jobs" subtitle="Ingests running from the CLI, updated every second, and what every source has given the store" active="/jobs" dataDir={props.dataDir}>
+      <PageStyles />
+      <div class="grid cols-4 stats">
+        <Stat label="Sources" value={formatNumber(data.sources.length)} detail="files and stdin in the manifest" />
+        <Stat label="Lines read" value={formatNumber(lines)} detail="parsed + unparsed + blank" />
+        <Stat label="Unparsed" value={lines === 0 ? '0' : formatPercent(unparsed / lines)} detail={`${formatNumber(unparsed)} lines kept raw`} bad={unparsed > 0 && unparsed / Math.max(lines, 1) > 0.05} />
+        <Stat label="Last ingest" value={last === undefined ? '–' : formatDuration(props.now - Date.parse(last)) + ' ago'} detail={last === undefined ? 'nothing ingested yet' : formatUtc(Date.parse(last))} />
+      </div>
+      <RunningIngests running={data.running} now={props.now} />
+      <div style="height:16px"></div>
+      <Panel title="Sources" hint="every source of the manifest, most recently ingested first" flush>
+        {data.sources.length === 0 ? (
+          <Empty title="No sources yet">
+            <p>
+              Ingest some logs: <code>{`logscope ingest /var/log/app.log --data ${props.dataDir}`}</code>
+            </p>
+          </Empty>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Source</th>
+                <th>Format</th>
+                <th class="num">Lines</th>
+                <th class="num">Parsed</th>
+                <th class="num">Unparsed</th>
+                <th class="num">Blank</th>
+                <th class="num">Size</th>
+                <th>Last ingest (UTC)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.sources.map((s) => (
+                <tr>
+                  <td class="text">
+                    <span class="clip" title={s.source}>
+                      {s.source}
+                    </span>
+                  </td>
+                  <td>{s.format}</td>
+                  <td class="num">{formatNumber(s.lines)}</td>
+                  <td class="num">{formatNumber(s.parsed)}</td>
+                  <td class="num">{s.unparsed > 0 ? <a href={`/sql?sql=${encodeURIComponent(`SELECT line, reason, raw FROM unparsed WHERE source = '${s.source.replace(/'/g, "''")}' ORDER BY line LIMIT 100`)}`}>{formatNumber(s.unparsed)}</a> : '0'}</td>
+                  <td class="num">{formatNumber(s.blank)}</td>
+                  <td class="num">{s.bytes === null ? <span class="muted">.gz, partly read</span> : formatBytes(s.bytes)}</td>
+                  <td class="time">{s.lastIngested === null ? '–' : formatUtc(Date.parse(s.lastIngested), false)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+      <div style="height:16px"></div>
+      <Panel title="Latest batches" hint="throughput between consecutive commits of one run; the first batch of a run has none" flush>
+        {data.batches.length === 0 ? (
+          <Empty title="No batches committed yet" />
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Committed (UTC)</th>
+                <th class="num">Lines</th>
+                <th class="num">Input</th>
+                <th class="num">Seconds</th>
+                <th class="num">Lines/s</th>
+                <th class="num">MB/s</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.batches.map((b) => (
+                <tr>
+                  <td class="time" title={b.id}>
+                    {formatUtc(Date.parse(b.committedAt), false)}
+                  </td>
+                  <td class="num">{formatNumber(b.lines)}</td>
+                  <td class="num">{formatBytes(b.bytes)}</td>
+                  <td class="num">{b.seconds === null ? '–' : b.seconds.toFixed(1)}</td>
+                  <td class="num">{b.linesPerSecond === null ? '–' : formatNumber(Math.round(b.linesPerSecond))}</td>
+                  <td class="num">{b.bytesPerSecond === null ? '–' : (b.bytesPerSecond / 1e6).toFixed(1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </Layout>
+  );
+}
+
+/**
+ * The running ingests, from their progress files. Polled by htmx every second: this fragment
+ * replaces itself (`GET /jobs/progress`).
+ */
+export function RunningIngests(props: { running: IngestProgressState[]; now: number }) {
+  return (
+    <section class="panel" id="running" hx-get="/jobs/progress" hx-trigger="every 1s" hx-swap="outerHTML">
+      <header>
+        <h2>Running ingests</h2>
+        <span class="hint">live from the CLI · updated every second</span>
+      </header>
+      <div class="body">
+        {props.running.length === 0 ? (
+          <Empty title="No ingest is running">
+            <p>
+              A <code>logscope ingest</code> into this data directory shows here while it runs: bytes, lines/s, ETA and what each worker parses.
+            </p>
+          </Empty>
+        ) : (
+          props.running.map((r) => <IngestProgressView run={r} now={props.now} />)
+        )}
+      </div>
+    </section>
+  );
+}
+
+function IngestProgressView(props: { run: IngestProgressState; now: number }) {
+  const r = props.run;
+  const share = r.bytes_total !== null && r.bytes_total > 0 ? Math.min(1, r.bytes_done / r.bytes_total) : null;
+  return (
+    <div class="ingest" data-pid={String(r.pid)} data-lines={String(r.lines)}>
+      <div class="runstate">
+        <div class="line">
+          <span>
+            <span class={`badge ${r.state}`}>{r.state === 'running' ? 'running' : 'stopped'}</span> pid {String(r.pid)} · <span class="mono">{r.inputs.map((i) => (i === '-' ? 'standard input' : i)).join(' ')}</span>
+          </span>
+          <span class="muted">
+            started {formatUtc(Date.parse(r.started_at))} · updated {formatDuration(Math.max(0, props.now - Date.parse(r.updated_at)))} ago
+          </span>
+        </div>
+        {r.state === 'stopped' ? <div class="note">This ingest stopped without finishing (its process is gone): what it committed is in the store; run the same command again to finish.</div> : null}
+        <div class={share === null ? 'progress indeterminate' : 'progress'} role="progressbar" aria-valuenow={share === null ? undefined : Math.round(share * 100)}>
+          <span style={`width:${((share ?? 0) * 100).toFixed(1)}%`}></span>
+        </div>
+      </div>
+      <div class="kv">
+        <div>
+          <div class="label">Read</div>
+          <div class="value">
+            {r.bytes_total === null && r.bytes_done === 0 ? (
+              <span title="standard input has no size to measure against">stdin</span>
+            ) : (
+              <>
+                {formatBytes(r.bytes_done)}
+                {r.bytes_total !== null ? <span class="muted small"> of {r.estimated ? '~' : ''}{formatBytes(r.bytes_total)}</span> : null}
+              </>
+            )}
+          </div>
+        </div>
+        <div>
+          <div class="label">Lines</div>
+          <div class="value" id="ingest-lines">
+            {formatNumber(r.lines)}
+          </div>
+        </div>
+        <div>
+          <div class="label">Lines/s</div>
+          <div class="value">{formatNumber(r.lines_per_second)}</div>
+        </div>
+        <div>
+          <div class="label">ETA</div>
+          <div class="value">{r.eta_seconds === null ? (r.bytes_total === null ? 'stdin: –' : '–') : formatDuration(r.eta_seconds * 1000)}</div>
+        </div>
+      </div>
+      <table class="workers">
+        <thead>
+          <tr>
+            <th>Worker</th>
+            <th>Parsing now</th>
+            <th class="num">Chunks done</th>
+            <th class="num">Lines parsed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.workers.map((w) => (
+            <tr>
+              <td>#{String(w.worker + 1)}</td>
+              <td class="mono">
+                {w.chunk === null ? (
+                  <span class="muted">waiting</span>
+                ) : (
+                  `${w.chunk.source}${w.chunk.start !== null ? ` bytes ${formatNumber(w.chunk.start)}–${formatNumber(w.chunk.end ?? 0)}` : ` (${formatBytes(w.chunk.bytes)})`}`
+                )}
+              </td>
+              <td class="num">{formatNumber(w.chunks_done)}</td>
+              <td class="num">{formatNumber(w.lines_done)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
