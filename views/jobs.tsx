@@ -65,6 +65,8 @@ export function JobsPage(props: { data: JobsData; dataDir: string; now: number }
         )}
       </Panel>
       <div style="height:16px"></div>
+      <AlertDeliveries alerts={data.alerts} />
+      <div style="height:16px"></div>
       <Panel title="Latest batches" hint="throughput between consecutive commits of one run; the first batch of a run has none" flush>
         {data.batches.length === 0 ? (
           <Empty title="No batches committed yet" />
@@ -98,6 +100,60 @@ export function JobsPage(props: { data: JobsData; dataDir: string; now: number }
         )}
       </Panel>
     </Layout>
+  );
+}
+
+/** The latest alert firings and their emails: what is still waiting or failing stands out. */
+export function AlertDeliveries(props: { alerts: JobsData['alerts'] }) {
+  const unsent = props.alerts.filter((a) => a.status !== 'sent').length;
+  return (
+    <Panel title="Alert emails" hint={props.alerts.length === 0 ? 'logscope alerts run / daemon' : `latest ${props.alerts.length} firings · ${unsent} not sent yet · all of them: alert_history in the SQL console`} flush>
+      {props.alerts.length === 0 ? (
+        <Empty title="No alert has fired yet">
+          <p>
+            Alert rules live in the config file (<code>alerts.rules</code>); <code>logscope alerts daemon</code> runs them on their schedules.
+          </p>
+        </Empty>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Fired (UTC)</th>
+              <th>Rule</th>
+              <th>Severity</th>
+              <th>Series</th>
+              <th>What</th>
+              <th>Status</th>
+              <th class="num">Attempts</th>
+              <th>Sent / next try (UTC)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.alerts.map((a) => (
+              <tr>
+                <td class="time">{formatUtc(Date.parse(a.firedAt), false)}</td>
+                <td>{a.rule}</td>
+                <td>
+                  <span class={`badge ${a.severity === 'critical' ? 'critical' : a.severity === 'warning' ? 'warning' : 'info'}`}>{a.severity}</span>
+                </td>
+                <td class="text">{a.series === '' ? <span class="muted">all lines</span> : a.series}</td>
+                <td class="text">
+                  <span class="clip" title={a.title}>
+                    {a.title}
+                  </span>
+                </td>
+                <td title={a.lastError ?? ''}>
+                  <span class={`badge ${a.status === 'sent' ? 'ok' : a.status === 'failed' ? 'critical' : 'warning'}`}>{a.status}</span>
+                  {a.status === 'failed' && a.lastError !== null ? <div class="muted small">{a.lastError}</div> : null}
+                </td>
+                <td class="num">{formatNumber(a.attempts)}</td>
+                <td class="time">{a.status === 'sent' ? (a.sentAt === null ? '–' : formatUtc(Date.parse(a.sentAt), false)) : a.nextAttemptAt === null ? '–' : formatUtc(Date.parse(a.nextAttemptAt), false)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
   );
 }
 

@@ -29,11 +29,12 @@ export interface TimeTick {
 
 /**
  * Ticks for a UTC time axis over [from, to): round instants (whole minutes, hours, days) at
- * most `maxTicks` of them; the step is the smallest of TIME_STEPS that fits.
+ * most `maxTicks` of them; the step is the smallest of TIME_STEPS that fits and is no finer than
+ * `minStep` (a chart's bucket: a 06:00 tick under bars a day wide points at nothing).
  */
-export function timeTicks(from: number, to: number, maxTicks: number): { step: number; ticks: TimeTick[] } {
+export function timeTicks(from: number, to: number, maxTicks: number, minStep = 0): { step: number; ticks: TimeTick[] } {
   const span = Math.max(to - from, 1);
-  const step = TIME_STEPS.find((s) => span / s <= Math.max(maxTicks, 1)) ?? Math.ceil(span / maxTicks / DAY) * DAY;
+  const step = TIME_STEPS.find((s) => s >= minStep && span / s <= Math.max(maxTicks, 1)) ?? Math.max(Math.ceil(span / maxTicks / DAY) * DAY, Math.ceil(minStep / DAY) * DAY);
   // Weeks align on Mondays, like the buckets of the store's queries (2000-01-03 was one).
   const origin = step >= 7 * DAY ? Date.UTC(2000, 0, 3) : 0;
   const first = Math.ceil((from - origin) / step) * step + origin;

@@ -172,7 +172,7 @@ export function timeChart(options: TimeChartOptions): string {
 
   // Axes.
   parts.push(`<line x1="${left}" y1="${coord(plotBottom)}" x2="${coord(left + plotW)}" y2="${coord(plotBottom)}" stroke="${AXIS_COLOR}" stroke-width="1"/>`);
-  const { step, ticks } = timeTicks(from, to, Math.max(2, Math.floor(plotW / 90)));
+  const { step, ticks } = timeTicks(from, to, Math.max(2, Math.floor(plotW / 90)), options.bucketMs);
   ticks.forEach((tick, i) => {
     const tx = x(tick.at);
     if (tx < left - 0.5 || tx > left + plotW + 0.5) return;

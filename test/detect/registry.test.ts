@@ -11,6 +11,8 @@ const NAMES = Object.keys(QUERIES) as QueryName[];
 /** Parameters that have no default, per query. */
 const REQUIRED: Partial<Record<QueryName, Record<string, unknown>>> = {
   explain: { start: minute(5), end: minute(6), baseline_start: minute(0) },
+  log_lines: { since: minute(0), until: minute(10) },
+  log_context: { source: 'app.log', line: 1 },
 };
 
 describe('the sql/ registry', () => {

@@ -121,6 +121,18 @@ describe('timeChart', () => {
   });
 });
 
+describe('time axis', () => {
+  it('puts no tick finer than a bucket: day-wide bars get day ticks, not 06:00', () => {
+    const day = 86_400_000;
+    const start = Date.UTC(2026, 10, 18);
+    const svg = timeChart({ times: [start, start + day], bucketMs: day, kind: 'bars', series: [{ name: 'events', values: [1, 2] }], width: 1200, height: 200 });
+    expect(svg).not.toMatch(/>(06|12|18):00</);
+    expect(svg).toContain('>Nov 18<');
+    expect(svg).toContain('>Nov 19<');
+    expect(timeTicks(start, start + 2 * day, 8, day).step).toBe(day);
+  });
+});
+
 describe('sparkline', () => {
   it('draws a line and its area, scaled to the largest value', () => {
     const svg = sparkline([0, 5, 10], { width: 100, height: 20, title: 'trend' });

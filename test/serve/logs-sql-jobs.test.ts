@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAlertDelivery } from '../../src/alerts/outbox-delivery.js';
 import { createProgressFile } from '../../src/ingest/progress-file.js';
+import { anomalyFiring } from '../alerts/firings.js';
 import { createApp, createServeContext, type ServeContext } from '../../src/serve/index.js';
 import { tmpDir } from '../helpers.js';
 import { makeStore, XSS_MESSAGE, type TestStore } from './store-fixture.js';
@@ -185,6 +188,31 @@ describe('Jobs', () => {
     expect(after).toContain('No ingest is running');
     expect(after).toContain(path.basename(store.log));
     expect(fs.existsSync(path.join(store.data, '.progress'))).toBe(false);
+  });
+
+  it('shows the alert emails of the outbox, a failed send with its error, fresh from the outbox', async () => {
+    expect(await (await app.request('/jobs')).text()).toContain('No alert has fired yet');
+    // A mail server that is down: the firing stays in the outbox as failed, with the error.
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const delivery = await openAlertDelivery({
+      dataDir: store.data,
+      smtp: { host: '127.0.0.1', port, security: 'none', allowSelfSigned: false, from: 'logscope <alerts@example.com>', timeoutSeconds: 5, retry: { firstSeconds: 30, maxSeconds: 3600 } },
+      env: {},
+    });
+    await delivery.enqueue({ name: 'api-errors', cooldown: '15m' }, [anomalyFiring({ title: 'errors <b>193</b> vs 12 expected' })]).catch(() => undefined);
+    const { body } = await json<{ alerts: { rule: string; status: string; attempts: number; lastError: string | null }[] }>('/api/jobs');
+    expect(body.alerts).toHaveLength(1);
+    expect(body.alerts[0]).toMatchObject({ rule: 'api-errors', status: 'failed', attempts: 1 });
+    expect(body.alerts[0].lastError).toMatch(/ECONNREFUSED/);
+    const page = await (await app.request('/jobs')).text();
+    expect(page).toContain('Alert emails');
+    expect(page).toContain('1 not sent yet');
+    expect(page).toMatch(/<span class="badge critical">failed<\/span>/);
+    expect(page).toContain('ECONNREFUSED');
+    expect(page).toContain('errors &lt;b&gt;193&lt;/b&gt; vs 12 expected');
   });
 
   it('answers 400 for an unknown parameter and 404 for an unknown route', async () => {

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { renderEmail } from '../../alerts/email.js';
-import { listHistory, type AlertHistoryEntry } from '../../alerts/history.js';
-import { abortOnSignals, backtestRule, evaluateRule, evaluateRules, runDaemon, systemClock, type Firing, type RuleEvaluation } from '../../alerts/index.js';
-import { openAlertDelivery, type AlertDelivery } from '../../alerts/outbox-delivery.js';
+import type { AlertHistoryEntry } from '../../alerts/history.js';
+import type { Firing, RuleEvaluation } from '../../alerts/index.js';
+import type { AlertDelivery } from '../../alerts/outbox-delivery.js';
 import type { DeliveryReport } from '../../alerts/outbox.js';
 import type { AlertRule, Config } from '../../config/index.js';
 import { ConfigError, UsageError } from '../../errors.js';
@@ -57,6 +56,7 @@ export function registerAlerts(program: Command): void {
     try {
       const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
       const at = flags.at === undefined ? times.now() : readTimeFlag('--at', flags.at, times);
+      const { evaluateRules } = await alertsModule();
       evaluations = await evaluateRules(reader.connection, rules, at, reader.span !== null ? { dataEnd: reader.span.max } : {});
     } finally {
       reader.close();
@@ -89,6 +89,7 @@ export function registerAlerts(program: Command): void {
     const rules = pickRules(config, flags.rule);
     const dataDir = resolveDataDir(flags.data, config);
     const controller = new AbortController();
+    const { abortOnSignals, runDaemon, systemClock } = await alertsModule();
     const release = abortOnSignals(controller);
     const sink = await openDelivery(config, dataDir, controller.signal);
     let lastError = '';
@@ -130,6 +131,7 @@ export function registerAlerts(program: Command): void {
     try {
       const times = createTimeContext(config.ingest.timezone, reader.span, flags.fromLast === true);
       const at = flags.at === undefined ? times.now() : readTimeFlag('--at', flags.at, times);
+      const { evaluateRule } = await alertsModule();
       evaluation = await evaluateRule(reader.connection, rule, at, reader.span !== null ? { dataEnd: reader.span.max } : {});
     } finally {
       reader.close();
@@ -141,6 +143,7 @@ export function registerAlerts(program: Command): void {
       return;
     }
     if (evaluation.firings.length === 0) process.stderr.write(`logscope: every firing of ${rule.name} is below its floor (${rule.kind === 'digest' ? 'info' : rule.minSeverity}): this email would not be sent; shown anyway\n`);
+    const { renderEmail } = await import('../../alerts/email.js');
     const email = renderEmail(firings, { ...(process.env.LOGSCOPE_PUBLIC_URL ? { publicUrl: process.env.LOGSCOPE_PUBLIC_URL } : {}), ...(config.smtp?.from !== undefined ? { from: config.smtp.from } : {}) });
     // A file opened in a browser cannot resolve cid: links: the charts go in as data: URLs.
     let html = email.html;
@@ -168,6 +171,7 @@ export function registerAlerts(program: Command): void {
     const limit = Number(flags.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${flags.limit}"`);
     const since = flags.since === undefined ? undefined : readTimeFlag('--since', flags.since, createTimeContext(config.ingest.timezone, null, false));
+    const { listHistory } = await import('../../alerts/history.js');
     const entries = await listHistory(resolveDataDir(flags.data, config), {
       ...(flags.rule !== undefined ? { rule: flags.rule } : {}),
       ...(flags.status !== undefined ? { status: flags.status as (typeof statuses)[number] } : {}),
@@ -206,6 +210,7 @@ export function registerAlerts(program: Command): void {
       const to = readTimeFlag('--until', flags.until, times);
       if (to < from) throw new UsageError(`--until (${new Date(to).toISOString()}) is before --since (${new Date(from).toISOString()})`);
       const progress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r${done} of ${total} scheduled times evaluated`) : undefined;
+      const { backtestRule } = await alertsModule();
       const result = await backtestRule(reader.connection, rule, { from, to, onEvaluation: progress, ...(reader.span !== null ? { dataEnd: reader.span.max } : {}) });
       if (progress !== undefined) process.stderr.write('\n');
       const rows = result.firings.map((b) => ({
@@ -324,11 +329,20 @@ function reportErrors(evaluations: readonly RuleEvaluation[]): void {
  * grouped by the rule's cool-down) and the SMTP mailer of the config. Each send attempt is one
  * line on stderr.
  */
-function openDelivery(config: Config, dataDir: string, signal?: AbortSignal): Promise<AlertDelivery> {
+async function openDelivery(config: Config, dataDir: string, signal?: AbortSignal): Promise<AlertDelivery> {
+  const { openAlertDelivery } = await import('../../alerts/outbox-delivery.js');
   return openAlertDelivery({ dataDir, smtp: config.smtp, onReport: reportDelivery, ...(signal !== undefined ? { signal } : {}) });
 }
 
 function reportDelivery(r: DeliveryReport): void {
   const what = `${r.rule}: ${r.firings} firing${r.firings === 1 ? '' : 's'} to ${r.recipients.join(', ')} (${r.messageId}, attempt ${r.attempt})`;
   process.stderr.write(r.status === 'sent' ? `sent ${what}\n` : `logscope: not sent ${what}: ${r.error ?? 'failed'}; next try at ${r.nextAttemptAt ?? '?'}\n`);
+}
+
+/**
+ * The alerting code (rules, detectors, mailer, PNG charts), loaded when an alerts command runs:
+ * imported at the top, nodemailer and resvg would be start-up time of every logscope command.
+ */
+function alertsModule(): Promise<typeof import('../../alerts/index.js')> {
+  return import('../../alerts/index.js');
 }

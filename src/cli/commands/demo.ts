@@ -6,7 +6,6 @@ import { generateLogs } from '../../generate/index.js';
 import { ingest } from '../../ingest/index.js';
 import { prepareReadOnly, streamPrepared } from '../../query/index.js';
 import { CATALOG_FILE, openStoreReader } from '../../store/index.js';
-import { serveUntilStopped } from '../../serve/index.js';
 import { parsePort } from './serve.js';
 import { parseCount, resolveConfig } from '../config.js';
 import { writeResult, writeRows } from '../output.js';
@@ -37,7 +36,7 @@ export function registerDemo(program: Command): void {
       if (flags.serve === true) {
         const port = parsePort(flags.port);
         if (!fs.existsSync(path.join(dataDir, CATALOG_FILE))) await runDemo(samples, dataDir, lines);
-        await serveUntilStopped({ dataDir, port });
+        await (await import('../../serve/index.js')).serveUntilStopped({ dataDir, port });
         return;
       }
       await runDemo(samples, dataDir, lines);

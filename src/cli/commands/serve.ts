@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { serveUntilStopped } from '../../serve/index.js';
 import { parseCount, resolveConfig, resolveDataDir } from '../config.js';
 
 interface ServeFlags {
@@ -22,7 +21,7 @@ export function registerServe(program: Command): void {
     .option('--token <secret>', 'require this secret on every request (Authorization: Bearer, or the login form); env LOGSCOPE_TOKEN')
     .action(async (flags: ServeFlags) => {
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
-      await serveUntilStopped({
+      await (await import('../../serve/index.js')).serveUntilStopped({
         dataDir: resolveDataDir(flags.data, config),
         port: parsePort(flags.port),
         host: flags.host,

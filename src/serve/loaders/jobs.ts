@@ -1,3 +1,4 @@
+import { listHistory, type AlertHistoryEntry } from '../../alerts/history.js';
 import { readIngestProgress, type IngestProgressState } from '../../ingest/index.js';
 import type { ServeContext } from '../context.js';
 import { msOf, num, runQuery } from './common.js';
@@ -33,7 +34,12 @@ export interface JobsData {
   sources: JobSource[];
   batches: JobBatch[];
   running: IngestProgressState[];
+  /** The latest alert firings and what became of their emails, read fresh from the outbox (`logscope alerts`). */
+  alerts: AlertHistoryEntry[];
 }
+
+/** Alert firings shown on the Jobs page. */
+export const JOBS_ALERTS = 20;
 
 /** The ingests running now (and any a killed one left behind), from the progress files: no DuckDB. */
 export function loadIngestProgress(ctx: ServeContext): IngestProgressState[] {
@@ -70,5 +76,7 @@ export async function loadJobs(ctx: ServeContext): Promise<JobsData> {
       bytesPerSecond: num(r.bytes_per_second),
     })),
     running: loadIngestProgress(ctx),
+    // From the outbox itself, not the reader's copy: a send that failed a second ago shows.
+    alerts: await listHistory(ctx.dataDir, { limit: JOBS_ALERTS }),
   };
 }
