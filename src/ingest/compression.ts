@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
@@ -124,4 +125,29 @@ function createZstdTransform(): Transform {
 /** The decompressing command line for a compression format, for messages. */
 export function decompressCommand(compression: Compression): string {
   return { gzip: 'gzip -dc', zstd: 'zstd -dc', bzip2: 'bzip2 -dc', xz: 'xz -dc' }[compression];
+}
+
+/**
+ * The first `bytes` bytes of a file's content, decompressed when `compression` is given
+ * (streamed: only as much is decompressed as they need); for damaged data, what decompressed
+ * before the damage (the ingest itself reports it).
+ */
+export async function readContentPrefix(file: string, compression: Compression | undefined, bytes: number): Promise<Buffer> {
+  const raw = fs.createReadStream(file, compression !== undefined ? {} : { end: bytes - 1 });
+  const stream: Readable = compression !== undefined ? decompressStream(raw, compression) : raw;
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      parts.push(piece);
+      size += piece.length;
+      if (size >= bytes) break;
+    }
+  } catch {
+    // Damaged data: what was read is all there is.
+  } finally {
+    raw.destroy();
+    stream.destroy();
+  }
+  return Buffer.concat(parts, size).subarray(0, bytes);
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import type { Readable } from 'node:stream';
 import { constants, gunzipSync } from 'node:zlib';
-import { decompressStream, type Compression } from './compression.js';
+import { readContentPrefix, type Compression } from './compression.js';
 
 /** How many leading bytes identify a file (as tools like Fluent Bit and Vector do). */
 export const FINGERPRINT_BYTES = 1024;
@@ -62,23 +61,7 @@ export function readContentHead(file: string, compressed: boolean): Buffer {
  */
 export async function readContentHeadOf(file: string, compression: Compression | undefined): Promise<Buffer> {
   if (compression === undefined || compression === 'gzip') return readContentHead(file, compression !== undefined);
-  const raw = fs.createReadStream(file);
-  const stream: Readable = decompressStream(raw, compression);
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const piece of stream as AsyncIterable<Buffer>) {
-      parts.push(piece);
-      size += piece.length;
-      if (size >= FINGERPRINT_BYTES) break;
-    }
-  } catch {
-    // Damaged data: the ingest reports it.
-  } finally {
-    raw.destroy();
-    stream.destroy();
-  }
-  return Buffer.concat(parts, size).subarray(0, FINGERPRINT_BYTES);
+  return readContentPrefix(file, compression, FINGERPRINT_BYTES);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { InputError, RefusedInputError } from '../errors.js';
 import { DETECT_SAMPLE_BYTES, type ContinuationTest } from '../parse/index.js';
 import { chunkStream, planFileChunks } from './chunker.js';
-import { decompressStream, describeUnreadable, detectCompression, detectUnreadableCompression, type Compression } from './compression.js';
+import { decompressStream, describeUnreadable, readContentPrefix, detectCompression, detectUnreadableCompression, type Compression } from './compression.js';
 import { jsonDocumentChunks, jsonDocumentHead, looksLikeJsonDocument } from './json-document.js';
 import type { SourceRef } from './sources.js';
 import type { ChunkInput } from './task.js';
@@ -169,26 +169,7 @@ function describeDecompressFailure(err: unknown, compression: Compression, size:
  * unless `asRead` is false.
  */
 export async function readHead(file: string, compression: Compression | undefined, asRead = true): Promise<Buffer> {
-  const head = await readRawHead(file, compression);
+  const head = await readContentPrefix(file, compression, DETECT_SAMPLE_BYTES);
   return asRead && looksLikeJsonDocument(head) ? jsonDocumentHead(head) : head;
 }
 
-async function readRawHead(file: string, compression: Compression | undefined): Promise<Buffer> {
-  const raw = fs.createReadStream(file, compression !== undefined ? {} : { end: DETECT_SAMPLE_BYTES - 1 });
-  const stream: Readable = compression !== undefined ? decompressStream(raw, compression) : raw;
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const piece of stream as AsyncIterable<Buffer>) {
-      parts.push(piece);
-      size += piece.length;
-      if (size >= DETECT_SAMPLE_BYTES) break;
-    }
-  } catch {
-    // Damaged data: detect on what was read; the ingest itself reports the damage.
-  } finally {
-    raw.destroy();
-    stream.destroy();
-  }
-  return Buffer.concat(parts, size).subarray(0, DETECT_SAMPLE_BYTES);
-}
