@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StoreError } from '../errors.js';
-import { ALERTS_FILE, connectUtc, inspectDataDir, openDatabaseFile, writeMarker } from '../store/index.js';
+import { ALERTS_FILE, inFileTransaction, inspectDataDir, writeMarker } from '../store/index.js';
 import type { Firing } from './firing.js';
 import { messageIdFor } from './message-id.js';
 
@@ -308,27 +308,7 @@ export class Outbox {
  */
 export async function withOutboxFile<T>(file: string, readOnly: boolean, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const previous = queues.get(file) ?? Promise.resolve();
-  const run = previous.then(async () => {
-    const instance = await openDatabaseFile(file, readOnly ? { access_mode: 'READ_ONLY', threads: '1' } : { threads: '1' });
-    try {
-      const conn = await connectUtc(instance);
-      try {
-        await conn.run('BEGIN TRANSACTION');
-        try {
-          const result = await fn(conn);
-          await conn.run('COMMIT');
-          return result;
-        } catch (err) {
-          await conn.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      } finally {
-        conn.closeSync();
-      }
-    } finally {
-      instance.closeSync();
-    }
-  });
+  const run = previous.then(() => inFileTransaction(file, readOnly ? { access_mode: 'READ_ONLY', threads: '1' } : { threads: '1' }, fn));
   queues.set(file, run.catch(() => undefined));
   return run;
 }

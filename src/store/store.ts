@@ -228,8 +228,16 @@ export async function openDatabaseFile(file: string, options: Record<string, str
 }
 
 /** Runs fn on a connection to the catalog, inside one transaction, and closes it. */
-async function withCatalog<T>(dataDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const instance = await openDatabaseFile(path.join(dataDir, CATALOG_FILE), {});
+function withCatalog<T>(dataDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return inFileTransaction(path.join(dataDir, CATALOG_FILE), {}, fn);
+}
+
+/**
+ * Opens a DuckDB file (retrying while another process holds it), runs fn on a UTC connection
+ * inside one transaction (rolled back if fn throws), and closes the file again.
+ */
+export async function inFileTransaction<T>(file: string, options: Record<string, string>, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await openDatabaseFile(file, options);
   try {
     const conn = await connectUtc(instance);
     try {
