@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { query, runCli, runCliHere, spawnCli, tmpDir } from '../helpers.js';
+import { query, runCliHere, spawnCli, tmpDir } from '../helpers.js';
 
 /** Syslog-like lines numbered from..to, with a day per file so that sources share Parquet files or not. */
 function lines(from: number, to: number, tag: string, day = 25): string {
@@ -148,13 +148,13 @@ describe('standard input ingested again', () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const input = lines(1, 100, 's');
-    const first = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
+    const first = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(first.status).toBe(0);
     expect(first.stdout).not.toContain('warning');
     // Another input that differs in its first KiB is no repeat.
-    expect(runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input: lines(1, 100, 'other') }).stdout).not.toContain('warning');
+    expect((await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input: lines(1, 100, 'other') })).stdout).not.toContain('warning');
 
-    const again = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
+    const again = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(
       new RegExp(
@@ -166,7 +166,7 @@ describe('standard input ingested again', () => {
 
     const forget = (await runCliHere(['forget', 'stdin', '--data', data]));
     expect(forget.stdout).toContain('forgot stdin: 300 rows, 0 unparsed rows, 0 manifest entries');
-    const fresh = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
+    const fresh = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(fresh.stdout).not.toContain('warning');
     expect(await storedOf(data, 'stdin')).toMatchObject({ rows: 100, distinct_lines: 100, max_line: 100 });
   });
@@ -177,8 +177,8 @@ describe('standard input with --reingest', () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const input = lines(1, 100, 's');
-    expect(runCli(['ingest', '-', '--data', data, '--quiet', ...WRONG], { input }).status).toBe(0);
-    const run = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog', '--reingest'], { input });
+    expect((await runCliHere(['ingest', '-', '--data', data, '--quiet', ...WRONG], { input })).status).toBe(0);
+    const run = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog', '--reingest'], { input });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^stdin +syslog +100 +100 +0 +0 +reingested: replaces the 100 lines stored before$/m);
     expect(run.stdout).not.toContain('warning');
