@@ -143,6 +143,25 @@ describe('a format other than the stored one, without --reingest', () => {
   });
 });
 
+describe('a grown file ingested again without a format', () => {
+  it('reads its new lines with the --pattern or --template its first lines were stored with', async () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const pattern = String.raw`^(?<ts>\S+) (?<host>\S+) app\[7\]: INFO (?<message>.*)$`;
+    const template = '<Date> <Host> <Tag> <Level> <Content>';
+    for (const [name, flag, given] of [['p.log', '--pattern', pattern], ['t.log', '--template', template]] as const) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, lines(1, 50, name));
+      expect((await runCliHere(['ingest', file, '--data', data, '--quiet', flag, given])).status).toBe(0);
+      fs.appendFileSync(file, lines(51, 80, name));
+      const grown = await runCliHere(['ingest', file, '--data', data]);
+      expect(grown.status, grown.stderr).toBe(0);
+      expect(grown.stdout).toMatch(new RegExp(`${name} +(regex|template) +30 +30 +0 +0 +resumed at line 51`));
+      expect(await storedOf(data, file)).toMatchObject({ rows: 80, unparsed: 0, distinct_lines: 80, max_line: 80 });
+    }
+  });
+});
+
 describe('standard input ingested again', () => {
   it('is stored again with a warning naming the earlier ingest, the new line numbers and how to keep one copy; forget stdin removes it all', async () => {
     const dir = tmpDir();
