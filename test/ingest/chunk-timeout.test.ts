@@ -25,8 +25,9 @@ describe('a chunk that takes longer than LOGSCOPE_CHUNK_TIMEOUT fails the ingest
     const data = path.join(dir, 'data');
     const good = path.join(dir, 'good.log');
     fs.writeFileSync(good, '1767225600:kept\n');
+    // The good line is stored under the default budget: a loaded machine may take a second just to start a worker.
+    expect((await runCliHere(['ingest', good, '--data', data, '--pattern', SLOW_PATTERN, '-q'])).status).toBe(0);
     const env = { LOGSCOPE_CHUNK_TIMEOUT: String(BUDGET_S) };
-    expect((await runCliHere(['ingest', good, '--data', data, '--pattern', SLOW_PATTERN, '-q'], { env })).status).toBe(0);
     const file = writeDigits(dir);
     const started = Date.now();
     const r = (await runCliHere(['ingest', file, '--data', data, '--pattern', SLOW_PATTERN, '-q'], { env }));
