@@ -43,6 +43,10 @@ export interface BenchInput {
 /** What one timed child run gives back. */
 export interface RunOutcome {
   seconds: number;
+  /** CPU seconds (user + sys) of the child, when measured. */
+  cpuSeconds?: number;
+  /** Peak RSS of the child (MiB), when measured. */
+  peakRssMB?: number;
   /** Bytes left in the run's output directory. */
   outputBytes: number;
   /** The time the child reports for its own work, startup excluded; undefined for wc. */
@@ -66,13 +70,24 @@ export interface ContenderStats {
   megabytesPerSecond: number;
   outputBytes: number;
   selfMedian?: number;
+  /** Median CPU seconds (user + sys) and CPU µs per input line, when measured. */
+  cpuMedian?: number;
+  cpuMicrosPerLine?: number;
+  /** Largest peak RSS of the runs (MiB), when measured. */
+  peakRssMB?: number;
 }
 
 export function summarize(outcomes: RunOutcome[], lines: number, bytes: number): ContenderStats {
   const seconds = outcomes.map((o) => o.seconds);
   const self = outcomes.flatMap((o) => (o.selfSeconds === undefined ? [] : [o.selfSeconds]));
   const med = median(seconds);
+  const cpu = outcomes.flatMap((o) => (o.cpuSeconds === undefined ? [] : [o.cpuSeconds]));
+  const rss = outcomes.flatMap((o) => (o.peakRssMB === undefined ? [] : [o.peakRssMB]));
+  const cpuMedian = cpu.length > 0 ? median(cpu) : undefined;
   return {
+    cpuMedian,
+    cpuMicrosPerLine: cpuMedian === undefined ? undefined : (cpuMedian * 1e6) / lines,
+    peakRssMB: rss.length > 0 ? Math.max(...rss) : undefined,
     median: med,
     min: Math.min(...seconds),
     max: Math.max(...seconds),
@@ -116,10 +131,37 @@ export interface ChildResult {
   seconds: number;
   stdout: string;
   stderr: string;
+  /** CPU the child used (user + sys, all its threads), when GNU time could measure it. */
+  cpuSeconds?: number;
+  /** Its peak resident set size (MiB), when GNU time could measure it. */
+  peakRssMB?: number;
 }
 
-/** Runs a command to completion, timed by wall clock from spawn to exit; rejects unless it exits 0. */
-export function runChild(command: string, args: string[], cwd: string): Promise<ChildResult> {
+/**
+ * GNU time, which reports a child's getrusage (user + sys CPU of all its threads, peak RSS):
+ * Node gives a parent no rusage of its children. Without it the bench reports wall time only.
+ */
+const GNU_TIME = '/usr/bin/time';
+export const CAN_MEASURE_CPU = fs.existsSync(GNU_TIME);
+
+/**
+ * Runs a command to completion, timed by wall clock from spawn to exit (and, with GNU time,
+ * its CPU and peak RSS); rejects unless it exits 0.
+ */
+export async function runChild(command: string, args: string[], cwd: string): Promise<ChildResult> {
+  if (!CAN_MEASURE_CPU) return spawnTimed(command, args, cwd);
+  const usageFile = path.join(cwd, `.rusage-${process.pid}-${Date.now()}`);
+  try {
+    const result = await spawnTimed(GNU_TIME, ['-o', usageFile, '-f', '%U %S %M', command, ...args], cwd);
+    const [user, sys, maxKb] = fs.readFileSync(usageFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+    if ([user, sys, maxKb].every(Number.isFinite)) Object.assign(result, { cpuSeconds: user + sys, peakRssMB: maxKb / 1024 });
+    return result;
+  } finally {
+    fs.rmSync(usageFile, { force: true });
+  }
+}
+
+function spawnTimed(command: string, args: string[], cwd: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     let exited: bigint | undefined;
