@@ -148,11 +148,11 @@ export const CAN_MEASURE_CPU = fs.existsSync(GNU_TIME);
  * Runs a command to completion, timed by wall clock from spawn to exit (and, with GNU time,
  * its CPU and peak RSS); rejects unless it exits 0.
  */
-export async function runChild(command: string, args: string[], cwd: string): Promise<ChildResult> {
-  if (!CAN_MEASURE_CPU) return spawnTimed(command, args, cwd);
+export async function runChild(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<ChildResult> {
+  if (!CAN_MEASURE_CPU) return spawnTimed(command, args, cwd, env);
   const usageFile = path.join(cwd, `.rusage-${process.pid}-${Date.now()}`);
   try {
-    const result = await spawnTimed(GNU_TIME, ['-o', usageFile, '-f', '%U %S %M', command, ...args], cwd);
+    const result = await spawnTimed(GNU_TIME, ['-o', usageFile, '-f', '%U %S %M', command, ...args], cwd, env);
     const [user, sys, maxKb] = fs.readFileSync(usageFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
     if ([user, sys, maxKb].every(Number.isFinite)) Object.assign(result, { cpuSeconds: user + sys, peakRssMB: maxKb / 1024 });
     return result;
@@ -161,11 +161,11 @@ export async function runChild(command: string, args: string[], cwd: string): Pr
   }
 }
 
-function spawnTimed(command: string, args: string[], cwd: string): Promise<ChildResult> {
+function spawnTimed(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     let exited: bigint | undefined;
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -231,8 +231,15 @@ export type LogscopeSummary = z.infer<typeof LogscopeSummarySchema>;
  * generator's truth: a wrong line count throws; a format or parsed count that differs is a
  * warning (the run's time still stands).
  */
-export async function runLogscopeIngest(input: BenchInput, dataDir: string, cwd: string, warnings: string[], extraArgs: string[] = []): Promise<{ child: ChildResult; summary: LogscopeSummary }> {
-  const child = await runChild(process.execPath, [CLI, 'ingest', input.file, '--data', dataDir, '--quiet', '--json', ...extraArgs], cwd);
+export async function runLogscopeIngest(
+  input: BenchInput,
+  dataDir: string,
+  cwd: string,
+  warnings: string[],
+  extraArgs: string[] = [],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ child: ChildResult; summary: LogscopeSummary }> {
+  const child = await runChild(process.execPath, [CLI, 'ingest', input.file, '--data', dataDir, '--quiet', '--json', ...extraArgs], cwd, env);
   const summary = parseJsonOutput(child.stdout, LogscopeSummarySchema, 'logscope ingest --json');
   const t = summary.totals;
   if (t.lines !== input.truth.lines) {
