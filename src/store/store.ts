@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, listValue } from '../duckdb.js';
 import { LogscopeError, StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
@@ -258,6 +259,17 @@ export async function inFileTransaction<T>(file: string, options: Record<string,
   }
 }
 
+/**
+ * The COPY options of every Parquet file the store writes. zstd level 1 with v2 data pages
+ * wrote the same rows with about a fifth less CPU than zstd's default level with v1 pages,
+ * and smaller files (issue 17; `npm run bench` measures it each run). DuckDB reads both.
+ * LOGSCOPE_PARQUET_COMPAT=1 writes as logscope 0.1 did (v1 pages, zstd's default level), for
+ * readers without v2 page support.
+ */
+export function parquetWriteOptions(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LOGSCOPE_PARQUET_COMPAT === '1' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION v2';
+}
+
 function readCsvArgs(columns: Record<string, string>): string {
   const cols = Object.entries(columns).map(([n, t]) => `'${n}': '${t}'`).join(', ');
   return `delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', max_line_size = ${STAGING_MAX_LINE_BYTES}, buffer_size = ${STAGING_MAX_LINE_BYTES}, filename = true, columns = {${cols}}`;
@@ -409,7 +421,7 @@ export class StoreWriter {
       await conn.run(
         `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature
                FROM read_csv($files, ${readCsvArgs(RECORD_STAGING_COLUMNS)}) r JOIN chunk_meta m ON r.filename = m.file)
-         TO $out (FORMAT parquet, COMPRESSION zstd)`,
+         TO $out (${parquetWriteOptions()})`,
         { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
       );
       const rel = path.join('logs', `dt=${day}`, `part-${batch.id}.parquet`);
@@ -430,7 +442,7 @@ export class StoreWriter {
       await conn.run(
         `COPY (SELECT m.source, u.rel_line + m.base AS line, u.raw, u.reason, m.format, now() AS ingested_at
                FROM read_csv($files, ${readCsvArgs(UNPARSED_STAGING_COLUMNS)}) u JOIN chunk_meta m ON u.filename = m.file)
-         TO $out (FORMAT parquet, COMPRESSION zstd)`,
+         TO $out (${parquetWriteOptions()})`,
         { files: listValue(unparsedFiles), out, ...STAGING_CSV_OPTIONS },
       );
       const rel = path.join('unparsed', `part-${batch.id}.parquet`);
@@ -567,7 +579,7 @@ export class StoreWriter {
       const out = path.join(stagingDir, `rewrite-${kind}-${dt ?? 'none'}.parquet`);
       const list = listValue(files.map((f) => path.join(this.dataDir, f.rel)));
       await conn.run(
-        `COPY (SELECT * FROM read_parquet($files, hive_partitioning = false, union_by_name = true) WHERE NOT list_contains($names, source)) TO $out (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT * FROM read_parquet($files, hive_partitioning = false, union_by_name = true) WHERE NOT list_contains($names, source)) TO $out (${parquetWriteOptions()})`,
         { files: list, names: nameList, out },
       );
       rewrite.old.push(...files.map((f) => f.rel));
