@@ -260,14 +260,14 @@ export async function inFileTransaction<T>(file: string, options: Record<string,
 }
 
 /**
- * The COPY options of every Parquet file the store writes. zstd level 1 with v2 data pages
- * wrote the same rows with about a fifth less CPU than zstd's default level with v1 pages,
- * and smaller files (issue 17; `npm run bench` measures it each run). DuckDB reads both.
- * LOGSCOPE_PARQUET_COMPAT=1 writes as logscope 0.1 did (v1 pages, zstd's default level), for
- * readers without v2 page support.
+ * The COPY options of every Parquet file the store writes: zstd at level 1, which wrote the same
+ * rows with about a fifth less CPU than zstd's default level (issue 17; `npm run bench:ab`
+ * measures it). Version-1 data pages, which every Parquet reader reads: v2 pages saved little
+ * more CPU, and fastparquet cannot read their DELTA_LENGTH_BYTE_ARRAY strings.
+ * LOGSCOPE_PARQUET_COMPAT=1 writes as logscope 0.1 did (zstd's default level).
  */
 export function parquetWriteOptions(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LOGSCOPE_PARQUET_COMPAT === '1' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, PARQUET_VERSION v2';
+  return env.LOGSCOPE_PARQUET_COMPAT === '1' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 }
 
 function readCsvArgs(columns: Record<string, string>): string {

@@ -7,7 +7,7 @@ import { ingest, type IngestSummary } from '../../src/ingest/index.js';
 import { DATASETS, HAVE_DATASETS, query, tmpDir } from '../helpers.js';
 
 /**
- * The Parquet writer's settings (zstd level 1, v2 pages: issue 17) change how the rows are
+ * The Parquet writer's settings (zstd level 1: issue 17) change how the rows are
  * encoded, never what they are. The same inputs are ingested twice, once with the settings of
  * logscope 0.1 (LOGSCOPE_PARQUET_COMPAT=1) and once with today's; through the views, both
  * stores hold the same rows (count and sum(hash(column)) of every column), the counts the
@@ -54,26 +54,25 @@ describe('what the store holds does not depend on the Parquet writer settings', 
     delete process.env.LOGSCOPE_PARQUET_COMPAT;
   });
 
-  it('holds the same rows, counts and template ids with the 0.1 settings and with zstd level 1, v2 pages', async () => {
+  it('holds the same rows, counts and template ids with the 0.1 settings and with zstd level 1', async () => {
     const dir = tmpDir();
     const syslog = path.join(dir, 'gen.syslog.log');
     const json = path.join(dir, 'gen.json.log');
-    await generateLogs({ lines: 6_000, format: 'syslog', out: syslog, seed: 11 });
-    await generateLogs({ lines: 3_000, format: 'json', out: json, seed: 12 });
+    await generateLogs({ lines: 3_000, format: 'syslog', out: syslog, seed: 11 });
+    await generateLogs({ lines: 1_500, format: 'json', out: json, seed: 12 });
     const inputs = [syslog, json, ...loghubFiles];
     const [old, now] = [path.join(dir, 'compat'), path.join(dir, 'default')];
     const summaries = [await ingestWith(true, inputs, old), await ingestWith(false, inputs, now)];
 
-    // The settings differ for real: v2 pages encode ts (when not as a dictionary) with DELTA_BINARY_PACKED, v1 pages never.
-    const encodings = async (d: string) => (await query(d, `SELECT list(DISTINCT encodings) AS e FROM parquet_metadata(${logFileList(d)}) WHERE path_in_schema = 'ts'`))[0].e;
-    expect(await encodings(now)).toContain('DELTA_BINARY_PACKED');
-    expect(await encodings(old)).not.toContain('DELTA_BINARY_PACKED');
+    // The settings differ for real: zstd at level 1 compresses the same column chunks less tightly.
+    const compressed = async (d: string) => Number((await query(d, `SELECT sum(total_compressed_size)::BIGINT AS b FROM parquet_metadata(${logFileList(d)})`))[0].b);
+    expect(await compressed(now)).toBeGreaterThan(await compressed(old));
 
     for (const [i, d] of [old, now].entries()) {
       const t = summaries[i].totals;
       const [{ logs, unparsed }] = await query(d, 'SELECT (SELECT count(*) FROM logs)::INT AS logs, (SELECT count(*) FROM unparsed)::INT AS unparsed');
       expect({ logs, unparsed }).toEqual({ logs: t.parsed - t.joined, unparsed: t.unparsed });
-      expect(logs).toBeGreaterThan(5_000);
+      expect(logs).toBeGreaterThan(2_500);
       expect(unparsed).toBeGreaterThan(20);
     }
     // Besides the run's own ids and times: a template's example is arg_min(example, first_seen) over its
