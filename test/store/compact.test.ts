@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compactStore, openStoreReader, planCompaction, sweepRetired, type LiveFile } from '../../src/store/index.js';
+import { CLI, query, REPO, runCliHere, tmpDir } from '../helpers.js';
+import { listedFiles, parquetOnDisk, readFingerprint, writeTimedLog } from './store-state.js';
+
+/** A store of micro-batches: three days, a dozen small files and more, unparsed lines in several of them. */
+let fixture: string;
+let before: Record<string, unknown>;
+
+beforeAll(async () => {
+  const dir = tmpDir('logscope-compact-');
+  const log = path.join(dir, 'app.log');
+  writeTimedLog(log, Date.UTC(2026, 10, 18), 2400, 100_000, (i) =>
+    i % 40 === 0 ? `ERROR disk full on /dev/sd${i % 3}` : `INFO request ${i} served in ${i % 300} ms${i % 200 === 1 ? `\ngarbage without a time ${i}` : ''}`,
+  );
+  fixture = path.join(dir, 'data');
+  const run = await runCliHere(['ingest', log, '--data', fixture, '--chunk-size', '16K', '--batch-size', '16K', '--workers', '1', '--quiet']);
+  expect(run.status, run.stderr).toBe(0);
+  before = await readFingerprint(fixture);
+});
+
+/** A fresh copy of the fixture store. */
+function copyFixture(): string {
+  const dir = path.join(tmpDir('logscope-compact-copy-'), 'data');
+  fs.cpSync(fixture, dir, { recursive: true });
+  return dir;
+}
+
+function livefile(rel: string, bytes: number, dt: string | null = '2026-11-18'): LiveFile {
+  return { rel, kind: dt === null ? 'unparsed' : 'logs', dt, rows: 1, bytes, batchId: rel };
+}
+
+describe('planCompaction', () => {
+  it('merges a size tier once it holds minFiles files, and leaves big files and thin tiers alone', () => {
+    const small = Array.from({ length: 8 }, (_, i) => livefile(`logs/dt=2026-11-18/part-${i}.parquet`, 10_000));
+    const mid = Array.from({ length: 3 }, (_, i) => livefile(`logs/dt=2026-11-18/part-m${i}.parquet`, 3 << 20));
+    const big = livefile('logs/dt=2026-11-18/part-big.parquet', 100 << 20);
+    const merges = planCompaction([...small, ...mid, big], { minFiles: 8 });
+    expect(merges).toHaveLength(1);
+    expect(merges[0].files.map((f) => f.rel)).toEqual(small.map((f) => f.rel));
+    expect(planCompaction(small.slice(1), { minFiles: 8 })).toEqual([]);
+  });
+
+  it('packs a tier into files of at most the target size, per partition, only the partitions asked', () => {
+    const day = Array.from({ length: 10 }, (_, i) => livefile(`logs/dt=2026-11-18/part-${i}.parquet`, 400_000));
+    const unparsed = Array.from({ length: 4 }, (_, i) => livefile(`unparsed/part-${i}.parquet`, 1000, null));
+    const merges = planCompaction([...day, ...unparsed], { minFiles: 4, targetBytes: 2_000_000 });
+    expect(merges.map((m) => [m.partition, m.files.length])).toEqual([
+      ['2026-11-18', 5],
+      ['2026-11-18', 5],
+      ['unparsed', 4],
+    ]);
+    expect(planCompaction([...day, ...unparsed], { minFiles: 4, partitions: ['unparsed'] }).map((m) => m.partition)).toEqual(['unparsed']);
+  });
+});
+
+describe('compactStore', () => {
+  it('merges each partition into one file and keeps every row and every column value', async () => {
+    const data = copyFixture();
+    const files = await listedFiles(data);
+    expect(files.length).toBeGreaterThan(10);
+    const summary = await compactStore(data, { minFiles: 2 });
+    expect(summary.groups.map((g) => g.partition)).toEqual(['2026-11-18', '2026-11-19', '2026-11-20', 'unparsed']);
+    expect(summary.filesAfter).toBe(4);
+    expect(await readFingerprint(data)).toEqual(before);
+    // No reader open: the replaced files are gone from disk; no staging is left.
+    expect(parquetOnDisk(data)).toEqual(await listedFiles(data));
+    expect(fs.readdirSync(data)).not.toContain('.staging');
+    const again = await compactStore(data, { minFiles: 2 });
+    expect(again.groups).toEqual([]);
+  });
+
+  it('changes nothing in a dry run', async () => {
+    const data = copyFixture();
+    const files = await listedFiles(data);
+    const run = await runCliHere(['compact', '--data', data, '--dry-run', '--min-files', '2', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.dryRun).toBe(true);
+    expect(summary.filesAfter).toBe(4);
+    expect(await listedFiles(data)).toEqual(files);
+    expect(parquetOnDisk(data)).toEqual(files);
+  });
+
+  it('keeps the replaced files for a reader opened before the swap, and deletes them once it closes', async () => {
+    const data = copyFixture();
+    const reader = await openStoreReader(data);
+    try {
+      await compactStore(data, { minFiles: 2 });
+      const [row] = (await reader.connection.runAndReadAll('SELECT count(*) FROM logs')).getRows();
+      expect(Number(row[0])).toBe(Number((before.logs as { n: string }).n));
+      expect(parquetOnDisk(data).length).toBeGreaterThan((await listedFiles(data)).length);
+    } finally {
+      reader.close();
+    }
+    expect(await sweepRetired(data)).toEqual({ deleted: expect.any(Number), waiting: 0 });
+    expect(parquetOnDisk(data)).toEqual(await listedFiles(data));
+  });
+
+  it('counts each line once in queries that run while another process compacts', async () => {
+    const data = copyFixture();
+    const child = spawn(process.execPath, [CLI, 'compact', '--data', data, '--min-files', '2'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let done = false;
+    void exited.then(() => (done = true));
+    const expected = { n: (before.logs as { n: string }).n, lines: 0 };
+    const [whole] = await query(data, 'SELECT count(DISTINCT line)::VARCHAR AS lines FROM logs');
+    let queries = 0;
+    // Queries until the compaction is over, and one more after it.
+    for (let last = false; !last; queries++) {
+      last = done;
+      const [row] = await query(data, 'SELECT count(*)::VARCHAR AS n, count(DISTINCT line)::VARCHAR AS lines FROM logs');
+      expect(row).toEqual({ n: expected.n, lines: whole.lines });
+    }
+    expect(await exited, stderr).toBe(0);
+    expect(queries).toBeGreaterThan(1);
+    expect((await listedFiles(data)).length).toBe(4);
+    expect(await readFingerprint(data)).toEqual(before);
+  });
+});
+
+describe('compaction killed with -9', () => {
+  // Each step: whether the store must read as before (still the small files) or as after.
+  const steps: Array<[string, 'before' | 'after']> = [
+    ['compact:written', 'before'],
+    ['compact:moved', 'before'],
+    ['compact:committing', 'before'],
+    ['compact:committed', 'after'],
+    ['sweep:deleted', 'after'],
+  ];
+
+  it('leaves the store as before or as after at every step, and the next run cleans up', async () => {
+    const original = await listedFiles(fixture);
+    const runs = steps.map(async ([step, expected]) => {
+      const data = copyFixture();
+      const child = spawn(process.execPath, [CLI, 'compact', '--data', data, '--min-files', '2'], {
+        cwd: REPO,
+        env: { ...process.env, LOGSCOPE_CRASH_AT: step },
+        stdio: 'ignore',
+      });
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+      return { step, expected, data, signal };
+    });
+    for (const { step, expected, data, signal } of await Promise.all(runs)) {
+      expect(signal, step).toBe('SIGKILL');
+      const listed = await listedFiles(data);
+      if (expected === 'before') expect(listed, step).toEqual(original);
+      else expect(listed.length, step).toBe(4);
+      for (const f of listed) expect(fs.existsSync(path.join(data, f)), `${step}: ${f}`).toBe(true);
+      expect(await readFingerprint(data), step).toEqual(before);
+      // The next run recovers (orphans of the killed run removed, retired files deleted) and compacts what is left.
+      await compactStore(data, { minFiles: 2 });
+      expect(await listedFiles(data), step).toHaveLength(4);
+      expect(parquetOnDisk(data), step).toEqual(await listedFiles(data));
+      expect(await readFingerprint(data), step).toEqual(before);
+    }
+  });
+});
