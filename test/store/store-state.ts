@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { query } from '../helpers.js';
+import { openStoreReader } from '../../src/store/index.js';
 
 /**
  * What a reader sees of a store, column by column: the row count and `sum(hash(column))` of
@@ -9,9 +9,13 @@ import { query } from '../helpers.js';
  * rows (each line once) with the same values.
  */
 export async function readFingerprint(dataDir: string): Promise<Record<string, unknown>> {
-  const [logs] = await query(dataDir, 'SELECT count(*) AS n, sum(hash(COLUMNS(*)))::VARCHAR FROM logs');
-  const [unparsed] = await query(dataDir, 'SELECT count(*) AS n, sum(hash(COLUMNS(*)))::VARCHAR FROM unparsed');
-  return { logs, unparsed };
+  const reader = await openStoreReader(dataDir);
+  try {
+    const read = async (view: string) => (await reader.connection.runAndReadAll(`SELECT count(*) AS n, sum(hash(COLUMNS(*)))::VARCHAR FROM ${view}`)).getRowObjectsJson()[0];
+    return { logs: await read('logs'), unparsed: await read('unparsed') };
+  } finally {
+    reader.close();
+  }
 }
 
 /** The Parquet files under logs/ and unparsed/ on disk (relative paths, sorted). */
