@@ -7,7 +7,7 @@ import { StoreError } from '../errors.js';
 import { defineViews, readStoreSpan, type StoreSpan } from './catalog.js';
 import { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
 import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
-import { takeCatalogTurn } from './catalog-turn.js';
+import { enterCatalogTurn } from './catalog-turn.js';
 import { takeReaderLease } from './lease.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
@@ -59,38 +59,40 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
   let span: StoreSpan | null = null;
   // Before the catalog is read: a rewrite that commits after this keeps the files this reader lists (see lease.ts).
   const releaseLease = takeReaderLease(dir);
+  // Apart from this process's own catalog transactions (a watcher's commits), as other processes' are by the file lock.
+  const leaveTurn = await enterCatalogTurn(dir);
   try {
     let live: string[] = [];
-    await takeCatalogTurn(dir, async () => {
-      await attachCatalog(connection, catalogPath, dir, kind === 'marked');
-      try {
-        // Catalogs from before template mining lack these tables: they read as empty.
-        const tables = await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'");
-        const has = new Set(tables.getRows().map((r) => String(r[0])));
-        // Without the marker, a catalog is ours only with our tables (stores from before the marker have them).
-        if (kind !== 'marked' && !has.has('files')) throw refuseForeignStore(dir);
-        await connection.run(
-          has.has('signatures')
-            ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
-            : 'CREATE TEMP TABLE template_signatures AS SELECT NULL::BIGINT AS signature, NULL::VARCHAR AS format, NULL::VARCHAR AS text, NULL::INTEGER AS tokens, NULL::BIGINT AS template_id, NULL::BIGINT AS count, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS last_seen, NULL::VARCHAR AS example, NULL::VARCHAR AS example_source, NULL::BIGINT AS example_line, NULL::BIGINT AS n_trace, NULL::BIGINT AS n_debug, NULL::BIGINT AS n_info, NULL::BIGINT AS n_notice, NULL::BIGINT AS n_warn, NULL::BIGINT AS n_error, NULL::BIGINT AS n_fatal, NULL::BIGINT AS n_unknown WHERE false',
-        );
-        await connection.run(
-          has.has('templates')
-            ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
-            : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
-        );
-        const files = await defineViews(connection, dir, 'temp', 'cat._logscope');
-        live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
-        span = await readStoreSpan(connection, 'cat._logscope');
-        await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
-        await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
-      } finally {
-        await connection.run('DETACH cat');
-      }
-    });
+    await attachCatalog(connection, catalogPath, dir, kind === 'marked');
+    try {
+      // Catalogs from before template mining lack these tables: they read as empty.
+      const tables = await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'");
+      const has = new Set(tables.getRows().map((r) => String(r[0])));
+      // Without the marker, a catalog is ours only with our tables (stores from before the marker have them).
+      if (kind !== 'marked' && !has.has('files')) throw refuseForeignStore(dir);
+      await connection.run(
+        has.has('signatures')
+          ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
+          : 'CREATE TEMP TABLE template_signatures AS SELECT NULL::BIGINT AS signature, NULL::VARCHAR AS format, NULL::VARCHAR AS text, NULL::INTEGER AS tokens, NULL::BIGINT AS template_id, NULL::BIGINT AS count, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS last_seen, NULL::VARCHAR AS example, NULL::VARCHAR AS example_source, NULL::BIGINT AS example_line, NULL::BIGINT AS n_trace, NULL::BIGINT AS n_debug, NULL::BIGINT AS n_info, NULL::BIGINT AS n_notice, NULL::BIGINT AS n_warn, NULL::BIGINT AS n_error, NULL::BIGINT AS n_fatal, NULL::BIGINT AS n_unknown WHERE false',
+      );
+      await connection.run(
+        has.has('templates')
+          ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
+          : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
+      );
+      const files = await defineViews(connection, dir, 'temp', 'cat._logscope');
+      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
+      span = await readStoreSpan(connection, 'cat._logscope');
+      await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
+      await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
+    } finally {
+      await connection.run('DETACH cat');
+      leaveTurn();
+    }
     await copyAlertHistory(connection, dir);
     await sealConnection(connection, { readable: live, spillDir });
   } catch (err) {
+    leaveTurn();
     connection.closeSync();
     instance.closeSync();
     releaseLease();
