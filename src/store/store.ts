@@ -305,8 +305,7 @@ export class StoreWriter {
         await defineViews(conn, dir);
         await migrateSourceLines(conn);
       });
-      await removeOrphans(dir);
-      await sweepRetired(dir);
+      if ((await removeOrphans(dir)).retired > 0) await sweepRetired(dir);
       const work = await DuckDBInstance.create(':memory:', {
         memory_limit: '512MB',
         preserve_insertion_order: 'false',
@@ -694,11 +693,12 @@ const DAY_DIR = /^dt=\d{4}-\d{2}-\d{2}$/;
  * `unparsed/part-ID.parquet`) that the catalog neither lists nor keeps as retired. Anything
  * else under logs/ and unparsed/ may be the user's and is left alone.
  */
-async function removeOrphans(dataDir: string): Promise<number> {
+async function removeOrphans(dataDir: string): Promise<{ removed: number; retired: number }> {
   // Retired files are unlisted but may still be read: sweepRetired deletes them when they no longer are.
-  const listed = await withCatalog(dataDir, async (conn) => {
+  const { listed, retired } = await withCatalog(dataDir, async (conn) => {
     const files = await listFiles(conn);
-    return new Set([...files.logs, ...files.unparsed, ...(await listRetired(conn))].map((p) => path.resolve(dataDir, p)));
+    const retired = await listRetired(conn);
+    return { listed: new Set([...files.logs, ...files.unparsed, ...retired].map((p) => path.resolve(dataDir, p))), retired: retired.length };
   });
   const logs = path.join(dataDir, 'logs');
   const dirs = [...listEntries(logs).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(logs, e.name)), path.join(dataDir, 'unparsed')];
@@ -712,7 +712,7 @@ async function removeOrphans(dataDir: string): Promise<number> {
       removed++;
     }
   }
-  return removed;
+  return { removed, retired };
 }
 
 function listEntries(dir: string): fs.Dirent[] {
