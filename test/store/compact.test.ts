@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compactStore, openStoreReader, planCompaction, sweepRetired, type LiveFile } from '../../src/store/index.js';
+import { compactStore, openStoreReader, planCompaction, StoreWriter, sweepRetired, type LiveFile } from '../../src/store/index.js';
 import { CLI, query, REPO, runCliHere, tmpDir } from '../helpers.js';
 import { listedFiles, parquetOnDisk, readFingerprint, writeTimedLog } from './store-state.js';
 
@@ -88,12 +88,15 @@ describe('compactStore', () => {
   it('keeps the replaced files for a reader opened before the swap, and deletes them once it closes', async () => {
     const data = copyFixture();
     const reader = await openStoreReader(data);
+    // Through a writer the caller holds, as the watcher calls it between its micro-batches.
+    const writer = await StoreWriter.open(data);
     try {
-      await compactStore(data, { minFiles: 2 });
+      expect((await compactStore(data, { minFiles: 2, writer })).waiting).toBeGreaterThan(0);
       const [row] = (await reader.connection.runAndReadAll('SELECT count(*) FROM logs')).getRows();
       expect(Number(row[0])).toBe(Number((before.logs as { n: string }).n));
       expect(parquetOnDisk(data).length).toBeGreaterThan((await listedFiles(data)).length);
     } finally {
+      await writer.close();
       reader.close();
     }
     expect(await sweepRetired(data)).toEqual({ deleted: expect.any(Number), waiting: 0 });
