@@ -68,17 +68,17 @@ export interface PlannedMerge {
 
 export const DEFAULT_MIN_FILES = 8;
 export const DEFAULT_TARGET_BYTES = 128 * 1024 * 1024;
-/** Files up to this size are all of the smallest tier. */
-const TIER_BASE_BYTES = 1024 * 1024;
+/** Files up to this size are all of the smallest tier (a merge of 8 micro-batches of a few KB is still in it: cheap to rewrite). */
+const TIER_BASE_BYTES = 64 * 1024;
 
 /**
  * Which files to merge (size-tiered, per partition). A file of half the target size or more
- * is done. The others fall in tiers by size (below 1 MiB; then each tier minFiles times the
+ * is done. The others fall in tiers by size (up to 64 KiB; then each tier minFiles times the
  * one before): a tier that holds minFiles files or more is merged, packed into files of up to
  * the target size. Micro-batches thus merge minFiles at a time and their merges again, so a
- * row is rewritten about log_minFiles(target / batch size) times, not once per merge of its
- * partition, and a partition keeps fewer than minFiles files per tier (three tiers with the
- * defaults) beside its big ones.
+ * row is rewritten about log_minFiles(target / batch size) times (4 for 20 KB batches with the
+ * defaults), not once per merge of its partition, and a partition keeps fewer than minFiles
+ * files per tier (five tiers below 64 MiB with the defaults) beside its big ones.
  */
 export function planCompaction(files: LiveFile[], options: Pick<CompactOptions, 'partitions' | 'minFiles' | 'targetBytes'> = {}): PlannedMerge[] {
   const minFiles = Math.max(2, options.minFiles ?? DEFAULT_MIN_FILES);

@@ -55,6 +55,32 @@ describe('planCompaction', () => {
     ]);
     expect(planCompaction([...day, ...unparsed], { minFiles: 4, partitions: ['unparsed'] }).map((m) => m.partition)).toEqual(['unparsed']);
   });
+
+  it('keeps a partition fed by micro-batches to a bounded number of files, each byte rewritten a few times', () => {
+    // A week of one day partition's worth: 20,000 micro-batches of 20 KB, compacted after every 10.
+    let files: LiveFile[] = [];
+    let written = 0;
+    let most = 0;
+    let next = 0;
+    for (let batch = 1; batch <= 20_000; batch++) {
+      files.push(livefile(`logs/dt=2026-11-18/part-${String(next++).padStart(6, '0')}.parquet`, 20_000));
+      written += 20_000;
+      if (batch % 10 !== 0) continue;
+      for (const merge of planCompaction(files)) {
+        const gone = new Set(merge.files.map((f) => f.rel));
+        const bytes = merge.files.reduce((n, f) => n + f.bytes, 0);
+        files = [...files.filter((f) => !gone.has(f.rel)), livefile(`logs/dt=2026-11-18/part-${String(next++).padStart(6, '0')}.parquet`, bytes)];
+        written += bytes;
+      }
+      most = Math.max(most, files.length);
+    }
+    const stored = files.reduce((n, f) => n + f.bytes, 0);
+    expect(stored).toBe(20_000 * 20_000);
+    // 400 MB in files of up to 128 MiB; fewer than 8 per tier of the five below 64 MiB, and the batches since the last run.
+    expect(most).toBeLessThan(5 * 7 + Math.ceil(stored / (64 << 20)) + 10);
+    // Written once, then rewritten about log8(64 MiB / 20 KB) ≈ 4 times.
+    expect(written / stored).toBeLessThan(6);
+  });
 });
 
 describe('compactStore', () => {
