@@ -200,20 +200,30 @@ async function recountSignatures(cat: DuckDBConnection, dropped: string[], remai
   const unknown = `count(*) FILTER (WHERE level IS NULL OR level NOT IN (${levels.map((l) => `'${l}'`).join(', ')})) AS n_unknown`;
   await cat.run('CREATE OR REPLACE TEMP TABLE prune_recount (signature BIGINT, count BIGINT)');
   if (remaining.length > 0 && (await anyHasColumn(cat, remaining, 'signature'))) {
+    const files = listValue(remaining);
+    // The small columns first; the message only of each signature's first rows (the scan of the message column is most of the cost).
     await cat.run(
       `CREATE OR REPLACE TEMP TABLE prune_recount AS
-       SELECT signature, count(*) AS count, min(ts) AS first_seen, max(ts) AS last_seen,
-              arg_min(left(message, 1000), ts) AS example, arg_min(source, ts) AS example_source, arg_min(line, ts) AS example_line, ${levelCounts}, ${unknown}
+       SELECT signature, count(*) AS count, min(ts) AS first_seen, max(ts) AS last_seen, ${levelCounts}, ${unknown}
        FROM read_parquet($files, hive_partitioning = false, union_by_name = true)
        WHERE signature IN (SELECT signature FROM prune_touched) GROUP BY signature`,
-      { files: listValue(remaining) },
+      { files },
+    );
+    // The example is the first line seen: of the earliest time, the first line (as the miner picks it).
+    await cat.run(
+      `CREATE OR REPLACE TEMP TABLE prune_examples AS
+       SELECT l.signature, arg_min(left(l.message, 1000), {'source': l.source, 'line': l.line}) AS example, min({'source': l.source, 'line': l.line}) AS at
+       FROM read_parquet($files, hive_partitioning = false, union_by_name = true) AS l JOIN prune_recount AS r ON l.signature = r.signature AND l.ts = r.first_seen
+       GROUP BY l.signature`,
+      { files },
     );
     await cat.run(
       `UPDATE _logscope.signatures AS s SET count = r.count, first_seen = r.first_seen, last_seen = r.last_seen,
-         example = r.example, example_source = r.example_source, example_line = r.example_line,
+         example = e.example, example_source = e.at.source, example_line = e.at.line,
          n_trace = r.n_trace, n_debug = r.n_debug, n_info = r.n_info, n_notice = r.n_notice, n_warn = r.n_warn, n_error = r.n_error, n_fatal = r.n_fatal, n_unknown = r.n_unknown
-       FROM prune_recount AS r WHERE s.signature = r.signature`,
+       FROM prune_recount AS r JOIN prune_examples AS e ON e.signature = r.signature WHERE s.signature = r.signature`,
     );
+    await cat.run('DROP TABLE prune_examples');
   }
   const counts = await cat.runAndReadAll('SELECT (SELECT count(*) FROM prune_touched), (SELECT count(*) FROM prune_recount)');
   const [touched, updated] = counts.getRows()[0].map(Number);
