@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { runChunkTask } from '../../src/ingest/index.js';
 import { describeWriteFailure, StoreWriter } from '../../src/store/index.js';
-import { CLI, query, REPO, runCli, spawnCli, tmpDir } from '../helpers.js';
+import { CLI, query, REPO, runCliHere, spawnCli, tmpDir } from '../helpers.js';
 import { listedFiles, parquetOnDisk as parquetFiles } from '../store/store-state.js';
 
 /** The most a fatal error may take to end the process (the bug: it never did). */
@@ -131,7 +131,7 @@ describe('fatal errors end the ingest', () => {
     writeLog(small, 5_000, 'db');
     writeLog(big, BIG_LINES);
     const data = path.join(tmpfs, 'data');
-    expect(runCli(['ingest', small, '--data', data, '--quiet']).status).toBe(0);
+    expect((await runCliHere(['ingest', small, '--data', data, '--quiet'])).status).toBe(0);
     const before = await storeState(data);
 
     const started = Date.now();
@@ -160,7 +160,7 @@ describe('fatal errors end the ingest', () => {
 
     const roomy = path.join(dir, 'roomy');
     fs.cpSync(data, roomy, { recursive: true });
-    const rerun = runCli(['ingest', big, '--data', roomy, ...SMALL_BATCHES]);
+    const rerun = (await runCliHere(['ingest', big, '--data', roomy, ...SMALL_BATCHES]));
     expect(rerun.status, rerun.stderr).toBe(0);
     const done = await storeState(roomy);
     expectWholeBatches(done, roomy);
@@ -186,7 +186,7 @@ describe('fatal errors end the ingest', () => {
     expect(after.sources[0].n).toBeGreaterThan(0);
 
     fs.copyFileSync(original, file);
-    const rerun = runCli(['ingest', file, '--data', data, ...SMALL_BATCHES]);
+    const rerun = (await runCliHere(['ingest', file, '--data', data, ...SMALL_BATCHES]));
     expect(rerun.status, rerun.stderr).toBe(0);
     const done = await storeState(data);
     expectWholeBatches(done, data);
