@@ -8,6 +8,7 @@ import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catal
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
 import { takeCatalogTurn } from './catalog-turn.js';
+import { READERS_DIR } from './lease.js';
 import { listRetired, retireFiles, sweepRetired } from './retired.js';
 
 /** What the manifest knows of one ingested source. */
@@ -300,6 +301,8 @@ export class StoreWriter {
       const staging = path.join(dir, '.staging');
       fs.rmSync(staging, { recursive: true, force: true });
       fs.mkdirSync(path.join(staging, 'tmp'), { recursive: true });
+      // Part of the store's layout from its start: readers put their leases there (see lease.ts).
+      fs.mkdirSync(path.join(dir, READERS_DIR), { recursive: true });
       await withCatalog(dir, async (conn) => {
         for (const ddl of CATALOG_DDL) await conn.run(ddl);
         await defineViews(conn, dir);
