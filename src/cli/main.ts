@@ -24,6 +24,8 @@ const COMMAND_MODULES: Record<string, () => Promise<(program: Command) => void>>
   coverage: async () => (await import('./commands/coverage.js')).registerCoverage,
   demo: async () => (await import('./commands/demo.js')).registerDemo,
   forget: async () => (await import('./commands/forget.js')).registerForget,
+  compact: async () => (await import('./commands/compact.js')).registerCompact,
+  prune: async () => (await import('./commands/prune.js')).registerPrune,
   alerts: async () => (await import('./commands/alerts.js')).registerAlerts,
   serve: async () => (await import('./commands/serve.js')).registerServe,
 };
