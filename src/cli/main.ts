@@ -19,6 +19,7 @@ import { registerPatterns } from './commands/patterns.js';
 import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrends } from './commands/trends.js';
+import { registerWatch } from './commands/watch.js';
 import { COMPLETION_SHELLS, createCompletionScript, type CompletionShell } from './completion.js';
 
 /** Builds the command table. */
@@ -47,6 +48,7 @@ export function createProgram(): Command {
   registerForget(program);
   registerAlerts(program);
   registerServe(program);
+  registerWatch(program);
   registerCompletion(program);
   return program;
 }

@@ -32,6 +32,12 @@ export interface StoreReaderOptions {
    * the configuration.
    */
   queryProgress?: boolean;
+  /**
+   * Only the Parquet files holding records at or after this time (ms) make up `logs`: for
+   * live alert rules, whose cost then does not grow with the store's history. `span` is still
+   * the whole store's.
+   */
+  since?: number;
 }
 
 /**
@@ -74,7 +80,7 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
           ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
-      const files = await defineViews(connection, dir, 'temp', 'cat._logscope');
+      const files = await defineViews(connection, dir, 'temp', 'cat._logscope', options.since);
       live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
       span = await readStoreSpan(connection, 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
