@@ -41,8 +41,10 @@ export class Follower {
   readPos: number;
   size = 0;
   mtimeMs = 0;
-  /** When it was last seen with nothing left to read (ms): the lag in seconds counts from there. */
-  caughtUpAt: number;
+  /** Sizes seen growing and when, past the committed offset: the lag in seconds is the age of the oldest. */
+  private grown: Array<{ size: number; at: number }> = [];
+  /** The offset of the last committed batch (`entry.offset` runs ahead of it by the open batch). */
+  committed: number;
   /** Size, mtime, entry and offset when the file was last found to hold what was stored (see Watcher.checkFollowers). */
   checked = '';
   /** A compressed file read to its end: nothing more will come. */
@@ -59,12 +61,13 @@ export class Follower {
     public format: FormatSpec,
     public headers: ChunkHeaders,
     role: 'current' | 'draining',
-    now: number,
+    private readonly now: () => number,
     private readonly compressedRef?: Extract<SourceRef, { kind: 'file' }>,
   ) {
     this.role = role;
     this.readPos = entry.offset;
-    this.caughtUpAt = now;
+    this.committed = entry.offset;
+    this.now = now;
   }
 
   get compressed(): boolean {
@@ -75,6 +78,7 @@ export class Follower {
   async stat(): Promise<{ size: number; mtimeMs: number; nlink: number }> {
     if (this.handle === undefined) return { size: this.size, mtimeMs: this.mtimeMs, nlink: 1 };
     const st = await this.handle.stat();
+    if (st.size > this.size) this.grown.push({ size: st.size, at: this.now() });
     this.size = st.size;
     this.mtimeMs = st.mtimeMs;
     return { size: st.size, mtimeMs: st.mtimeMs, nlink: st.nlink };
@@ -166,6 +170,13 @@ export class Follower {
       want = options.chunkBytes;
       yield { data: new Uint8Array(buf.buffer, buf.byteOffset, take), endOffset: this.readPos };
     }
+  }
+
+  /** Seconds since the oldest byte not yet committed was first seen (0: all committed). */
+  lagSeconds(): number {
+    while (this.grown.length > 0 && this.grown[0].size <= this.committed) this.grown.shift();
+    if (this.committed >= this.size) this.grown.length = 0;
+    return this.grown.length === 0 ? 0 : (this.now() - this.grown[0].at) / 1000;
   }
 
   /** Whether the first bytes still are those the entry was fingerprinted with. */

@@ -292,10 +292,7 @@ class Watcher {
     await this.runner.drain();
     await this.flush();
     const held = new Map<Follower, number>();
-    for (const f of this.followers.values()) {
-      if (f.readPos >= f.size) f.caughtUpAt = now;
-      else if (f.role === 'current') held.set(f, f.mtimeMs);
-    }
+    for (const f of this.followers.values()) if (f.committed < f.size && f.role === 'current') held.set(f, f.mtimeMs);
     for (const f of letGo) {
       this.followers.delete(f.fileId);
       this.seen.set(f.fileId, '');
@@ -342,6 +339,7 @@ class Watcher {
     this.notice(`${f.path} was truncated (now ${size} bytes, ${old.offset} were read): reading it again from the start; the rest of the old content is read from a rotated copy if one is found`);
     f.entry = this.freshEntry(f.name, f.fileId, f.format);
     f.readPos = 0;
+    f.committed = 0;
     f.headers = await ChunkHeaders.start(f.format, undefined, 0);
     this.siblingsOf.add(f.path);
   }
@@ -452,9 +450,9 @@ class Watcher {
     if (isAutoFormat(format) && entry.format !== 'auto' && entry.offset > 0) format = { name: entry.format, options: {} };
     else if (isAutoFormat(format) && head.length > 0) format = await this.detect(ref, entry);
     const headers = await ChunkHeaders.start(format, ref.compressed ? undefined : ref.path, entry.offset);
-    const f = new Follower(entry.path, ref.path, ref.fileId, handle, entry, format, headers, role, this.now(), ref.compressed ? ref : undefined);
-    f.size = ref.size;
+    const f = new Follower(entry.path, ref.path, ref.fileId, handle, entry, format, headers, role, this.now, ref.compressed ? ref : undefined);
     f.mtimeMs = ref.mtimeMs;
+    await f.stat();
     this.followers.set(ref.fileId, f);
     this.seen.delete(ref.fileId);
     this.watchDir(path.dirname(ref.path));
@@ -524,6 +522,7 @@ class Watcher {
       lastLines: names.map((source) => ({ source, line: this.nameLines.get(source) ?? 0 })),
       sources: [...this.batchFollowers].map((f) => f.entryNow()),
     });
+    for (const f of this.batchFollowers) f.committed = f.entry.offset;
     const at = this.now();
     const done: WatchBatch = { id, lines: counts.lines, bytes: counts.bytes, committedAt: at, elapsedMs: at - this.batchStarted, sources: names };
     this.batches++;
@@ -553,8 +552,8 @@ class Watcher {
       linesPerSecond: (this.recent.reduce((n, b) => n + b.lines, 0) * 1000) / span,
       lastBatch: this.lastBatch === undefined ? null : { id: this.lastBatch.id, at: this.lastBatch.at, lines: this.lastBatch.lines, bytes: this.lastBatch.bytes, elapsedMs: this.lastBatch.elapsedMs },
       files: [...this.followers.values()].map((f) => {
-        const lagBytes = Math.max(0, f.size - f.entry.offset);
-        return { source: f.name, path: f.path, role: f.role, size: f.size, offset: f.entry.offset, lines: f.entry.lines, lagBytes, lagSeconds: lagBytes === 0 ? 0 : Math.max(0, now - f.caughtUpAt) / 1000 };
+        const lagBytes = Math.max(0, f.size - f.committed);
+        return { source: f.name, path: f.path, role: f.role, size: f.size, offset: f.committed, lines: f.entry.lines, lagBytes, lagSeconds: f.lagSeconds() };
       }),
       workers: this.pool.activity(),
     };
