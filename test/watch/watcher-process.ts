@@ -64,6 +64,17 @@ export async function countStored(dataDir: string): Promise<{ rows: number; dist
   }
 }
 
+/** The messages of the rows that hold a stack trace (`IllegalStateException`). */
+export async function traceRows(dataDir: string): Promise<string[]> {
+  const reader = await openStoreReader(dataDir);
+  try {
+    const r = await reader.connection.runAndReadAll(`SELECT message FROM logs WHERE message LIKE '%IllegalStateException%' OR message LIKE '%at com.example%' ORDER BY line`);
+    return r.getRows().map((row) => String(row[0]));
+  } finally {
+    reader.close();
+  }
+}
+
 /** The source names rows are stored under. */
 export async function storedSources(dataDir: string): Promise<string[]> {
   const reader = await openStoreReader(dataDir);
@@ -81,7 +92,7 @@ export async function waitForStored(dataDir: string, done: (c: Awaited<ReturnTyp
   for (;;) {
     const c = await countStored(dataDir);
     if (done(c) || Date.now() > deadline) return c;
-    await sleep(50);
+    await sleep(100);
   }
 }
 
