@@ -50,11 +50,15 @@ export interface LiveAlerts {
   /**
    * Evaluates the rules now over the recent files only and hands their firings to the outbox,
    * which sends each firing's key once (the next batch's evaluation of the same episode has the
-   * same key) and keeps each rule's cool-down. Returns the evaluations.
+   * same key) and keeps each rule's cool-down. Batches committed while an evaluation runs are
+   * evaluated together by one more run after it: the watcher never waits for the rules, and
+   * evaluations do not pile up. Resolves when the evaluation is started or queued.
    */
-  afterBatch(): Promise<RuleEvaluation[]>;
+  afterBatch(): void;
   /** Sends what fell due since (retries after a failed send, groups at the end of a cool-down), at most once a minute. */
   flushDue(): Promise<void>;
+  /** Resolves when no evaluation runs or waits (before the watcher stops). */
+  idle(): Promise<void>;
 }
 
 const FLUSH_EVERY_MS = 60_000;
@@ -64,42 +68,67 @@ export function createLiveAlerts(options: LiveAlertsOptions): LiveAlerts {
   const rules = liveRules(options.rules);
   const horizon = Math.max(0, ...rules.map(ruleHorizonMs));
   let lastFlush = now();
+  let running: Promise<void> | undefined;
+  let again = false;
   const report = (err: unknown) => {
     if (options.onError === undefined) throw err;
     options.onError(err);
   };
-  return {
-    async afterBatch() {
-      if (rules.length === 0) return [];
-      const at = now();
-      const reader = await openStoreReader(options.dataDir, Number.isFinite(horizon) ? { since: at - horizon } : {});
-      let evaluations: RuleEvaluation[];
+  const evaluate = async () => {
+    const at = now();
+    const reader = await openStoreReader(options.dataDir, Number.isFinite(horizon) ? { since: at - horizon } : {});
+    let evaluations: RuleEvaluation[];
+    try {
+      evaluations = await evaluateRules(reader.connection, rules, at, reader.span !== null ? { dataEnd: reader.span.max } : {});
+    } finally {
+      reader.close();
+    }
+    for (const e of evaluations) {
+      options.onEvaluation?.(e);
+      if (e.firings.length === 0) continue;
       try {
-        evaluations = await evaluateRules(reader.connection, rules, at, reader.span !== null ? { dataEnd: reader.span.max } : {});
-      } finally {
-        reader.close();
+        await options.delivery.enqueue(e.rule, e.firings);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        report(err);
       }
-      for (const e of evaluations) {
-        options.onEvaluation?.(e);
-        if (e.firings.length === 0) continue;
+    }
+    lastFlush = now();
+  };
+  const loop = async () => {
+    try {
+      do {
+        again = false;
         try {
-          await options.delivery.enqueue(e.rule, e.firings);
+          await evaluate();
         } catch (err) {
-          if (!(err instanceof ConfigError)) throw err;
           report(err);
         }
+      } while (again);
+    } finally {
+      running = undefined;
+    }
+  };
+  return {
+    afterBatch() {
+      if (rules.length === 0) return;
+      if (running !== undefined) {
+        again = true;
+        return;
       }
-      lastFlush = now();
-      return evaluations;
+      running = loop();
     },
     async flushDue() {
-      if (now() - lastFlush < FLUSH_EVERY_MS) return;
+      if (running !== undefined || now() - lastFlush < FLUSH_EVERY_MS) return;
       lastFlush = now();
       try {
         await options.delivery.flush();
       } catch (err) {
         report(err);
       }
+    },
+    async idle() {
+      while (running !== undefined) await running;
     },
   };
 }

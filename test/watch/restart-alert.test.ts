@@ -82,7 +82,7 @@ describe('logscope watch: restarts and live alerts (a real watcher process)', ()
       // Steady lines go on: the bucket holding the newest line is still filling and not judged.
       for (const deadline = burstAt + 2000 + 300 + 4000; smtp.received.length === 0 && Date.now() < deadline; ) await steady(100);
       const firedAfter = Date.now() - burstAt;
-      expect(smtp.received).toHaveLength(1);
+      expect(smtp.received, w.stderr()).toHaveLength(1);
       // Interval + bucket width, plus parse, commit, evaluation and the send on a busy machine.
       expect(firedAfter).toBeLessThan(300 + 2000 + 4000);
       // Later batches evaluate the same episode again: no second email.

@@ -121,7 +121,7 @@ export function registerWatch(program: Command): void {
           },
           onBatch: async (batch: WatchBatch) => {
             if (flags.quiet !== true) say(`${new Date(batch.committedAt).toISOString()} batch ${batch.id}: ${batch.lines.toLocaleString('en-US')} lines, ${batch.bytes.toLocaleString('en-US')} bytes (${batch.sources.join(', ')}) in ${batch.elapsedMs} ms`);
-            await live?.afterBatch();
+            live?.afterBatch();
           },
           // Background maintenance between looks, never racing a commit. Compaction of the
           // micro-batches (issue 15 point 6, src/store/compact.ts) and `--retain` pruning
@@ -130,6 +130,7 @@ export function registerWatch(program: Command): void {
             await live?.flushDue();
           },
         });
+        await live?.idle();
         say(`logscope watch: stopped: ${summary.lines.toLocaleString('en-US')} lines in ${summary.batches} batches over ${(summary.elapsedMs / 1000).toFixed(1)} s`);
       } finally {
         process.off('SIGTERM', onTerm);

@@ -173,6 +173,8 @@ class Watcher {
   private batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
   private batchFollowers = new Set<Follower>();
   private batchStarted = 0;
+  /** The commits and what follows them, in order (see afterCommits). */
+  private queue: Promise<void> = Promise.resolve();
   // Totals.
   private batches = 0;
   private lines = 0;
@@ -259,10 +261,13 @@ class Watcher {
       }
     }
     await this.look(true);
+    await this.settle();
     return { batches: this.batches, lines: this.lines, bytes: this.bytes, elapsedMs: this.now() - this.started, files: this.followers.size };
   }
 
   async close(): Promise<void> {
+    // A commit under way finishes first (a failed one was thrown by run()).
+    await this.queue.catch(() => undefined);
     this.progress?.remove();
     for (const w of this.dirWatchers.values()) w.close();
     for (const f of this.followers.values()) await f.close();
@@ -292,7 +297,7 @@ class Watcher {
     await this.runner.drain();
     await this.flush();
     const held = new Map<Follower, number>();
-    for (const f of this.followers.values()) if (f.committed < f.size && f.role === 'current') held.set(f, f.mtimeMs);
+    for (const f of this.followers.values()) if (f.readPos < f.size && f.role === 'current') held.set(f, f.mtimeMs);
     for (const f of letGo) {
       this.followers.delete(f.fileId);
       this.seen.set(f.fileId, '');
@@ -300,7 +305,12 @@ class Watcher {
       this.notice(`${f.path}: read to its end (${f.entry.offset} bytes, lines up to ${f.entry.lines} of ${f.name}); let go`);
     }
     this.progress?.write();
-    await this.options.maintain?.(this.store, this.now());
+    const maintain = this.options.maintain;
+    if (maintain !== undefined) {
+      // After the commits, not waited for here: the next look may read and parse meanwhile.
+      this.queue = this.queue.then(() => maintain(this.store, this.now()));
+      this.queue.catch(() => undefined);
+    }
     return held;
   }
 
@@ -508,35 +518,63 @@ class Watcher {
     if (this.batchCounts.bytes >= this.batchBytes) await this.flush();
   }
 
-  /** Commits the open batch: its rows and every file's position after it, at once. */
+  /**
+   * Commits the open batch: its rows and every file's position after it, at once. The commit
+   * runs while the next chunks are read and parsed; at most one more waits behind it, and
+   * whatever follows a commit (the batch's report, live alerts, maintenance) runs in the same
+   * queue, never beside a commit.
+   */
   private async flush(): Promise<void> {
     if (this.batch.length === 0) return;
     const names = [...new Set(this.batch.map((c) => c.source))];
     const counts = this.batchCounts;
     const id = this.batchId;
-    await this.store.commitBatch({
+    const started = this.batchStarted;
+    const batch = {
       id,
       chunks: this.batch,
       counts,
       mining: this.mining?.takeBatch(),
       lastLines: names.map((source) => ({ source, line: this.nameLines.get(source) ?? 0 })),
       sources: [...this.batchFollowers].map((f) => f.entryNow()),
-    });
-    for (const f of this.batchFollowers) f.committed = f.entry.offset;
-    const at = this.now();
-    const done: WatchBatch = { id, lines: counts.lines, bytes: counts.bytes, committedAt: at, elapsedMs: at - this.batchStarted, sources: names };
-    this.batches++;
-    this.lines += counts.lines;
-    this.bytes += counts.bytes;
-    this.recent.push({ at, lines: counts.lines });
-    this.lastBatch = { ...done, at };
+    };
+    const positions = [...this.batchFollowers].map((f) => ({ f, sourceId: f.entry.sourceId, offset: f.entry.offset }));
     this.batchId = createBatchId();
     this.batch = [];
     this.batchCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, bytes: 0 };
     this.batchFollowers = new Set();
-    this.batchStarted = at;
-    this.progress?.write();
-    await this.options.onBatch?.(done);
+    this.batchStarted = this.now();
+    await this.afterCommits(async () => {
+      await this.store.commitBatch(batch);
+      // A file truncated since has a new entry: its position is not this one.
+      for (const p of positions) if (p.f.entry.sourceId === p.sourceId) p.f.committed = p.offset;
+      const at = this.now();
+      const done: WatchBatch = { id, lines: counts.lines, bytes: counts.bytes, committedAt: at, elapsedMs: at - started, sources: names };
+      this.batches++;
+      this.lines += counts.lines;
+      this.bytes += counts.bytes;
+      this.recent.push({ at, lines: counts.lines });
+      this.lastBatch = { ...done, at };
+      this.progress?.write();
+      await this.options.onBatch?.(done);
+    });
+  }
+
+  /**
+   * Queues `fn` after the commits (and what follows them) queued so far, and waits for all but
+   * it: one runs while the caller goes on. A failure is thrown by the next call, or by `settle`.
+   */
+  private async afterCommits(fn: () => Promise<void>): Promise<void> {
+    const previous = this.queue;
+    this.queue = previous.then(fn);
+    // Taken by the next call or by settle(); until then it must not count as unhandled.
+    this.queue.catch(() => undefined);
+    await previous;
+  }
+
+  /** Waits for everything queued after the commits; throws the first failure. */
+  private async settle(): Promise<void> {
+    await this.queue;
   }
 
   /** The watcher as the progress file shows it. */
