@@ -170,7 +170,7 @@ export function RunningIngests(props: { running: IngestProgressState[]; watching
       </header>
       <div class="body">
         {props.running.length === 0 && props.watching.length === 0 ? (
-          <Empty title="No ingest or watcher is running">
+          <Empty title="No ingest is running, and no watcher">
             <p>
               A <code>logscope ingest</code> or <code>logscope watch</code> into this data directory shows here while it runs: bytes, lines/s, lag behind each followed file and what each worker parses.
             </p>
