@@ -80,11 +80,12 @@ describe('logscope watch: restarts and live alerts (a real watcher process)', ()
       for (let i = 0; i < 60; i++) burst += line(seq++, 'ERROR');
       fs.appendFileSync(app, burst);
       // Steady lines go on: the bucket holding the newest line is still filling and not judged.
-      for (const deadline = burstAt + 2000 + 300 + 4000; smtp.received.length === 0 && Date.now() < deadline; ) await steady(100);
+      for (const deadline = burstAt + 30_000; smtp.received.length === 0 && Date.now() < deadline; ) await steady(100);
       const firedAfter = Date.now() - burstAt;
       expect(smtp.received, w.stderr()).toHaveLength(1);
-      // Interval + bucket width, plus parse, commit, evaluation and the send on a busy machine.
-      expect(firedAfter).toBeLessThan(300 + 2000 + 4000);
+      // Interval + bucket width, plus parse, commit, evaluation and the send: generous, for a
+      // shared machine under heavy load (an evaluation on a schedule, once a minute, would fail it).
+      expect(firedAfter).toBeLessThan(300 + 2000 + 10_000);
       // Later batches (three or more) evaluate the same episode again: no second email.
       await steady(1000);
       expect(smtp.received).toHaveLength(1);

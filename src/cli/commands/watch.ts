@@ -63,6 +63,7 @@ export function registerWatch(program: Command): void {
     .option('--token <secret>', 'with --serve: require this secret on every request; env LOGSCOPE_TOKEN')
     .option('-q, --quiet', 'no line per batch on stderr')
     .action(async (inputs: string[], flags: WatchFlags) => {
+      if (inputs.includes('-')) throw new UsageError('logscope watch follows files; standard input (-) has no position to resume from: pipe it to "logscope ingest -" instead');
       const config = resolveConfig(flags.config);
       const dataDir = resolveDataDir(flags.data, config);
       const intervalMs = parseDurationMs(flags.interval, '--interval');
