@@ -4,19 +4,11 @@ import { UsageError } from '../../errors.js';
 import { watchFiles, type WatchBatch } from '../../ingest/index.js';
 import { parseDurationSeconds } from '../../query/index.js';
 import type { RunningServer } from '../../serve/index.js';
-import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers } from '../config.js';
+import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, type InputFlags } from '../config.js';
 import { openDelivery } from './alerts.js';
 import { parsePort } from './serve.js';
 
-interface WatchFlags {
-  data?: string;
-  config?: string;
-  inputFormat?: string;
-  pattern?: string;
-  template?: string;
-  timeFormat?: string;
-  workers?: string;
-  timezone?: string;
+interface WatchFlags extends InputFlags {
   interval: string;
   multilineWait?: string;
   chunkSize?: string;
