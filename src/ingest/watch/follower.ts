@@ -78,7 +78,11 @@ export class Follower {
   async stat(): Promise<{ size: number; mtimeMs: number; nlink: number }> {
     if (this.handle === undefined) return { size: this.size, mtimeMs: this.mtimeMs, nlink: 1 };
     const st = await this.handle.stat();
-    if (st.size > this.size) this.grown.push({ size: st.size, at: this.now() });
+    if (st.size > this.size) {
+      this.grown.push({ size: st.size, at: this.now() });
+      // Bounded: sizes already committed tell nothing more.
+      while (this.grown.length > 1 && this.grown[0].size <= this.committed) this.grown.shift();
+    }
     this.size = st.size;
     this.mtimeMs = st.mtimeMs;
     return { size: st.size, mtimeMs: st.mtimeMs, nlink: st.nlink };

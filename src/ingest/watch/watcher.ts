@@ -554,6 +554,7 @@ class Watcher {
       this.lines += counts.lines;
       this.bytes += counts.bytes;
       this.recent.push({ at, lines: counts.lines });
+      this.recent = this.recent.filter((b) => at - b.at <= RATE_WINDOW_MS);
       this.lastBatch = { ...done, at };
       this.progress?.write();
       await this.options.onBatch?.(done);
