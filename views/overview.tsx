@@ -16,7 +16,7 @@ export function OverviewPage(props: { data: OverviewData; range: TimeRange; data
   const span = data.store.span;
   return (
     <Layout title="Overview" subtitle="Volume, errors and what changed in the selected range" active="/" range={range} dataDir={props.dataDir}>
-      {props.version !== undefined ? <LiveStrip watching={props.watching ?? []} now={props.now ?? Date.now()} version={props.version} /> : null}
+      {props.version !== undefined ? <LiveStrip watching={props.watching ?? []} now={props.now ?? Date.now()} version={props.version} drawnAt={props.now ?? Date.now()} /> : null}
       <div class="grid cols-4 stats">
         <Stat label="Lines" value={formatNumber(data.totals.lines)} detail={`${formatNumber(data.totals.warnings)} warnings`} />
         <Stat label="Error lines" value={formatNumber(data.totals.errors)} bad={data.totals.errors > 0} detail={rate === null ? 'no lines in range' : `${formatPercent(rate)} of lines`} />
@@ -196,11 +196,12 @@ function SeriesTable(props: { rows: SeriesErrors[]; label: string; range: TimeRa
 /**
  * The overview's live strip: the watchers following files into the store (rate, lag, last
  * batch). Polls `GET /overview/live` every 2 s and replaces itself; when the store changed since
- * `version`, `reload` (the page's URL) brings the page's content up to date in place.
+ * `version` (the page was drawn at `drawnAt`), `reload` (the page's URL) brings the page's
+ * content up to date in place.
  */
-export function LiveStrip(props: { watching: WatchProgressState[]; now: number; version: string; reload?: string }) {
+export function LiveStrip(props: { watching: WatchProgressState[]; now: number; version: string; drawnAt: number; reload?: string }) {
   return (
-    <section id="live" hx-get={`/overview/live?v=${encodeURIComponent(props.version)}`} hx-trigger="every 2s" hx-swap="outerHTML">
+    <section id="live" hx-get={`/overview/live?v=${encodeURIComponent(props.version)}&t=${props.drawnAt}`} hx-trigger="every 2s" hx-swap="outerHTML">
       {props.watching.map((w) => (
         <WatchProgressView run={w} now={props.now} compact />
       ))}

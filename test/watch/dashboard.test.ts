@@ -72,12 +72,16 @@ describe('the dashboard shows a running watcher live', () => {
       expect(first).toContain('4,321');
       expect(first).toContain('hx-get="/?range=1h"');
       expect(first).toContain('hx-select="main"');
-      const version = /overview\/live\?v=([^"]+)"/.exec(first)?.[1] as string;
-      const same = await (await app.request(`/overview/live?v=${version}`, { headers: { 'HX-Current-URL': 'http://127.0.0.1:7070/?range=1h' } })).text();
+      // Without a version (as the page draws it): the store's version now.
+      const version = /overview\/live\?v=([^"&]+)&/.exec(await (await app.request('/overview/live')).text())?.[1] as string;
+      const same = await (await app.request(`/overview/live?v=${version}&t=0`, { headers: { 'HX-Current-URL': 'http://127.0.0.1:7070/?range=1h' } })).text();
       expect(same).not.toContain('hx-select="main"');
-      // A commit changes the catalog: the next poll reloads.
+      // A commit changes the catalog: the next poll reloads, unless the page was drawn less than 10 s ago.
       fs.writeFileSync(path.join(dataDir, CATALOG_FILE), 'changed');
-      const changed = await (await app.request(`/overview/live?v=${version}`, { headers: { 'HX-Current-URL': 'http://127.0.0.1:7070/' } })).text();
+      const recent = await (await app.request(`/overview/live?v=${version}&t=${Date.now() - 1000}`, { headers: { 'HX-Current-URL': 'http://127.0.0.1:7070/' } })).text();
+      expect(recent).not.toContain('hx-select="main"');
+      expect(recent).toContain(`v=${version}`);
+      const changed = await (await app.request(`/overview/live?v=${version}&t=${Date.now() - 11_000}`, { headers: { 'HX-Current-URL': 'http://127.0.0.1:7070/' } })).text();
       expect(changed).toContain('hx-select="main"');
     } finally {
       progress.remove();

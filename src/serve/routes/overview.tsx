@@ -7,13 +7,17 @@ import { loadOverview } from '../loaders/overview.js';
 import { parseParams } from '../params.js';
 import { rangeJson, readPageParams } from './shared.js';
 
-const liveParams = z.object({ v: z.string().max(200).optional() }).strict();
+const liveParams = z.object({ v: z.string().max(200).optional(), t: z.coerce.number().int().nonnegative().optional() }).strict();
+
+/** The overview's content is reloaded at most this often (ms): on a large store a load takes seconds. */
+export const OVERVIEW_RELOAD_MS = 10_000;
 
 /**
  * `GET /` (the overview page) and `GET /api/overview` (its data): shared range parameters only.
- * `GET /overview/live?v=VERSION`: the page's live strip (polled every 2 s: the watchers' rate and
- * lag, from their progress files); when the store's catalog changed since VERSION (a watcher or
- * an ingest committed), it also reloads the page's content in place.
+ * `GET /overview/live?v=VERSION&t=MS`: the page's live strip (polled every 2 s: the watchers' rate
+ * and lag, from their progress files); when the store's catalog changed since VERSION (a watcher
+ * or an ingest committed) and the page was drawn at MS at least OVERVIEW_RELOAD_MS ago, it also
+ * reloads the page's content in place.
  */
 export function registerOverviewRoutes(app: Hono, ctx: ServeContext): void {
   app.get('/', async (c) => {
@@ -26,9 +30,11 @@ export function registerOverviewRoutes(app: Hono, ctx: ServeContext): void {
     return c.json({ range: rangeJson(range), ...(await loadOverview(ctx, range)) });
   });
   app.get('/overview/live', (c) => {
-    const { v } = parseParams(c, liveParams);
-    const version = catalogVersion(ctx.dataDir);
-    return c.html(<LiveStrip watching={loadWatchProgress(ctx)} now={ctx.now()} version={version} reload={v !== undefined && v !== version ? samePageUrl(c.req.header('HX-Current-URL')) : undefined} />);
+    const { v, t } = parseParams(c, liveParams);
+    const now = ctx.now();
+    const changed = v !== undefined && v !== catalogVersion(ctx.dataDir) && now - (t ?? 0) >= OVERVIEW_RELOAD_MS;
+    // Until the reload, the strip keeps polling with the version and time the page was drawn with.
+    return c.html(<LiveStrip watching={loadWatchProgress(ctx)} now={now} version={v ?? catalogVersion(ctx.dataDir)} drawnAt={t ?? now} reload={changed ? samePageUrl(c.req.header('HX-Current-URL')) : undefined} />);
   });
 }
 
