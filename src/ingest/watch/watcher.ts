@@ -6,6 +6,7 @@ import type { MiningConfig } from '../../config/index.js';
 import { continuationOf, createParser, createZone, detectFormat, isAutoFormat, loadFormats, type ContinuationTest, type FormatSpec, type ZoneResolver } from '../../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../../store/index.js';
 import { ChunkHeaders } from '../chunk-header.js';
+import { describeFormatOptions } from '../ingest.js';
 import { readContentHeadOf } from '../fingerprint.js';
 import { matchSource } from '../identify.js';
 import { miningSettingsFor, TemplateMining } from '../mining.js';
@@ -357,7 +358,7 @@ class Watcher {
   private freshEntry(name: string, fileId: string, format: FormatSpec, compressed = false): SourceEntry {
     const entry: SourceEntry = {
       sourceId: randomUUID(), path: name, fingerprint: '', fpLen: 0, compressed, size: 0, offset: 0, lines: this.nameLines.get(name) ?? 0,
-      format: format.label ?? format.name, counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId,
+      format: format.label ?? format.name, counts: { parsed: 0, unparsed: 0, blank: 0, joined: 0 }, tailHash: '', tailLen: 0, fileId, formatOptions: describeFormatOptions(format),
     };
     this.manifest.set(entry.sourceId, entry);
     return entry;
@@ -457,7 +458,7 @@ class Watcher {
     }
     let format = this.options.format;
     // A file read before keeps the format it was first read with, when that one was guessed.
-    if (isAutoFormat(format) && entry.format !== 'auto' && entry.offset > 0) format = { name: entry.format, options: {} };
+    if (isAutoFormat(format) && entry.format !== 'auto' && entry.offset > 0) format = { name: entry.format, options: JSON.parse(entry.formatOptions || '{}') as FormatSpec['options'] };
     else if (isAutoFormat(format) && head.length > 0) format = await this.detect(ref, entry);
     const headers = await ChunkHeaders.start(format, ref.compressed ? undefined : ref.path, entry.offset);
     const f = new Follower(entry.path, ref.path, ref.fileId, handle, entry, format, headers, role, this.now, ref.compressed ? ref : undefined);
