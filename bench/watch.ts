@@ -4,7 +4,7 @@
  *
  *   1. a real watcher (`logscope watch FILE --interval I`, a child process) follows a file the
  *      benchmark appends to for N seconds. The writer's rate adapts: up by a quarter while the
- *      watcher's lag stays under one interval, down by a fifth when it passes two. The lag is
+ *      watcher's lag stays under 1.5 intervals, down by a fifth when it passes two. The lag is
  *      measured, not taken from the watcher: how long ago the oldest byte past the offset of the
  *      last committed batch was written (that offset from the watcher's progress file, which it
  *      rewrites at each commit);
@@ -131,7 +131,8 @@ async function main(): Promise<void> {
       if (Date.now() - lastAdapt >= intervalMs) {
         lastAdapt = Date.now();
         if (lagSeconds * 1000 > 2 * intervalMs) rate = Math.max(1000, Math.round(rate * 0.8));
-        else if (lagSeconds * 1000 < intervalMs) rate = Math.round(rate * 1.25);
+        // A line waits up to one interval for the next look: under 1.5 intervals is keeping up.
+        else if (lagSeconds * 1000 < 1.5 * intervalMs) rate = Math.round(rate * 1.25);
       }
       await sleep(Math.max(0, TICK_MS - (Date.now() - tickStart)));
     }
