@@ -1,5 +1,5 @@
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatUtc } from '../src/charts/index.js';
-import type { IngestProgressState } from '../src/ingest/index.js';
+import type { IngestProgressState, WatchProgressState } from '../src/ingest/index.js';
 import type { JobsData } from '../src/serve/loaders/jobs.js';
 import { Empty, Panel, Stat } from './components.js';
 import { Layout } from './layout.js';
@@ -20,7 +20,7 @@ export function JobsPage(props: { data: JobsData; dataDir: string; now: number }
         <Stat label="Unparsed" value={lines === 0 ? '0' : formatPercent(unparsed / lines)} detail={`${formatNumber(unparsed)} lines kept raw`} bad={unparsed > 0 && unparsed / Math.max(lines, 1) > 0.05} />
         <Stat label="Last ingest" value={last === undefined ? '–' : formatDuration(props.now - Date.parse(last)) + ' ago'} detail={last === undefined ? 'nothing ingested yet' : formatUtc(Date.parse(last))} />
       </div>
-      <RunningIngests running={data.running} now={props.now} />
+      <RunningIngests running={data.running} watching={data.watching} now={props.now} />
       <div style="height:16px"></div>
       <Panel title="Sources" hint="every source of the manifest, most recently ingested first" flush>
         {data.sources.length === 0 ? (
@@ -158,28 +158,121 @@ export function AlertDeliveries(props: { alerts: JobsData['alerts'] }) {
 }
 
 /**
- * The running ingests, from their progress files. Polled by htmx every second: this fragment
- * replaces itself (`GET /jobs/progress`).
+ * The running ingests and watchers, from their progress files. Polled by htmx every second: this
+ * fragment replaces itself (`GET /jobs/progress`).
  */
-export function RunningIngests(props: { running: IngestProgressState[]; now: number }) {
+export function RunningIngests(props: { running: IngestProgressState[]; watching: WatchProgressState[]; now: number }) {
   return (
     <section class="panel" id="running" hx-get="/jobs/progress" hx-trigger="every 1s" hx-swap="outerHTML">
       <header>
-        <h2>Running ingests</h2>
+        <h2>Running ingests and watchers</h2>
         <span class="hint">live from the CLI · updated every second</span>
       </header>
       <div class="body">
-        {props.running.length === 0 ? (
-          <Empty title="No ingest is running">
+        {props.running.length === 0 && props.watching.length === 0 ? (
+          <Empty title="No ingest is running, and no watcher">
             <p>
-              A <code>logscope ingest</code> into this data directory shows here while it runs: bytes, lines/s, ETA and what each worker parses.
+              A <code>logscope ingest</code> or <code>logscope watch</code> into this data directory shows here while it runs: bytes, lines/s, lag behind each followed file and what each worker parses.
             </p>
           </Empty>
         ) : (
-          props.running.map((r) => <IngestProgressView run={r} now={props.now} />)
+          <>
+            {props.watching.map((w) => (
+              <WatchProgressView run={w} now={props.now} />
+            ))}
+            {props.running.map((r) => (
+              <IngestProgressView run={r} now={props.now} />
+            ))}
+          </>
         )}
       </div>
     </section>
+  );
+}
+
+/** One watcher: its rate, its last batch, and how far behind each followed file the store is. */
+export function WatchProgressView(props: { run: WatchProgressState; now: number; compact?: boolean }) {
+  const r = props.run;
+  const maxLag = Math.max(0, ...r.files.map((f) => f.lag_seconds));
+  const behind = maxLag * 1000 >= 2 * r.interval_ms;
+  return (
+    <div class="ingest watcher" data-pid={String(r.pid)} data-lines={String(r.lines)}>
+      <div class="runstate">
+        <div class="line">
+          <span>
+            <span class={`badge ${r.state}`}>{r.state === 'running' ? 'watching' : 'stopped'}</span> pid {String(r.pid)} · <span class="mono">{r.inputs.join(' ')}</span>
+          </span>
+          <span class="muted">
+            every {formatDuration(r.interval_ms)} · started {formatUtc(Date.parse(r.started_at))} · updated {formatDuration(Math.max(0, props.now - Date.parse(r.updated_at)))} ago
+          </span>
+        </div>
+        {r.state === 'stopped' ? <div class="note">This watcher stopped without saying so (its process is gone): what it committed is in the store; start it again and it resumes where its last batch ended.</div> : null}
+      </div>
+      <div class="kv">
+        <div>
+          <div class="label">Lines/s</div>
+          <div class="value" id="watch-rate">
+            {formatNumber(r.lines_per_second)}
+          </div>
+        </div>
+        <div>
+          <div class="label">Lines stored</div>
+          <div class="value" id="watch-lines">
+            {formatNumber(r.lines)}
+          </div>
+        </div>
+        <div>
+          <div class="label">Files followed</div>
+          <div class="value">{formatNumber(r.files.length)}</div>
+        </div>
+        <div>
+          <div class="label">Lag</div>
+          <div class={behind ? 'value bad' : 'value'} title="the longest any followed file has had bytes not yet stored">
+            {maxLag === 0 ? 'none' : `${maxLag.toFixed(1)} s`}
+          </div>
+        </div>
+        <div>
+          <div class="label">Last batch</div>
+          <div class="value">
+            {r.last_batch === null ? (
+              '–'
+            ) : (
+              <>
+                {formatNumber(r.last_batch.lines)} lines <span class="muted small">{formatDuration(Math.max(0, props.now - Date.parse(r.last_batch.committed_at)))} ago, in {formatDuration(r.last_batch.elapsed_ms)}</span>
+              </>
+            )}
+          </div>
+        </div>
+      </div>
+      {props.compact === true ? null : (
+        <table class="workers">
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>State</th>
+              <th class="num">Size</th>
+              <th class="num">Stored</th>
+              <th class="num">Lag (bytes)</th>
+              <th class="num">Lag (s)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.files.map((f) => (
+              <tr>
+                <td class="mono" title={f.source === f.path ? f.path : `${f.path}, stored as ${f.source}`}>
+                  {f.path}
+                </td>
+                <td>{f.role === 'current' ? 'following' : 'rotated: draining'}</td>
+                <td class="num">{formatBytes(f.size)}</td>
+                <td class="num">{formatBytes(f.offset)}</td>
+                <td class="num">{formatNumber(f.lag_bytes)}</td>
+                <td class="num">{f.lag_seconds.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
 

@@ -1,12 +1,14 @@
 import { formatBytes, formatDay, formatDuration, formatNumber, formatPercent, formatUtc, LEVEL_ORDER, timeChart } from '../src/charts/index.js';
 import { eventLogsLink } from '../src/serve/loaders/anomalies.js';
+import type { WatchProgressState } from '../src/ingest/index.js';
 import type { OverviewData, SeriesErrors } from '../src/serve/loaders/overview.js';
 import { linkTo, type TimeRange } from '../src/serve/range.js';
 import { Empty, n, Panel, pct, SeverityBadge, Stat, Svg } from './components.js';
+import { WatchProgressView } from './jobs.js';
 import { Layout } from './layout.js';
 
 /** The overview: volume and error rate, where the errors are, the latest anomalies, new patterns, the store. */
-export function OverviewPage(props: { data: OverviewData; range: TimeRange; dataDir: string }) {
+export function OverviewPage(props: { data: OverviewData; range: TimeRange; dataDir: string; version?: string; watching?: WatchProgressState[]; now?: number }) {
   const { data, range } = props;
   const v = data.volume;
   const levels = LEVEL_ORDER.filter((l) => v.levels[l] !== undefined);
@@ -14,6 +16,7 @@ export function OverviewPage(props: { data: OverviewData; range: TimeRange; data
   const span = data.store.span;
   return (
     <Layout title="Overview" subtitle="Volume, errors and what changed in the selected range" active="/" range={range} dataDir={props.dataDir}>
+      {props.version !== undefined ? <LiveStrip watching={props.watching ?? []} now={props.now ?? Date.now()} version={props.version} drawnAt={props.now ?? Date.now()} /> : null}
       <div class="grid cols-4 stats">
         <Stat label="Lines" value={formatNumber(data.totals.lines)} detail={`${formatNumber(data.totals.warnings)} warnings`} />
         <Stat label="Error lines" value={formatNumber(data.totals.errors)} bad={data.totals.errors > 0} detail={rate === null ? 'no lines in range' : `${formatPercent(rate)} of lines`} />
@@ -187,5 +190,22 @@ function SeriesTable(props: { rows: SeriesErrors[]; label: string; range: TimeRa
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * The overview's live strip: the watchers following files into the store (rate, lag, last
+ * batch). Polls `GET /overview/live` every 2 s and replaces itself; when the store changed since
+ * `version` (the page was drawn at `drawnAt`), `reload` (the page's URL) brings the page's
+ * content up to date in place.
+ */
+export function LiveStrip(props: { watching: WatchProgressState[]; now: number; version: string; drawnAt: number; reload?: string }) {
+  return (
+    <section id="live" hx-get={`/overview/live?v=${encodeURIComponent(props.version)}&t=${props.drawnAt}`} hx-trigger="every 2s" hx-swap="outerHTML">
+      {props.watching.map((w) => (
+        <WatchProgressView run={w} now={props.now} compact />
+      ))}
+      {props.reload !== undefined ? <div hx-get={props.reload} hx-trigger="load" hx-select="main" hx-target="main" hx-swap="outerHTML"></div> : null}
+    </section>
   );
 }

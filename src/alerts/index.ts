@@ -4,3 +4,4 @@ export { evaluateRule, evaluateRules, type EvaluateOptions, type RuleEvaluation 
 export { backtestRule, type BacktestFiring, type BacktestOptions, type BacktestResult } from './backtest.js';
 export { createRuleSchedule, systemClock, type AlertSink, type Clock, type RuleSchedule } from './schedule.js';
 export { abortOnSignals, runDaemon, type DaemonOptions, type DaemonSummary } from './schedule-daemon.js';
+export { createLiveAlerts, liveRules, ruleHorizonMs, type LiveAlerts, type LiveAlertsOptions } from './live.js';

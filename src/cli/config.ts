@@ -4,6 +4,18 @@ import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
 import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTemplate, compileTimeLayout, createZone, type FormatSpec } from '../parse/index.js';
 
+/** The flags of the commands that read log files: where to store, the config, how to parse. */
+export interface InputFlags {
+  data?: string;
+  config?: string;
+  inputFormat?: string;
+  pattern?: string;
+  template?: string;
+  timeFormat?: string;
+  workers?: string;
+  timezone?: string;
+}
+
 /** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
 

@@ -28,6 +28,7 @@ const COMMAND_MODULES: Record<string, () => Promise<(program: Command) => void>>
   prune: async () => (await import('./commands/prune.js')).registerPrune,
   alerts: async () => (await import('./commands/alerts.js')).registerAlerts,
   serve: async () => (await import('./commands/serve.js')).registerServe,
+  watch: async () => (await import('./commands/watch.js')).registerWatch,
 };
 
 /**

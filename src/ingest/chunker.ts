@@ -227,7 +227,7 @@ async function* untilError(stream: Readable, failure: { error?: unknown }): Asyn
  * pieces, so that multi-line records stay in one chunk. When the buffer is one long record:
  * its last newline if `force`, else -1; -1 when it holds no newline.
  */
-function findCut(all: Buffer, force: boolean, continues: ContinuationTest): number {
+export function findCut(all: Buffer, force: boolean, continues: ContinuationTest): number {
   const last = all.lastIndexOf(10);
   if (last < 0) return -1;
   // Only the tail is scanned, unless no cut is found there; without pieces in it, from the end.

@@ -10,3 +10,5 @@ export { forgetSources, type ForgetOptions, type ForgetSummary, type ForgottenSo
 export { readHead, compressionOf } from './source-chunks.js';
 export { jsonDocumentLines } from './json-document.js';
 export { detectCompression, decompressStream, type Compression } from './compression.js';
+export { watchFiles, type WatchOptions, type WatchBatch, type WatchSummary } from './watch/watcher.js';
+export { readWatchProgress, watchProgressPath, type WatchProgressRecord, type WatchProgressState, type WatchedFileRecord } from './watch/progress.js';

@@ -453,7 +453,7 @@ function planSources(sources: SourceRef[], heads: Map<SourceRef, Buffer>, manife
 }
 
 /** The --pattern or --template of a format, as the manifest keeps it. */
-function describeFormatOptions(format: FormatSpec): string {
+export function describeFormatOptions(format: FormatSpec): string {
   const { pattern, template } = format.options as { pattern?: string; template?: string };
   if (format.label !== undefined) return '';
   if (pattern !== undefined) return JSON.stringify({ pattern });

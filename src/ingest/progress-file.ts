@@ -96,10 +96,36 @@ export function progressFilePath(dataDir: string, pid: number): string {
 export function createProgressFile(options: ProgressFileOptions): ProgressFile {
   const now = options.now ?? (() => Date.now());
   const pid = options.pid ?? process.pid;
-  const file = progressFilePath(options.dataDir, pid);
+  const startedAt = now();
+  return startProgressWriter({
+    file: progressFilePath(options.dataDir, pid),
+    now,
+    intervalMs: options.intervalMs,
+    timer: options.timer,
+    record: (at) => describeProgress(options.inputs, pid, startedAt, at, options.sample()),
+  });
+}
+
+/** Options of {@link startProgressWriter}. */
+export interface ProgressWriterOptions {
+  file: string;
+  /** The record to write, as of `at` (ms). */
+  record: (at: number) => unknown;
+  now?: () => number;
+  intervalMs?: number;
+  timer?: boolean;
+}
+
+/**
+ * Writes a running process's progress record to `file` (JSON): once at once, then at most once
+ * per interval on `touch()`, and every interval from a timer (unless `timer` is false). Each
+ * write replaces the file atomically; a failure to write (a full disk) is ignored.
+ */
+export function startProgressWriter(options: ProgressWriterOptions): ProgressFile {
+  const now = options.now ?? (() => Date.now());
+  const file = options.file;
   const tmp = `${file}.tmp`;
   const interval = options.intervalMs ?? PROGRESS_INTERVAL_MS;
-  const startedAt = now();
   let lastWrite = -Infinity;
   let removed = false;
 
@@ -107,13 +133,13 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFile {
     if (removed) return;
     const at = now();
     lastWrite = at;
-    const record = describeProgress(options.inputs, pid, startedAt, at, options.sample());
+    const record = options.record(at);
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(tmp, `${JSON.stringify(record, null, 1)}\n`);
       fs.renameSync(tmp, file);
     } catch {
-      // Progress is a courtesy: the ingest goes on without it.
+      // Progress is a courtesy: the run goes on without it.
       fs.rmSync(tmp, { force: true });
     }
   };
@@ -134,7 +160,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFile {
       try {
         fs.rmdirSync(path.dirname(file));
       } catch {
-        // Another ingest's file is there, or it is already gone.
+        // Another run's file is there, or it is already gone.
       }
     },
   };
@@ -195,25 +221,39 @@ export function isProcessAlive(pid: number): boolean {
  * should: each is replaced by a rename).
  */
 export function readIngestProgress(dataDir: string, options: ReadProgressOptions = {}): IngestProgressState[] {
+  return readProgressFiles<IngestProgressRecord>(dataDir, 'ingest', options);
+}
+
+/**
+ * The `<prefix>-<pid>.json` progress files of a data directory, newest first, each with its
+ * state: `running` when its process is alive and wrote within `staleMs` (default
+ * {@link PROGRESS_STALE_MS}), else `stopped`. Files that do not parse are skipped.
+ */
+export function readProgressFiles<R extends { pid: number; updated_at: string; started_at: string }>(
+  dataDir: string,
+  prefix: string,
+  options: ReadProgressOptions & { staleMs?: (record: R) => number } = {},
+): Array<R & { state: 'running' | 'stopped' }> {
   const now = options.now ?? (() => Date.now());
   const isAlive = options.isAlive ?? isProcessAlive;
   const dir = path.join(dataDir, PROGRESS_DIR);
+  const pattern = new RegExp(`^${prefix}-\\d+\\.json$`);
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => /^ingest-\d+\.json$/.test(n));
+    names = fs.readdirSync(dir).filter((n) => pattern.test(n));
   } catch {
     return [];
   }
-  const out: IngestProgressState[] = [];
+  const out: Array<R & { state: 'running' | 'stopped' }> = [];
   for (const name of names) {
-    let record: IngestProgressRecord;
+    let record: R;
     try {
-      record = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as IngestProgressRecord;
+      record = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as R;
     } catch {
       continue;
     }
     if (typeof record.pid !== 'number' || typeof record.updated_at !== 'string') continue;
-    const fresh = now() - Date.parse(record.updated_at) <= PROGRESS_STALE_MS;
+    const fresh = now() - Date.parse(record.updated_at) <= (options.staleMs?.(record) ?? PROGRESS_STALE_MS);
     out.push({ ...record, state: fresh && isAlive(record.pid) ? 'running' : 'stopped' });
   }
   return out.sort((a, b) => b.started_at.localeCompare(a.started_at));

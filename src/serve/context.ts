@@ -49,7 +49,7 @@ interface OpenReader {
 }
 
 /** The catalog's version: size, mtime and inode of catalog.duckdb and its WAL, which every commit changes. */
-function catalogVersion(dataDir: string): string {
+export function catalogVersion(dataDir: string): string {
   const parts: string[] = [];
   for (const file of [CATALOG_FILE, `${CATALOG_FILE}.wal`]) {
     try {

@@ -107,12 +107,14 @@ export function recordsSelect(dataDir: string, relPaths: string[]): string {
 }
 
 /** Lists live files by kind. */
-export async function listFiles(conn: DuckDBConnection, schemaPrefix = '_logscope'): Promise<{ logs: string[]; unparsed: string[] }> {
-  const reader = await conn.runAndReadAll(`SELECT kind, path FROM ${schemaPrefix}.files ORDER BY path`);
+export async function listFiles(conn: DuckDBConnection, schemaPrefix = '_logscope', sinceMs?: number): Promise<{ logs: string[]; unparsed: string[] }> {
+  const reader = await conn.runAndReadAll(`SELECT kind, path, epoch_ms(max_ts) FROM ${schemaPrefix}.files ORDER BY path`);
   const out = { logs: [] as string[], unparsed: [] as string[] };
-  for (const [kind, p] of reader.getRows()) {
-    if (kind === 'logs') out.logs.push(String(p));
-    else out.unparsed.push(String(p));
+  for (const [kind, p, maxMs] of reader.getRows()) {
+    if (kind === 'logs') {
+      // Only files with records at or after sinceMs (a live alert's recent buckets).
+      if (sinceMs === undefined || maxMs === null || Number(maxMs) >= sinceMs) out.logs.push(String(p));
+    } else out.unparsed.push(String(p));
   }
   return out;
 }
@@ -141,8 +143,8 @@ export async function readStoreSpan(conn: DuckDBConnection, schemaPrefix = '_log
  * tables into temp tables `template_signatures` and `template_texts`. Returns the live files it
  * defined them over (paths relative to dataDir).
  */
-export async function defineViews(conn: DuckDBConnection, dataDir: string, target: 'main' | 'temp' = 'main', schemaPrefix = '_logscope'): Promise<{ logs: string[]; unparsed: string[] }> {
-  const files = await listFiles(conn, schemaPrefix);
+export async function defineViews(conn: DuckDBConnection, dataDir: string, target: 'main' | 'temp' = 'main', schemaPrefix = '_logscope', sinceMs?: number): Promise<{ logs: string[]; unparsed: string[] }> {
+  const files = await listFiles(conn, schemaPrefix, sinceMs);
   const create = target === 'temp' ? 'CREATE OR REPLACE TEMP VIEW' : 'CREATE OR REPLACE VIEW main.';
   const name = (n: string) => (target === 'temp' ? `${create} ${n}` : `${create}${n}`);
   const signatures = target === 'temp' ? 'template_signatures' : '_logscope.signatures';

@@ -35,6 +35,12 @@ export interface StoreReaderOptions {
    * the configuration.
    */
   queryProgress?: boolean;
+  /**
+   * Only the Parquet files holding records at or after this time (ms) make up `logs`: for
+   * live alert rules, whose cost then does not grow with the store's history; `batches` then
+   * holds only the batches committed since. `span` is still the whole store's.
+   */
+  since?: number;
 }
 
 /**
@@ -81,11 +87,12 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
           ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
-      const files = await defineViews(connection, dir, 'temp', 'cat._logscope');
+      const files = await defineViews(connection, dir, 'temp', 'cat._logscope', options.since);
       live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
       span = await readStoreSpan(connection, 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
-      await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
+      // With `since`, only the batches since then: the micro-batches of a long-running watcher are many.
+      await connection.run(`CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches${options.since !== undefined ? ` WHERE committed_at >= make_timestamptz(${Math.floor(options.since) * 1000})` : ''}`);
     } finally {
       await connection.run('DETACH cat');
       leaveTurn();

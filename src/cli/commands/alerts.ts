@@ -329,7 +329,8 @@ function reportErrors(evaluations: readonly RuleEvaluation[]): void {
  * grouped by the rule's cool-down) and the SMTP mailer of the config. Each send attempt is one
  * line on stderr.
  */
-async function openDelivery(config: Config, dataDir: string, signal?: AbortSignal): Promise<AlertDelivery> {
+/** The outbox and mailer of the config, reporting each send on stderr. */
+export async function openDelivery(config: Config, dataDir: string, signal?: AbortSignal): Promise<AlertDelivery> {
   const { openAlertDelivery } = await import('../../alerts/outbox-delivery.js');
   return openAlertDelivery({ dataDir, smtp: config.smtp, onReport: reportDelivery, ...(signal !== undefined ? { signal } : {}) });
 }

@@ -3,12 +3,12 @@ import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type Contri
 import { UsageError } from '../../errors.js';
 import { readTimeParams, type TimeContext } from '../../query/index.js';
 import { openStoreReader, type StoreSpan } from '../../store/index.js';
-import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, retireShortFlag } from '../config.js';
+import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, retireShortFlag, type InputFlags } from '../config.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
 import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
-interface AnomaliesFlags {
+interface AnomaliesFlags extends InputFlags {
   bucket: string;
   by?: string;
   since?: string;
@@ -31,14 +31,6 @@ interface AnomaliesFlags {
   buckets?: boolean;
   format?: string;
   json?: boolean;
-  data?: string;
-  config?: string;
-  inputFormat?: string;
-  pattern?: string;
-  template?: string;
-  timeFormat?: string;
-  workers?: string;
-  timezone?: string;
 }
 
 const ANOMALY_COLUMNS: RowColumn[] = [

@@ -1,5 +1,5 @@
 import { listHistory, type AlertHistoryEntry } from '../../alerts/history.js';
-import { readIngestProgress, type IngestProgressState } from '../../ingest/index.js';
+import { readIngestProgress, readWatchProgress, type IngestProgressState, type WatchProgressState } from '../../ingest/index.js';
 import type { ServeContext } from '../context.js';
 import { msOf, num, runQuery } from './common.js';
 
@@ -34,6 +34,8 @@ export interface JobsData {
   sources: JobSource[];
   batches: JobBatch[];
   running: IngestProgressState[];
+  /** The watchers following files into this store (`logscope watch`), from their progress files. */
+  watching: WatchProgressState[];
   /** The latest alert firings and what became of their emails, read fresh from the outbox (`logscope alerts`). */
   alerts: AlertHistoryEntry[];
 }
@@ -44,6 +46,11 @@ export const JOBS_ALERTS = 20;
 /** The ingests running now (and any a killed one left behind), from the progress files: no DuckDB. */
 export function loadIngestProgress(ctx: ServeContext): IngestProgressState[] {
   return readIngestProgress(ctx.dataDir, { now: () => ctx.now() });
+}
+
+/** The watchers of this store (and any a killed one left behind), from their progress files: no DuckDB. */
+export function loadWatchProgress(ctx: ServeContext): WatchProgressState[] {
+  return readWatchProgress(ctx.dataDir, { now: () => ctx.now() });
 }
 
 /** The manifest's sources (`sql/ingest_sources.sql`), the latest batches (`sql/ingest_batches.sql`) and the running ingests. */
@@ -76,6 +83,7 @@ export async function loadJobs(ctx: ServeContext): Promise<JobsData> {
       bytesPerSecond: num(r.bytes_per_second),
     })),
     running: loadIngestProgress(ctx),
+    watching: loadWatchProgress(ctx),
     // From the outbox itself, not the reader's copy: a send that failed a second ago shows.
     alerts: await listHistory(ctx.dataDir, { limit: JOBS_ALERTS }),
   };
