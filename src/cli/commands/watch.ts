@@ -6,6 +6,8 @@ import { parseDurationSeconds } from '../../query/index.js';
 import type { RunningServer } from '../../serve/index.js';
 import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, type InputFlags } from '../config.js';
 import { openDelivery } from './alerts.js';
+import { compactStore, pruneStore } from '../../store/index.js';
+import { formatPruneSummary, parseAge } from './prune.js';
 import { parsePort } from './serve.js';
 
 interface WatchFlags extends InputFlags {
@@ -20,7 +22,11 @@ interface WatchFlags extends InputFlags {
   host: string;
   token?: string;
   quiet?: boolean;
+  retain?: string;
 }
+
+/** How often a watcher prunes with --retain (and at its first look). */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /** A duration flag in ms: `500ms`, `5s`, `2m`, `1.5s`. */
 export function parseDurationMs(text: string, option: string): number {
@@ -53,12 +59,14 @@ export function registerWatch(program: Command): void {
     .option('--port <port>', 'with --serve: TCP port (0: any free port)', '7070')
     .option('--host <address>', 'with --serve: address to listen on; anything but loopback needs --token', '127.0.0.1')
     .option('--token <secret>', 'with --serve: require this secret on every request; env LOGSCOPE_TOKEN')
+    .option('--retain <age>', 'drop what is older than this (30d, 12h, 2w: whole UTC days, as logscope prune does), at start and every hour')
     .option('-q, --quiet', 'no line per batch on stderr')
     .action(async (inputs: string[], flags: WatchFlags) => {
       if (inputs.includes('-')) throw new UsageError('logscope watch follows files; standard input (-) has no position to resume from: pipe it to "logscope ingest -" instead');
       const config = resolveConfig(flags.config);
       const dataDir = resolveDataDir(flags.data, config);
       const intervalMs = parseDurationMs(flags.interval, '--interval');
+      const retainMs = flags.retain !== undefined ? parseAge(flags.retain, '--retain') : undefined;
       const controller = new AbortController();
       const stop = (signal: string) => {
         if (!controller.signal.aborted) process.stderr.write(`logscope watch: ${signal}: committing the batch under way, then stopping\n`);
@@ -69,6 +77,7 @@ export function registerWatch(program: Command): void {
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
       let server: RunningServer | undefined;
+      let lastPrune = -Infinity;
       let live: LiveAlerts | undefined;
       const say = (line: string) => process.stderr.write(`${line}\n`);
       try {
@@ -116,11 +125,26 @@ export function registerWatch(program: Command): void {
             if (flags.quiet !== true) say(`${new Date(batch.committedAt).toISOString()} batch ${batch.id}: ${batch.lines.toLocaleString('en-US')} lines, ${batch.bytes.toLocaleString('en-US')} bytes (${batch.sources.join(', ')}) in ${batch.elapsedMs} ms`);
             live?.afterBatch();
           },
-          // Background maintenance between looks, never racing a commit. Compaction of the
-          // micro-batches (issue 15 point 6, src/store/compact.ts) and `--retain` pruning
-          // (point 7, src/store/prune.ts) are to be called here with `store`.
-          maintain: async () => {
+          // Background maintenance between looks, never racing a commit: due alert emails, then
+          // the micro-batches merged as their size tiers fill (compactStore plans that cheaply
+          // when there is nothing to merge), then --retain's prune at start and every hour.
+          maintain: async (store, now) => {
             await live?.flushDue();
+            try {
+              const compacted = await compactStore(store.dataDir, { writer: store });
+              const merged = compacted.groups.filter((g) => !g.skipped);
+              if (merged.length > 0 && flags.quiet !== true) {
+                say(`${new Date(now).toISOString()} compacted ${merged.reduce((n, g) => n + g.files, 0)} files into ${merged.length} (${compacted.filesAfter} live files)`);
+              }
+              if (retainMs !== undefined && now - lastPrune >= PRUNE_EVERY_MS) {
+                lastPrune = now;
+                const pruned = await pruneStore(store.dataDir, { olderThan: retainMs, now, writer: store });
+                if (pruned.days.length > 0 || pruned.unparsed.files > 0) say(`logscope watch: --retain ${flags.retain}: ${formatPruneSummary(pruned).trimEnd()}`);
+              }
+            } catch (err) {
+              // The store is as before a failed compaction or prune: say so, keep watching.
+              say(`logscope watch: store maintenance failed (the store is unchanged, watching goes on): ${(err as Error).message}`);
+            }
           },
         });
         await live?.idle();
