@@ -268,3 +268,6 @@ export async function explainEvent(conn: DuckDBConnection, event: AnomalyEvent, 
     records_before: Number(row.records_before),
   }));
 }
+
+/** Settings that reproduce the detector before robust value spreads and event merging (for `npm run bench:metric`'s side-by-side run). */
+export const LEGACY_METRIC_SETTINGS: Partial<DetectOptions> = {};

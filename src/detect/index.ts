@@ -2,6 +2,7 @@ export {
   detectAnomalies,
   groupEvents,
   EVENT_GAP_BUCKETS,
+  LEGACY_METRIC_SETTINGS,
   countFirings,
   explainEvent,
   scoreBuckets,
