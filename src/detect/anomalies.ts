@@ -270,4 +270,4 @@ export async function explainEvent(conn: DuckDBConnection, event: AnomalyEvent, 
 }
 
 /** Settings that reproduce the detector before robust value spreads and event merging (for `npm run bench:metric`'s side-by-side run). */
-export const LEGACY_METRIC_SETTINGS: Partial<DetectOptions> = {};
+export const LEGACY_METRIC_SETTINGS: Partial<DetectOptions> = { robust: false, min_change: 0 };
