@@ -14,6 +14,11 @@ export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only
   top?: number;
   /** Also return every bucket of the range, flagged or not, in `buckets` (for a chart around an event). */
   allBuckets?: boolean;
+  /**
+   * Also count the buckets judged (those with a baseline) per day, for the firing rate per 1,000
+   * buckets of a backtest (`firingsPerDay[].judged`, `firingRate`).
+   */
+  countJudged?: boolean;
   /** Internal: measures and the `fields` slot to use instead of errors and volume (counting scans). */
   measures?: Measure[];
   fields?: string;
@@ -69,6 +74,22 @@ export interface DailyFirings {
   day: string;
   firings: number;
   buckets: number;
+  /** With `countJudged`: buckets of that day judged against a baseline (every series and measure). */
+  judged?: number;
+  /** With `countJudged`: firings per 1,000 judged buckets that day. */
+  per_1000?: number;
+}
+
+/**
+ * Firings per 1,000 judged buckets over the whole range: in a backtest over ordinary history,
+ * each firing is a false alarm unless it was a real incident, so this is the false-alarm rate a
+ * rule with these settings would have had.
+ */
+export interface FiringRate {
+  firings: number;
+  judged: number;
+  days: number;
+  per1000: number;
 }
 
 /** What {@link detectAnomalies} found. */
@@ -77,6 +98,8 @@ export interface DetectResult {
   events: AnomalyEvent[];
   firingsPerDay: DailyFirings[];
   measures: Measure[];
+  /** With `countJudged`: firings per 1,000 judged buckets over the range. */
+  firingRate?: FiringRate;
   /** With `allBuckets`: every bucket of every series and measure in the range, `flagged` set on the flagged ones. */
   buckets?: Array<Anomaly & { flagged: boolean }>;
 }
@@ -88,11 +111,11 @@ export interface DetectResult {
  * const { events } = await detectAnomalies(reader.connection, { bucket: '1m', since: '-1d', explain: true });
  */
 export async function detectAnomalies(conn: DuckDBConnection, options: DetectOptions = {}): Promise<DetectResult> {
-  const { explain, top, allBuckets, ...rest } = options;
-  const { prepared, measures, fields, params } = await prepareZscore(conn, rest, allBuckets !== true);
+  const { explain, top, allBuckets, countJudged, ...rest } = options;
+  const { prepared, measures, fields, params } = await prepareZscore(conn, rest, allBuckets !== true && countJudged !== true);
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];
   const buckets = allBuckets === true ? rows.map((row) => ({ ...toAnomaly(row), flagged: row.flagged === true })) : undefined;
-  const anomalies = buckets === undefined ? rows.map(toAnomaly) : buckets.filter((b) => b.flagged).map(({ flagged: _, ...a }) => a);
+  const anomalies = allBuckets !== true && countJudged !== true ? rows.map(toAnomaly) : rows.filter((row) => row.flagged === true).map(toAnomaly);
   const bucketMs = (parseDurationSeconds(params.bucket ?? '1m') ?? 60) * 1000;
   const events = groupEvents(anomalies, bucketMs);
   if (explain) {
@@ -108,7 +131,9 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
       });
     }
   }
-  return { anomalies, events, firingsPerDay: countFirings(events), measures, ...(buckets !== undefined ? { buckets } : {}) };
+  const firingsPerDay = countFirings(events);
+  const firingRate = countJudged === true ? addJudged(firingsPerDay, rows) : undefined;
+  return { anomalies, events, firingsPerDay, measures, ...(firingRate !== undefined ? { firingRate } : {}), ...(buckets !== undefined ? { buckets } : {}) };
 }
 
 /** `sql/zscore.sql` prepared for `options`: the measures (errors and volume, or the metric) and the slots that compute them. */
@@ -234,6 +259,27 @@ export function countFirings(events: readonly AnomalyEvent[]): DailyFirings[] {
     days.set(day, entry);
   }
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+/** Sets `judged` and `per_1000` on each day (from every bucket of the range) and gives the rate over all days. */
+function addJudged(days: DailyFirings[], rows: readonly RawRow[]): FiringRate {
+  const judged = new Map<string, number>();
+  for (const row of rows) {
+    if (row.baseline === null) continue;
+    const day = isoOf(row.bucket).slice(0, 10);
+    judged.set(day, (judged.get(day) ?? 0) + 1);
+  }
+  for (const d of days) {
+    d.judged = judged.get(d.day) ?? 0;
+    d.per_1000 = per1000(d.firings, d.judged);
+  }
+  const total = [...judged.values()].reduce((n, v) => n + v, 0);
+  const firings = days.reduce((n, d) => n + d.firings, 0);
+  return { firings, judged: total, days: judged.size, per1000: per1000(firings, total) };
+}
+
+function per1000(firings: number, judged: number): number {
+  return judged === 0 ? 0 : Math.round((1e6 * firings) / judged) / 1000;
 }
 
 interface ExplainOptions {

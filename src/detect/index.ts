@@ -11,6 +11,7 @@ export {
   type AnomalyEvent,
   type Contributor,
   type DailyFirings,
+  type FiringRate,
   type DetectOptions,
   type DetectResult,
 } from './anomalies.js';
