@@ -271,14 +271,15 @@ function addJudged(days: DailyFirings[], rows: readonly RawRow[]): FiringRate {
   }
   for (const d of days) {
     d.judged = judged.get(d.day) ?? 0;
-    d.per_1000 = per1000(d.firings, d.judged);
+    d.per_1000 = firingsPer1000(d.firings, d.judged);
   }
   const total = [...judged.values()].reduce((n, v) => n + v, 0);
   const firings = days.reduce((n, d) => n + d.firings, 0);
-  return { firings, judged: total, days: judged.size, per1000: per1000(firings, total) };
+  return { firings, judged: total, days: judged.size, per1000: firingsPer1000(firings, total) };
 }
 
-function per1000(firings: number, judged: number): number {
+/** Firings per 1,000 judged buckets, to 3 decimals (0 when nothing was judged). */
+export function firingsPer1000(firings: number, judged: number): number {
   return judged === 0 ? 0 : Math.round((1e6 * firings) / judged) / 1000;
 }
 

@@ -4,6 +4,7 @@ export {
   EVENT_GAP_BUCKETS,
   LEGACY_METRIC_SETTINGS,
   countFirings,
+  firingsPer1000,
   explainEvent,
   scoreBuckets,
   type ScoredBucket,
