@@ -117,17 +117,19 @@ filled AS (
 leveled AS (
   SELECT
     *,
+    /*trail_windows{*/
     CASE WHEN robust_value THEN median(observed) OVER w_trail ELSE avg(observed) OVER w_trail END AS t_mean,
     CASE WHEN robust_value THEN 1.4826 * mad(observed) OVER w_trail ELSE stddev_samp(observed) OVER w_trail END AS t_sd_raw,
     -- Steps of 0 are left out: a sensor that repeats its reading for hours has not stopped being noisy.
     CASE WHEN robust_value THEN 0.8862 * avg(step) FILTER (WHERE step > 0) OVER w_long END AS noise_sd,
+    /*}trail_windows*/
     count(observed) OVER w_trail AS t_n
   FROM (
     SELECT
       *,
       $robust::BOOLEAN AND NOT counted AS robust_value,
       -- Change from the bucket before, for the noise floor of value metrics.
-      abs(observed - lag(observed) OVER (PARTITION BY series, measure ORDER BY bucket)) AS step,
+      /*step{*/abs(observed - lag(observed) OVER (PARTITION BY series, measure ORDER BY bucket))/*}step*/ AS step,
       epoch(bucket)::BIGINT % epoch($season::INTERVAL)::BIGINT AS slot,
       epoch(bucket)::BIGINT // epoch($season::INTERVAL)::BIGINT AS cycle,
       epoch(bucket)::BIGINT % 604800 AS week_slot,
@@ -198,9 +200,11 @@ residual AS (
   SELECT
     *,
     -- Partitioned by has_season: residuals against a season are not mixed with raw values.
+    /*residual_windows{*/
     CASE WHEN robust_value THEN median(observed - s_mid) OVER w_res END AS r_med,
     CASE WHEN robust_value THEN 1.4826 * mad(observed - s_mid) OVER w_res END AS r_sd,
     count(observed - s_mid) OVER w_res AS r_n
+    /*}residual_windows*/
   FROM deseasoned
   WINDOW w_res AS (PARTITION BY series, measure, has_season ORDER BY bucket ROWS BETWEEN $window::INTEGER PRECEDING AND 1 PRECEDING)
 ),

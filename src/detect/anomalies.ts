@@ -160,6 +160,13 @@ async function prepareZscore(conn: DuckDBConnection, options: Omit<DetectOptions
     slots.seasonal_windows = 'NULL::DOUBLE AS slot_low, NULL::DOUBLE AS slot_high, NULL::DOUBLE AS slot_mad, NULL::BIGINT AS slot_n, NULL::DOUBLE AS week_median, NULL::BIGINT AS week_n';
     slots.near_windows = 'NULL::DOUBLE AS s_up, NULL::DOUBLE AS s_down, NULL::DOUBLE AS s_mad, NULL::HUGEINT AS s_n, NULL::DOUBLE AS w_up, NULL::DOUBLE AS w_down, NULL::HUGEINT AS w_n';
   }
+  if (String(params.robust) === 'false' || measures.every((m) => m.counted)) {
+    // No robust value metric: without the median and MAD windows, which would be computed for
+    // every row even where unused (twice the time on the error and volume counts).
+    slots.trail_windows = 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd,';
+    slots.residual_windows = 'NULL::DOUBLE AS r_med, NULL::DOUBLE AS r_sd, NULL::BIGINT AS r_n';
+    slots.step = 'NULL::DOUBLE';
+  }
   const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: flaggedOnly }, slots);
   return { prepared, measures, fields, params };
 }
