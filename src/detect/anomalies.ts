@@ -90,6 +90,8 @@ export interface FiringRate {
   judged: number;
   days: number;
   per1000: number;
+  /** The same per series (every measure of it), highest rate first. */
+  bySeries?: Array<{ series: string; firings: number; judged: number; per1000: number }>;
 }
 
 /** What {@link detectAnomalies} found. */
@@ -132,7 +134,7 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
     }
   }
   const firingsPerDay = countFirings(events);
-  const firingRate = countJudged === true ? addJudged(firingsPerDay, rows) : undefined;
+  const firingRate = countJudged === true ? addJudged(firingsPerDay, rows, events) : undefined;
   return { anomalies, events, firingsPerDay, measures, ...(firingRate !== undefined ? { firingRate } : {}), ...(buckets !== undefined ? { buckets } : {}) };
 }
 
@@ -268,13 +270,15 @@ export function countFirings(events: readonly AnomalyEvent[]): DailyFirings[] {
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
-/** Sets `judged` and `per_1000` on each day (from every bucket of the range) and gives the rate over all days. */
-function addJudged(days: DailyFirings[], rows: readonly RawRow[]): FiringRate {
+/** Sets `judged` and `per_1000` on each day (from every bucket of the range) and gives the rate over all days, and per series. */
+function addJudged(days: DailyFirings[], rows: readonly RawRow[], events: readonly AnomalyEvent[]): FiringRate {
   const judged = new Map<string, number>();
+  const judgedBySeries = new Map<string, number>();
   for (const row of rows) {
     if (row.baseline === null) continue;
     const day = isoOf(row.bucket).slice(0, 10);
     judged.set(day, (judged.get(day) ?? 0) + 1);
+    judgedBySeries.set(row.series, (judgedBySeries.get(row.series) ?? 0) + 1);
   }
   for (const d of days) {
     d.judged = judged.get(d.day) ?? 0;
@@ -282,7 +286,12 @@ function addJudged(days: DailyFirings[], rows: readonly RawRow[]): FiringRate {
   }
   const total = [...judged.values()].reduce((n, v) => n + v, 0);
   const firings = days.reduce((n, d) => n + d.firings, 0);
-  return { firings, judged: total, days: judged.size, per1000: firingsPer1000(firings, total) };
+  const bySeries = [...judgedBySeries].map(([series, n]) => {
+    const f = events.filter((e) => e.series === series).length;
+    return { series, firings: f, judged: n, per1000: firingsPer1000(f, n) };
+  });
+  bySeries.sort((a, b) => b.per1000 - a.per1000 || a.series.localeCompare(b.series));
+  return { firings, judged: total, days: judged.size, per1000: firingsPer1000(firings, total), bySeries };
 }
 
 /** Firings per 1,000 judged buckets, to 3 decimals (0 when nothing was judged). */

@@ -96,5 +96,9 @@ describe('value metrics: robust, floor-bounded, level-adapting judgement', () =>
     expect(judged).toBeGreaterThan(3 * 400);
     expect(judged).toBeLessThanOrEqual(3 * POINTS);
     expect(Number(rate![4])).toBeCloseTo((1000 * firings) / judged, 2);
+    // And per series, highest first: the spike and the shift fired once each, the flat sensor never.
+    const perSeries = /per series, highest first: (.*)/.exec(run.stderr)?.[1] ?? '';
+    expect(perSeries.split(', ').map((s) => s.split(' ')[0])).toEqual(['shift', 'spiky', 'flat']);
+    expect(perSeries).toMatch(/flat 0\.00 \(0 in /);
   });
 });

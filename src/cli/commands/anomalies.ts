@@ -185,6 +185,11 @@ async function printResult(result: DetectResult, format: OutputFormat, perDay: b
         `${rate.firings} firing${rate.firings === 1 ? '' : 's'} in ${rate.judged.toLocaleString('en-US')} judged buckets over ${rate.days} day${rate.days === 1 ? '' : 's'}: ` +
           `${rate.per1000.toFixed(2)} per 1,000 buckets (each a false alarm unless it was a real incident)\n`,
       );
+      const bySeries = rate.bySeries ?? [];
+      if (bySeries.length > 1) {
+        const shown = bySeries.slice(0, 5).map((s) => `${s.series} ${s.per1000.toFixed(2)} (${s.firings} in ${s.judged.toLocaleString('en-US')})`);
+        process.stderr.write(`per series, highest first: ${shown.join(', ')}${bySeries.length > 5 ? `, and ${bySeries.length - 5} more` : ''}\n`);
+      }
     }
     return;
   }
