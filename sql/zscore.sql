@@ -11,7 +11,8 @@
 --   $season        INTERVAL   '1 day' (same time of day) or '7 days' (same hour of the week)
 --   $seasons       INTEGER    previous seasons in the seasonal sample (default 7)
 --   $spread        INTEGER    buckets either side of the same time taken into the seasonal sample (default 5)
---   $confirm       DOUBLE     seasonal judgement: the trailing z must also be past this, on the same side (default 1)
+--   $confirm       DOUBLE     seasonal judgement of counts (and of values without $robust): the trailing z must also be
+--                             past this, on the same side (default 1)
 --   $weekly        BOOLEAN    seasonal judgement: where the same time of the week exists in up to 4 earlier weeks,
 --                             the bucket must also be past the threshold against their median (default true),
 --                             so the weekend of a weekly cycle is no anomaly of the daily one
@@ -47,6 +48,9 @@
 --   window (a spike or the step of a level shift does not widen it), and every spread is at least the
 --   noise floor: 0.886 x the mean absolute change from one bucket to the next over the last `seasons`
 --   seasons (the stddev of the noise, were it independent; a long flat stretch does not collapse it).
+--   The seasonal sample is then of the value less its trailing median, and the bucket is judged by
+--   its residual (value less trailing median less that seasonal reference) against the median and
+--   MAD of the residuals in the trailing window; --confirm does not apply (see deseasoned below).
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT

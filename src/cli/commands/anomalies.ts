@@ -85,7 +85,7 @@ export function registerAnomalies(program: Command): void {
     .option('--season <width>', 'seasonal period: 1d (time of day) or 7d (hour of the week)', '1d')
     .option('--seasons <n>', 'previous periods in the seasonal sample', '7')
     .option('--spread <n>', 'buckets either side of the same time in the seasonal sample', '5')
-    .option('--confirm <z>', 'seasonal: the trailing z must also pass this, on the same side', '1')
+    .option('--confirm <z>', 'seasonal, counts (and --no-robust): the trailing z must also pass this, on the same side', '1')
     .option('--no-weekly', 'seasonal: do not also check against the same time in earlier weeks')
     .option('-t, --threshold <z>', '|z| that flags a bucket (at once past twice this; otherwise two buckets in a row)', '3')
     .option('--min-count <n>', 'counts: ignore buckets where both observed and expected are below this', '5')
