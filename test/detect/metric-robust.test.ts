@@ -4,10 +4,11 @@ import type { StoreReader } from '../../src/store/index.js';
 import { runCliHere } from '../helpers.js';
 import { minute, storeOf, type FixtureRecord } from './fixture.js';
 
-/** Two days of 5-minute points (576), minute 0 = 2026-11-20T00:00Z. */
-const POINTS = 576;
-const SHIFT_AT = 400;
-const SPIKE_AT = 450;
+/** Four days of 5-minute points, minute 0 = 2026-11-20T00:00Z. */
+const POINTS = 4 * 288;
+const SHIFT_AT = 720;
+const SPIKE_AT = 900;
+const FLAT_FROM = 576;
 
 /** A deterministic noise in [-1, 1] (no Math.random: the same series every run). */
 function noise(i: number, salt: number): number {
@@ -18,14 +19,14 @@ function noise(i: number, salt: number): number {
 /**
  * Three series, one value a point, read as `avg(value)` by service:
  * - `shift`: 50 +- 1, then from point SHIFT_AT on 65 +- 1, to the end (a level that shifts and stays);
- * - `flat`: a sensor at 80 +- 1 for a day, then repeating 80.0 for 8 hours, then the same noise again;
+ * - `flat`: a sensor at 80 +- 1 for two days, then repeating 80.0 for 8 hours, then the same noise again;
  * - `spiky`: 30 +- 1.5 with one spike to 45 for two points at SPIKE_AT.
  */
 function seriesRecords(): FixtureRecord[] {
   const records: FixtureRecord[] = [];
   for (let i = 0; i < POINTS; i++) {
     const ts = minute(i * 5, 7);
-    const flatStretch = i >= 288 && i < 288 + 96;
+    const flatStretch = i >= FLAT_FROM && i < FLAT_FROM + 96;
     const values: Record<string, number> = {
       shift: (i >= SHIFT_AT ? 65 : 50) + noise(i, 1),
       flat: flatStretch ? 80 : 80 + noise(i, 2),
@@ -53,6 +54,9 @@ describe('value metrics: robust, floor-bounded, level-adapting judgement', () =>
     expect(shift[0].start).toBe(minute(SHIFT_AT * 5));
     // The baseline adapts: within the trailing window (60 buckets) the new level is the expected one.
     expect(Date.parse(shift[0].end)).toBeLessThanOrEqual(Date.parse(minute((SHIFT_AT + 60) * 5)));
+    // The earlier judgement (the old level expected from the earlier days) fired again and again.
+    const legacy = await detectAnomalies(reader.connection, { ...OPTIONS, robust: false, min_change: 0 });
+    expect(legacy.events.filter((e) => e.series === 'shift').length).toBeGreaterThan(5);
   });
 
   it('stays quiet when ordinary noise resumes after a long flat stretch', async () => {
@@ -61,6 +65,9 @@ describe('value metrics: robust, floor-bounded, level-adapting judgement', () =>
     // Even without the minimum relative change: the spread is floored by the series' own noise.
     const noFloor = await detectAnomalies(reader.connection, { ...OPTIONS, min_change: 0 });
     expect(noFloor.anomalies.filter((a) => a.series === 'flat')).toEqual([]);
+    // The earlier trailing judgement (stddev of a flat window) fired when the noise came back.
+    const legacy = await detectAnomalies(reader.connection, { ...OPTIONS, robust: false, min_change: 0, baseline: 'trailing' });
+    expect(legacy.events.filter((e) => e.series === 'flat' && Date.parse(e.start) >= Date.parse(minute((FLAT_FROM + 96) * 5)))).toHaveLength(1);
   });
 
   it('finds a real spike in a noisy series, and nothing else there', async () => {
@@ -92,8 +99,8 @@ describe('value metrics: robust, floor-bounded, level-adapting judgement', () =>
     expect(rate, run.stderr).not.toBeNull();
     const [firings, judged] = [Number(rate![1]), Number(rate![2].replace(/,/g, ''))];
     expect(firings).toBe(events.length);
-    // Three series, two days, less the warm-up before a baseline exists.
-    expect(judged).toBeGreaterThan(3 * 400);
+    // Three series, four days, less the warm-up before a baseline exists.
+    expect(judged).toBeGreaterThan(3 * (POINTS - 300));
     expect(judged).toBeLessThanOrEqual(3 * POINTS);
     expect(Number(rate![4])).toBeCloseTo((1000 * firings) / judged, 2);
     // And per series, highest first: the spike and the shift fired once each, the flat sensor never.
