@@ -123,7 +123,8 @@ leveled AS (
     *,
     /*trail_windows{*/
     CASE WHEN robust_value THEN median(observed) OVER w_trail ELSE avg(observed) OVER w_trail END AS t_mean,
-    CASE WHEN robust_value THEN 1.4826 * mad(observed) OVER w_trail ELSE stddev_samp(observed) OVER w_trail END AS t_sd_raw,
+    -- (Robust values are flagged by their residuals: this spread only gives z_trailing, and a MAD window is costly.)
+    stddev_samp(observed) OVER w_trail AS t_sd_raw,
     -- Steps of 0 are left out: a sensor that repeats its reading for hours has not stopped being noisy.
     CASE WHEN robust_value THEN 0.8862 * avg(step) FILTER (WHERE step > 0) OVER w_long END AS noise_sd,
     /*}trail_windows*/
