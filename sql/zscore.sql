@@ -44,13 +44,15 @@
 --   z = (observed - expected) / stddev, NULL when stddev is 0. z_trailing: against the trailing
 --   window. baseline: which one judged the bucket ('trailing', 'seasonal'; NULL = too little
 --   history). samples: values in that baseline.
---   Value metrics (not counts), with $robust: the trailing baseline is the median and 1.4826 x MAD of the
---   window (a spike or the step of a level shift does not widen it), and every spread is at least the
---   noise floor: 0.886 x the mean absolute change from one bucket to the next over the last `seasons`
---   seasons (the stddev of the noise, were it independent; a long flat stretch does not collapse it).
---   The seasonal sample is then of the value less its trailing median, and the bucket is judged by
---   its residual (value less trailing median less that seasonal reference) against the median and
---   MAD of the residuals in the trailing window; --confirm does not apply (see deseasoned below).
+--   Value metrics (not counts), with $robust: the level is the median of the trailing window (a spike
+--   or the step of a level shift does not move it); the seasonal sample is of the value less that
+--   median at the time (a daily shape, which a level shift or a drift leaves alone); the residual
+--   (value less trailing median less the seasonal reference, or less nothing without a season) is
+--   judged against the median and 1.4826 x MAD of the residuals in the trailing window, and that
+--   spread is at least the noise floor: 0.886 x the mean non-zero change from one bucket to the
+--   next over the last `seasons` seasons (the stddev of independent noise; a long flat stretch
+--   does not collapse it). Expected = trailing median + seasonal reference + residual median.
+--   --confirm does not apply. Flagged only with |observed - expected| >= min_change x |expected|.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
