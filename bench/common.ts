@@ -43,6 +43,10 @@ export interface BenchInput {
 /** What one timed child run gives back. */
 export interface RunOutcome {
   seconds: number;
+  /** CPU seconds (user + sys) of the child, when measured. */
+  cpuSeconds?: number;
+  /** Peak RSS of the child (MiB), when measured. */
+  peakRssMB?: number;
   /** Bytes left in the run's output directory. */
   outputBytes: number;
   /** The time the child reports for its own work, startup excluded; undefined for wc. */
@@ -66,13 +70,24 @@ export interface ContenderStats {
   megabytesPerSecond: number;
   outputBytes: number;
   selfMedian?: number;
+  /** Median CPU seconds (user + sys) and CPU µs per input line, when measured. */
+  cpuMedian?: number;
+  cpuMicrosPerLine?: number;
+  /** Largest peak RSS of the runs (MiB), when measured. */
+  peakRssMB?: number;
 }
 
 export function summarize(outcomes: RunOutcome[], lines: number, bytes: number): ContenderStats {
   const seconds = outcomes.map((o) => o.seconds);
   const self = outcomes.flatMap((o) => (o.selfSeconds === undefined ? [] : [o.selfSeconds]));
   const med = median(seconds);
+  const cpu = outcomes.flatMap((o) => (o.cpuSeconds === undefined ? [] : [o.cpuSeconds]));
+  const rss = outcomes.flatMap((o) => (o.peakRssMB === undefined ? [] : [o.peakRssMB]));
+  const cpuMedian = cpu.length > 0 ? median(cpu) : undefined;
   return {
+    cpuMedian,
+    cpuMicrosPerLine: cpuMedian === undefined ? undefined : (cpuMedian * 1e6) / lines,
+    peakRssMB: rss.length > 0 ? Math.max(...rss) : undefined,
     median: med,
     min: Math.min(...seconds),
     max: Math.max(...seconds),
@@ -116,14 +131,41 @@ export interface ChildResult {
   seconds: number;
   stdout: string;
   stderr: string;
+  /** CPU the child used (user + sys, all its threads), when GNU time could measure it. */
+  cpuSeconds?: number;
+  /** Its peak resident set size (MiB), when GNU time could measure it. */
+  peakRssMB?: number;
 }
 
-/** Runs a command to completion, timed by wall clock from spawn to exit; rejects unless it exits 0. */
-export function runChild(command: string, args: string[], cwd: string): Promise<ChildResult> {
+/**
+ * GNU time, which reports a child's getrusage (user + sys CPU of all its threads, peak RSS):
+ * Node gives a parent no rusage of its children. Without it the bench reports wall time only.
+ */
+const GNU_TIME = '/usr/bin/time';
+export const CAN_MEASURE_CPU = fs.existsSync(GNU_TIME);
+
+/**
+ * Runs a command to completion, timed by wall clock from spawn to exit (and, with GNU time,
+ * its CPU and peak RSS); rejects unless it exits 0.
+ */
+export async function runChild(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<ChildResult> {
+  if (!CAN_MEASURE_CPU) return spawnTimed(command, args, cwd, env);
+  const usageFile = path.join(cwd, `.rusage-${process.pid}-${Date.now()}`);
+  try {
+    const result = await spawnTimed(GNU_TIME, ['-o', usageFile, '-f', '%U %S %M', command, ...args], cwd, env);
+    const [user, sys, maxKb] = fs.readFileSync(usageFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+    if ([user, sys, maxKb].every(Number.isFinite)) Object.assign(result, { cpuSeconds: user + sys, peakRssMB: maxKb / 1024 });
+    return result;
+  } finally {
+    fs.rmSync(usageFile, { force: true });
+  }
+}
+
+function spawnTimed(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     let exited: bigint | undefined;
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -189,8 +231,15 @@ export type LogscopeSummary = z.infer<typeof LogscopeSummarySchema>;
  * generator's truth: a wrong line count throws; a format or parsed count that differs is a
  * warning (the run's time still stands).
  */
-export async function runLogscopeIngest(input: BenchInput, dataDir: string, cwd: string, warnings: string[], extraArgs: string[] = []): Promise<{ child: ChildResult; summary: LogscopeSummary }> {
-  const child = await runChild(process.execPath, [CLI, 'ingest', input.file, '--data', dataDir, '--quiet', '--json', ...extraArgs], cwd);
+export async function runLogscopeIngest(
+  input: BenchInput,
+  dataDir: string,
+  cwd: string,
+  warnings: string[],
+  extraArgs: string[] = [],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ child: ChildResult; summary: LogscopeSummary }> {
+  const child = await runChild(process.execPath, [CLI, 'ingest', input.file, '--data', dataDir, '--quiet', '--json', ...extraArgs], cwd, env);
   const summary = parseJsonOutput(child.stdout, LogscopeSummarySchema, 'logscope ingest --json');
   const t = summary.totals;
   if (t.lines !== input.truth.lines) {

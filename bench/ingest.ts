@@ -25,7 +25,8 @@
  * Env:
  * - LOGSCOPE_BENCH_LINES (default 10000000): lines in each generated file;
  * - LOGSCOPE_BENCH_ROUNDS (default 3);
- * - LOGSCOPE_BENCH_PARTS (default `ingest,detect`): the parts to run, comma-separated;
+ * - LOGSCOPE_BENCH_PARTS (default `ingest,detect,startup`): the parts to run, comma-separated
+ *   (startup: `logscope --version` and `logscope sql "SELECT 1"`, 10 runs each, see bench/startup.ts);
  * - LOGSCOPE_BENCH_FORMATS (default `syslog,json,apache`): the files the ingest part runs,
  *   comma-separated; without `syslog`, wc -l and DuckDB alone do not run either (they read the
  *   syslog file). The detect part always reads the syslog file; when no round ingests it, it is
@@ -40,6 +41,7 @@ import { z } from 'zod';
 import {
   BENCH_FORMATS,
   BenchError,
+  CAN_MEASURE_CPU,
   checkWcOutput,
   CLI,
   formatInt,
@@ -60,19 +62,33 @@ import {
   summarize,
   type BenchFormat,
   type BenchInput,
+  type ChildResult,
   type Contender,
   type ContenderStats,
   type RunOutcome,
 } from './common.js';
 import { createDetectPart, DETECT_LABELS, DETECT_SCRIPTS, type DetectPart } from './detect.js';
+import { benchStartup } from './startup.js';
 
 const DUCKDB_BASELINE = path.join(ROOT, 'dist', 'bench', 'duckdb-baseline.js');
 const WRITE_FLOOR = path.join(ROOT, 'dist', 'bench', 'parquet-write-floor.js');
 
-const BENCH_PARTS = ['ingest', 'detect'] as const;
+const BENCH_PARTS = ['ingest', 'detect', 'startup'] as const;
 
 /** `logscope` is the syslog run (its name predates the other files, and BENCH_RESULT keeps it). */
-type IngestContenderName = 'wc' | 'duckdb' | 'logscope' | 'logscope-no-mining' | 'logscope-json' | 'logscope-apache' | 'write-floor';
+type IngestContenderName =
+  | 'wc'
+  | 'duckdb'
+  | 'logscope'
+  | 'logscope-no-mining'
+  | 'logscope-workers-1'
+  | 'logscope-workers-2'
+  | 'logscope-json'
+  | 'logscope-apache'
+  | 'write-floor';
+
+/** The contenders of the ingest table, in its order. */
+const INGEST_CONTENDERS: IngestContenderName[] = ['wc', 'duckdb', 'write-floor', 'logscope', 'logscope-no-mining', 'logscope-workers-1', 'logscope-workers-2', 'logscope-json', 'logscope-apache'];
 
 /** The logscope contender of each file. */
 const LOGSCOPE_CONTENDER: Record<BenchFormat, IngestContenderName> = { syslog: 'logscope', json: 'logscope-json', apache: 'logscope-apache' };
@@ -82,6 +98,8 @@ const LABELS: Record<string, string> = {
   duckdb: 'DuckDB alone',
   logscope: 'logscope ingest',
   'logscope-no-mining': 'logscope ingest --no-mining',
+  'logscope-workers-1': 'logscope ingest --workers 1',
+  'logscope-workers-2': 'logscope ingest --workers 2',
   'logscope-json': 'logscope ingest (json)',
   'logscope-apache': 'logscope ingest (apache)',
   'write-floor': 'Parquet write floor (no parse)',
@@ -90,6 +108,9 @@ const LABELS: Record<string, string> = {
 
 const DuckdbBaselineSchema = z.object({ rows: z.number().int(), elapsedMs: z.number() });
 const WriteFloorSchema = z.object({ rows: z.number().int(), loadMs: z.number(), copyMs: z.number(), outputBytes: z.number().int() });
+
+/** Runs of each start-up command (its table quotes their median). */
+const STARTUP_ROUNDS = 10;
 
 async function main(): Promise<void> {
   const lines = readPositiveInt('LOGSCOPE_BENCH_LINES', 10_000_000);
@@ -171,6 +192,7 @@ async function main(): Promise<void> {
     const result: Record<string, unknown> = { date: new Date().toISOString(), lines: [...inputs.values()][0]?.truth.lines, parts };
     if (withIngest) Object.assign(result, reportIngest({ inputs, results, warnings, ...ingestInfo }));
     if (detect !== undefined) result.detect = detect.report(results);
+    if (parts.includes('startup')) result.startup = await benchStartup(tmpRoot, STARTUP_ROUNDS);
     say('');
     say(`- load average at end (1/5/15 min): ${formatLoad(loadEnd)} (shared machine: quote the medians)`);
     for (const w of warnings) say(`- WARNING: ${w}`);
@@ -208,7 +230,7 @@ function createIngestContenders(
         async run(runDir) {
           const child = await runChild('wc', ['-l', syslog.file], runDir);
           checkWcOutput(child.stdout, syslog);
-          return { seconds: child.seconds, outputBytes: 0 };
+          return outcomeOf(child, 0);
         },
       },
       {
@@ -220,7 +242,7 @@ function createIngestContenders(
           if (report.rows !== syslog.wellFormed) {
             throw new BenchError(`DuckDB baseline wrote ${report.rows} rows; the file has ${syslog.wellFormed} well-formed lines (${syslog.truth.lines} - ${syslog.truth.malformedLines} malformed)`);
           }
-          return { seconds: child.seconds, outputBytes: measureDir(outDir), selfSeconds: report.elapsedMs / 1000 };
+          return outcomeOf(child, measureDir(outDir), report.elapsedMs / 1000);
         },
       },
     );
@@ -236,7 +258,7 @@ function createIngestContenders(
           info.workers = summary.workers;
           info.batches = summary.batches;
         }
-        return { seconds: child.seconds, outputBytes: measureDir(dataDir), selfSeconds: summary.elapsedMs / 1000 };
+        return outcomeOf(child, measureDir(dataDir), summary.elapsedMs / 1000);
       },
       afterRun:
         format === 'syslog'
@@ -250,18 +272,31 @@ function createIngestContenders(
           : undefined,
     });
     if (format === 'syslog') {
-      // The same ingest without template mining: what mining costs.
-      contenders.push({
-        name: 'logscope-no-mining',
-        async run(runDir) {
-          const dataDir = path.join(runDir, 'data');
-          const { child, summary } = await runLogscopeIngest(input, dataDir, runDir, warnings, ['--no-mining']);
-          return { seconds: child.seconds, outputBytes: measureDir(dataDir), selfSeconds: summary.elapsedMs / 1000 };
-        },
-      });
+      // The same ingest without template mining: what mining costs. Then, for scaling, with
+      // one worker and with two (two only where the default is not already two: one per core).
+      const variants: Array<[IngestContenderName, string[]]> = [
+        ['logscope-no-mining', ['--no-mining']],
+        ['logscope-workers-1', ['--workers', '1']],
+        ...(os.cpus().length !== 2 ? [['logscope-workers-2', ['--workers', '2']] as [IngestContenderName, string[]]] : []),
+      ];
+      for (const [name, args] of variants) {
+        contenders.push({
+          name,
+          async run(runDir) {
+            const dataDir = path.join(runDir, 'data');
+            const { child, summary } = await runLogscopeIngest(input, dataDir, runDir, warnings, args);
+            return outcomeOf(child, measureDir(dataDir), summary.elapsedMs / 1000);
+          },
+        });
+      }
     }
   }
   return contenders;
+}
+
+/** A run's outcome: wall time, CPU and peak RSS as the child measured them. */
+function outcomeOf(child: ChildResult, outputBytes: number, selfSeconds?: number): RunOutcome {
+  return { seconds: child.seconds, outputBytes, selfSeconds, cpuSeconds: child.cpuSeconds, peakRssMB: child.peakRssMB };
 }
 
 /**
@@ -291,6 +326,25 @@ interface IngestReportOptions {
   batches: number;
 }
 
+/**
+ * Scaling: the syslog ingest with one worker and with two (the default run when it had two),
+ * by wall time and CPU per line.
+ */
+function reportScaling(stats: Map<IngestContenderName, ContenderStats>, defaultWorkers: number, result: Record<string, unknown>): void {
+  const one = stats.get('logscope-workers-1');
+  const two = stats.get('logscope-workers-2') ?? (defaultWorkers === 2 ? stats.get('logscope') : undefined);
+  if (one === undefined || two === undefined) return;
+  const cpu = (s: ContenderStats): string => (s.cpuMicrosPerLine === undefined ? '' : `, ${s.cpuMicrosPerLine.toFixed(2)} CPU µs/line`);
+  say(
+    `- scaling (syslog, with mining; medians): --workers 1 ${one.median.toFixed(2)} s${cpu(one)}; --workers 2 ${two.median.toFixed(2)} s${cpu(two)}` +
+      `${stats.has('logscope-workers-2') ? '' : ' (the default run: one worker per core)'}; speed-up ${(one.median / two.median).toFixed(2)}× by wall time`,
+  );
+  result.scaling = {
+    workers1: { medianSeconds: round3(one.median), cpuMicrosPerLine: one.cpuMicrosPerLine === undefined ? null : round3(one.cpuMicrosPerLine) },
+    workers2: { medianSeconds: round3(two.median), cpuMicrosPerLine: two.cpuMicrosPerLine === undefined ? null : round3(two.cpuMicrosPerLine) },
+  };
+}
+
 /** The file each ingest contender reads. */
 function inputOf(name: IngestContenderName, inputs: Map<BenchFormat, BenchInput>): BenchInput {
   const format = name === 'logscope-json' ? 'json' : name === 'logscope-apache' ? 'apache' : 'syslog';
@@ -302,7 +356,7 @@ function inputOf(name: IngestContenderName, inputs: Map<BenchFormat, BenchInput>
 /** Prints the ingest table; returns the ingest fields of BENCH_RESULT (as before the detect part). */
 function reportIngest(o: IngestReportOptions): Record<string, unknown> {
   const stats = new Map<IngestContenderName, ContenderStats>();
-  for (const name of ['wc', 'duckdb', 'write-floor', 'logscope', 'logscope-no-mining', 'logscope-json', 'logscope-apache'] as const) {
+  for (const name of INGEST_CONTENDERS) {
     const outcomes = o.results.get(name);
     if (outcomes === undefined) continue;
     const input = inputOf(name, o.inputs);
@@ -317,12 +371,17 @@ function reportIngest(o: IngestReportOptions): Record<string, unknown> {
   say('');
   say(`## Ingest`);
   say('');
-  say(`| contender | median s | min s | max s | lines/s (median) | MB/s (median) | output MB |`);
-  say(`|---|---:|---:|---:|---:|---:|---:|`);
+  say(`| contender | median s | min s | max s | lines/s (median) | MB/s (median) | CPU s (median) | CPU µs/line | peak RSS MiB | output MB |`);
+  say(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
   for (const [name, s] of stats) {
     const out = name === 'wc' ? '–' : (s.outputBytes / 1e6).toFixed(1);
-    say(`| ${LABELS[name]} | ${s.median.toFixed(2)} | ${s.min.toFixed(2)} | ${s.max.toFixed(2)} | ${formatInt(Math.round(s.linesPerSecond))} | ${s.megabytesPerSecond.toFixed(1)} | ${out} |`);
+    const cpu = s.cpuMedian === undefined ? '–' : s.cpuMedian.toFixed(2);
+    const perLine = s.cpuMicrosPerLine === undefined ? '–' : s.cpuMicrosPerLine.toFixed(2);
+    const rss = s.peakRssMB === undefined ? '–' : formatInt(Math.round(s.peakRssMB));
+    say(`| ${LABELS[name]} | ${s.median.toFixed(2)} | ${s.min.toFixed(2)} | ${s.max.toFixed(2)} | ${formatInt(Math.round(s.linesPerSecond))} | ${s.megabytesPerSecond.toFixed(1)} | ${cpu} | ${perLine} | ${rss} | ${out} |`);
   }
+  if (!CAN_MEASURE_CPU) say(`- CPU and peak RSS not measured: ${'/usr/bin/time'} (GNU time) is missing`);
+  say(`- CPU is user + sys of the whole child process (all its threads: DuckDB's and the parse workers'), from getrusage via GNU time; the write floor's time is its in-process COPY only, so it has no CPU column`);
   say('');
   const result: Record<string, unknown> = {};
   if (stats.has('logscope')) {
@@ -340,6 +399,28 @@ function reportIngest(o: IngestReportOptions): Record<string, unknown> {
     const miningCost = 1 - logscope.linesPerSecond / plain.linesPerSecond;
     say(`- template mining costs ${(100 * miningCost).toFixed(1)}% of ingest throughput (${formatInt(Math.round(logscope.linesPerSecond))} lines/s with it, ${formatInt(Math.round(plain.linesPerSecond))} without; medians); --no-mining is ${(plain.linesPerSecond / duckdb.linesPerSecond).toFixed(2)}× DuckDB alone`);
     result.miningCost = round3(miningCost);
+    if (logscope.cpuMicrosPerLine !== undefined && duckdb.cpuMicrosPerLine !== undefined && plain.cpuMicrosPerLine !== undefined) {
+      const cpuVsDuckdb = duckdb.cpuMicrosPerLine / logscope.cpuMicrosPerLine;
+      const plainCpuVsDuckdb = duckdb.cpuMicrosPerLine / plain.cpuMicrosPerLine;
+      const miningCpuShare = 1 - plain.cpuMicrosPerLine / logscope.cpuMicrosPerLine;
+      say(
+        `- by CPU per line (medians): logscope ${logscope.cpuMicrosPerLine.toFixed(2)} µs, --no-mining ${plain.cpuMicrosPerLine.toFixed(2)} µs, DuckDB alone ${duckdb.cpuMicrosPerLine.toFixed(2)} µs: ` +
+          `logscope is ${cpuVsDuckdb.toFixed(2)}× DuckDB alone (target ≥ 1.5), --no-mining ${plainCpuVsDuckdb.toFixed(2)}× (target ≥ 2); ` +
+          `template mining is ${(100 * miningCpuShare).toFixed(1)}% of ingest CPU (target ≤ 15%)`,
+      );
+      Object.assign(result, {
+        cpuMicrosPerLine: { duckdb: round3(duckdb.cpuMicrosPerLine), logscope: round3(logscope.cpuMicrosPerLine), noMining: round3(plain.cpuMicrosPerLine) },
+        logscopeVsDuckdbCpu: round3(cpuVsDuckdb),
+        noMiningVsDuckdbCpu: round3(plainCpuVsDuckdb),
+        miningCpuShare: round3(miningCpuShare),
+      });
+    }
+    const peak = Math.max(...[...stats.entries()].filter(([n]) => n.startsWith('logscope')).map(([, st]) => st.peakRssMB ?? 0));
+    if (peak > 0) {
+      say(`- peak RSS of any logscope ingest: ${formatInt(Math.round(peak))} MiB (limit 1 GiB)`);
+      result.ingestPeakRssMB = Math.round(peak);
+    }
+    reportScaling(stats, o.workers, result);
     result.noMiningLinesPerSecond = Math.round(plain.linesPerSecond);
     const floor = get('write-floor');
     say(

@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetWriteOptions } from '../src/store/store.js';
 
 async function measureFloor(dataDir: string, outDir: string): Promise<void> {
   if (fs.existsSync(outDir)) throw new Error(`parquet-write-floor: ${outDir} already exists; give a path that does not`);
@@ -33,7 +34,7 @@ async function measureFloor(dataDir: string, outDir: string): Promise<void> {
       const copying = process.hrtime.bigint();
       // One COPY per day, as the ingest's writer does (the table is in day order: each reads only its day's row groups).
       for (const day of days) {
-        await conn.run(`COPY (SELECT * FROM rows WHERE ts >= $day::TIMESTAMPTZ AND ts < $day::TIMESTAMPTZ + INTERVAL 1 DAY) TO $out (FORMAT parquet, COMPRESSION zstd)`, {
+        await conn.run(`COPY (SELECT * FROM rows WHERE ts >= $day::TIMESTAMPTZ AND ts < $day::TIMESTAMPTZ + INTERVAL 1 DAY) TO $out (${parquetWriteOptions()})`, {
           day,
           out: path.join(outDir, `dt=${day}.parquet`),
         });

@@ -12,7 +12,7 @@ import {
   type RecurringBurst,
   type SlowRamp,
 } from '../src/generate/index.js';
-import { runCli } from './helpers.js';
+import { runCliHere } from './helpers.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -491,9 +491,9 @@ describe('generateLogs over short spans', () => {
 });
 
 describe('logscope generate', () => {
-  it('prints how many anomalies of each kind it injected', () => {
+  it('prints how many anomalies of each kind it injected', async () => {
     const out = path.join(dir, 'cli.log');
-    const r = runCli(['generate', '-n', '20000', '-o', out]);
+    const r = (await runCliHere(['generate', '-n', '20000', '-o', out]));
     expect(r.status, r.stderr).toBe(0);
     const truth = JSON.parse(fs.readFileSync(`${out}.truth.json`, 'utf8')) as GenerateTruth;
     const counts = countKinds(truth);

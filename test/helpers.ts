@@ -2,6 +2,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll } from 'vitest';
 import { REPO } from './datasets.js';
 import { openStoreReader } from '../src/store/index.js';
@@ -46,10 +47,11 @@ export interface CliRun {
 /**
  * Runs a command line in this process, through the same entry (`runProgram`) as the built
  * CLI: the same output and exit status without a Node and DuckDB start-up per call (≈ 0.5 s
- * of CPU each). For what a process does as a whole — reading stdin, exiting on a signal or
- * within a deadline, leaving no handle open — use runCli.
+ * of CPU each). `input` stands in for standard input (process.stdin is swapped for a stream of
+ * it during the call). For what a process does as a whole — exiting on a signal or within a
+ * deadline, leaving no handle open, reading a real pipe — use runCli.
  */
-export async function runCliHere(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliRun> {
+export async function runCliHere(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string | Buffer } = {}): Promise<CliRun> {
   const { runProgram } = await import('../src/cli/main.js');
   const out: string[] = [];
   const err: string[] = [];
@@ -70,9 +72,15 @@ export async function runCliHere(args: string[], options: { env?: Record<string,
   process.chdir(options.cwd ?? REPO);
   process.stdout.write = capture(out);
   process.stderr.write = capture(err);
+  const stdin = Object.getOwnPropertyDescriptor(process, 'stdin');
+  if (options.input !== undefined) {
+    const input = Buffer.from(options.input);
+    Object.defineProperty(process, 'stdin', { value: Readable.from(input.length === 0 ? [] : [input]), configurable: true, writable: true });
+  }
   try {
     await runProgram([process.execPath, CLI, ...args]);
   } finally {
+    if (options.input !== undefined && stdin !== undefined) Object.defineProperty(process, 'stdin', stdin);
     process.stdout.write = writeOut;
     process.stderr.write = writeErr;
     process.chdir(savedCwd);

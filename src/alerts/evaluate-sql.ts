@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { timestampTZValueFromDate, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { timestampTZValueFromDate } from '../duckdb.js';
 import type { SqlRule } from '../config/index.js';
 import { ConfigError } from '../errors.js';
 import { isQueryName, prepareQuery, prepareReadOnly, QUERIES } from '../query/index.js';

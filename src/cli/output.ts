@@ -1,4 +1,5 @@
-import { DuckDBTypeId, type DuckDBPreparedStatement, type DuckDBResult, type Json } from '@duckdb/node-api';
+import type { DuckDBPreparedStatement, DuckDBResult, Json } from '@duckdb/node-api';
+import { DuckDBTypeId } from '../duckdb.js';
 import { QueryError, UsageError } from '../errors.js';
 import { streamPrepared } from '../query/index.js';
 import { findNearest } from './config.js';

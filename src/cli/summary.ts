@@ -6,6 +6,21 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count with thousands separators: `12,345`. */
+export const formatCount = fmt;
+
+/** A size in bytes, in the unit that fits: `512 B`, `3.4 MB`, `1.2 GB` (powers of 1024). */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
 /** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. Errors are not in it: they go to stderr, as every error does. */
 export function formatIngestSummary(s: IngestSummary): string {
   const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (${x.detection.matched ? 'auto' : 'no format matched,'} ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);

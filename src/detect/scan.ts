@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../duckdb.js';
 import { UsageError } from '../errors.js';
 import { scanCounts, type ScanOptions, type ScanResult } from '../ingest/index.js';
 import { parseDurationSeconds, parseQueryParams } from '../query/index.js';

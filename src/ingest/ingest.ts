@@ -419,10 +419,12 @@ function planSources(sources: SourceRef[], heads: Map<SourceRef, Buffer>, manife
       state.lines = entry.lines;
       summary.fromLine = entry.lines + 1;
       // A file read before keeps the format it was first read with, when that one was guessed.
+      // (with its --pattern or --template, when it was given one).
       if (isAutoFormat(format) && entry.format !== 'auto') {
-        state.format = { name: entry.format, options: {} };
+        state.format = { name: entry.format, options: storedFormatOptions(entry) };
         summary.format = entry.format;
         fresh.format = entry.format;
+        fresh.formatOptions = entry.formatOptions;
       }
     }
     if (match.kind === 'restarted') {
@@ -457,6 +459,11 @@ function describeFormatOptions(format: FormatSpec): string {
   if (pattern !== undefined) return JSON.stringify({ pattern });
   if (template !== undefined) return JSON.stringify({ template });
   return '';
+}
+
+/** The --pattern or --template a manifest entry's lines were read with (describeFormatOptions read back). */
+function storedFormatOptions(entry: SourceEntry): Record<string, unknown> {
+  return entry.formatOptions ? (JSON.parse(entry.formatOptions) as Record<string, unknown>) : {};
 }
 
 /** Whether an explicit format (not auto) is another than the one the entry's lines were stored with. */

@@ -90,7 +90,7 @@ function reviveError(msg: WorkerAnswer): Error {
   return Object.assign(new Error(message), { code: msg.code, path: msg.path });
 }
 
-/** Starts `size` worker threads (default: one per core). */
+/** A pool of up to `size` worker threads, each started when a task first finds no idle one. */
 export function createWorkerPool(size: number, options: WorkerPoolOptions = {}): WorkerPool {
   const queue: Job[] = [];
   const idle: Worker[] = [];
@@ -108,9 +108,11 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
     failure = err as Error;
   }
 
-  const spawn = (slot: WorkerActivity = { worker: activity.length, chunk: null, chunksDone: 0, linesDone: 0 }) => {
+  // Every worker the pool may start has its slot from the start (an idle one before it starts).
+  for (let i = 0; i < size; i++) activity.push({ worker: i, chunk: null, chunksDone: 0, linesDone: 0 });
+  let started = 0;
+  const spawn = (slot: WorkerActivity = activity[started++]) => {
     const w = new Worker(fileURLToPath(script));
-    if (slot.worker === activity.length) activity.push(slot);
     slot.chunk = null;
     slots.set(w, slot);
     w.on('message', (msg: WorkerAnswer) => {
@@ -153,6 +155,8 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
   };
 
   const pump = () => {
+    // Workers start as work arrives: a small input that makes one chunk starts one thread.
+    while (idle.length < queue.length && started < size) spawn();
     while (idle.length > 0 && queue.length > 0) {
       const w = idle.pop() as Worker;
       const job = queue.shift() as Job;
@@ -169,8 +173,6 @@ export function createWorkerPool(size: number, options: WorkerPoolOptions = {}):
       w.postMessage(job.task, transfer);
     }
   };
-
-  for (let i = 0; i < size; i++) spawn();
 
   return {
     size,

@@ -1,4 +1,5 @@
-import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResult } from '@duckdb/node-api';
+import { StatementType } from '../duckdb.js';
 import { QueryError } from '../errors.js';
 import { explainedStatement, leadingKeyword, splitStatements } from './split.js';
 

@@ -5,3 +5,7 @@ export type { StoreSpan } from './catalog.js';
 export { quoteString, quoteIdentifier } from './sql.js';
 export { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
 export { inspectDataDir, writeMarker } from './data-dir.js';
+export { compactStore, planCompaction, DEFAULT_MIN_FILES, DEFAULT_TARGET_BYTES, type CompactOptions, type CompactionSummary, type CompactedGroup, type LiveFile, type PlannedMerge } from './compact.js';
+export { pruneStore, type PruneOptions, type PruneSummary, type PrunedDay } from './prune.js';
+export { sweepRetired, type Sweep } from './retired.js';
+export { CRASH_AT_ENV } from './crash-point.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../duckdb.js';
 import { StoreError } from '../errors.js';
 
 /** The writer lock's file inside a data directory: a small DuckDB database that is never written. */

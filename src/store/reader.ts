@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '../duckdb.js';
 import { StoreError } from '../errors.js';
 import { defineViews, readStoreSpan, type StoreSpan } from './catalog.js';
 import { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
 import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
+import { enterCatalogTurn } from './catalog-turn.js';
+import { takeReaderLease } from './lease.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
 import { connectUtc } from './store.js';
@@ -55,6 +58,10 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
   }
   const spillDir = path.join(os.tmpdir(), `logscope-sql-${randomUUID()}`);
   let span: StoreSpan | null = null;
+  // Before the catalog is read: a rewrite that commits after this keeps the files this reader lists (see lease.ts).
+  const releaseLease = takeReaderLease(dir);
+  // Apart from this process's own catalog transactions (a watcher's commits), as other processes' are by the file lock.
+  const leaveTurn = await enterCatalogTurn(dir);
   try {
     let live: string[] = [];
     await attachCatalog(connection, catalogPath, dir, kind === 'marked');
@@ -81,12 +88,15 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
       await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');
     } finally {
       await connection.run('DETACH cat');
+      leaveTurn();
     }
     await copyAlertHistory(connection, dir);
     await sealConnection(connection, { readable: live, spillDir });
   } catch (err) {
+    leaveTurn();
     connection.closeSync();
     instance.closeSync();
+    releaseLease();
     throw err instanceof StoreError ? err : new StoreError(`cannot read ${catalogPath}: ${(err as Error).message}`, { cause: err });
   }
   return {
@@ -95,6 +105,7 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
     close() {
       connection.closeSync();
       instance.closeSync();
+      releaseLease();
       fs.rmSync(spillDir, { recursive: true, force: true });
     },
   };

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, listValue } from '../duckdb.js';
 import { LogscopeError, StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
+import { takeCatalogTurn } from './catalog-turn.js';
+import { READERS_DIR } from './lease.js';
+import { listRetired, retireFiles, sweepRetired } from './retired.js';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
@@ -111,7 +115,8 @@ interface Rewrite {
   removed: RemovedRows[];
 }
 
-interface FileMove {
+/** A staged Parquet file to move into the store and list in the catalog. */
+export interface FileMove {
   from: string;
   to: string;
   rel: string;
@@ -120,6 +125,8 @@ interface FileMove {
   rows: number;
   minUs: number | null;
   maxUs: number | null;
+  /** The batch id listed with the file, when not the commit's (a compacted file keeps its newest input's). */
+  batchId?: string;
 }
 
 /** What one batch adds to the template catalog (see `src/detect/miner`). */
@@ -227,9 +234,9 @@ export async function openDatabaseFile(file: string, options: Record<string, str
   }
 }
 
-/** Runs fn on a connection to the catalog, inside one transaction, and closes it. */
-function withCatalog<T>(dataDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  return inFileTransaction(path.join(dataDir, CATALOG_FILE), {}, fn);
+/** Runs fn on a connection to the catalog, inside one transaction (one catalog turn of this process), and closes it. */
+export function withCatalog<T>(dataDir: string, fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  return takeCatalogTurn(dataDir, () => inFileTransaction(path.join(dataDir, CATALOG_FILE), {}, fn));
 }
 
 /**
@@ -258,6 +265,17 @@ export async function inFileTransaction<T>(file: string, options: Record<string,
   }
 }
 
+/**
+ * The COPY options of every Parquet file the store writes: zstd at level 1, which wrote the same
+ * rows with about a fifth less CPU than zstd's default level (issue 17; `npm run bench:ab`
+ * measures it). Version-1 data pages, which every Parquet reader reads: v2 pages saved little
+ * more CPU, and fastparquet cannot read their DELTA_LENGTH_BYTE_ARRAY strings.
+ * LOGSCOPE_PARQUET_COMPAT=1 writes as logscope 0.1 did (zstd's default level).
+ */
+export function parquetWriteOptions(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LOGSCOPE_PARQUET_COMPAT === '1' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
+}
+
 function readCsvArgs(columns: Record<string, string>): string {
   const cols = Object.entries(columns).map(([n, t]) => `'${n}': '${t}'`).join(', ');
   return `delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', max_line_size = ${STAGING_MAX_LINE_BYTES}, buffer_size = ${STAGING_MAX_LINE_BYTES}, filename = true, columns = {${cols}}`;
@@ -273,6 +291,8 @@ function readCsvArgs(columns: Record<string, string>): string {
 export class StoreWriter {
   /** The batch commit running on `conn`, settled or not: close() waits for it. */
   private committing: Promise<unknown> = Promise.resolve();
+  /** Maintenance running beside the commits (compaction, prune), settled or not: close() waits for it. */
+  private readonly maintenance = new Set<Promise<unknown>>();
 
   private constructor(
     readonly dataDir: string,
@@ -293,12 +313,14 @@ export class StoreWriter {
       const staging = path.join(dir, '.staging');
       fs.rmSync(staging, { recursive: true, force: true });
       fs.mkdirSync(path.join(staging, 'tmp'), { recursive: true });
+      // Part of the store's layout from its start: readers put their leases there (see lease.ts).
+      fs.mkdirSync(path.join(dir, READERS_DIR), { recursive: true });
       await withCatalog(dir, async (conn) => {
         for (const ddl of CATALOG_DDL) await conn.run(ddl);
         await defineViews(conn, dir);
         await migrateSourceLines(conn);
       });
-      await removeOrphans(dir);
+      if ((await removeOrphans(dir)).retired > 0) await sweepRetired(dir);
       const work = await DuckDBInstance.create(':memory:', {
         memory_limit: '512MB',
         preserve_insertion_order: 'false',
@@ -409,7 +431,7 @@ export class StoreWriter {
       await conn.run(
         `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature
                FROM read_csv($files, ${readCsvArgs(RECORD_STAGING_COLUMNS)}) r JOIN chunk_meta m ON r.filename = m.file)
-         TO $out (FORMAT parquet, COMPRESSION zstd)`,
+         TO $out (${parquetWriteOptions()})`,
         { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
       );
       const rel = path.join('logs', `dt=${day}`, `part-${batch.id}.parquet`);
@@ -430,7 +452,7 @@ export class StoreWriter {
       await conn.run(
         `COPY (SELECT m.source, u.rel_line + m.base AS line, u.raw, u.reason, m.format, now() AS ingested_at
                FROM read_csv($files, ${readCsvArgs(UNPARSED_STAGING_COLUMNS)}) u JOIN chunk_meta m ON u.filename = m.file)
-         TO $out (FORMAT parquet, COMPRESSION zstd)`,
+         TO $out (${parquetWriteOptions()})`,
         { files: listValue(unparsedFiles), out, ...STAGING_CSV_OPTIONS },
       );
       const rel = path.join('unparsed', `part-${batch.id}.parquet`);
@@ -442,7 +464,7 @@ export class StoreWriter {
     if (rewrite !== undefined) moveFiles(rewrite.moves, moved);
     await withCatalog(this.dataDir, async (cat) => {
       await listMoves(cat, moves, batch.id);
-      if (rewrite !== undefined && batch.replace !== undefined) await swapRewrite(cat, rewrite, batch.replace);
+      if (rewrite !== undefined && batch.replace !== undefined) await swapRewrite(cat, this.dataDir, rewrite, batch.replace);
       for (const s of batch.sources) {
         const values = {
           id: s.sourceId, path: s.path, fp: s.fingerprint, fpLen: s.fpLen, gz: s.compressed, size: s.size, offset: s.offset, lines: s.lines, format: s.format,
@@ -484,7 +506,7 @@ export class StoreWriter {
     });
     // Listed in the catalog now: whatever fails from here on must not remove them.
     moved.length = 0;
-    if (rewrite !== undefined) removeReplaced(this.dataDir, rewrite);
+    if (rewrite !== undefined) await sweepRetired(this.dataDir);
     fs.rmSync(stagingDir, { recursive: true, force: true });
     for (const chunk of batch.chunks) {
       for (const d of chunk.dayFiles) fs.rmSync(d.path, { force: true });
@@ -510,11 +532,11 @@ export class StoreWriter {
       const rewrite = await this.rewriteWithout(what.names, stagingDir);
       moveFiles(rewrite.moves, moved);
       await withCatalog(this.dataDir, async (cat) => {
-        await swapRewrite(cat, rewrite, what);
+        await swapRewrite(cat, this.dataDir, rewrite, what);
         await defineViews(cat, this.dataDir);
       });
       moved.length = 0;
-      removeReplaced(this.dataDir, rewrite);
+      await sweepRetired(this.dataDir);
       return { removed: rewrite.removed, filesRewritten: rewrite.old.length, entries: what.sourceIds.length };
     } catch (err) {
       for (const file of moved) fs.rmSync(file, { force: true });
@@ -567,7 +589,7 @@ export class StoreWriter {
       const out = path.join(stagingDir, `rewrite-${kind}-${dt ?? 'none'}.parquet`);
       const list = listValue(files.map((f) => path.join(this.dataDir, f.rel)));
       await conn.run(
-        `COPY (SELECT * FROM read_parquet($files, hive_partitioning = false, union_by_name = true) WHERE NOT list_contains($names, source)) TO $out (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT * FROM read_parquet($files, hive_partitioning = false, union_by_name = true) WHERE NOT list_contains($names, source)) TO $out (${parquetWriteOptions()})`,
         { files: list, names: nameList, out },
       );
       rewrite.old.push(...files.map((f) => f.rel));
@@ -584,12 +606,29 @@ export class StoreWriter {
     return rewrite;
   }
 
+  /**
+   * Runs fn on a connection of its own to the writer's working DuckDB, beside a batch commit
+   * that may be running on the main one (compaction and prune use it); close() waits for it.
+   */
+  async maintain<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const conn = await connectUtc(this.work);
+    const run = fn(conn).finally(() => conn.closeSync());
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.maintenance.add(settled);
+    void settled.then(() => this.maintenance.delete(settled));
+    return run;
+  }
+
   /** Waits for a commit still running, then closes the connection and releases the lock. */
   async close(): Promise<void> {
     // Closing the connection under a running statement crashes DuckDB or deadlocks the
     // thread running it (the process then never exits), and a commit must not go on
     // writing the catalog after the lock is released.
     await this.committing;
+    await Promise.all(this.maintenance);
     this.conn.closeSync();
     this.work.closeSync();
     fs.rmSync(path.join(this.dataDir, '.staging'), { recursive: true, force: true });
@@ -598,20 +637,28 @@ export class StoreWriter {
 }
 
 /** Moves staged Parquet files into the store; `moved` collects them, to be removed if the commit fails. */
-function moveFiles(moves: FileMove[], moved: string[]): void {
+export function moveFiles(moves: FileMove[], moved: string[]): void {
   for (const m of moves) {
-    fs.mkdirSync(path.dirname(m.to), { recursive: true });
-    fs.renameSync(m.from, m.to);
+    // A sweep of retired files removes a day directory it empties: if that happens between the two, make it again.
+    for (let attempt = 1; ; attempt++) {
+      fs.mkdirSync(path.dirname(m.to), { recursive: true });
+      try {
+        fs.renameSync(m.from, m.to);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3 || !fs.existsSync(m.from)) throw err;
+      }
+    }
     moved.push(m.to);
   }
 }
 
-/** Lists moved files in the catalog (inside its transaction). */
-async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: string): Promise<void> {
+/** Lists moved files in the catalog (inside its transaction), under batchId unless a move names its own. */
+export async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: string): Promise<void> {
   for (const m of moves) {
     await cat.run(
       `INSERT INTO _logscope.files VALUES ($path, $kind, $batch, $dt::DATE, $rows::BIGINT, make_timestamptz($min::BIGINT), make_timestamptz($max::BIGINT), $bytes::BIGINT)`,
-      { path: m.rel, kind: m.kind, batch: batchId, dt: m.dt, rows: m.rows, min: m.minUs, max: m.maxUs, bytes: fs.statSync(m.to).size },
+      { path: m.rel, kind: m.kind, batch: m.batchId ?? batchId, dt: m.dt, rows: m.rows, min: m.minUs, max: m.maxUs, bytes: fs.statSync(m.to).size },
     );
   }
 }
@@ -621,18 +668,14 @@ async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: stri
  * a batch of their own, and forgets the manifest entries and the last line numbers of the names
  * (a source read again numbers its lines from 1). Template counts are left as they are.
  */
-async function swapRewrite(cat: DuckDBConnection, rewrite: Rewrite, what: SourcesToRemove): Promise<void> {
+async function swapRewrite(cat: DuckDBConnection, dataDir: string, rewrite: Rewrite, what: SourcesToRemove): Promise<void> {
   for (const rel of rewrite.old) await cat.run('DELETE FROM _logscope.files WHERE path = $rel', { rel });
+  await retireFiles(cat, dataDir, rewrite.old);
   await listMoves(cat, rewrite.moves, rewrite.batchId);
   for (const id of what.sourceIds) await cat.run('DELETE FROM _logscope.sources WHERE source_id = $id', { id });
   for (const name of what.names) await cat.run('DELETE FROM _logscope.source_lines WHERE source = $name', { name });
   if (what.names.includes('stdin')) await cat.run('DELETE FROM _logscope.stdin_inputs');
   await cat.run(`INSERT INTO _logscope.batches VALUES ($id, now(), 0, 0, 0, 0, 0)`, { id: rewrite.batchId });
-}
-
-/** After the swap committed: the replaced files are unlisted; a crash before this leaves them for `removeOrphans`. */
-function removeReplaced(dataDir: string, rewrite: Rewrite): void {
-  for (const rel of rewrite.old) fs.rmSync(path.join(dataDir, rel), { force: true });
 }
 
 /**
@@ -660,16 +703,17 @@ const BATCH_FILE = /^part-(\d{8}T\d{6}Z-[0-9a-f]{8})\.parquet$/;
 const DAY_DIR = /^dt=\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Deletes the leftovers of batches killed before their commit, and of files replaced by a
- * rewrite (forget, reingest) killed before it deleted them: files named and placed as a
- * batch's files are (`logs/dt=DAY/part-ID.parquet`, `unparsed/part-ID.parquet`) that the
- * catalog does not list. Anything else under logs/ and unparsed/ may be the user's and is
- * left alone.
+ * Deletes the leftovers of batches and rewrites (compaction, forget, reingest) killed before
+ * their commit: files named and placed as a batch's files are (`logs/dt=DAY/part-ID.parquet`,
+ * `unparsed/part-ID.parquet`) that the catalog neither lists nor keeps as retired. Anything
+ * else under logs/ and unparsed/ may be the user's and is left alone.
  */
-async function removeOrphans(dataDir: string): Promise<number> {
-  const listed = await withCatalog(dataDir, async (conn) => {
+async function removeOrphans(dataDir: string): Promise<{ removed: number; retired: number }> {
+  // Retired files are unlisted but may still be read: sweepRetired deletes them when they no longer are.
+  const { listed, retired } = await withCatalog(dataDir, async (conn) => {
     const files = await listFiles(conn);
-    return new Set([...files.logs, ...files.unparsed].map((p) => path.resolve(dataDir, p)));
+    const retired = await listRetired(conn);
+    return { listed: new Set([...files.logs, ...files.unparsed, ...retired].map((p) => path.resolve(dataDir, p))), retired: retired.length };
   });
   const logs = path.join(dataDir, 'logs');
   const dirs = [...listEntries(logs).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(logs, e.name)), path.join(dataDir, 'unparsed')];
@@ -683,7 +727,7 @@ async function removeOrphans(dataDir: string): Promise<number> {
       removed++;
     }
   }
-  return removed;
+  return { removed, retired };
 }
 
 function listEntries(dir: string): fs.Dirent[] {

@@ -119,7 +119,7 @@ describe('one input vocabulary', () => {
 describe('the option table', () => {
   it('gives no short flag two meanings across commands', async () => {
     const meanings = new Map<string, Set<string>>();
-    for (const command of createProgram().commands) {
+    for (const command of (await createProgram()).commands) {
       // Hidden options are the deprecated and retired spellings, which only warn or refuse.
       for (const option of command.options.filter((o) => !o.hidden)) {
         if (option.short === undefined) continue;
@@ -204,7 +204,7 @@ describe('shell completion', () => {
   it('lists every command and visible option of the table in both scripts', async () => {
     const bash = script;
     const zsh = (await runCliHere(['completion', 'zsh'])).stdout;
-    for (const command of createProgram().commands) {
+    for (const command of (await createProgram()).commands) {
       expect(completeInBash(['logscope', command.name()])).toContain(command.name());
       for (const option of command.options.filter((o) => !o.hidden)) {
         expect(bash, `${command.name()} ${option.long}`).toMatch(new RegExp(`\\n +${command.name()}\\) words="[^"]*${option.long}[ "]`));

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies, detectAnomaliesInFiles } from '../../src/detect/index.js';
 import { ingest } from '../../src/ingest/index.js';
 import { openStoreReader } from '../../src/store/index.js';
-import { runCli, runCliHere, tmpDir } from '../helpers.js';
+import { runCliHere, tmpDir } from '../helpers.js';
 import { minute } from './fixture.js';
 
 /** Two days of syslog, 8-12 lines a minute over three services, with two error bursts and junk lines. */
@@ -59,7 +59,7 @@ describe('anomalies straight from files', () => {
     fs.writeFileSync(`${file}.gz`, gzipSync(fs.readFileSync(file)));
     const plain = (await runCliHere(['anomalies', file, '--format', 'csv']));
     const gz = (await runCliHere(['anomalies', `${file}.gz`, '--format', 'csv']));
-    const stdin = runCli(['anomalies', '-', '--format', 'csv', '--input-format', 'syslog'], { input: fs.readFileSync(file) });
+    const stdin = (await runCliHere(['anomalies', '-', '--format', 'csv', '--input-format', 'syslog'], { input: fs.readFileSync(file) }));
     expect(plain.status, plain.stderr).toBe(0);
     expect(plain.stdout.split('\n').length).toBeGreaterThan(3);
     expect(gz.stdout).toBe(plain.stdout);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectCompression } from '../../src/ingest/compression.js';
-import { query, REPO, runCli, tmpDir } from '../helpers.js';
+import { query, REPO, runCliHere, tmpDir } from '../helpers.js';
 
 /**
  * Two syslog lines (`compressed line one`, `compressed line two`) compressed by the real xz,
@@ -26,7 +26,7 @@ describe('xz, bzip2 and zstd inputs', () => {
     const disguised = path.join(dir, `${name}-data.log`);
     fs.copyFileSync(path.join(FIXTURES, file), disguised);
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', disguised, '--data', data, '--timezone', 'UTC', '--json']);
+    const r = await runCliHere(['ingest', disguised, '--data', data, '--timezone', 'UTC', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { sources: Array<{ format: string; lines: number; parsed: number }> };
     expect(summary.sources[0]).toMatchObject({ format: 'syslog', lines: 2, parsed: 2 });
@@ -35,7 +35,7 @@ describe('xz, bzip2 and zstd inputs', () => {
       { ts: '2026-11-25T10:00:01', level: 'ERROR', message: 'compressed line two', line: 2 },
     ]);
     // Read again: the manifest knows it by its decompressed head; nothing is added.
-    const again = runCli(['ingest', disguised, '--data', data, '--json']);
+    const again = await runCliHere(['ingest', disguised, '--data', data, '--json']);
     expect(again.status, again.stderr).toBe(0);
     expect(await query(data, 'SELECT count(*)::INT AS n FROM logs')).toEqual([{ n: 2 }]);
   });
@@ -43,7 +43,7 @@ describe('xz, bzip2 and zstd inputs', () => {
   it.each(READABLE)('reads %s (%s) from stdin, decompressed', async (file) => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', '-', '--data', data, '--timezone', 'UTC'], { input: fs.readFileSync(path.join(FIXTURES, file)) });
+    const r = await runCliHere(['ingest', '-', '--data', data, '--timezone', 'UTC'], { input: fs.readFileSync(path.join(FIXTURES, file)) });
     expect(r.status, r.stderr).toBe(0);
     expect(await query(data, 'SELECT message FROM logs ORDER BY line')).toEqual([{ message: 'compressed line one' }, { message: 'compressed line two' }]);
   });
@@ -54,7 +54,7 @@ describe('xz, bzip2 and zstd inputs', () => {
     const whole = fs.readFileSync(path.join(FIXTURES, file));
     fs.writeFileSync(cut, whole.subarray(0, whole.length - 12));
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', cut, '--data', data]);
+    const r = await runCliHere(['ingest', cut, '--data', data]);
     expect(r.status).toBe(2);
     expect(r.stdout + r.stderr).toContain(`${cut}: damaged or truncated ${name} data`);
     const unparsed = await query(data, 'SELECT count(*)::INT AS n FROM unparsed');
@@ -77,7 +77,7 @@ describe('compressed inputs logscope cannot read yet', () => {
     const disguised = path.join(dir, 'disguised.log');
     fs.copyFileSync(path.join(FIXTURES, 'app.log.lz4'), disguised);
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', ...UNREADABLE.map(([f]) => path.join(FIXTURES, f)), disguised, plain, '--data', data]);
+    const r = await runCliHere(['ingest', ...UNREADABLE.map(([f]) => path.join(FIXTURES, f)), disguised, plain, '--data', data]);
     expect(r.status, r.stderr).toBe(2);
     const said = r.stdout + r.stderr;
     for (const [file, name, decompress] of UNREADABLE) {
@@ -91,7 +91,7 @@ describe('compressed inputs logscope cannot read yet', () => {
   it('refuses stdin that starts with lz4 magic bytes, storing nothing of it', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', '-', '--data', data], { input: fs.readFileSync(path.join(FIXTURES, 'app.log.lz4')) });
+    const r = await runCliHere(['ingest', '-', '--data', data], { input: fs.readFileSync(path.join(FIXTURES, 'app.log.lz4')) });
     expect(r.status).toBe(2);
     expect(r.stdout + r.stderr).toContain('stdin: lz4-compressed, which logscope cannot read yet; decompress it first (lz4 -dc FILE | logscope ingest -)');
     expect(await query(data, 'SELECT count(*)::INT AS n FROM logs')).toEqual([{ n: 0 }]);

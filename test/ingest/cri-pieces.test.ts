@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { chunkStream, ingest, planFileChunks } from '../../src/ingest/index.js';
 import { PIECE_WINDOW_BYTES } from '../../src/parse/multiline.js';
-import { query, runCli, tmpDir } from '../helpers.js';
+import { query, runCliHere, tmpDir } from '../helpers.js';
 
 /** A record the file should give: its first line, stream, whole message, time (µs) and whether it lacks its end. */
 interface Expected {
@@ -228,7 +228,7 @@ describe('CRI partial lines across chunks', () => {
     expect(await storedRecords(fromGz)).toEqual(crlf.records);
 
     const fromStdin = path.join(dir, 'stdin');
-    const r = runCli(['ingest', '-', '--input-format', 'cri', '--chunk-size', '1K', '--workers', '2', '--json', '--data', fromStdin], { input: log.bytes });
+    const r = (await runCliHere(['ingest', '-', '--input-format', 'cri', '--chunk-size', '1K', '--workers', '2', '--json', '--data', fromStdin], { input: log.bytes }));
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).totals).toMatchObject(totals);
     expect(await storedRecords(fromStdin)).toEqual(log.records);

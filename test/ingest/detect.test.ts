@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
 import { detectFormat, utcZone } from '../../src/parse/index.js';
-import { query, runCli, runCliHere, tmpDir } from '../helpers.js';
+import { query, runCliHere, tmpDir } from '../helpers.js';
 
 const ctx = { zone: utcZone, referenceMicros: Date.UTC(2026, 10, 25) * 1000 };
 const syslogLines = Array.from({ length: 50 }, (_, i) => `2026-11-25T10:00:${String(i).padStart(2, '0')}Z web-1 api[7]: INFO request ${i}`).join('\n');
@@ -64,7 +64,7 @@ describe('format detection', () => {
   it('detects the format of stdin from its first chunk', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', '-', '--data', data, '--json'], { input: jsonLines + '\n' });
+    const r = (await runCliHere(['ingest', '-', '--data', data, '--json'], { input: jsonLines + '\n' }));
     expect(JSON.parse(r.stdout).sources[0]).toMatchObject({ source: 'stdin', format: 'json', parsed: 50 });
   });
 
@@ -78,22 +78,22 @@ describe('format detection', () => {
     expect(JSON.parse(j.stdout)[0]).toMatchObject({ format: 'syslog', rate: 1, sampled: 50 });
   });
 
-  it('says "no format matched" when none reads half the sample, in detect and ingest, with a --template to paste', () => {
+  it('says "no format matched" when none reads half the sample, in detect and ingest, with a --template to paste', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'odd.log');
     fs.writeFileSync(file, Array.from({ length: 20 }, (_, i) => `node${i % 4} batch 2026-11-25 10:00:${String(i).padStart(2, '0')},500 ${i % 3 ? 'INFO' : 'ERROR'} step ${i}`).join('\n') + '\n');
-    const r = runCli(['detect', file]);
+    const r = (await runCliHere(['detect', file]));
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('odd.log: no format matched (none parsed any of 20 sampled lines)');
     expect(r.stdout).not.toMatch(/odd\.log: json/);
     expect(r.stdout).toContain(`--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'`);
     expect(r.stdout).toContain('it reads 100% of the sample');
     const data = path.join(dir, 'data');
-    const i = runCli(['ingest', file, '--data', data]);
+    const i = (await runCliHere(['ingest', file, '--data', data]));
     expect(i.status, i.stderr).toBe(0);
     expect(i.stdout).toMatch(/odd\.log\s+generic \(no format matched, 0%\)/);
     expect(i.stdout).toMatch(/hint: .*odd\.log: no format matched .*--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'.*logscope coverage/);
-    const t = runCli(['ingest', file, '--data', path.join(dir, 'data2'), '--template', '<Field1> <Field2> <Date> <Time> <Level> <Content>', '--json']);
+    const t = (await runCliHere(['ingest', file, '--data', path.join(dir, 'data2'), '--template', '<Field1> <Field2> <Date> <Time> <Level> <Content>', '--json']));
     expect(JSON.parse(t.stdout).sources[0]).toMatchObject({ parsed: 20, unparsed: 0 });
   });
 });

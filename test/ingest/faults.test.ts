@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { runChunkTask } from '../../src/ingest/index.js';
 import { describeWriteFailure, StoreWriter } from '../../src/store/index.js';
-import { CLI, query, REPO, runCli, spawnCli, tmpDir } from '../helpers.js';
+import { CLI, query, REPO, runCliHere, spawnCli, tmpDir } from '../helpers.js';
+import { listedFiles, parquetOnDisk as parquetFiles } from '../store/store-state.js';
 
 /** The most a fatal error may take to end the process (the bug: it never did). */
 const EXIT_DEADLINE_MS = 10_000;
@@ -32,16 +33,6 @@ function writeLog(file: string, lines: number, host = 'web'): void {
   fs.closeSync(fd);
 }
 
-function parquetFiles(data: string): string[] {
-  const found: string[] = [];
-  for (const sub of ['logs', 'unparsed']) {
-    const root = path.join(data, sub);
-    if (!fs.existsSync(root)) continue;
-    for (const f of fs.readdirSync(root, { recursive: true })) if (String(f).endsWith('.parquet')) found.push(path.join(sub, String(f)));
-  }
-  return found.sort();
-}
-
 /** What a reader sees: rows per source, each line once, and the manifest and catalog behind them. */
 async function storeState(data: string) {
   const rows = await query(
@@ -54,19 +45,6 @@ async function storeState(data: string) {
   );
   const [totals] = await query(data, `SELECT (SELECT count(*) FROM logs)::INT AS n, (SELECT coalesce(sum(parsed), 0) FROM batches)::INT AS committed`);
   return { sources: rows, totals, listed: await listedFiles(data) };
-}
-
-/** The Parquet files the catalog lists (read straight from catalog.duckdb). */
-async function listedFiles(data: string): Promise<string[]> {
-  const db = await DuckDBInstance.create(path.join(data, 'catalog.duckdb'), { access_mode: 'READ_ONLY' });
-  try {
-    const conn = await db.connect();
-    const rows = (await conn.runAndReadAll('SELECT path FROM _logscope.files ORDER BY path')).getRows();
-    conn.closeSync();
-    return rows.map((r) => path.normalize(String(r[0])));
-  } finally {
-    db.closeSync();
-  }
 }
 
 /** Asserts the store holds whole committed batches only: a prefix of each file, each line once, as the manifest says. */
@@ -153,7 +131,7 @@ describe('fatal errors end the ingest', () => {
     writeLog(small, 5_000, 'db');
     writeLog(big, BIG_LINES);
     const data = path.join(tmpfs, 'data');
-    expect(runCli(['ingest', small, '--data', data, '--quiet']).status).toBe(0);
+    expect((await runCliHere(['ingest', small, '--data', data, '--quiet'])).status).toBe(0);
     const before = await storeState(data);
 
     const started = Date.now();
@@ -182,7 +160,7 @@ describe('fatal errors end the ingest', () => {
 
     const roomy = path.join(dir, 'roomy');
     fs.cpSync(data, roomy, { recursive: true });
-    const rerun = runCli(['ingest', big, '--data', roomy, ...SMALL_BATCHES]);
+    const rerun = (await runCliHere(['ingest', big, '--data', roomy, ...SMALL_BATCHES]));
     expect(rerun.status, rerun.stderr).toBe(0);
     const done = await storeState(roomy);
     expectWholeBatches(done, roomy);
@@ -208,7 +186,7 @@ describe('fatal errors end the ingest', () => {
     expect(after.sources[0].n).toBeGreaterThan(0);
 
     fs.copyFileSync(original, file);
-    const rerun = runCli(['ingest', file, '--data', data, ...SMALL_BATCHES]);
+    const rerun = (await runCliHere(['ingest', file, '--data', data, ...SMALL_BATCHES]));
     expect(rerun.status, rerun.stderr).toBe(0);
     const done = await storeState(data);
     expectWholeBatches(done, data);

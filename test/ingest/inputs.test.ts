@@ -3,7 +3,7 @@ import path from 'node:path';
 import { constants, gzipSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
-import { query, runCli, runCliHere, tmpDir } from '../helpers.js';
+import { query, runCliHere, tmpDir } from '../helpers.js';
 
 function lines(n: number, host: string, startSec = 0): string {
   let s = '';
@@ -69,18 +69,18 @@ describe('inputs', () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const json = Array.from({ length: 50 }, (_, i) => JSON.stringify({ ts: `2026-11-25T10:00:${String(i).padStart(2, '0')}Z`, level: i % 10 === 0 ? 'error' : 'info', msg: `m${i + 1}` })).join('\n');
-    const r = runCli(['ingest', '-', '--input-format', 'json', '--data', data], { input: json + '\n' });
+    const r = (await runCliHere(['ingest', '-', '--input-format', 'json', '--data', data], { input: json + '\n' }));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const q = (await runCliHere(['sql', '--data', data, '--format', 'csv', "SELECT source, count(*) AS n, count(*) FILTER (WHERE level = 'ERROR') AS errors, max(line) AS last FROM logs GROUP BY source"]));
     expect(q.stdout).toBe('source,n,errors,last\nstdin,50,5,50\n');
   });
 
-  it('reports stdin in a compression it cannot read as not read, not as truncated', () => {
+  it('reports stdin in a compression it cannot read as not read, not as truncated', async () => {
     const data = path.join(tmpDir(), 'data');
     // A zip archive's local-file header: refused by its magic bytes before anything is parsed.
     const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('2026-11-25T10:00:00Z h app[1]: INFO hi\n')]);
-    const r = runCli(['ingest', '-', '--data', data], { input: zip });
+    const r = (await runCliHere(['ingest', '-', '--data', data], { input: zip }));
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/^stdin +auto +0 +0 +0 +0 +not read \(see error\)$/m);
     expect(r.stdout).not.toContain('truncated');

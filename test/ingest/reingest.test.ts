@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { query, runCli, runCliHere, spawnCli, tmpDir } from '../helpers.js';
+import { query, runCliHere, spawnCli, tmpDir } from '../helpers.js';
 
 /** Syslog-like lines numbered from..to, with a day per file so that sources share Parquet files or not. */
 function lines(from: number, to: number, tag: string, day = 25): string {
@@ -143,18 +143,37 @@ describe('a format other than the stored one, without --reingest', () => {
   });
 });
 
+describe('a grown file ingested again without a format', () => {
+  it('reads its new lines with the --pattern or --template its first lines were stored with', async () => {
+    const dir = tmpDir();
+    const data = path.join(dir, 'data');
+    const pattern = String.raw`^(?<ts>\S+) (?<host>\S+) app\[7\]: INFO (?<message>.*)$`;
+    const template = '<Date> <Host> <Tag> <Level> <Content>';
+    for (const [name, flag, given] of [['p.log', '--pattern', pattern], ['t.log', '--template', template]] as const) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, lines(1, 50, name));
+      expect((await runCliHere(['ingest', file, '--data', data, '--quiet', flag, given])).status).toBe(0);
+      fs.appendFileSync(file, lines(51, 80, name));
+      const grown = await runCliHere(['ingest', file, '--data', data]);
+      expect(grown.status, grown.stderr).toBe(0);
+      expect(grown.stdout).toMatch(new RegExp(`${name} +(regex|template) +30 +30 +0 +0 +resumed at line 51`));
+      expect(await storedOf(data, file)).toMatchObject({ rows: 80, unparsed: 0, distinct_lines: 80, max_line: 80 });
+    }
+  });
+});
+
 describe('standard input ingested again', () => {
   it('is stored again with a warning naming the earlier ingest, the new line numbers and how to keep one copy; forget stdin removes it all', async () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const input = lines(1, 100, 's');
-    const first = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
+    const first = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(first.status).toBe(0);
     expect(first.stdout).not.toContain('warning');
     // Another input that differs in its first KiB is no repeat.
-    expect(runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input: lines(1, 100, 'other') }).stdout).not.toContain('warning');
+    expect((await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input: lines(1, 100, 'other') })).stdout).not.toContain('warning');
 
-    const again = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
+    const again = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(
       new RegExp(
@@ -166,7 +185,7 @@ describe('standard input ingested again', () => {
 
     const forget = (await runCliHere(['forget', 'stdin', '--data', data]));
     expect(forget.stdout).toContain('forgot stdin: 300 rows, 0 unparsed rows, 0 manifest entries');
-    const fresh = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
+    const fresh = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog'], { input });
     expect(fresh.stdout).not.toContain('warning');
     expect(await storedOf(data, 'stdin')).toMatchObject({ rows: 100, distinct_lines: 100, max_line: 100 });
   });
@@ -177,8 +196,8 @@ describe('standard input with --reingest', () => {
     const dir = tmpDir();
     const data = path.join(dir, 'data');
     const input = lines(1, 100, 's');
-    expect(runCli(['ingest', '-', '--data', data, '--quiet', ...WRONG], { input }).status).toBe(0);
-    const run = runCli(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog', '--reingest'], { input });
+    expect((await runCliHere(['ingest', '-', '--data', data, '--quiet', ...WRONG], { input })).status).toBe(0);
+    const run = await runCliHere(['ingest', '-', '--data', data, '--quiet', '--input-format', 'syslog', '--reingest'], { input });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^stdin +syslog +100 +100 +0 +0 +reingested: replaces the 100 lines stored before$/m);
     expect(run.stdout).not.toContain('warning');

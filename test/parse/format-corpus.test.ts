@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { continuationOf, detectFormat, loadFormats, utcZone, withHeaderAfter, type FormatSpec } from '../../src/parse/index.js';
 import { planFileChunks } from '../../src/ingest/chunker.js';
 import { REPO } from '../datasets.js';
-import { runCli } from '../helpers.js';
+import { runCliHere } from '../helpers.js';
 import { parseText, type Parsed } from './parse-helper.js';
 
 /**
@@ -121,8 +121,8 @@ describe('format corpus', () => {
     }
   });
 
-  it('is what `logscope formats` lists: every built-in format with its example', () => {
-    const r = runCli(['formats', '--format', 'ndjson']);
+  it('is what `logscope formats` lists: every built-in format with its example', async () => {
+    const r = (await runCliHere(['formats', '--format', 'ndjson']));
     expect(r.status, r.stderr).toBe(0);
     const listed = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { name: string; source: string; example: string });
     const builtIn = listed.filter((x) => x.source === 'built-in');

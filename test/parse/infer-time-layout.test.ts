@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { compileTimeLayout, inferTemplateTimeFormat, inferTimeLayout, utcZone } from '../../src/parse/index.js';
-import { runCli, query, tmpDir } from '../helpers.js';
+import { runCliHere, query, tmpDir } from '../helpers.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseText, us } from './parse-helper.js';
@@ -88,24 +88,24 @@ describe('template formats with a time layout outside the built-in list', () => 
     const file = path.join(dir, 'app.log');
     fs.writeFileSync(file, lines);
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--template', template, '--data', data, '--timezone', 'UTC', '--json']);
+    const r = (await runCliHere(['ingest', file, '--template', template, '--data', data, '--timezone', 'UTC', '--json']));
     expect(r.status, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { sources: Array<{ parsed: number; timeFormat?: string }> };
     expect(summary.sources[0]).toMatchObject({ parsed: 24, timeFormat: '%d.%m.%Y %H:%M:%S' });
     expect(await query(data, "SELECT strftime(min(ts) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS first FROM logs")).toEqual([{ first: '2023-06-01 15:16:00' }]);
 
     // Month first, as given: the days over 12 no longer fit.
-    const given = runCli(['ingest', file, '--template', template, '--time-format', '%m.%d.%Y %H:%M:%S', '--data', path.join(dir, 'd2'), '--timezone', 'UTC', '--json']);
+    const given = (await runCliHere(['ingest', file, '--template', template, '--time-format', '%m.%d.%Y %H:%M:%S', '--data', path.join(dir, 'd2'), '--timezone', 'UTC', '--json']));
     expect(given.status, given.stderr).toBe(0);
     expect((JSON.parse(given.stdout) as { sources: Array<{ parsed: number }> }).sources[0].parsed).toBe(12);
 
     const bad = path.join(dir, 'bad.log');
     fs.writeFileSync(bad, '13/13/13 15:16:10 [WARN] x: y\n13/13/13 15:16:11 [WARN] x: y\n');
-    const refused = runCli(['ingest', bad, '--template', template, '--data', path.join(dir, 'd3')]);
+    const refused = (await runCliHere(['ingest', bad, '--template', template, '--data', path.join(dir, 'd3')]));
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`${bad}: cannot infer the timestamp layout of "13/13/13 15:16:10": pass --time-format`);
 
-    const alone = runCli(['ingest', file, '--time-format', '%d.%m.%Y', '--data', path.join(dir, 'd4')]);
+    const alone = (await runCliHere(['ingest', file, '--time-format', '%d.%m.%Y', '--data', path.join(dir, 'd4')]));
     expect(alone.status).toBe(1);
     expect(alone.stderr).toContain('--time-format goes with --pattern or --template');
   });
@@ -115,7 +115,7 @@ describe('template formats with a time layout outside the built-in list', () => 
     const file = path.join(dir, 'p.log');
     fs.writeFileSync(file, '14.06.2023-15:16:01 boot ok\n');
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--pattern', String.raw`^(?<ts>\S+) (?<message>.*)$`, '--time-format', '%d.%m.%Y-%H:%M:%S', '--data', data, '--timezone', 'UTC']);
+    const r = (await runCliHere(['ingest', file, '--pattern', String.raw`^(?<ts>\S+) (?<message>.*)$`, '--time-format', '%d.%m.%Y-%H:%M:%S', '--data', data, '--timezone', 'UTC']));
     expect(r.status, r.stderr).toBe(0);
     expect(await query(data, "SELECT strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS t, message FROM logs")).toEqual([{ t: '2023-06-14 15:16:01', message: 'boot ok' }]);
   });

@@ -9,7 +9,7 @@ import type { SourceRef } from '../../src/ingest/sources.js';
 import { levelFromNumber } from '../../src/parse/fields.js';
 import { detectFormat, utcZone } from '../../src/parse/index.js';
 import { HAVE_REALLOGS, REALLOGS } from '../datasets.js';
-import { query, REPO, runCli, tmpDir } from '../helpers.js';
+import { query, REPO, runCliHere, tmpDir } from '../helpers.js';
 import { spawnSync } from 'node:child_process';
 import { parseText, us } from './parse-helper.js';
 
@@ -192,7 +192,7 @@ describe('ingesting a JSON document', () => {
     const r0 = spawnSync('zstd', ['-q', '-o', file, path.join(FIXTURES, 'cloudtrail.log')]);
     if (r0.status !== 0) throw new Error(`zstd failed: ${r0.stderr}`);
     const data = path.join(dir, 'data');
-    const r = runCli(['ingest', file, '--data', data, '--json']);
+    const r = (await runCliHere(['ingest', file, '--data', data, '--json']));
     expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { sources: Array<{ format: string; parsed: number; unparsed: number }> }).sources[0]).toMatchObject({ format: 'json', parsed: 5, unparsed: 0 });
     expect(await query(data, 'SELECT line::INT AS line, message FROM logs ORDER BY line')).toEqual([
@@ -202,7 +202,7 @@ describe('ingesting a JSON document', () => {
       { line: 39, message: 'PutObject' },
       { line: 51, message: 'DeleteBucket' },
     ]);
-    const again = runCli(['ingest', file, '--data', data, '--json']);
+    const again = (await runCliHere(['ingest', file, '--data', data, '--json']));
     expect(again.status, again.stderr).toBe(0);
     expect(await query(data, 'SELECT count(*)::INT AS n FROM logs')).toEqual([{ n: 5 }]);
   });

@@ -9,7 +9,7 @@ import { ingest } from '../../src/ingest/index.js';
 import { prepareReadOnly, streamPrepared } from '../../src/query/index.js';
 import { explainedStatement, splitStatements } from '../../src/query/split.js';
 import { openStoreReader, type StoreReader } from '../../src/store/index.js';
-import { REPO, runCli, tmpDir } from '../helpers.js';
+import { REPO, runCliHere, tmpDir } from '../helpers.js';
 
 let dir: string;
 let data: string;
@@ -225,31 +225,31 @@ describe('the seal in DuckDB itself, without the statement check', () => {
 });
 
 describe('logscope sql refuses escapes in one clear line and keeps the store', () => {
-  it('refuses EXPLAIN ANALYZE COPY over the catalog and read_csv of /etc/passwd, exit 1, no stack', () => {
+  it('refuses EXPLAIN ANALYZE COPY over the catalog and read_csv of /etc/passwd, exit 1, no stack', async () => {
     const before = snapshot();
     for (const sql of [`EXPLAIN ANALYZE COPY (SELECT * FROM logs) TO '${catalog}'`, "SELECT * FROM read_csv('/etc/passwd')"]) {
-      const r = runCli(['sql', '--data', data, sql]);
+      const r = (await runCliHere(['sql', '--data', data, sql]));
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^logscope: (statement 1 explains COPY: queries are read-only here|Permission Error: Cannot access file "\/etc\/passwd")/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(snapshot()).toEqual(before);
-    expect(runCli(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs']).stdout).toBe('n\n50\n');
+    expect((await runCliHere(['sql', '--data', data, '--format', 'csv', 'SELECT count(*) AS n FROM logs'])).stdout).toBe('n\n50\n');
   });
 
-  it('gives DELETE, UPDATE and INSERT on a view the read-only message, and a syntax error its position', () => {
+  it('gives DELETE, UPDATE and INSERT on a view the read-only message, and a syntax error its position', async () => {
     for (const [sql, kind] of [['DELETE FROM logs', 'DELETE'], ["UPDATE logs SET host = 'x'", 'UPDATE'], ['insert into logs select * from logs', 'INSERT']]) {
-      const r = runCli(['sql', '--data', data, sql]);
+      const r = (await runCliHere(['sql', '--data', data, sql]));
       expect(r.status).toBe(1);
       expect(r.stderr).toBe(`logscope: statement 1 is ${kind}: queries are read-only here (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of a SELECT)\n`);
     }
-    const typo = runCli(['sql', '--data', data, 'SELEC 1']);
+    const typo = (await runCliHere(['sql', '--data', data, 'SELEC 1']));
     expect(typo.stderr).toBe('logscope: Parser Error: syntax error at or near "SELEC"\n\nLINE 1: SELEC 1\n        ^\n');
   });
 
-  it('runs nothing when any statement of several is refused', () => {
-    const r = runCli(['sql', '--data', data, '--format', 'csv', `SELECT 'first' AS x; COPY (SELECT 1) TO '${outside}/late.csv'`]);
+  it('runs nothing when any statement of several is refused', async () => {
+    const r = (await runCliHere(['sql', '--data', data, '--format', 'csv', `SELECT 'first' AS x; COPY (SELECT 1) TO '${outside}/late.csv'`]));
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('statement 2 is COPY');
