@@ -11,7 +11,8 @@
 --   $season        INTERVAL   '1 day' (same time of day) or '7 days' (same hour of the week)
 --   $seasons       INTEGER    previous seasons in the seasonal sample (default 7)
 --   $spread        INTEGER    buckets either side of the same time taken into the seasonal sample (default 5)
---   $confirm       DOUBLE     seasonal judgement: the trailing z must also be past this, on the same side (default 1)
+--   $confirm       DOUBLE     seasonal judgement of counts (and of values without $robust): the trailing z must also be
+--                             past this, on the same side (default 1)
 --   $weekly        BOOLEAN    seasonal judgement: where the same time of the week exists in up to 4 earlier weeks,
 --                             the bucket must also be past the threshold against their median (default true),
 --                             so the weekend of a weekly cycle is no anomaly of the daily one
@@ -19,6 +20,10 @@
 --                             the bucket before was past the threshold on the same side too (default 3)
 --   $min_count     DOUBLE     counted measures: flagged only when observed or expected reaches this (default 5);
 --                             with a flat history (stddev 0) a change of at least this many is flagged
+--   $min_change    DOUBLE     value metrics: flagged only when observed differs from expected by at least this share
+--                             of expected (default 0.1; 0 = any change), as min_count is for counts
+--   $robust        BOOLEAN    value metrics: trailing median and MAD instead of mean and stddev, and every spread at
+--                             least the series' own point-to-point noise (default true; false = the earlier judgement)
 --   $flagged_only  BOOLEAN    only the flagged buckets
 -- Columns: bucket, series, measure, observed, expected, stddev, z, z_trailing, severity, baseline, samples, flagged
 --   measure: 'errors' (ERROR + FATAL lines, flagged when high), 'volume' (all lines, flagged
@@ -39,6 +44,15 @@
 --   z = (observed - expected) / stddev, NULL when stddev is 0. z_trailing: against the trailing
 --   window. baseline: which one judged the bucket ('trailing', 'seasonal'; NULL = too little
 --   history). samples: values in that baseline.
+--   Value metrics (not counts), with $robust: the level is the median of the trailing window (a spike
+--   or the step of a level shift does not move it); the seasonal sample is of the value less that
+--   median at the time (a daily shape, which a level shift or a drift leaves alone); the residual
+--   (value less trailing median less the seasonal reference, or less nothing without a season) is
+--   judged against the median and 1.4826 x MAD of the residuals in the trailing window, and that
+--   spread is at least the noise floor: 0.886 x the mean non-zero change from one bucket to the
+--   next over the last `seasons` seasons (the stddev of independent noise; a long flat stretch
+--   does not collapse it). Expected = trailing median + seasonal reference + residual median.
+--   --confirm does not apply. Flagged only with |observed - expected| >= min_change x |expected|.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
@@ -106,26 +120,23 @@ filled AS (
   CROSS JOIN measures AS m
   LEFT JOIN measured AS o ON o.bucket = g.range AND o.series = s.series AND o.measure = m.measure
 ),
-trailed AS (
+leveled AS (
   SELECT
     *,
-    avg(observed) OVER w_trail AS t_mean,
-    stddev_samp(observed) OVER w_trail AS t_sd,
-    count(observed) OVER w_trail AS t_n,
-    /*seasonal_windows{*/
-    -- The values at this time of the season in the previous seasons: lower and upper quartile
-    -- (with up to four seasons: the minimum and maximum) and median absolute deviation.
-    CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'up' THEN quantile_disc(observed, 0.25) OVER w_slot ELSE median(observed) OVER w_slot END AS slot_low,
-    CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'down' THEN quantile_disc(observed, 0.75) OVER w_slot ELSE median(observed) OVER w_slot END AS slot_high,
-    CASE WHEN $baseline::VARCHAR <> 'trailing' THEN mad(observed) OVER w_slot END AS slot_mad,
-    count(observed) OVER w_slot AS slot_n,
-    -- The same for the same time of the week, when weekly seasonality is checked too.
-    CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN median(observed) OVER w_week END AS week_median,
-    CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN count(observed) OVER w_week END AS week_n
-    /*}seasonal_windows*/
+    /*trail_windows{*/
+    CASE WHEN robust_value THEN median(observed) OVER w_trail ELSE avg(observed) OVER w_trail END AS t_mean,
+    -- (Robust values are flagged by their residuals: this spread only gives z_trailing, and a MAD window is costly.)
+    stddev_samp(observed) OVER w_trail AS t_sd_raw,
+    -- Steps of 0 are left out: a sensor that repeats its reading for hours has not stopped being noisy.
+    CASE WHEN robust_value THEN 0.8862 * avg(step) FILTER (WHERE step > 0) OVER w_long END AS noise_sd,
+    /*}trail_windows*/
+    count(observed) OVER w_trail AS t_n
   FROM (
     SELECT
       *,
+      $robust::BOOLEAN AND NOT counted AS robust_value,
+      -- Change from the bucket before, for the noise floor of value metrics.
+      /*step{*/abs(observed - lag(observed) OVER (PARTITION BY series, measure ORDER BY bucket))/*}step*/ AS step,
       epoch(bucket)::BIGINT % epoch($season::INTERVAL)::BIGINT AS slot,
       epoch(bucket)::BIGINT // epoch($season::INTERVAL)::BIGINT AS cycle,
       epoch(bucket)::BIGINT % 604800 AS week_slot,
@@ -134,6 +145,29 @@ trailed AS (
   )
   WINDOW
     w_trail AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $window::INTEGER PRECEDING AND 1 PRECEDING),
+    w_long AS (PARTITION BY series, measure ORDER BY bucket
+      ROWS BETWEEN (epoch($season::INTERVAL) * $seasons::INTEGER // epoch($bucket::INTERVAL))::BIGINT PRECEDING AND 1 PRECEDING)
+),
+trailed AS (
+  SELECT
+    *,
+    /*seasonal_windows{*/
+    -- The values (sv) at this time of the season in the previous seasons: lower and upper quartile
+    -- (with up to four seasons: the minimum and maximum) and median absolute deviation.
+    CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'up' THEN quantile_disc(sv, 0.25) OVER w_slot ELSE median(sv) OVER w_slot END AS slot_low,
+    CASE WHEN $baseline::VARCHAR = 'trailing' THEN NULL WHEN direction = 'down' THEN quantile_disc(sv, 0.75) OVER w_slot ELSE median(sv) OVER w_slot END AS slot_high,
+    CASE WHEN $baseline::VARCHAR <> 'trailing' THEN mad(sv) OVER w_slot END AS slot_mad,
+    count(sv) OVER w_slot AS slot_n,
+    -- The same for the same time of the week, when weekly seasonality is checked too.
+    CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN median(sv) OVER w_week END AS week_median,
+    CASE WHEN $weekly::BOOLEAN AND $baseline::VARCHAR <> 'trailing' THEN count(sv) OVER w_week END AS week_n
+    /*}seasonal_windows*/
+  FROM (
+    -- What the season is learnt from: the value, or for robust value metrics the value less the
+    -- trailing median (a daily shape that a level shift or a drift leaves alone).
+    SELECT *, observed - CASE WHEN robust_value THEN t_mean ELSE 0 END AS sv FROM leveled
+  )
+  WINDOW
     w_slot AS (PARTITION BY series, measure, slot ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING),
     w_week AS (PARTITION BY series, measure, week_slot ORDER BY week_cycle RANGE BETWEEN 4 PRECEDING AND 1 PRECEDING)
 ),
@@ -143,7 +177,8 @@ trailed AS (
 -- upper quartile.
 seasonal AS (
   SELECT
-    *,
+    * EXCLUDE (t_sd_raw),
+    greatest(t_sd_raw, noise_sd) AS t_sd,
     /*near_windows{*/
     max(slot_low) OVER w_near AS s_up,
     min(slot_high) OVER w_near AS s_down,
@@ -156,11 +191,37 @@ seasonal AS (
   FROM trailed
   WINDOW w_near AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN $spread::INTEGER PRECEDING AND $spread::INTEGER FOLLOWING)
 ),
+-- Value metrics with $robust: the value less the seasonal reference (the trailing median plus the
+-- middle of the seasonal sample nearby of the value less its trailing median; 0 without one), judged against the median and MAD of the same in the trailing
+-- window. The level the season is compared at is today's: a level that shifted, or drifts, is
+-- learnt within half a window, while a daily cycle stays explained by the earlier days.
+deseasoned AS (
+  SELECT
+    *,
+    $baseline::VARCHAR IN ('seasonal', 'auto') AND coalesce(s_n, 0) > $spread::INTEGER AS has_season,
+    CASE WHEN NOT robust_value THEN NULL
+      WHEN $baseline::VARCHAR IN ('seasonal', 'auto') AND coalesce(s_n, 0) > $spread::INTEGER THEN t_mean + (s_up + s_down) / 2 ELSE 0 END AS s_mid
+  FROM seasonal
+),
+residual AS (
+  SELECT
+    *,
+    -- Partitioned by has_season: residuals against a season are not mixed with raw values.
+    /*residual_windows{*/
+    CASE WHEN robust_value THEN median(observed - s_mid) OVER w_res END AS r_med,
+    CASE WHEN robust_value THEN 1.4826 * mad(observed - s_mid) OVER w_res END AS r_sd,
+    count(observed - s_mid) OVER w_res AS r_n
+    /*}residual_windows*/
+  FROM deseasoned
+  WINDOW w_res AS (PARTITION BY series, measure, has_season ORDER BY bucket ROWS BETWEEN $window::INTEGER PRECEDING AND 1 PRECEDING)
+),
 based AS (
   SELECT
     *,
     CASE WHEN t_sd > 1e-9 * greatest(1, abs(t_mean)) THEN (observed - t_mean) / t_sd END AS z_trailing,
     CASE
+      WHEN robust_value THEN CASE WHEN r_n < greatest(3, $window::INTEGER // 4) THEN NULL
+        WHEN has_season THEN 'seasonal' WHEN $baseline::VARCHAR IN ('trailing', 'auto') THEN 'trailing' END
       WHEN $baseline::VARCHAR IN ('seasonal', 'auto') AND coalesce(s_n, 0) > $spread::INTEGER AND (counted OR s_mad > 0) THEN 'seasonal'
       WHEN $baseline::VARCHAR IN ('trailing', 'auto') AND t_n >= greatest(3, $window::INTEGER // 4) THEN 'trailing'
     END AS baseline,
@@ -172,14 +233,16 @@ based AS (
       WHEN observed < s_down THEN s_down
       ELSE observed
     END AS s_center
-  FROM seasonal
+  FROM residual
   WHERE bucket >= (SELECT coalesce(time_bucket($bucket::INTERVAL, since), bucket) FROM settings)
 ),
 seasonal_sd AS (
   -- The spread: the seasonal one or the trailing one, whichever is smaller (a burst on one of only
   -- two earlier days widens the first, a ramp the second); for counts at least the Poisson
   -- spread, sqrt of the larger of expected and the trailing mean.
-  SELECT *, greatest(least(s_mad, t_sd), CASE WHEN counted THEN sqrt(greatest(s_center, t_mean, 0)) END) AS s_sd
+  -- Robust value metrics: the residuals' spread, at least the noise floor.
+  SELECT *, CASE WHEN robust_value THEN greatest(r_sd, noise_sd)
+    ELSE greatest(least(s_mad, t_sd), CASE WHEN counted THEN sqrt(greatest(s_center, t_mean, 0)) END) END AS s_sd
   FROM based
 ),
 scored AS (
@@ -187,18 +250,19 @@ scored AS (
     bucket, series, measure, direction, counted, observed, baseline, z_trailing, t_mean,
     -- Against the same time a week before (when a week of history exists): how far past it.
     CASE WHEN baseline = 'seasonal' AND w_n > $spread::INTEGER AND s_sd > 0 THEN
-      CASE WHEN observed > w_up THEN (observed - w_up) / s_sd WHEN observed < w_down THEN (observed - w_down) / s_sd ELSE 0 END
+      CASE WHEN sv > w_up THEN (sv - w_up) / s_sd WHEN sv < w_down THEN (sv - w_down) / s_sd ELSE 0 END
     END AS z_week,
-    CASE baseline WHEN 'seasonal' THEN s_center WHEN 'trailing' THEN t_mean END AS expected,
-    CASE baseline WHEN 'seasonal' THEN s_sd WHEN 'trailing' THEN t_sd END AS stddev,
-    CASE baseline WHEN 'seasonal' THEN s_n WHEN 'trailing' THEN t_n END AS samples
+    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN s_mid + r_med WHEN baseline = 'seasonal' THEN s_center ELSE t_mean END AS expected,
+    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value OR baseline = 'seasonal' THEN s_sd ELSE t_sd END AS stddev,
+    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN r_n WHEN baseline = 'seasonal' THEN s_n ELSE t_n END AS samples, robust_value
   FROM seasonal_sd
 ),
 judged AS (
   SELECT
     *,
     CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z,
-    (NOT counted OR greatest(observed, expected) >= $min_count::DOUBLE) AND observed IS NOT NULL AS big_enough
+    CASE WHEN counted THEN greatest(observed, expected) >= $min_count::DOUBLE
+      ELSE abs(observed - expected) >= $min_change::DOUBLE * abs(expected) END AND observed IS NOT NULL AS big_enough
   FROM scored
 ),
 passed AS (
@@ -208,10 +272,10 @@ passed AS (
     -- a seasonal judgement also needs the trailing window to agree.
     CASE
       WHEN z >= $threshold::DOUBLE AND direction IN ('up', 'both')
-        AND (baseline = 'trailing' OR z_trailing >= $confirm::DOUBLE OR (z_trailing IS NULL AND observed > t_mean))
+        AND (baseline = 'trailing' OR robust_value OR z_trailing >= $confirm::DOUBLE OR (z_trailing IS NULL AND observed > t_mean))
         AND coalesce(z_week >= $threshold::DOUBLE, true) THEN 1
       WHEN z <= -$threshold::DOUBLE AND direction IN ('down', 'both')
-        AND (baseline = 'trailing' OR z_trailing <= -$confirm::DOUBLE OR (z_trailing IS NULL AND observed < t_mean))
+        AND (baseline = 'trailing' OR robust_value OR z_trailing <= -$confirm::DOUBLE OR (z_trailing IS NULL AND observed < t_mean))
         AND coalesce(z_week <= -$threshold::DOUBLE, true) THEN -1
       ELSE 0
     END AS side

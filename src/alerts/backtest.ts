@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AlertRule } from '../config/index.js';
+import { firingsPer1000, type FiringRate } from '../detect/index.js';
 import { evaluateAnomalyRuleAtTimes } from './evaluate-anomaly.js';
 import { durationMs, iso, meetsFloor } from './evaluate-common.js';
 import { evaluateRule, type RuleEvaluation } from './evaluate.js';
@@ -30,6 +31,11 @@ export interface BacktestResult {
   emails: number;
   /** Evaluations that failed, with their message (a rule's query, say). */
   errors: Array<{ at: string; message: string }>;
+  /**
+   * Anomaly rules: the distinct firings per 1,000 buckets the detector judged over the range
+   * (every series and measure) — the false-alarm rate the rule would have had, but for real incidents.
+   */
+  firingRate?: FiringRate;
 }
 
 /** Options of {@link backtestRule}. */
@@ -64,7 +70,7 @@ export async function backtestRule(conn: DuckDBConnection, rule: AlertRule, opti
   // kinds are evaluated at each time.
   const batched = rule.kind === 'anomaly' ? await evaluateAnomalyRuleAtTimes(conn, rule, times, options.dataEnd) : undefined;
   for (const [i, at] of times.entries()) {
-    const evaluation = batched !== undefined ? splitByFloor(rule, at, batched[i]) : await evaluateRule(conn, rule, at, { details: false, ...(options.dataEnd !== undefined ? { dataEnd: options.dataEnd } : {}) });
+    const evaluation = batched !== undefined ? splitByFloor(rule, at, batched.firings[i]) : await evaluateRule(conn, rule, at, { details: false, ...(options.dataEnd !== undefined ? { dataEnd: options.dataEnd } : {}) });
     if (evaluation.error !== undefined) errors.push({ at: iso(at), message: evaluation.error });
     const fresh = [...evaluation.firings.map((f) => ({ f, below: false })), ...evaluation.belowFloor.map((f) => ({ f, below: true }))].filter(({ f }) => !seen.has(f.key));
     let emailAt: number | undefined;
@@ -80,7 +86,9 @@ export async function backtestRule(conn: DuckDBConnection, rule: AlertRule, opti
     }
     options.onEvaluation?.(i + 1, times.length);
   }
-  return { rule, from: iso(options.from), to: iso(options.to), evaluations: times.length, firings, emails, errors };
+  const judged = batched?.firingRate?.judged;
+  const firingRate = judged !== undefined ? { firings: firings.length, judged, days: batched?.firingRate?.days ?? 0, per1000: firingsPer1000(firings.length, judged) } : undefined;
+  return { rule, from: iso(options.from), to: iso(options.to), evaluations: times.length, firings, emails, errors, ...(firingRate !== undefined ? { firingRate } : {}) };
 }
 
 function splitByFloor(rule: AlertRule, at: number, found: Firing[]): RuleEvaluation {

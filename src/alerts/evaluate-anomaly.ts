@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AnomalyRule } from '../config/index.js';
-import { compileMetric, detectAnomalies, ERRORS_EXPRESSION, groupEvents, VOLUME_EXPRESSION, type AnomalyEvent, type DetectResult } from '../detect/index.js';
+import { compileMetric, detectAnomalies, ERRORS_EXPRESSION, groupEvents, VOLUME_EXPRESSION, type AnomalyEvent, type DetectResult, type FiringRate } from '../detect/index.js';
 import { quoteIdentifier, quoteString } from '../store/index.js';
 import { dashboardPath, durationMs, firingKey, floorToBucket, formatAmount, formatTime, iso, lastCompleteBucketEnd, seriesCondition, timestampLiteral } from './evaluate-common.js';
 import type { Firing, FiringContributor, FiringPoint } from './firing.js';
@@ -52,8 +52,8 @@ export async function evaluateAnomalyRule(conn: DuckDBConnection, rule: AnomalyR
  * before) — so the flagged buckets before a time are the same either way, and the events at that
  * time are those buckets grouped. For backtests over weeks of scheduled times.
  */
-export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: AnomalyRule, times: readonly number[], dataEnd?: number): Promise<Firing[][]> {
-  if (times.length === 0) return [];
+export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: AnomalyRule, times: readonly number[], dataEnd?: number): Promise<{ firings: Firing[][]; firingRate?: FiringRate }> {
+  if (times.length === 0) return { firings: [] };
   const bucketMs = durationMs(rule.bucket);
   const lookbackMs = Math.max(durationMs(rule.lookback), bucketMs);
   const firstActiveFrom = lastCompleteBucketEnd(times[0], bucketMs, dataEnd) - lookbackMs;
@@ -62,7 +62,7 @@ export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: A
   let result: DetectResult;
   for (;;) {
     const since = floorToBucket(firstActiveFrom + lookbackMs - reach, bucketMs);
-    result = await detect(conn, rule, since, lastUntil, false);
+    result = await detect(conn, rule, since, lastUntil, false, true);
     const clipped = result.events.some((e) => Date.parse(e.end) > firstActiveFrom && Date.parse(e.start) <= since);
     if (!clipped || reach >= MAX_EVENT_REACH_MS) break;
     reach = Math.min(reach * 4, MAX_EVENT_REACH_MS);
@@ -76,11 +76,11 @@ export async function evaluateAnomalyRuleAtTimes(conn: DuckDBConnection, rule: A
     for (const event of active) firings.push(await toFiring(conn, rule, event, result, at, until, bucketMs, false));
     out.push(firings);
   }
-  return out;
+  return { firings: out, ...(result.firingRate !== undefined ? { firingRate: result.firingRate } : {}) };
 }
 
-/** `details` false: no explanation and no chart buckets (a backtest needs only the events). */
-function detect(conn: DuckDBConnection, rule: AnomalyRule, since: number, until: number, details: boolean): Promise<DetectResult> {
+/** `details` false: no explanation and no chart buckets (a backtest needs only the events, and with `countJudged` the buckets judged). */
+function detect(conn: DuckDBConnection, rule: AnomalyRule, since: number, until: number, details: boolean, countJudged = false): Promise<DetectResult> {
   return detectAnomalies(conn, {
     bucket: rule.bucket,
     by: rule.by,
@@ -88,6 +88,7 @@ function detect(conn: DuckDBConnection, rule: AnomalyRule, since: number, until:
     baseline: rule.baseline,
     threshold: rule.threshold,
     min_count: rule.minCount,
+    min_change: rule.minChange,
     since: iso(since),
     until: iso(until),
     metric: rule.metric,
@@ -95,6 +96,7 @@ function detect(conn: DuckDBConnection, rule: AnomalyRule, since: number, until:
     explain: details,
     top: rule.top,
     allBuckets: details,
+    countJudged,
   });
 }
 
@@ -122,7 +124,7 @@ async function toFiring(conn: DuckDBConnection, rule: AnomalyRule, event: Anomal
     `logscope anomalies --since ${event.start} --until ${iso(chartTo)} --bucket ${rule.bucket}`,
     rule.by !== '' ? `--by ${rule.by}` : '',
     `--window ${rule.window} --baseline ${rule.baseline} --threshold ${rule.threshold} --min-count ${rule.minCount}`,
-    rule.metric !== undefined ? `--metric ${quoteShell(rule.metric)} --direction ${rule.direction}` : '',
+    rule.metric !== undefined ? `--metric ${quoteShell(rule.metric)} --direction ${rule.direction} --min-change ${rule.minChange}` : '',
     '--explain',
   ].filter((s) => s !== '');
   return {

@@ -78,6 +78,8 @@ const AnomalyRuleSchema = z
     metric: z.string().min(1).optional(),
     direction: z.enum(['up', 'down', 'both']).default('both'),
     minCount: z.number().nonnegative().default(5),
+    /** Value metrics: changes smaller than this share of the expected value are not flagged (0 = any). */
+    minChange: z.number().nonnegative().default(0.1),
     /** Events still flagged within this much time before the evaluation fire. */
     lookback: duration('lookback').default('15m'),
     /** Contributors per dimension in the explanation. */

@@ -14,6 +14,11 @@ export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only
   top?: number;
   /** Also return every bucket of the range, flagged or not, in `buckets` (for a chart around an event). */
   allBuckets?: boolean;
+  /**
+   * Also count the buckets judged (those with a baseline) per day, for the firing rate per 1,000
+   * buckets of a backtest (`firingsPerDay[].judged`, `firingRate`).
+   */
+  countJudged?: boolean;
   /** Internal: measures and the `fields` slot to use instead of errors and volume (counting scans). */
   measures?: Measure[];
   fields?: string;
@@ -69,6 +74,24 @@ export interface DailyFirings {
   day: string;
   firings: number;
   buckets: number;
+  /** With `countJudged`: buckets of that day judged against a baseline (every series and measure). */
+  judged?: number;
+  /** With `countJudged`: firings per 1,000 judged buckets that day. */
+  per_1000?: number;
+}
+
+/**
+ * Firings per 1,000 judged buckets over the whole range: in a backtest over ordinary history,
+ * each firing is a false alarm unless it was a real incident, so this is the false-alarm rate a
+ * rule with these settings would have had.
+ */
+export interface FiringRate {
+  firings: number;
+  judged: number;
+  days: number;
+  per1000: number;
+  /** The same per series (every measure of it), highest rate first. */
+  bySeries?: Array<{ series: string; firings: number; judged: number; per1000: number }>;
 }
 
 /** What {@link detectAnomalies} found. */
@@ -77,6 +100,8 @@ export interface DetectResult {
   events: AnomalyEvent[];
   firingsPerDay: DailyFirings[];
   measures: Measure[];
+  /** With `countJudged`: firings per 1,000 judged buckets over the range. */
+  firingRate?: FiringRate;
   /** With `allBuckets`: every bucket of every series and measure in the range, `flagged` set on the flagged ones. */
   buckets?: Array<Anomaly & { flagged: boolean }>;
 }
@@ -88,11 +113,11 @@ export interface DetectResult {
  * const { events } = await detectAnomalies(reader.connection, { bucket: '1m', since: '-1d', explain: true });
  */
 export async function detectAnomalies(conn: DuckDBConnection, options: DetectOptions = {}): Promise<DetectResult> {
-  const { explain, top, allBuckets, ...rest } = options;
-  const { prepared, measures, fields, params } = await prepareZscore(conn, rest, allBuckets !== true);
+  const { explain, top, allBuckets, countJudged, ...rest } = options;
+  const { prepared, measures, fields, params } = await prepareZscore(conn, rest, allBuckets !== true && countJudged !== true);
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson() as unknown as RawRow[];
   const buckets = allBuckets === true ? rows.map((row) => ({ ...toAnomaly(row), flagged: row.flagged === true })) : undefined;
-  const anomalies = buckets === undefined ? rows.map(toAnomaly) : buckets.filter((b) => b.flagged).map(({ flagged: _, ...a }) => a);
+  const anomalies = allBuckets !== true && countJudged !== true ? rows.map(toAnomaly) : rows.filter((row) => row.flagged === true).map(toAnomaly);
   const bucketMs = (parseDurationSeconds(params.bucket ?? '1m') ?? 60) * 1000;
   const events = groupEvents(anomalies, bucketMs);
   if (explain) {
@@ -108,7 +133,9 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
       });
     }
   }
-  return { anomalies, events, firingsPerDay: countFirings(events), measures, ...(buckets !== undefined ? { buckets } : {}) };
+  const firingsPerDay = countFirings(events);
+  const firingRate = countJudged === true ? addJudged(firingsPerDay, rows, events) : undefined;
+  return { anomalies, events, firingsPerDay, measures, ...(firingRate !== undefined ? { firingRate } : {}), ...(buckets !== undefined ? { buckets } : {}) };
 }
 
 /** `sql/zscore.sql` prepared for `options`: the measures (errors and volume, or the metric) and the slots that compute them. */
@@ -134,6 +161,13 @@ async function prepareZscore(conn: DuckDBConnection, options: Omit<DetectOptions
     // No seasonal windows at all (inside CASE they would still be computed): a third of the time.
     slots.seasonal_windows = 'NULL::DOUBLE AS slot_low, NULL::DOUBLE AS slot_high, NULL::DOUBLE AS slot_mad, NULL::BIGINT AS slot_n, NULL::DOUBLE AS week_median, NULL::BIGINT AS week_n';
     slots.near_windows = 'NULL::DOUBLE AS s_up, NULL::DOUBLE AS s_down, NULL::DOUBLE AS s_mad, NULL::HUGEINT AS s_n, NULL::DOUBLE AS w_up, NULL::DOUBLE AS w_down, NULL::HUGEINT AS w_n';
+  }
+  if (String(params.robust) === 'false' || measures.every((m) => m.counted)) {
+    // No robust value metric: without the median and MAD windows, which would be computed for
+    // every row even where unused (twice the time on the error and volume counts).
+    slots.trail_windows = 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd,';
+    slots.residual_windows = 'NULL::DOUBLE AS r_med, NULL::DOUBLE AS r_sd, NULL::BIGINT AS r_n';
+    slots.step = 'NULL::DOUBLE';
   }
   const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: flaggedOnly }, slots);
   return { prepared, measures, fields, params };
@@ -236,6 +270,35 @@ export function countFirings(events: readonly AnomalyEvent[]): DailyFirings[] {
   return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
+/** Sets `judged` and `per_1000` on each day (from every bucket of the range) and gives the rate over all days, and per series. */
+function addJudged(days: DailyFirings[], rows: readonly RawRow[], events: readonly AnomalyEvent[]): FiringRate {
+  const judged = new Map<string, number>();
+  const judgedBySeries = new Map<string, number>();
+  for (const row of rows) {
+    if (row.baseline === null) continue;
+    const day = isoOf(row.bucket).slice(0, 10);
+    judged.set(day, (judged.get(day) ?? 0) + 1);
+    judgedBySeries.set(row.series, (judgedBySeries.get(row.series) ?? 0) + 1);
+  }
+  for (const d of days) {
+    d.judged = judged.get(d.day) ?? 0;
+    d.per_1000 = firingsPer1000(d.firings, d.judged);
+  }
+  const total = [...judged.values()].reduce((n, v) => n + v, 0);
+  const firings = days.reduce((n, d) => n + d.firings, 0);
+  const bySeries = [...judgedBySeries].map(([series, n]) => {
+    const f = events.filter((e) => e.series === series).length;
+    return { series, firings: f, judged: n, per1000: firingsPer1000(f, n) };
+  });
+  bySeries.sort((a, b) => b.per1000 - a.per1000 || a.series.localeCompare(b.series));
+  return { firings, judged: total, days: judged.size, per1000: firingsPer1000(firings, total), bySeries };
+}
+
+/** Firings per 1,000 judged buckets, to 3 decimals (0 when nothing was judged). */
+export function firingsPer1000(firings: number, judged: number): number {
+  return judged === 0 ? 0 : Math.round((1e6 * firings) / judged) / 1000;
+}
+
 interface ExplainOptions {
   by: string;
   baselineStart: string;
@@ -268,3 +331,6 @@ export async function explainEvent(conn: DuckDBConnection, event: AnomalyEvent, 
     records_before: Number(row.records_before),
   }));
 }
+
+/** Settings that reproduce the detector before robust value spreads and event merging (for `npm run bench:metric`'s side-by-side run). */
+export const LEGACY_METRIC_SETTINGS: Partial<DetectOptions> = { robust: false, min_change: 0 };

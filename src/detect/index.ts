@@ -2,7 +2,9 @@ export {
   detectAnomalies,
   groupEvents,
   EVENT_GAP_BUCKETS,
+  LEGACY_METRIC_SETTINGS,
   countFirings,
+  firingsPer1000,
   explainEvent,
   scoreBuckets,
   type ScoredBucket,
@@ -10,6 +12,7 @@ export {
   type AnomalyEvent,
   type Contributor,
   type DailyFirings,
+  type FiringRate,
   type DetectOptions,
   type DetectResult,
 } from './anomalies.js';

@@ -222,3 +222,14 @@ function checkOptions(o: CheckedOptions): void {
     throw new ConfigError(`generate.days: got ${o.days}; write a positive number of days, e.g. 7`);
   }
 }
+
+export {
+  generateMetricSeries,
+  METRIC_SERIES_KINDS,
+  type MetricSeriesKind,
+  type MetricSeriesOptions,
+  type MetricSeriesTruth,
+  type LabelledSeries,
+  type MetricAnomalyWindow,
+  type MetricAnomalyShape,
+} from './metric-series.js';

@@ -60,10 +60,12 @@ export const QUERIES = {
         weekly: booleanParam.default(true),
         threshold: numberParam.pipe(z.number().positive()).default(3),
         min_count: numberParam.pipe(z.number().nonnegative()).default(5),
+        min_change: numberParam.pipe(z.number().nonnegative()).default(0.1),
+        robust: booleanParam.default(true),
         flagged_only: booleanParam.default(false),
       })
       .strict(),
-    slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows'],
+    slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows', 'trail_windows', 'residual_windows', 'step'],
   },
   patterns: {
     file: 'patterns.sql',

@@ -29,6 +29,12 @@ describe('backtest', () => {
     expect([firstTime, createRuleSchedule(rule).next(firstTime as number)]).toContain(Date.parse(ofBurst[0].evaluatedAt));
     expect(ofBurst[0].emailAt).toBe(ofBurst[0].evaluatedAt);
     expect(result.errors).toEqual([]);
+    // The rate a user sees before turning the rule on: its firings per 1,000 buckets judged
+    // (each service's errors and volume, one a minute, over the two hours and more around the burst).
+    const rate = result.firingRate!;
+    expect(rate.firings).toBe(result.firings.length);
+    expect(rate.judged).toBeGreaterThan((to - from) / MINUTE);
+    expect(rate.per1000).toBeCloseTo((1000 * rate.firings) / rate.judged, 3);
   });
 
   it('gives what evaluating the rule at each scheduled time gives (the one-pass detector run is exact)', async () => {

@@ -232,6 +232,10 @@ export function registerAlerts(program: Command): void {
           `${sent} firing${sent === 1 ? '' : 's'} in ${result.emails} email${result.emails === 1 ? '' : 's'} (cool-down ${rule.cooldown})` +
           `${result.firings.length > sent ? `, ${result.firings.length - sent} below the floor (${rule.kind === 'digest' ? 'info' : rule.minSeverity})` : ''}\n`,
       );
+      if (result.firingRate !== undefined) {
+        const r = result.firingRate;
+        process.stderr.write(`${rule.name}: ${r.per1000.toFixed(2)} firings per 1,000 judged buckets (${r.firings} in ${r.judged.toLocaleString('en-US')}): the false-alarm rate, but for real incidents\n`);
+      }
       for (const e of result.errors.slice(0, 5)) process.stderr.write(`logscope: ${rule.name} at ${e.at}: ${e.message}\n`);
       if (result.errors.length > 0) process.exitCode = 1;
     } finally {

@@ -23,6 +23,8 @@ interface AnomaliesFlags extends InputFlags {
   weekly: boolean;
   threshold: string;
   minCount: string;
+  minChange: string;
+  robust: boolean;
   metric?: string;
   direction?: string;
   explain?: boolean;
@@ -45,6 +47,8 @@ const ANOMALY_COLUMNS: RowColumn[] = [
   { name: 'baseline' },
 ];
 const DAY_COLUMNS: RowColumn[] = [{ name: 'day' }, { name: 'firings', numeric: true }, { name: 'buckets', numeric: true }];
+/** `--per-day`: also the buckets judged that day and the firings per 1,000 of them. */
+const BACKTEST_DAY_COLUMNS: RowColumn[] = [...DAY_COLUMNS, { name: 'judged', numeric: true }, { name: 'per_1000', numeric: true }];
 const EVENT_COLUMNS: RowColumn[] = [
   { name: 'start (UTC)' },
   { name: 'end' },
@@ -73,10 +77,12 @@ export function registerAnomalies(program: Command): void {
     .option('--season <width>', 'seasonal period: 1d (time of day) or 7d (hour of the week)', '1d')
     .option('--seasons <n>', 'previous periods in the seasonal sample', '7')
     .option('--spread <n>', 'buckets either side of the same time in the seasonal sample', '5')
-    .option('--confirm <z>', 'seasonal: the trailing z must also pass this, on the same side', '1')
+    .option('--confirm <z>', 'seasonal, counts (and --no-robust): the trailing z must also pass this, on the same side', '1')
     .option('--no-weekly', 'seasonal: do not also check against the same time in earlier weeks')
     .option('-t, --threshold <z>', '|z| that flags a bucket (at once past twice this; otherwise two buckets in a row)', '3')
     .option('--min-count <n>', 'counts: ignore buckets where both observed and expected are below this', '5')
+    .option('--min-change <share>', 'value metrics: ignore changes smaller than this share of the expected value (0.1 = 10%; 0 = any)', '0.1')
+    .option('--no-robust', 'value metrics: mean and stddev of the trailing window and the raw seasonal values, without the noise floor (the earlier judgement)')
     .option('--metric <expr>', 'an aggregate per bucket instead of error count and volume, e.g. "avg(latency_ms)"')
     .option('--direction <dir>', 'with --metric: flag rises (up), drops (down) or both', 'both')
     .option('--explain', 'name the services, hosts and messages that changed most in each anomaly')
@@ -114,6 +120,8 @@ export function registerAnomalies(program: Command): void {
           weekly: flags.weekly,
           threshold: flags.threshold,
           min_count: flags.minCount,
+          min_change: flags.minChange,
+          robust: flags.robust,
       };
       const readRange = (times: TimeContext) => readTimeParams('zscore', { since: flags.since ?? null, until: flags.until ?? null }, times) as { since: string | null; until: string | null };
       let result: DetectResult;
@@ -148,6 +156,7 @@ export function registerAnomalies(program: Command): void {
             direction: flags.direction,
             explain: flags.explain === true,
             top: Number.parseInt(flags.top, 10) || 5,
+            countJudged: flags.perDay === true,
           });
         } finally {
           reader.close();
@@ -160,7 +169,20 @@ export function registerAnomalies(program: Command): void {
 
 async function printResult(result: DetectResult, format: OutputFormat, perDay: boolean, perBucket: boolean, bucket: string): Promise<void> {
   if (perDay) {
-    await writeRows(DAY_COLUMNS, result.firingsPerDay as unknown as Record<string, unknown>[], format, writeStdout);
+    await writeRows(result.firingRate !== undefined ? BACKTEST_DAY_COLUMNS : DAY_COLUMNS, result.firingsPerDay as unknown as Record<string, unknown>[], format, writeStdout);
+    const rate = result.firingRate;
+    // On stderr, so that csv and json stay one table: the rate a user sees before turning an alert on.
+    if (rate !== undefined) {
+      process.stderr.write(
+        `${rate.firings} firing${rate.firings === 1 ? '' : 's'} in ${rate.judged.toLocaleString('en-US')} judged buckets over ${rate.days} day${rate.days === 1 ? '' : 's'}: ` +
+          `${rate.per1000.toFixed(2)} per 1,000 buckets (each a false alarm unless it was a real incident)\n`,
+      );
+      const bySeries = rate.bySeries ?? [];
+      if (bySeries.length > 1) {
+        const shown = bySeries.slice(0, 5).map((s) => `${s.series} ${s.per1000.toFixed(2)} (${s.firings} in ${s.judged.toLocaleString('en-US')})`);
+        process.stderr.write(`per series, highest first: ${shown.join(', ')}${bySeries.length > 5 ? `, and ${bySeries.length - 5} more` : ''}\n`);
+      }
+    }
     return;
   }
   if (format === 'json') {
