@@ -8,6 +8,7 @@ import { LogscopeError } from '../errors.js';
 import { findSqlDir } from '../query/index.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerAnomalies } from './commands/anomalies.js';
+import { registerCluster } from './commands/cluster.js';
 import { registerCoverage } from './commands/coverage.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
@@ -47,6 +48,7 @@ export function createProgram(): Command {
   registerForget(program);
   registerAlerts(program);
   registerServe(program);
+  registerCluster(program);
   registerCompletion(program);
   return program;
 }

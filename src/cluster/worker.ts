@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { Worker, type Job } from 'bullmq';
+import { createWorkerPool, type WorkerPool } from '../ingest/index.js';
+import { inspectDataDir, writeChunksParquet } from '../store/index.js';
+import { connectUtc } from '../store/index.js';
+import { type ChunkJobData, type ChunkJobResult, describeRange, jobDir } from './chunk-job.js';
+import { connectRedis, QUEUE_NAME, WORKERS_KEY } from './redis.js';
+
+/** Options of {@link startClusterWorker}. */
+export interface ClusterWorkerOptions {
+  redisUrl: string;
+  /** Chunk jobs at once, each on its own parse thread (default: one per core). */
+  concurrency?: number;
+  /**
+   * How long a job's lock lives without renewal: a worker killed mid-job loses its job to
+   * another after about this long (default 30 s).
+   */
+  stallTimeoutMs?: number;
+  /** How many times a job may be lost by a dying worker before it fails (default 2). */
+  maxStalls?: number;
+  /** Called after each job with its key and lines. */
+  onJob?: (key: string, lines: number) => void;
+}
+
+/** A running cluster worker. */
+export interface ClusterWorker {
+  /** Takes no new jobs, waits for those running, says goodbye to Redis. */
+  close(): Promise<void>;
+}
+
+/** One worker's heartbeat in Redis, as `cluster status` shows it. */
+export interface WorkerBeat {
+  host: string;
+  pid: number;
+  concurrency: number;
+  startedAt: number;
+  lastSeen: number;
+  jobsDone: number;
+  linesDone: number;
+  /** Lines per second over the last heartbeat interval. */
+  linesPerSecond: number;
+  active: number;
+}
+
+const HEARTBEAT_MS = 2_000;
+
+/**
+ * Starts a worker of the cluster ingest: takes chunk jobs from the queue, parses each on a
+ * thread of the same worker pool a local ingest uses, writes the chunk's Parquet files into
+ * `<data>/.cluster/<job key>/` (a retry overwrites them) and returns counts and signatures.
+ */
+export async function startClusterWorker(options: ClusterWorkerOptions): Promise<ClusterWorker> {
+  const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
+  const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+  const pool = createWorkerPool(concurrency);
+  const duck = await DuckDBInstance.create(':memory:', { memory_limit: '512MB', preserve_insertion_order: 'false' });
+  const conn = await connectUtc(duck);
+  const redis = connectRedis(options.redisUrl);
+  const host = os.hostname();
+  const beat: WorkerBeat = { host, pid: process.pid, concurrency, startedAt: Date.now(), lastSeen: Date.now(), jobsDone: 0, linesDone: 0, linesPerSecond: 0, active: 0 };
+  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), `logscope-worker-${process.pid}-`));
+  // One Parquet writer at a time: writeChunksParquet defines types in the in-memory catalog.
+  let writing: Promise<unknown> = Promise.resolve();
+  const write = <T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const run = writing.then(() => fn(conn));
+    writing = run.catch(() => undefined);
+    return run;
+  };
+
+  const processJob = async (job: Job<ChunkJobData, ChunkJobResult>): Promise<ChunkJobResult> => {
+    beat.active++;
+    try {
+      const result = await runChunkJob(job.data, pool, write, localDir);
+      beat.jobsDone++;
+      beat.linesDone += result.counts.lines;
+      options.onJob?.(job.data.key, result.counts.lines);
+      return { ...result, host, pid: process.pid };
+    } finally {
+      beat.active--;
+    }
+  };
+
+  const worker = new Worker<ChunkJobData, ChunkJobResult>(QUEUE_NAME, processJob, {
+    connection: redis,
+    concurrency,
+    lockDuration: stallTimeoutMs,
+    stalledInterval: Math.max(500, Math.round(stallTimeoutMs / 2)),
+    maxStalledCount: options.maxStalls ?? 2,
+  });
+  worker.on('error', () => undefined);
+
+  let linesAtBeat = 0;
+  let beatAt = Date.now();
+  const sendBeat = async () => {
+    const now = Date.now();
+    beat.linesPerSecond = Math.round(((beat.linesDone - linesAtBeat) * 1000) / Math.max(1, now - beatAt));
+    linesAtBeat = beat.linesDone;
+    beatAt = now;
+    beat.lastSeen = now;
+    await redis.hset(WORKERS_KEY, `${host}:${process.pid}`, JSON.stringify(beat));
+  };
+  await sendBeat();
+  const timer = setInterval(() => void sendBeat().catch(() => undefined), HEARTBEAT_MS);
+
+  return {
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+      await redis.hdel(WORKERS_KEY, `${host}:${process.pid}`).catch(() => undefined);
+      redis.disconnect();
+      await pool.close();
+      await writing;
+      conn.closeSync();
+      duck.closeSync();
+      fs.rmSync(localDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One chunk job: parse on the pool into local staging files, write its Parquet files beside
+ * the store, then move them into the job's directory (replacing a lost attempt's).
+ */
+async function runChunkJob(data: ChunkJobData, pool: WorkerPool, write: <T>(fn: (c: DuckDBConnection) => Promise<T>) => Promise<T>, localDir: string): Promise<Omit<ChunkJobResult, 'host' | 'pid'>> {
+  const task = data.task;
+  const file = task.input.kind === 'file' ? task.input.path : (task.source ?? 'stdin');
+  if (inspectDataDir(data.dataDir) !== 'marked') {
+    throw new Error(`${os.hostname()} cannot see the store ${data.dataDir}: a cluster ingest's data directory must be on a filesystem every worker mounts at the same path`);
+  }
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (err) {
+    throw new Error(`${file}: cannot be read on ${os.hostname()} (${(err as NodeJS.ErrnoException).code}): the inputs of a cluster ingest must be readable by every worker at the same path (a shared filesystem)`);
+  }
+  const crashOn = process.env.LOGSCOPE_CLUSTER_CRASH_ON;
+  // Fault injection for tests: a chunk that kills its worker every time it is taken.
+  if (crashOn !== undefined && crashOn !== '' && file.includes(crashOn)) process.kill(process.pid, 'SIGKILL');
+
+  const staging = path.join(localDir, data.key);
+  fs.mkdirSync(staging, { recursive: true });
+  try {
+    const r = await pool.run({ ...task, seq: 0, stagingDir: staging });
+    if (r.counts.lines !== data.lines) {
+      throw new Error(`${file} (${describeRange(task)}): parsed ${r.counts.lines} lines where the coordinator counted ${data.lines}; did the file change during the ingest?`);
+    }
+    const out = jobDir(data.dataDir, data.key);
+    const tmp = `${out}.tmp-${os.hostname()}-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    const chunk = { source: task.source ?? file, format: data.formatLabel, base: data.base, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows };
+    const written = await write((c) => writeChunksParquet(c, [chunk], tmp));
+    fs.mkdirSync(out, { recursive: true });
+    const name = data.key.slice(1, 17);
+    const parquet = written.map((w) => {
+      const to = path.join(out, path.basename(w.path));
+      fs.renameSync(w.path, to);
+      return { ...w, path: to, name };
+    });
+    fs.rmSync(tmp, { recursive: true, force: true });
+    return { counts: r.counts, bytes: r.bytes, unparsedRows: r.unparsedRows, parquet, signatures: r.signatures };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
