@@ -102,5 +102,5 @@ export function countFileLines(file: string, start: number, end: number): number
 
 /** Where a chunk is, for messages: `bytes 0-8388608`. */
 export function describeRange(task: ChunkTask): string {
-  return task.input.kind === 'file' ? `bytes ${task.input.start}-${task.input.end}` : `a chunk of ${task.input.data.byteLength} bytes`;
+  return task.input.kind === 'file' ? `bytes ${task.input.start}-${task.input.end}` : `a chunk of ${task.input.data.byteLength} bytes read from it`;
 }

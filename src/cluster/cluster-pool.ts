@@ -24,6 +24,8 @@ interface Pending {
   id: string;
   data: ChunkJobData;
   since: number;
+  /** The chunk as the user knows it: a byte range of the file, or the size of a chunk of stdin or of a .gz. */
+  where: string;
   resolve: (r: ChunkResult) => void;
   reject: (e: Error) => void;
 }
@@ -94,11 +96,10 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
       pending.delete(p.id);
       const task = p.data.task;
       const file = task.source ?? (task.input.kind === 'file' ? task.input.path : 'stdin');
-      const tries = job.attemptsMade + job.stalledCounter;
       p.reject(
         new InputError(
           file,
-          `the chunk of ${describeRange(task)} failed on the cluster's workers after ${tries} tries (${job.failedReason}); the run stopped: nothing of its batch was stored (run the ingest again once the cause is fixed; \`logscope cluster status\` shows the workers)`,
+          `the chunk of ${p.where} failed on the cluster's workers, its retries used up (${job.failedReason}); the run stopped: nothing of its batch was stored (run the ingest again once the cause is fixed; \`logscope cluster status\` shows the workers)`,
         ),
       );
       // Left in the queue no more: a re-run enqueues it afresh.
@@ -151,7 +152,7 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
       const partial = { task: { ...task, stagingDir: '' }, formatLabel, base, dataDir };
       const key = createJobKey(fingerprintOf(task.input.path), partial);
       const data: ChunkJobData = { ...partial, key, lines };
-      const result = new Promise<ChunkResult>((resolve, reject) => pending.set(key, { id: key, data, since: Date.now(), resolve, reject }));
+      const result = new Promise<ChunkResult>((resolve, reject) => pending.set(key, { id: key, data, since: Date.now(), where: describeRange(input), resolve, reject }));
       const old = await Job.fromId<ChunkJobData, ChunkJobResult>(queue, key);
       // A job of this key left by an earlier run: taken as it is when done, queued again when it failed.
       if (old !== undefined && (await old.getState()) === 'failed') await old.remove();

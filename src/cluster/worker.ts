@@ -21,8 +21,8 @@ export interface ClusterWorkerOptions {
   stallTimeoutMs?: number;
   /** How many times a job may be lost by a dying worker before it fails (default 2). */
   maxStalls?: number;
-  /** Called after each job with its key and lines. */
-  onJob?: (key: string, lines: number) => void;
+  /** Told of each job taken and done, one line each (`worker --verbose`). */
+  log?: (line: string) => void;
 }
 
 /** A running cluster worker. */
@@ -72,11 +72,14 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 
   const processJob = async (job: Job<ChunkJobData, ChunkJobResult>): Promise<ChunkJobResult> => {
     beat.active++;
+    const t = job.data.task;
+    const what = `${t.source ?? 'stdin'} (${describeRange(t)})`;
+    options.log?.(`took ${job.data.key}: ${what}`);
     try {
       const result = await runChunkJob(job.data, pool, write, localDir);
       beat.jobsDone++;
       beat.linesDone += result.counts.lines;
-      options.onJob?.(job.data.key, result.counts.lines);
+      options.log?.(`done ${job.data.key}: ${result.counts.lines} lines`);
       return { ...result, host, pid: process.pid };
     } finally {
       beat.active--;
@@ -121,6 +124,18 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 }
 
 /**
+ * Fault injection for the cluster's tests: $LOGSCOPE_CLUSTER_CRASH_ON (a substring of a file's
+ * name) makes a chunk of such a file kill its worker every time it is taken; $LOGSCOPE_CLUSTER_JOB_DELAY_MS
+ * holds every job that long first (a job in flight to kill, a run long enough to restart Redis in).
+ */
+async function injectFaults(file: string): Promise<void> {
+  const crashOn = process.env.LOGSCOPE_CLUSTER_CRASH_ON;
+  if (crashOn !== undefined && crashOn !== '' && file.includes(crashOn)) process.kill(process.pid, 'SIGKILL');
+  const delay = Number(process.env.LOGSCOPE_CLUSTER_JOB_DELAY_MS ?? 0);
+  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+}
+
+/**
  * One chunk job: parse on the pool into local staging files, write its Parquet files beside
  * the store, then move them into the job's directory (replacing a lost attempt's).
  */
@@ -135,9 +150,7 @@ async function runChunkJob(data: ChunkJobData, pool: WorkerPool, write: <T>(fn: 
   } catch (err) {
     throw new Error(`${file}: cannot be read on ${os.hostname()} (${(err as NodeJS.ErrnoException).code}): the inputs of a cluster ingest must be readable by every worker at the same path (a shared filesystem)`);
   }
-  const crashOn = process.env.LOGSCOPE_CLUSTER_CRASH_ON;
-  // Fault injection for tests: a chunk that kills its worker every time it is taken.
-  if (crashOn !== undefined && crashOn !== '' && file.includes(crashOn)) process.kill(process.pid, 'SIGKILL');
+  await injectFaults(path.basename(task.source ?? file));
 
   const staging = path.join(localDir, data.key);
   fs.mkdirSync(staging, { recursive: true });

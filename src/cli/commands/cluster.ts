@@ -19,7 +19,8 @@ export function registerCluster(program: Command): void {
     .option('--concurrency <n>', 'chunk jobs at once, one parse thread each (env LOGSCOPE_WORKERS; default: one per core)')
     .option('--stall-timeout <seconds>', 'a job whose worker stops answering (killed, machine down) goes to another worker after this long (env LOGSCOPE_STALL_TIMEOUT; default 30)')
     .option('--max-stalls <n>', 'times a job may lose its worker before it fails and its ingest stops (default 2)')
-    .action(async (flags: { redis?: string | boolean; concurrency?: string; stallTimeout?: string; maxStalls?: string }) => {
+    .option('-v, --verbose', 'print a line for each job taken and done')
+    .action(async (flags: { redis?: string | boolean; concurrency?: string; stallTimeout?: string; maxStalls?: string; verbose?: boolean }) => {
       const { startClusterWorker, describeRedisUrl } = await import('../../cluster/index.js');
       const redisUrl = resolveRedisUrl(flags.redis) as string;
       const concurrency = flags.concurrency ?? process.env.LOGSCOPE_WORKERS;
@@ -31,6 +32,7 @@ export function registerCluster(program: Command): void {
         concurrency: concurrency !== undefined ? parseCount(concurrency, '--concurrency') : undefined,
         stallTimeoutMs: stallSeconds !== undefined ? stallSeconds * 1000 : undefined,
         maxStalls: flags.maxStalls !== undefined ? parseCount(flags.maxStalls, '--max-stalls') : undefined,
+        log: flags.verbose === true ? (line) => process.stderr.write(`logscope worker ${process.pid}: ${line}\n`) : undefined,
       });
       process.stderr.write(`logscope worker ${process.pid}: taking chunk jobs from ${describeRedisUrl(redisUrl)}\n`);
       await new Promise<void>((resolve) => {
