@@ -4,7 +4,8 @@ import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClusterStatus } from '../../src/cluster/index.js';
 import { DATASETS, HAVE_DATASETS, query, runCliHere, spawnCli, tmpDir } from '../helpers.js';
-import { startRedis, startWorker, waitFor, type TestRedis, type TestWorker } from './redis-helpers.js';
+import { createApp, createServeContext } from '../../src/serve/index.js';
+import { REDIS_PASSWORD, startRedis, startWorker, waitFor, type TestRedis, type TestWorker } from './redis-helpers.js';
 
 // A real redis-server, three real `logscope worker` processes, faults injected for real.
 // The workers hold each job 50 ms (a run lasts long enough to hurt mid-way), lose a job to a
@@ -62,8 +63,25 @@ describe.skipIf(!HAVE_DATASETS)('cluster ingest (BullMQ on a real redis-server, 
     // The jobs' directories are gone with their commit.
     expect(fs.readdirSync(path.join(data, '.cluster'))).toEqual([]);
     const status = await readClusterStatus(redis.url);
-    expect(status.workers.reduce((n, w) => n + w.jobsDone, 0)).toBeGreaterThan(20);
+    expect(status.workers.reduce((n, w) => n + w.jobsDone, 0)).toBeGreaterThan(10);
     expect(status.workers.every((w) => w.jobsDone > 0)).toBe(true);
+    expect(run.stdout + run.stderr).not.toContain(REDIS_PASSWORD);
+  });
+
+  it('shows the workers and the queue in cluster status and on the Jobs page, never the password', async () => {
+    const cli = await runCliHere(['cluster', 'status', '--redis', redis.url]);
+    expect(cli.status, cli.stderr).toBe(0);
+    for (const w of workers) expect(cli.stdout).toMatch(new RegExp(`\\s${w.pid}\\s+0/1\\s+\\d+`));
+    expect(cli.stdout).toMatch(/Queue: 0 waiting, 0 active/);
+    expect(cli.stdout).toContain('redis://:***@127.0.0.1');
+    const app = createApp(createServeContext({ dataDir: path.join(root, 'equal'), redisUrl: redis.url }));
+    const page = await (await app.request('/jobs')).text();
+    expect(page).toContain('Cluster workers');
+    for (const w of workers) expect(page).toContain(`<td class="num">${w.pid}</td>`);
+    const api = (await (await app.request('/api/jobs')).json()) as { cluster: { workers: unknown[]; queue: { waiting: number } } };
+    expect(api.cluster.workers).toHaveLength(3);
+    expect(api.cluster.queue.waiting).toBe(0);
+    for (const text of [cli.stdout, page, JSON.stringify(api), ...workers.map((w) => w.stderr())]) expect(text).not.toContain(REDIS_PASSWORD);
   });
 
   it('hands the job of a worker killed with kill -9 to another after the stall timeout: every line once', async () => {

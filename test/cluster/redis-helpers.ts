@@ -24,12 +24,15 @@ export interface TestRedis {
   start(): Promise<void>;
 }
 
-/** Starts redis-server in dir on a free port; resolves once it accepts connections. */
+/** A password the test Redis requires: nothing logscope prints may contain it. */
+export const REDIS_PASSWORD = 'not-to-be-printed-7f3a';
+
+/** Starts redis-server in dir on a free port, with a password; resolves once it accepts connections. */
 export async function startRedis(dir: string): Promise<TestRedis> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'no', '--requirepass', REDIS_PASSWORD], { stdio: ['ignore', 'pipe', 'pipe'] });
     const p = proc;
     await new Promise<void>((resolve, reject) => {
       let log = '';
@@ -56,7 +59,7 @@ export async function startRedis(dir: string): Promise<TestRedis> {
     });
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return { url: `redis://:${REDIS_PASSWORD}@127.0.0.1:${port}`, port, stop, start };
 }
 
 /** A `logscope worker` process. */
