@@ -113,24 +113,33 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
     await queue.add('chunk', data, { jobId: data.key, attempts, backoff: { type: 'fixed', delay: 200 }, removeOnComplete: false, removeOnFail: false });
   };
 
+  /**
+   * One round trip per round for every job in flight (`finishedOn` and `timestamp` of each job's
+   * hash); only a job that finished, or is gone, is read in full.
+   */
   const poll = async () => {
     while (!closed) {
-      for (const p of [...pending.values()]) {
-        if (closed) return;
-        try {
-          const job = await Job.fromId<ChunkJobData, ChunkJobResult>(queue, p.id);
-          if (job === undefined) {
+      const round = [...pending.values()];
+      try {
+        const batch = redis.pipeline();
+        for (const p of round) batch.hmget(queue.toKey(p.id), 'finishedOn', 'timestamp');
+        const answers = (await batch.exec()) ?? [];
+        for (const [i, p] of round.entries()) {
+          if (closed) return;
+          const [err, fields] = answers[i] ?? [null, null];
+          const [finishedOn, timestamp] = (err === null ? fields : [null, 'unknown']) as [string | null, string | null];
+          if (timestamp === null) {
             // Gone (removed by hand, or an old run's cleanup): queue it again.
             await enqueue(p.data);
             continue;
           }
-          if (job.finishedOn === undefined) continue;
-          await settle(p, job, await job.getState());
-        } catch (err) {
-          if (closed) return;
-          // Redis away (restarting): the connection waits for it; try again next round.
-          void err;
+          if (finishedOn === null) continue;
+          const job = await Job.fromId<ChunkJobData, ChunkJobResult>(queue, p.id);
+          if (job !== undefined) await settle(p, job, await job.getState());
         }
+      } catch {
+        // Redis away (restarting): the connection waits for it; try again next round.
+        if (closed) return;
       }
       await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
     }

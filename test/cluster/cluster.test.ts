@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClusterStatus } from '../../src/cluster/index.js';
 import { DATASETS, HAVE_DATASETS, query, runCliHere, spawnCli, tmpDir } from '../helpers.js';
@@ -60,6 +61,15 @@ describe.skipIf(!HAVE_DATASETS)('cluster ingest (BullMQ on a real redis-server, 
     const run = await ingestVia(data);
     expect(run.status, run.stderr).toBe(0);
     expect(await digest(data)).toEqual(expected);
+    // Another engine reading the hive-partitioned files alone (no catalog) sees the same rows.
+    const duck = await DuckDBInstance.create(':memory:');
+    const conn = await duck.connect();
+    const glob = path.join(data, 'logs', '*', '*.parquet');
+    const direct = (await conn.runAndReadAll(`SELECT count(*)::INTEGER, sum(hash(message))::VARCHAR, count(DISTINCT dt)::INTEGER FROM read_parquet('${glob}', hive_partitioning = true)`)).getRows()[0];
+    conn.closeSync();
+    duck.closeSync();
+    const viaView = (await query(data, 'SELECT count(*)::INTEGER AS n, sum(hash(message))::VARCHAR AS h, count(DISTINCT dt)::INTEGER AS d FROM logs'))[0];
+    expect(direct).toEqual([viaView.n, viaView.h, viaView.d]);
     // The jobs' directories are gone with their commit.
     expect(fs.readdirSync(path.join(data, '.cluster'))).toEqual([]);
     const status = await readClusterStatus(redis.url);

@@ -40,6 +40,11 @@ export function registerCluster(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      // Its jobs finish first; a second signal, or Redis gone for 30 s, ends it at once (its jobs go to other workers after the stall timeout).
+      const force = () => process.exit(1);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      setTimeout(force, 30_000).unref();
       await worker.close();
     });
 
