@@ -12,7 +12,7 @@ export interface ClusterPoolOptions {
   redisUrl: string;
   /** The store (absolute path, shared with the workers). */
   dataDir: string;
-  /** Jobs queued at once is twice this (default 16: 32 chunks of 8 MiB in flight). */
+  /** Jobs queued or running at once is twice this (default 64: 128 chunks in flight, enough to keep 128 worker threads busy). */
   window?: number;
   /** Tries of a job whose worker threw, before the run stops (default 3). */
   attempts?: number;
@@ -145,7 +145,7 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
     }
   };
 
-  const size = Math.max(1, options.window ?? 16);
+  const size = Math.max(1, options.window ?? 64);
   let polling: Promise<void> | undefined;
 
   return {

@@ -30,6 +30,12 @@ function clusterAttempts(env = process.env): number | undefined {
   return v === undefined || v === '' ? undefined : parseCount(v, 'LOGSCOPE_CLUSTER_ATTEMPTS');
 }
 
+/** Chunk jobs in flight of a cluster ingest, halved: $LOGSCOPE_CLUSTER_WINDOW, default 64 (128 jobs queued or running). */
+function clusterWindow(env = process.env): number | undefined {
+  const v = env.LOGSCOPE_CLUSTER_WINDOW;
+  return v === undefined || v === '' ? undefined : parseCount(v, 'LOGSCOPE_CLUSTER_WINDOW');
+}
+
 /** Exit code when some inputs failed and the others were ingested. */
 export const EXIT_PARTIAL = 2;
 
@@ -63,7 +69,7 @@ export function registerIngest(program: Command): void {
       const progress = createProgressReporter({ stream: process.stderr, quiet: flags.quiet === true || flags.json === true });
       const redisUrl = resolveRedisUrl(flags.redis);
       const dataDir = resolveDataDir(flags.data, config);
-      const pool = redisUrl !== undefined ? await (await import('../../cluster/index.js')).createClusterPool({ redisUrl, dataDir, attempts: clusterAttempts() }) : undefined;
+      const pool = redisUrl !== undefined ? await (await import('../../cluster/index.js')).createClusterPool({ redisUrl, dataDir, attempts: clusterAttempts(), window: clusterWindow() }) : undefined;
       let summary;
       try {
         summary = await ingest({
