@@ -14,7 +14,7 @@
  * local's (with and without the workers' start-up), ms of CPU per job, wall times.
  *
  * Env: LOGSCOPE_BENCH_LINES (default 1000000), LOGSCOPE_BENCH_ROUNDS (default 3),
- * LOGSCOPE_BENCH_CHUNK (default 4M).
+ * LOGSCOPE_BENCH_CHUNK (default 8M, the ingest's default).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,7 +66,7 @@ function startWorkers(url: string): Promise<Array<{ stop: () => Promise<number> 
 async function main(): Promise<void> {
   const lines = readPositiveInt('LOGSCOPE_BENCH_LINES', 1_000_000);
   const rounds = readPositiveInt('LOGSCOPE_BENCH_ROUNDS', 3);
-  const chunk = process.env.LOGSCOPE_BENCH_CHUNK ?? '4M';
+  const chunk = process.env.LOGSCOPE_BENCH_CHUNK ?? '8M';
   const smallChunk = `${Math.max(64, Math.round(parseSize(chunk) / 4 / 1024))}K`;
   const input = await prepareInput(lines, 'syslog');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'logscope-bench-cluster-'));
@@ -123,7 +123,9 @@ async function main(): Promise<void> {
   say(`  cluster, 2 workers, ${smallChunk.padEnd(4)}       cpu ${round2(small)} s   wall ${round2(med('clusterSmall', 'wall'))} s   ${jobsSmall} jobs`);
   say(`  two workers started and stopped  cpu ${round2(idle)} s`);
   say(`  CPU overhead of the queue: ${round3(cluster / local)}× the local CPU with the workers' start-up, ${round3((cluster - idle) / local)}× without (target ≤ 1.15)`);
-  say(`  CPU per job: ${perJobMs.toFixed(1)} ms (slope between ${jobs} and ${jobsSmall} jobs)`);
+  const jobCpuMs = ((local - idle / 2) / Math.max(1, jobs)) * 1000;
+  say(`  CPU per job: ${perJobMs.toFixed(1)} ms (slope between ${jobs} and ${jobsSmall} jobs), against ≈ ${jobCpuMs.toFixed(0)} ms of local CPU per ${chunk} chunk: ${((perJobMs / jobCpuMs) * 100).toFixed(1)}%`);
+  say(`  processes: the coordinator and each worker pay a start-up (two workers started and stopped: ${round2(idle)} s), once per run or per worker's life, not per byte`);
   say(`  wall: cluster ${round3(med('cluster', 'wall') / med('local', 'wall'))}× the local ingest`);
 }
 
