@@ -51,6 +51,8 @@ describe.skipIf(!HAVE_DATASETS)('cluster ingest (BullMQ on a real redis-server, 
 
   afterAll(async () => {
     for (const w of workers) w.proc.kill('SIGKILL');
+    // Gone before the temporary directory is removed: none may still write into it.
+    await Promise.all(workers.map((w) => w.exited));
     await redis?.stop();
   });
 
@@ -126,7 +128,7 @@ describe.skipIf(!HAVE_DATASETS)('cluster ingest (BullMQ on a real redis-server, 
     const exited = new Promise<NodeJS.Signals | null>((resolve) => coordinator.once('exit', (_code, signal) => resolve(signal)));
     // Killed once a batch has committed and before the last.
     const rowsNow = async () => (fs.existsSync(path.join(data, 'catalog.duckdb')) ? Number((await query(data, 'SELECT count(*) AS n FROM logs'))[0].n) : 0);
-    await waitFor(async () => (await rowsNow()) > 0, 'a first batch to commit');
+    await waitFor(async () => (await rowsNow()) > 0, 'a first batch to commit', 90_000);
     process.kill(coordinator.pid as number, 'SIGKILL');
     expect(await exited).toBe('SIGKILL');
     const partial = (await query(data, 'SELECT count(*) AS n FROM logs'))[0].n;

@@ -22,7 +22,7 @@ export function startWorker(url: string, env: Record<string, string> = {}, args:
 }
 
 /** Waits until check() is true, polling; fails with what after deadlineMs. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, deadlineMs = 20_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, deadlineMs = 60_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
