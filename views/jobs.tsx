@@ -1,7 +1,6 @@
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatUtc } from '../src/charts/index.js';
 import type { IngestProgressState } from '../src/ingest/index.js';
 import type { JobsData } from '../src/serve/loaders/jobs.js';
-import { WORKER_GONE_MS } from '../src/cluster/status.js';
 import { Empty, Panel, Stat } from './components.js';
 import { Layout } from './layout.js';
 import { PageStyles } from './page-styles.js';
@@ -307,8 +306,8 @@ function ClusterPanel(props: { cluster: NonNullable<JobsData['cluster']> }) {
                       <td class="num">{formatNumber(w.jobsDone)}</td>
                       <td class="num">{formatNumber(w.linesDone)}</td>
                       <td class="num">{formatNumber(w.linesPerSecond)}</td>
-                      <td class={w.ageMs > WORKER_GONE_MS ? 'bad' : ''}>
-                        {formatDuration(Math.max(0, w.ageMs))} ago{w.ageMs > WORKER_GONE_MS ? ' (gone?)' : ''}
+                      <td class={w.gone ? 'bad' : ''}>
+                        {formatDuration(Math.max(0, w.ageMs))} ago{w.gone ? ' (gone?)' : ''}
                       </td>
                     </tr>
                   ))}

@@ -1,4 +1,4 @@
-import { WORKER_GONE_MS, type ClusterStatus } from '../cluster/index.js';
+import type { ClusterStatus } from '../cluster/index.js';
 
 const num = (n: number) => n.toLocaleString('en-US');
 
@@ -24,7 +24,7 @@ export function formatClusterStatus(status: ClusterStatus): string {
   const header = ['host', 'pid', 'jobs', 'jobs done', 'lines done', 'lines/s', 'last seen'];
   const rows = status.workers.map((w) => [
     w.host, String(w.pid), `${w.active}/${w.concurrency}`, num(w.jobsDone), num(w.linesDone), num(w.linesPerSecond),
-    describeAge(w.ageMs) + (w.ageMs > WORKER_GONE_MS ? ' (gone?)' : ''),
+    describeAge(w.ageMs) + (w.gone ? ' (gone?)' : ''),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const pad = (r: string[]) => r.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();

@@ -6,7 +6,8 @@ import type { WorkerBeat } from './worker.js';
 export interface ClusterStatus {
   /** The Redis URL with its password masked. */
   redis: string;
-  workers: Array<WorkerBeat & { ageMs: number }>;
+  /** Each worker's last heartbeat, its age, and whether it is so old that the worker is likely gone. */
+  workers: Array<WorkerBeat & { ageMs: number; gone: boolean }>;
   queue: { waiting: number; active: number; delayed: number; failed: number; completed: number };
   /** When this was read (ms since the epoch). */
   at: number;
@@ -35,7 +36,7 @@ export async function readClusterStatus(redisUrl: string, options: { now?: () =>
     const now = (options.now ?? Date.now)();
     const workers = Object.values(beats)
       .map((v) => JSON.parse(v) as WorkerBeat)
-      .map((b) => ({ ...b, ageMs: now - b.lastSeen }))
+      .map((b) => ({ ...b, ageMs: now - b.lastSeen, gone: now - b.lastSeen > WORKER_GONE_MS }))
       .sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid);
     return {
       redis: describe(redisUrl),
