@@ -181,6 +181,12 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
       await polling;
       // The jobs taken were committed or belong to a batch that failed: their files are not needed.
       for (const id of taken) fs.rmSync(jobDir(dataDir, id), { recursive: true, force: true });
+      // Half-written directories of workers killed mid-job (`<key>.tmp-<host>-<pid>`), unless their job is still running.
+      const dir = path.join(dataDir, CLUSTER_DIR);
+      for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+        const key = /^(c[0-9a-f]{32})\.tmp-/.exec(name)?.[1];
+        if (key !== undefined && !pending.has(key)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+      }
       fs.rmSync(path.join(dataDir, CLUSTER_DIR, 'spool'), { recursive: true, force: true });
       await queue.close();
       redis.disconnect();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Worker, type Job } from 'bullmq';
-import { createWorkerPool, type WorkerPool } from '../ingest/index.js';
+import { createWorkerPool, isProcessAlive, type WorkerPool } from '../ingest/index.js';
 import { inspectDataDir, writeChunksParquet } from '../store/index.js';
 import { connectUtc } from '../store/index.js';
 import { type ChunkJobData, type ChunkJobResult, describeRange, jobDir } from './chunk-job.js';
@@ -46,6 +46,16 @@ export interface WorkerBeat {
 }
 
 const HEARTBEAT_MS = 2_000;
+/** A worker's local staging directory: `<tmp>/logscope-worker-<pid>-XXXXXX`. */
+const LOCAL_DIR_PREFIX = 'logscope-worker-';
+
+/** Removes the local staging directories of workers of this machine that died without cleaning up (kill -9). */
+function removeDeadWorkersDirs(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(/^logscope-worker-(\d+)-/.exec(name)?.[1] ?? NaN);
+    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
+}
 
 /**
  * Starts a worker of the cluster ingest: takes chunk jobs from the queue, parses each on a
@@ -62,7 +72,8 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const redis = connectRedis(options.redisUrl);
   const host = os.hostname();
   const beat: WorkerBeat = { host, pid: process.pid, concurrency, startedAt: Date.now(), lastSeen: Date.now(), jobsDone: 0, linesDone: 0, linesPerSecond: 0, active: 0 };
-  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), `logscope-worker-${process.pid}-`));
+  removeDeadWorkersDirs();
+  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), `${LOCAL_DIR_PREFIX}${process.pid}-`));
   // One Parquet writer at a time: writeChunksParquet defines types in the in-memory catalog.
   let writing: Promise<unknown> = Promise.resolve();
   const write = <T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> => {

@@ -108,6 +108,8 @@ describe.skipIf(!HAVE_DATASETS)('cluster ingest (BullMQ on a real redis-server, 
     const done = await run;
     expect(done.status, done.stderr).toBe(0);
     expect(await digest(data)).toEqual(expected);
+    // Nothing is left of the killed worker's job in the store.
+    expect(fs.readdirSync(path.join(data, '.cluster'))).toEqual([]);
   });
 
   it('completes a run whose redis-server is stopped and started again mid-way (append-only file on)', async () => {
