@@ -18,6 +18,9 @@ export interface ClusterPoolOptions {
   attempts?: number;
   /** How often the coordinator looks at its jobs (default 100 ms). */
   pollMs?: number;
+  /** Told once per quiet spell when no job has finished for `quietMs` (default 30 s) while jobs wait: are workers running? */
+  onQuiet?: (message: string) => void;
+  quietMs?: number;
 }
 
 interface Pending {
@@ -47,6 +50,8 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
   const nextLine = new Map<string, number>();
   const fingerprints = new Map<string, string>();
   let closed = false;
+  let lastDone = Date.now();
+  let warned = false;
 
   const fingerprintOf = (file: string): string => {
     let fp = fingerprints.get(file);
@@ -88,6 +93,8 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
       }
       pending.delete(p.id);
       taken.push(p.id);
+      lastDone = Date.now();
+      warned = false;
       await job.remove().catch(() => undefined);
       p.resolve({ seq: p.data.task.seq, counts: r.counts, bytes: r.bytes, dayFiles: [], unparsedRows: r.unparsedRows, signatures: r.signatures, parquet: r.parquet });
       return true;
@@ -140,6 +147,11 @@ export async function createClusterPool(options: ClusterPoolOptions): Promise<Wo
       } catch {
         // Redis away (restarting): the connection waits for it; try again next round.
         if (closed) return;
+      }
+      const quietMs = options.quietMs ?? 30_000;
+      if (!warned && pending.size > 0 && Date.now() - lastDone > quietMs) {
+        warned = true;
+        options.onQuiet?.(`no chunk job has finished for ${Math.round(quietMs / 1000)} s (${pending.size} waiting): are workers running? Start them with \`logscope worker --redis URL\`; \`logscope cluster status --redis URL\` lists them`);
       }
       await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
     }

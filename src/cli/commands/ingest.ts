@@ -69,7 +69,7 @@ export function registerIngest(program: Command): void {
       const progress = createProgressReporter({ stream: process.stderr, quiet: flags.quiet === true || flags.json === true });
       const redisUrl = resolveRedisUrl(flags.redis);
       const dataDir = resolveDataDir(flags.data, config);
-      const pool = redisUrl !== undefined ? await (await import('../../cluster/index.js')).createClusterPool({ redisUrl, dataDir, attempts: clusterAttempts(), window: clusterWindow() }) : undefined;
+      const pool = redisUrl !== undefined ? await (await import('../../cluster/index.js')).createClusterPool({ redisUrl, dataDir, attempts: clusterAttempts(), window: clusterWindow(), onQuiet: (m) => process.stderr.write(`\nlogscope: warning: ${m}\n`) }) : undefined;
       let summary;
       try {
         summary = await ingest({
