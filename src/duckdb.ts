@@ -11,7 +11,7 @@ type NodeApi = typeof import('@duckdb/node-api');
  */
 const duckdb = createRequire(import.meta.url)('@duckdb/node-api') as NodeApi;
 
-export const { DuckDBInstance, DuckDBTypeId, JsonDuckDBValueConverter, StatementType, listValue, timestampTZValueFromDate, version } = duckdb;
+export const { DuckDBInstance, DuckDBTypeId, JsonDuckDBValueConverter, LIST, StatementType, VARCHAR, listValue, timestampTZValueFromDate, version } = duckdb;
 export type DuckDBInstance = import('@duckdb/node-api').DuckDBInstance;
 export type DuckDBTypeId = import('@duckdb/node-api').DuckDBTypeId;
 export type StatementType = import('@duckdb/node-api').StatementType;

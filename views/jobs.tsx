@@ -21,6 +21,7 @@ export function JobsPage(props: { data: JobsData; dataDir: string; now: number }
         <Stat label="Last ingest" value={last === undefined ? '–' : formatDuration(props.now - Date.parse(last)) + ' ago'} detail={last === undefined ? 'nothing ingested yet' : formatUtc(Date.parse(last))} />
       </div>
       <RunningIngests running={data.running} watching={data.watching} now={props.now} />
+      {data.cluster !== undefined ? <ClusterPanel cluster={data.cluster} /> : null}
       <div style="height:16px"></div>
       <Panel title="Sources" hint="every source of the manifest, most recently ingested first" flush>
         {data.sources.length === 0 ? (
@@ -351,5 +352,64 @@ function IngestProgressView(props: { run: IngestProgressState; now: number }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** With `serve --redis`: the cluster's queue and workers, as `logscope cluster status` shows them. */
+function ClusterPanel(props: { cluster: NonNullable<JobsData['cluster']> }) {
+  const c = props.cluster;
+  return (
+    <>
+      <div style="height:16px"></div>
+      <Panel title="Cluster workers" hint={`from ${c.redis}`} flush>
+        {'error' in c ? (
+          <Empty title="Redis did not answer">
+            <p>{c.error}</p>
+          </Empty>
+        ) : (
+          <>
+            <p class="muted" style="padding:0 12px" id="cluster-queue">
+              Queue: {formatNumber(c.queue.waiting)} waiting · {formatNumber(c.queue.active)} active · {formatNumber(c.queue.delayed)} retrying · {formatNumber(c.queue.failed)} failed
+            </p>
+            {c.workers.length === 0 ? (
+              <Empty title="No workers">
+                <p>
+                  Start some on machines that mount the inputs and this store: <code>logscope worker --redis URL</code>
+                </p>
+              </Empty>
+            ) : (
+              <table id="cluster-workers">
+                <thead>
+                  <tr>
+                    <th>Host</th>
+                    <th class="num">Pid</th>
+                    <th class="num">Jobs now</th>
+                    <th class="num">Jobs done</th>
+                    <th class="num">Lines done</th>
+                    <th class="num">Lines/s</th>
+                    <th>Last seen</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {c.workers.map((w) => (
+                    <tr>
+                      <td class="text">{w.host}</td>
+                      <td class="num">{String(w.pid)}</td>
+                      <td class="num">{`${w.active}/${w.concurrency}`}</td>
+                      <td class="num">{formatNumber(w.jobsDone)}</td>
+                      <td class="num">{formatNumber(w.linesDone)}</td>
+                      <td class="num">{formatNumber(w.linesPerSecond)}</td>
+                      <td class={w.gone ? 'bad' : ''}>
+                        {formatDuration(Math.max(0, w.ageMs))} ago{w.gone ? ' (gone?)' : ''}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </Panel>
+    </>
   );
 }

@@ -29,6 +29,9 @@ const COMMAND_MODULES: Record<string, () => Promise<(program: Command) => void>>
   alerts: async () => (await import('./commands/alerts.js')).registerAlerts,
   serve: async () => (await import('./commands/serve.js')).registerServe,
   watch: async () => (await import('./commands/watch.js')).registerWatch,
+  // One module registers both cluster commands.
+  worker: async () => (await import('./commands/cluster.js')).registerCluster,
+  cluster: async () => (await import('./commands/cluster.js')).registerCluster,
 };
 
 /**
@@ -64,7 +67,7 @@ export async function createProgram(argv?: readonly string[]): Promise<Command> 
     .showHelpAfterError('(run with --help for usage)');
   const names = commandsFor(argv);
   const registers = await Promise.all(names.map((name) => COMMAND_MODULES[name]()));
-  for (const register of registers) register(program);
+  for (const register of new Set(registers)) register(program);
   if (names.length > 1) registerCompletion(program);
   return program;
 }

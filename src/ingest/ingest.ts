@@ -9,7 +9,7 @@ import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, typ
 import { hashBytes, hashTail, readContentHeadOf, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
 import { matchSource } from './identify.js';
-import { createOrderedRunner, createWorkerPool } from './pool.js';
+import { createOrderedRunner, createWorkerPool, type WorkerPool } from './pool.js';
 import { createProgressFile, type ProgressFile } from './progress-file.js';
 import { miningSettingsFor, TemplateMining } from './mining.js';
 import { ChunkHeaders } from './chunk-header.js';
@@ -46,6 +46,11 @@ export interface IngestOptions {
    * line, in one batch whose commit also removes their old rows and manifest entries.
    */
   reingest?: boolean;
+  /**
+   * Runs the chunk tasks in place of a pool of worker threads (the cluster's queue, see
+   * src/cluster): the same planning, batches and commits, the parsing elsewhere. Closed at the end.
+   */
+  pool?: WorkerPool;
 }
 
 /** Progress so far, reported after each parsed chunk. */
@@ -146,7 +151,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const { sources, errors, warnings } = await resolveInputs(options.inputs);
   const store = await StoreWriter.open(options.dataDir);
   const summaries: SourceSummary[] = [];
-  const pool = createWorkerPool(workers);
+  const pool = options.pool ?? createWorkerPool(workers);
   let batches = 0;
   let progressFile: ProgressFile | undefined;
   try {
@@ -214,7 +219,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
     const take = async (r: ChunkResult, p: ChunkContext) => {
       const st = p.state;
-      batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows });
+      batch.push({ source: st.name, format: st.format.label ?? st.format.name, base: st.lines, dayFiles: r.dayFiles, unparsedFile: r.unparsedFile, unparsedRows: r.unparsedRows, parquet: r.parquet });
       if (r.signatures !== undefined) mining?.addChunk(r.signatures, st.format.label ?? st.format.name, st.name, st.lines);
       st.lines += r.counts.lines;
       batchLastLines.set(st.name, st.lines);
@@ -247,6 +252,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
         seq: seq++,
         input,
         source: state.name,
+        linesBefore: state.lines,
         format: await headers.specFor(state.format, input),
         timezone,
         referenceMicros: state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000,

@@ -1,5 +1,5 @@
 import type { ChunkSignature, CountSeries, CountTable, FormatSpec, ParseCounts } from '../parse/index.js';
-import type { StagedDayFile } from '../store/index.js';
+import type { StagedDayFile, StagedParquet } from '../store/index.js';
 
 /** Where a chunk's bytes are: a byte range of a file, or bytes carried with the task (.gz, stdin). */
 export type ChunkInput = { kind: 'file'; path: string; start: number; end: number } | { kind: 'bytes'; data: Uint8Array };
@@ -28,6 +28,11 @@ export interface ChunkTask {
   source?: string;
   /** Mine templates: compute each record's signature, with these extra masks (regex sources). */
   mining?: { masks: string[] };
+  /**
+   * The source's lines taken when the task was made: for its first chunk, the line number its
+   * lines follow (a cluster job numbers its rows itself; see src/cluster).
+   */
+  linesBefore?: number;
 }
 
 /** A signature of a chunk's records, with its text (stage 1 of template mining). */
@@ -48,4 +53,6 @@ export interface ChunkResult {
   table?: CountTable;
   /** With `ChunkTask.mining`: the chunk's signatures. */
   signatures?: ChunkMinedSignature[];
+  /** Parquet files already written for the chunk (by a cluster worker), in place of staging files. */
+  parquet?: StagedParquet[];
 }

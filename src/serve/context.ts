@@ -10,6 +10,8 @@ export interface ServeContextOptions {
   token?: string;
   /** The clock, ms since the epoch: tests inject one. */
   now?: () => number;
+  /** The Redis of a cluster (`serve --redis`): the Jobs page shows its workers and queue. */
+  redisUrl?: string;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface ServeContextOptions {
 export interface ServeContext {
   readonly dataDir: string;
   readonly token: string | undefined;
+  /** The Redis of a cluster, when served with `--redis` (never shown: it may hold a password). */
+  readonly redisUrl: string | undefined;
   now(): number;
   /**
    * Runs `fn` with a reader of the store as of its last committed batch. Calls run one at a
@@ -117,6 +121,7 @@ export function createServeContext(options: ServeContextOptions): ServeContext {
   return {
     dataDir,
     token: options.token,
+    redisUrl: options.redisUrl,
     now,
     version: () => lastVersion,
     async read<T>(fn: (reader: StoreReader) => Promise<T>): Promise<T> {

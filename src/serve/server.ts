@@ -14,6 +14,8 @@ export interface ServerOptions {
   host?: string;
   token?: string;
   now?: () => number;
+  /** The Redis of a cluster: the Jobs page shows its workers and queue (`serve --redis`). */
+  redisUrl?: string;
 }
 
 /** A running dashboard. */
@@ -38,7 +40,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (hostNeedsToken(host) && options.token === undefined) {
     throw new UsageError(`--host ${host} would let other machines read the logs: give --token T (or set LOGSCOPE_TOKEN) and every request must present it, or serve on 127.0.0.1`);
   }
-  const ctx = createServeContext({ dataDir: options.dataDir, token: options.token, now: options.now });
+  const ctx = createServeContext({ dataDir: options.dataDir, token: options.token, now: options.now, redisUrl: options.redisUrl });
   const app = createApp(ctx);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));

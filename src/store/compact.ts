@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue } from '../duckdb.js';
 import { StoreError } from '../errors.js';
 import { defineViews } from './catalog.js';
 import { crashPoint } from './crash-point.js';
 import { CATALOG_FILE } from './data-dir.js';
 import { retireFiles, sweepRetired } from './retired.js';
-import { createBatchId, describeWriteFailure, listMoves, moveFiles, StoreWriter, withCatalog, type FileMove } from './store.js';
+import { createBatchId, describeWriteFailure, listMoves, moveFiles, parquetWriteOptions, StoreWriter, withCatalog, type FileMove } from './store.js';
 
 /** Options of {@link compactStore}. */
 export interface CompactOptions {
@@ -223,7 +224,7 @@ async function mergeAndSwap(writer: StoreWriter, conn: DuckDBConnection, merges:
 async function writeMerge(conn: DuckDBConnection, dataDir: string, m: PlannedMerge, out: string): Promise<FileMove> {
   const files = listValue(m.files.map((f) => path.join(dataDir, f.rel)));
   // hive_partitioning off: the dt of the directory is not a column of the files.
-  await conn.run(`COPY (SELECT * FROM read_parquet($files, hive_partitioning = false, union_by_name = true)) TO $out (FORMAT parquet, COMPRESSION zstd)`, { files, out });
+  await conn.run(`COPY (SELECT * FROM read_parquet($files, hive_partitioning = false, union_by_name = true)) TO $out (${parquetWriteOptions()})`, { files, out });
   const kind = m.files[0].kind;
   const stats = await conn.runAndReadAll(
     kind === 'logs' ? 'SELECT count(*), epoch_us(min(ts)), epoch_us(max(ts)) FROM read_parquet($out)' : 'SELECT count(*), NULL, NULL FROM read_parquet($out)',

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { listValue } from '../duckdb.js';
 import { StoreError } from '../errors.js';
 import { defineViews } from './catalog.js';
 import { readLiveFiles, type LiveFile } from './compact.js';

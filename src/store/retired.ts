@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LIST, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { LIST, listValue, VARCHAR } from '../duckdb.js';
 import { isLeaseAlive, listReaderLeases, removeDeadLeases } from './lease.js';
 import { crashPoint } from './crash-point.js';
 import { withCatalog } from './store.js';

@@ -55,6 +55,8 @@ export interface StagedChunk {
   dayFiles: StagedDayFile[];
   unparsedFile?: string;
   unparsedRows: number;
+  /** Parquet files already written for the chunk (by a cluster worker), moved into the store by the commit. */
+  parquet?: StagedParquet[];
 }
 
 /** Everything one batch makes visible at once. */
@@ -407,57 +409,13 @@ export class StoreWriter {
   private async writeBatch(batch: BatchToCommit, moved: string[]): Promise<void> {
     const stagingDir = path.join(this.dataDir, '.staging', batch.id);
     fs.mkdirSync(stagingDir, { recursive: true });
-    const conn = this.conn;
-    // source and format are the same for every row of a chunk. As ENUMs the Parquet writer
-    // takes their dictionary as given instead of hashing a string per row (a quarter of
-    // the COPY's CPU); the files still hold plain strings.
-    await conn.run('CREATE OR REPLACE TEMP TABLE chunk_names (source VARCHAR, format VARCHAR)');
-    for (const chunk of batch.chunks) await conn.run('INSERT INTO chunk_names VALUES ($source, $format)', { source: chunk.source, format: chunk.format });
-    await conn.run('DROP TABLE IF EXISTS chunk_meta');
-    await conn.run('CREATE OR REPLACE TYPE batch_source AS ENUM (SELECT DISTINCT source FROM chunk_names ORDER BY source)');
-    await conn.run('CREATE OR REPLACE TYPE batch_format AS ENUM (SELECT DISTINCT format FROM chunk_names ORDER BY format)');
-    await conn.run('CREATE TEMP TABLE chunk_meta (file VARCHAR, source batch_source, format batch_format, base BIGINT)');
-    for (const chunk of batch.chunks) {
-      const files = [...chunk.dayFiles.map((d) => d.path), ...(chunk.unparsedFile ? [chunk.unparsedFile] : [])];
-      for (const file of files) {
-        await conn.run('INSERT INTO chunk_meta VALUES ($file, $source, $format, $base::BIGINT)', { file, source: chunk.source, format: chunk.format, base: chunk.base });
-      }
-    }
-    const moves: FileMove[] = [];
-    const byDay = new Map<string, StagedDayFile[]>();
-    for (const chunk of batch.chunks) for (const d of chunk.dayFiles) byDay.set(d.day, [...(byDay.get(d.day) ?? []), d]);
-    for (const [day, files] of [...byDay.entries()].sort()) {
-      const out = path.join(stagingDir, `logs-${day}.parquet`);
-      await conn.run(
-        `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature
-               FROM read_csv($files, ${readCsvArgs(RECORD_STAGING_COLUMNS)}) r JOIN chunk_meta m ON r.filename = m.file)
-         TO $out (${parquetWriteOptions()})`,
-        { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
-      );
-      const rel = path.join('logs', `dt=${day}`, `part-${batch.id}.parquet`);
-      moves.push({
-        from: out,
-        to: path.join(this.dataDir, rel),
-        rel,
-        kind: 'logs',
-        dt: day,
-        rows: files.reduce((n, f) => n + f.rows, 0),
-        minUs: Math.min(...files.map((f) => f.minUs)),
-        maxUs: Math.max(...files.map((f) => f.maxUs)),
-      });
-    }
-    const unparsedFiles = batch.chunks.filter((c) => c.unparsedFile !== undefined).map((c) => c.unparsedFile as string);
-    if (unparsedFiles.length > 0) {
-      const out = path.join(stagingDir, 'unparsed.parquet');
-      await conn.run(
-        `COPY (SELECT m.source, u.rel_line + m.base AS line, u.raw, u.reason, m.format, now() AS ingested_at
-               FROM read_csv($files, ${readCsvArgs(UNPARSED_STAGING_COLUMNS)}) u JOIN chunk_meta m ON u.filename = m.file)
-         TO $out (${parquetWriteOptions()})`,
-        { files: listValue(unparsedFiles), out, ...STAGING_CSV_OPTIONS },
-      );
-      const rel = path.join('unparsed', `part-${batch.id}.parquet`);
-      moves.push({ from: out, to: path.join(this.dataDir, rel), rel, kind: 'unparsed', dt: null, rows: batch.chunks.reduce((n, c) => n + c.unparsedRows, 0), minUs: null, maxUs: null });
-    }
+    const written = await writeChunksParquet(this.conn, batch.chunks, stagingDir);
+    // Parquet files a chunk brought already written (a cluster worker's): named for the batch and the chunk.
+    for (const chunk of batch.chunks) for (const p of chunk.parquet ?? []) written.push({ ...p, name: `${batch.id}-${p.name}` });
+    const moves: FileMove[] = written.map((w) => {
+      const rel = w.kind === 'logs' ? path.join('logs', `dt=${w.dt}`, `part-${w.name ?? batch.id}.parquet`) : path.join('unparsed', `part-${w.name ?? batch.id}.parquet`);
+      return { from: w.path, to: path.join(this.dataDir, rel), rel, kind: w.kind, dt: w.dt, rows: w.rows, minUs: w.minUs, maxUs: w.maxUs };
+    });
     // Written before the batch's files are moved in: the rewrite must not see (and drop) the batch's own rows.
     const rewrite = batch.replace !== undefined ? await this.rewriteWithout(batch.replace.names, stagingDir) : undefined;
     moveFiles(moves, moved);
@@ -636,6 +594,74 @@ export class StoreWriter {
   }
 }
 
+/** One Parquet file written from staged chunks, not yet in the store. */
+export interface StagedParquet {
+  path: string;
+  kind: 'logs' | 'unparsed';
+  /** The UTC day of a logs file; null for unparsed. */
+  dt: string | null;
+  rows: number;
+  minUs: number | null;
+  maxUs: number | null;
+  /** Its name in the store is `part-<batch id>-<name>.parquet` (a file a chunk brought); `part-<batch id>.parquet` when absent. */
+  name?: string;
+}
+
+/**
+ * Converts staged chunks (their text files) to Parquet in outDir: one file per UTC day of
+ * records (`logs-DAY.parquet`) and one of unparsed lines, with each row's source, format and
+ * line number. The batch commit and a cluster worker both write their files so.
+ */
+export async function writeChunksParquet(conn: DuckDBConnection, chunks: StagedChunk[], outDir: string): Promise<StagedParquet[]> {
+  // source and format are the same for every row of a chunk. As ENUMs the Parquet writer
+  // takes their dictionary as given instead of hashing a string per row (a quarter of
+  // the COPY's CPU); the files still hold plain strings.
+  await conn.run('CREATE OR REPLACE TEMP TABLE chunk_names (source VARCHAR, format VARCHAR)');
+  for (const chunk of chunks) await conn.run('INSERT INTO chunk_names VALUES ($source, $format)', { source: chunk.source, format: chunk.format });
+  await conn.run('DROP TABLE IF EXISTS chunk_meta');
+  await conn.run('CREATE OR REPLACE TYPE batch_source AS ENUM (SELECT DISTINCT source FROM chunk_names ORDER BY source)');
+  await conn.run('CREATE OR REPLACE TYPE batch_format AS ENUM (SELECT DISTINCT format FROM chunk_names ORDER BY format)');
+  await conn.run('CREATE TEMP TABLE chunk_meta (file VARCHAR, source batch_source, format batch_format, base BIGINT)');
+  for (const chunk of chunks) {
+    const files = [...chunk.dayFiles.map((d) => d.path), ...(chunk.unparsedFile ? [chunk.unparsedFile] : [])];
+    for (const file of files) {
+      await conn.run('INSERT INTO chunk_meta VALUES ($file, $source, $format, $base::BIGINT)', { file, source: chunk.source, format: chunk.format, base: chunk.base });
+    }
+  }
+  const written: StagedParquet[] = [];
+  const byDay = new Map<string, StagedDayFile[]>();
+  for (const chunk of chunks) for (const d of chunk.dayFiles) byDay.set(d.day, [...(byDay.get(d.day) ?? []), d]);
+  for (const [day, files] of [...byDay.entries()].sort()) {
+    const out = path.join(outDir, `logs-${day}.parquet`);
+    await conn.run(
+      `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature
+             FROM read_csv($files, ${readCsvArgs(RECORD_STAGING_COLUMNS)}) r JOIN chunk_meta m ON r.filename = m.file)
+       TO $out (${parquetWriteOptions()})`,
+      { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
+    );
+    written.push({
+      path: out,
+      kind: 'logs',
+      dt: day,
+      rows: files.reduce((n, f) => n + f.rows, 0),
+      minUs: Math.min(...files.map((f) => f.minUs)),
+      maxUs: Math.max(...files.map((f) => f.maxUs)),
+    });
+  }
+  const unparsedFiles = chunks.filter((c) => c.unparsedFile !== undefined).map((c) => c.unparsedFile as string);
+  if (unparsedFiles.length > 0) {
+    const out = path.join(outDir, 'unparsed.parquet');
+    await conn.run(
+      `COPY (SELECT m.source, u.rel_line + m.base AS line, u.raw, u.reason, m.format, now() AS ingested_at
+             FROM read_csv($files, ${readCsvArgs(UNPARSED_STAGING_COLUMNS)}) u JOIN chunk_meta m ON u.filename = m.file)
+       TO $out (${parquetWriteOptions()})`,
+      { files: listValue(unparsedFiles), out, ...STAGING_CSV_OPTIONS },
+    );
+    written.push({ path: out, kind: 'unparsed', dt: null, rows: chunks.reduce((n, c) => n + c.unparsedRows, 0), minUs: null, maxUs: null });
+  }
+  return written;
+}
+
 /** Moves staged Parquet files into the store; `moved` collects them, to be removed if the commit fails. */
 export function moveFiles(moves: FileMove[], moved: string[]): void {
   for (const m of moves) {
@@ -699,7 +725,7 @@ export function createBatchId(now = new Date()): string {
 }
 
 /** A batch's file name, `part-<batch id>.parquet`, with the id as `createBatchId` makes it. */
-const BATCH_FILE = /^part-(\d{8}T\d{6}Z-[0-9a-f]{8})\.parquet$/;
+const BATCH_FILE = /^part-(\d{8}T\d{6}Z-[0-9a-f]{8})(?:-[0-9a-f]{16})?\.parquet$/;
 const DAY_DIR = /^dt=\d{4}-\d{2}-\d{2}$/;
 
 /**

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { ingest } from '../../ingest/index.js';
 import { assertTimezone, parseCount, resolveConfig, resolveDataDir, resolveDeprecatedAlias, resolveFormat, resolveWorkers } from '../config.js';
 import { createProgressReporter } from '../progress.js';
+import { resolveRedisUrl } from './cluster.js';
 import { formatIngestSummary, formatUnparsedShapes } from '../summary.js';
 
 interface IngestFlags {
@@ -20,6 +21,19 @@ interface IngestFlags {
   json?: boolean;
   mining?: boolean;
   reingest?: boolean;
+  redis?: string | boolean;
+}
+
+/** Tries of a cluster chunk job whose worker threw: $LOGSCOPE_CLUSTER_ATTEMPTS, default 3. */
+function clusterAttempts(env = process.env): number | undefined {
+  const v = env.LOGSCOPE_CLUSTER_ATTEMPTS;
+  return v === undefined || v === '' ? undefined : parseCount(v, 'LOGSCOPE_CLUSTER_ATTEMPTS');
+}
+
+/** Chunk jobs in flight of a cluster ingest, halved: $LOGSCOPE_CLUSTER_WINDOW, default 64 (128 jobs queued or running). */
+function clusterWindow(env = process.env): number | undefined {
+  const v = env.LOGSCOPE_CLUSTER_WINDOW;
+  return v === undefined || v === '' ? undefined : parseCount(v, 'LOGSCOPE_CLUSTER_WINDOW');
 }
 
 /** Exit code when some inputs failed and the others were ingested. */
@@ -45,6 +59,7 @@ export function registerIngest(program: Command): void {
     .option('--chunk-size <bytes>', 'bytes per parse chunk, e.g. 8M (default 8M)')
     .option('--batch-size <bytes>', 'input bytes per atomic batch, e.g. 256M (default 256M)')
     .option('--reingest', 'replace what is stored of these inputs (read with another --format, --pattern or --template): the old rows stay visible until the new ones commit')
+    .option('--redis [url]', 'a cluster ingest: chunks go as jobs to `logscope worker`s through this Redis (default: env LOGSCOPE_REDIS); inputs and --data must be on a filesystem every worker mounts at the same path')
     .option('--no-mining', 'do not mine log templates (config mining.enabled)')
     .option('-q, --quiet', 'no progress bar')
     .option('--json', 'print the summary as JSON (ingest has no other output format yet: --format is still the deprecated --input-format)')
@@ -52,11 +67,15 @@ export function registerIngest(program: Command): void {
       const inputFormat = resolveDeprecatedAlias('--input-format', flags.inputFormat, 'ingest --format', flags.format, `use --input-format ${flags.format ?? 'NAME'} for the format of the logs (and --json for the summary)`);
       const config = resolveConfig(flags.config);
       const progress = createProgressReporter({ stream: process.stderr, quiet: flags.quiet === true || flags.json === true });
+      const redisUrl = resolveRedisUrl(flags.redis);
+      const dataDir = resolveDataDir(flags.data, config);
+      const pool = redisUrl !== undefined ? await (await import('../../cluster/index.js')).createClusterPool({ redisUrl, dataDir, attempts: clusterAttempts(), window: clusterWindow(), onQuiet: (m) => process.stderr.write(`\nlogscope: warning: ${m}\n`) }) : undefined;
       let summary;
       try {
         summary = await ingest({
           inputs,
-          dataDir: resolveDataDir(flags.data, config),
+          dataDir,
+          pool,
           format: resolveFormat(inputFormat, flags.pattern, config, flags.template, flags.timeFormat),
           workers: resolveWorkers(flags.workers, config),
           timezone: assertTimezone(flags.timezone, config),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseCount, resolveConfig, resolveDataDir } from '../config.js';
+import { resolveRedisUrl } from './cluster.js';
 
 interface ServeFlags {
   data?: string;
@@ -8,6 +9,7 @@ interface ServeFlags {
   port: string;
   host: string;
   token?: string;
+  redis?: string | boolean;
 }
 
 export function registerServe(program: Command): void {
@@ -19,6 +21,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'TCP port (0: any free port)', '7070')
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1/::1/localhost needs --token', '127.0.0.1')
     .option('--token <secret>', 'require this secret on every request (Authorization: Bearer, or the login form); env LOGSCOPE_TOKEN')
+    .option('--redis [url]', "show a cluster's workers and queue on the Jobs page (default: env LOGSCOPE_REDIS)")
     .action(async (flags: ServeFlags) => {
       const config = resolveConfig(flags.config, process.env, { checkBacktracking: false });
       await (await import('../../serve/index.js')).serveUntilStopped({
@@ -26,6 +29,7 @@ export function registerServe(program: Command): void {
         port: parsePort(flags.port),
         host: flags.host,
         token: flags.token ?? (process.env.LOGSCOPE_TOKEN || undefined),
+        redisUrl: resolveRedisUrl(flags.redis),
       });
     });
 }

@@ -1,4 +1,5 @@
 import { listHistory, type AlertHistoryEntry } from '../../alerts/history.js';
+import type { ClusterStatus } from '../../cluster/index.js';
 import { readIngestProgress, readWatchProgress, type IngestProgressState, type WatchProgressState } from '../../ingest/index.js';
 import type { ServeContext } from '../context.js';
 import { msOf, num, runQuery } from './common.js';
@@ -38,6 +39,8 @@ export interface JobsData {
   watching: WatchProgressState[];
   /** The latest alert firings and what became of their emails, read fresh from the outbox (`logscope alerts`). */
   alerts: AlertHistoryEntry[];
+  /** With `serve --redis`: the cluster's workers and queue, or why Redis did not answer. */
+  cluster?: ClusterStatus | { redis: string; error: string };
 }
 
 /** Alert firings shown on the Jobs page. */
@@ -86,5 +89,16 @@ export async function loadJobs(ctx: ServeContext): Promise<JobsData> {
     watching: loadWatchProgress(ctx),
     // From the outbox itself, not the reader's copy: a send that failed a second ago shows.
     alerts: await listHistory(ctx.dataDir, { limit: JOBS_ALERTS }),
+    cluster: ctx.redisUrl !== undefined ? await loadClusterStatus(ctx.redisUrl) : undefined,
   };
+}
+
+/** The cluster's workers and queue (`cluster status`); an answer naming the error when Redis does not answer within 2 s. */
+async function loadClusterStatus(redisUrl: string): Promise<ClusterStatus | { redis: string; error: string }> {
+  const { readClusterStatus, describeRedisUrl } = await import('../../cluster/index.js');
+  try {
+    return await readClusterStatus(redisUrl, { timeoutMs: 2_000 });
+  } catch (err) {
+    return { redis: describeRedisUrl(redisUrl), error: (err as Error).message };
+  }
 }
