@@ -116,6 +116,13 @@ describe('signature miner (stage 1)', () => {
     expect(masked('[2023-06-12 10:00:01]')).toBe('<*>');
   });
 
+  it('runs a path on over a blank when a token after it continues it', () => {
+    expect(masked('Opening file /tmp/My Documents/report 3.txt for reading')).toBe('Opening file <*> for reading');
+    expect(masked('open "C:\\Program Files (x86)\\Google\\chrome.exe" now')).toBe('open "<*>" now');
+    // A second path is not a continuation.
+    expect(masked('copy /a/b to /c/d done')).toBe('copy <*> to <*> done');
+  });
+
   it('takes a comparison before a number as part of it', () => {
     expect(masked('lifetime <1 sec')).toBe(masked('lifetime 00:01'));
     expect(masked('load >5 and ~3 left')).toBe('load <*> and <*> left');
@@ -176,6 +183,11 @@ describe('template catalog (stage 2)', () => {
   it('takes no sibling evidence from messages that are all variables but the varying word', () => {
     const states = ['started', 'stopped', 'failed', 'paused', 'resumed'].map((w) => `10.0.0.1:80 ${w}`);
     expect(new Set(templatesOf(states)).size).toBe(5);
+  });
+
+  it('routes a leading dotted name as a variable: one template for many job or logger names', () => {
+    const jobs = ['xyz', 'abc', 'backupd', 'mdworker', 'spotlight'].map((j, i) => `com.apple.${j}.daily: scheduled run ${i}`);
+    expect(new Set(templatesOf(jobs))).toEqual(new Set(['<*> scheduled run <*>']));
   });
 
   it('routes by the first token: different leading words are different templates', () => {

@@ -106,13 +106,21 @@ const EVENT_WORD = 2;
 /** A token that names the value after it: ends with `:` or `=` (`EventType:`, `user=`). */
 const KEY_MARK = 4;
 
-/** EVENT_WORD and KEY_MARK bits of a token. */
+/**
+ * A dotted name of three or more parts, with nothing but a `:` after it (`com.apple.xyz.daily:`,
+ * `org.example.Worker`): a leading one routes as a variable, since such names (of a job, a
+ * logger, a host) are many and name the source more often than the event.
+ */
+export const DOTTED = 8;
+const DOTTED_NAME = /^[A-Za-z][\w-]*(?:\.[\w-]+){2,}:?$/;
+
+/** EVENT_WORD, KEY_MARK and DOTTED bits of a token. */
 function wordShape(token: string): number {
   let i = 0;
   while (i < token.length && '"\'([{<'.includes(token[i])) i++;
   const c = token.charCodeAt(i);
   const last = token.charCodeAt(token.length - 1);
-  return (c >= 65 && c <= 90 ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0);
+  return (c >= 65 && c <= 90 ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) ? DOTTED : 0);
 }
 
 function sameChars(token: string, text: string, s: number, e: number): boolean {
@@ -171,7 +179,7 @@ export function clusterGroup<S extends ClusterInput>(input: readonly S[], n: num
   if (input.length === 1) return [{ text: input[0].text, members: [input[0]] }];
   const sigs = [...input].sort(byId);
   const pool = table.pool;
-  const varying = options.siblings > 0 && sigs.length >= options.siblings ? siblingPositions(sigs, n, pool, table.wild, options.siblings) : null;
+  const varying = options.siblings > 0 && sigs.length >= options.siblings ? siblingPositions(sigs, n, pool, table.wild, table.shape, options.siblings) : null;
   const wild = table.wild;
   const maxLoss = n * (1 - options.st) + 1e-9;
 
@@ -380,9 +388,10 @@ function keyedValues(m: readonly ClusterInput[], p: number, values: ReadonlySet<
  * Marks (1 in a flat sigs.length x n array) the positions where a signature varies among at
  * least `min` siblings: signatures equal to it at every other position, where at least one
  * token is a constant (`<*> started` / `<*> stopped` are no evidence). The first position is
- * never marked: leading words are most often constants (Drain's observation).
+ * marked only when it holds a dotted name (`com.apple.xyz.daily:`): other leading words are
+ * most often constants (Drain's observation).
  */
-function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32Array, wild: Uint8Array, min: number): Uint8Array {
+function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32Array, wild: Uint8Array, shape: Uint8Array, min: number): Uint8Array {
   const out = new Uint8Array(sigs.length * n);
   if (n < 2) return out;
   // Two 32-bit hashes of the tokens before and after each position; the pair of a prefix and
@@ -412,7 +421,7 @@ function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32A
       suf1[p] = Math.imul(suf1[p + 1] ^ pool[off + p], 0x2c1b3c6d) + 0x165667b1;
       suf2[p] = Math.imul((suf2[p + 1] << 7) ^ (suf2[p + 1] >>> 25) ^ pool[off + p], 0x297a2d39);
     }
-    for (let p = 1; p < n; p++) {
+    for (let p = 0; p < n; p++) {
       let h1 = Math.imul(pre1[p] ^ Math.imul(suf1[p + 1], 0x85ebca6b) ^ p, 0xc2b2ae35);
       h1 ^= h1 >>> 15;
       const h2 = Math.imul(pre2[p] + suf2[p + 1] + Math.imul(p, 0x9e3779b1), 0x27d4eb2f) | 1;
@@ -428,7 +437,7 @@ function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32A
     const off = sigs[i].off;
     let constants = 0;
     for (let p = 0; p < n; p++) constants += 1 - wild[pool[off + p]];
-    for (let p = 1; p < n; p++) {
+    for (let p = (shape[pool[off]] & DOTTED) !== 0 ? 0 : 1; p < n; p++) {
       if (counts[slots[i * n + p]] >= min && constants - (1 - wild[pool[off + p]]) > 0) out[i * n + p] = 1;
     }
   }

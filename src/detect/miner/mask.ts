@@ -65,6 +65,8 @@ for (const b of WILDCARD_BYTES) {
 const GROUP_OPEN = 1;
 const GROUP_CLOSE = 2;
 const GROUP_WHOLE = 3;
+/** Blanks a path may hold (see `extendPath`). */
+const PATH_SPACES = 2;
 /** Most tokens a bracket group of variables spans. */
 const MAX_GROUP = 8;
 
@@ -227,6 +229,7 @@ export class MaskScanner {
         prevEndsWild = true;
       } else if ((flags & DIGIT) !== 0 || path >= 0) {
         this.maskToken(ts, pos, path);
+        if (path >= 0 && this.starts[this.count - 1] === P_WILD) pos = this.extendPath(pos, end);
         prevEndsWild = this.starts[this.count - 1] === P_WILD;
       } else if (prevEndsWild && pos - ts <= MAX_UNIT + 2 && this.maskUnit(ts, pos)) {
         // A word like `B,` after `93.0`: a unit.
@@ -409,6 +412,34 @@ export class MaskScanner {
       }
     }
     return -1;
+  }
+
+  /**
+   * A path with spaces (`/tmp/My Documents/report.txt`, `C:\Program Files (x86)\app.exe`):
+   * when one of the next two tokens holds a `/` or `\` before a letter (not a version like
+   * `HTTP/1.1`, not starting a path of its own), the path runs on to it, less its trailing `)]}'",;:.>`. Returns where the path ends.
+   */
+  private extendPath(pos: number, end: number): number {
+    const buf = this.buf;
+    let q = pos;
+    for (let k = 0; k < PATH_SPACES; k++) {
+      while (q < end && (CLASS[buf[q]] & SPACE) !== 0) q++;
+      const ts = q;
+      let slash = false;
+      while (q < end && (CLASS[buf[q]] & SPACE) === 0) {
+        // A slash between words (`Documents/report`, `(x86)\\Google`), not a version (`HTTP/1.1`).
+        if (!slash && (CLASS[buf[q]] & SLASH_CLASS) !== 0 && q + 1 < end && (CLASS[buf[q + 1]] & ALPHA) !== 0) slash = true;
+        q++;
+      }
+      if (ts === q) return pos;
+      if (!slash) continue;
+      if (this.pathStart(ts, q) >= 0) return pos;
+      let pe = q;
+      while (pe > ts + 1 && (CLASS[buf[pe - 1]] & CLOSE) !== 0) pe--;
+      this.literal(pe, q);
+      return q;
+    }
+    return pos;
   }
 
   /** Masks the token buf[ts, te) whose path (if any) starts at p. */
