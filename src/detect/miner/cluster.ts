@@ -101,7 +101,7 @@ export class TokenTable {
   }
 }
 
-/** A capitalised or upper-case word, after leading quotes or brackets: `Started`, `"GET`, `[ERROR]`. */
+/** A capitalised or upper-case word (see EVENT_WORD_TEXT). */
 const EVENT_WORD = 2;
 /** A token that names the value after it: ends with `:` or `=` (`EventType:`, `user=`). */
 const KEY_MARK = 4;
@@ -114,13 +114,13 @@ const KEY_MARK = 4;
 export const DOTTED = 8;
 const DOTTED_NAME = /^[A-Za-z][\w-]*(?:\.[\w-]+){2,}:?$/;
 
+/** A capitalised word of letters only, with quotes or brackets around it: `Started`, `"GET`, `[ERROR]`, not `Report-2.xlsx`. */
+const EVENT_WORD_TEXT = /^["'([{<]*[A-Z][A-Za-z]*["')\]}>,;:.]*$/;
+
 /** EVENT_WORD, KEY_MARK and DOTTED bits of a token. */
 function wordShape(token: string): number {
-  let i = 0;
-  while (i < token.length && '"\'([{<'.includes(token[i])) i++;
-  const c = token.charCodeAt(i);
   const last = token.charCodeAt(token.length - 1);
-  return (c >= 65 && c <= 90 ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) ? DOTTED : 0);
+  return (EVENT_WORD_TEXT.test(token) ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) ? DOTTED : 0);
 }
 
 function sameChars(token: string, text: string, s: number, e: number): boolean {
