@@ -234,7 +234,7 @@ export class MaskScanner {
       } else if (prevEndsWild && pos - ts <= MAX_UNIT + 2 && this.maskUnit(ts, pos)) {
         // A word like `B,` after `93.0`: a unit.
         prevEndsWild = false;
-      } else if (pos - ts <= 11 && this.maskDateWord(ts, pos, end)) {
+      } else if (pos - ts <= 11 && ((buf[ts] >= 65 && buf[ts] <= 90) || buf[ts] === OPEN_BRACKET || buf[ts] === OPEN_PAREN) && this.maskDateWord(ts, pos, end)) {
         // `Jun` in `Jun 14`, `Tue` in `Tue Jul 26`, `[Mon` in `[Mon Jun 12 ...]`: part of a date.
         prevEndsWild = true;
       } else if (this.maskValueWord(ts, pos)) {
@@ -246,7 +246,9 @@ export class MaskScanner {
         masked = false;
       }
       // Bracket groups of variables only, or empty (`()`, `[]`), are left out.
-      const shape = this.bracketShape(first);
+      const b0 = buf[ts];
+      const bl = buf[pos - 1];
+      const shape = b0 === OPEN_PAREN || b0 === OPEN_BRACKET || bl === CLOSE_PAREN || bl === CLOSE_BRACKET ? this.bracketShape(first) : 0;
       if (shape === GROUP_WHOLE || (shape === GROUP_CLOSE && groupTokens >= 0 && buf[pos - 1] === groupCloser)) {
         if (shape === GROUP_CLOSE) {
           this.tokens = groupTokens;
