@@ -229,7 +229,8 @@ export class MaskScanner {
         prevEndsWild = true;
       } else if ((flags & DIGIT) !== 0 || path >= 0) {
         this.maskToken(ts, pos, path);
-        if (path >= 0 && this.starts[this.count - 1] === P_WILD) pos = this.extendPath(pos, end);
+        // A path cut by a blank ends in a word (`/tmp/My`), not in a number or an extension.
+        if (path >= 0 && this.starts[this.count - 1] === P_WILD && (CLASS[buf[pos - 1]] & ALPHA) !== 0) pos = this.extendPath(pos, end);
         prevEndsWild = this.starts[this.count - 1] === P_WILD;
       } else if (prevEndsWild && pos - ts <= MAX_UNIT + 2 && this.maskUnit(ts, pos)) {
         // A word like `B,` after `93.0`: a unit.
