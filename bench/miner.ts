@@ -1,7 +1,9 @@
 /**
- * Template-miner benchmark: stage 1 (signatures, per line, one thread) against a baseline
- * of the same loop doing only `message.split(' ')`, and stage 2 (the catalog) on all the
- * distinct signatures found.
+ * `npm run bench:miner`, the template-miner speed benchmark: stage 1 (signatures, per line,
+ * one thread) against a floor of the same loop doing only `message.split(' ')` and against
+ * the miner of a baseline build ($LOGSCOPE_BASELINE_REF, default `main`, built by
+ * `miner-baseline.ts`), and stage 2 (the catalog) on all the distinct signatures found, this
+ * build and the baseline's.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/miner.js
  *   LOGSCOPE_BENCH_ROUNDS=7 node dist/bench/miner.js
@@ -32,6 +34,8 @@ import { createSignatureMiner, createTemplateCatalog, signatureIdOfText, type Si
 import { generateLogs } from '../src/generate/index.js';
 import { formatInt, median, ROOT, say } from './common.js';
 import { parseCsv } from './loghub-csv.js';
+import { loadBaselineMiner } from './miner-baseline.js';
+import type { MinerModule } from './miner-eval.js';
 
 const ROUNDS = Number(process.env.LOGSCOPE_BENCH_ROUNDS ?? 5);
 const SYSLOG_FILE = process.env.LOGSCOPE_BENCH_MINER_FILE ?? '/tmp/miner-bench.log';
@@ -53,8 +57,16 @@ interface Input {
   bytes: number;
 }
 
-type Contender = 'split' | 'string' | 'bytes';
-const LABELS: Record<Contender, string> = { split: "baseline: message.split(' ')", string: 'miner.signature(string)', bytes: 'miner.signatureOf(buffer)' };
+type Contender = 'split' | 'string' | 'bytes' | 'before';
+const LABELS: Record<Contender, string> = {
+  split: "floor: message.split(' ')",
+  string: 'miner.signature(string)',
+  bytes: 'miner.signatureOf(buffer)',
+  before: 'baseline build: signatureOf(buffer)',
+};
+/** The miner of the baseline commit ($LOGSCOPE_BASELINE_REF, default main), timed beside this build's. */
+let baseline: MinerModule;
+let baselineCommit = '';
 
 interface Timing {
   cpu: number;
@@ -67,10 +79,11 @@ async function main(): Promise<void> {
   if (loghub !== undefined) inputs.push(loghub);
   else say(`(Loghub samples not found at ${DATASETS}: loghub input skipped)`);
 
-  say(`# Template miner: stage 1 per thread, ${ROUNDS} interleaved rounds, node ${process.version}, ${os.cpus()[0]?.model ?? '?'}`);
+  ({ miner: baseline, commit: baselineCommit } = await loadBaselineMiner(ROOT));
+  say(`# Template miner: stage 1 per thread, ${ROUNDS} interleaved rounds, node ${process.version}, ${os.cpus()[0]?.model ?? '?'}; baseline build ${baselineCommit.slice(0, 12)}`);
   say(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const timings = new Map<string, Timing[]>();
-  const contenders: Contender[] = ['split', 'string', 'bytes'];
+  const contenders: Contender[] = ['split', 'string', 'bytes', 'before'];
   for (let round = 0; round < ROUNDS; round++) {
     for (const input of inputs) {
       // Rotate the order each round too.
@@ -85,8 +98,8 @@ async function main(): Promise<void> {
   }
   const result: Record<string, unknown> = {};
   say('');
-  say('| input | messages | avg bytes | contender | M msg/s (CPU, median) | M msg/s (wall, median) | vs baseline (CPU) |');
-  say('|---|---|---|---|---|---|---|');
+  say('| input | messages | avg bytes | contender | M msg/s (CPU, median) | M msg/s (wall, median) | CPU vs split | µs CPU per line |');
+  say('|---|---|---|---|---|---|---|---|');
   for (const input of inputs) {
     const n = input.strings.length;
     const base = median(timings.get(`${input.name}/split`)!.map((t) => t.cpu));
@@ -94,24 +107,30 @@ async function main(): Promise<void> {
       const t = timings.get(`${input.name}/${who}`)!;
       const cpu = median(t.map((x) => x.cpu));
       const wall = median(t.map((x) => x.wall));
-      say(`| ${input.name} | ${formatInt(n)} | ${(input.bytes / n).toFixed(0)} | ${LABELS[who]} | ${(n / cpu / 1e6).toFixed(2)} | ${(n / wall / 1e6).toFixed(2)} | ${who === 'split' ? '1.00' : (base / cpu).toFixed(2)} |`);
+      say(`| ${input.name} | ${formatInt(n)} | ${(input.bytes / n).toFixed(0)} | ${LABELS[who]} | ${(n / cpu / 1e6).toFixed(2)} | ${(n / wall / 1e6).toFixed(2)} | ${who === 'split' ? '1.00' : (base / cpu).toFixed(2)} | ${((cpu / n) * 1e6).toFixed(3)} |`);
       result[`${input.name}_${who}_mps`] = Math.round(n / cpu);
     }
+    const now = median(timings.get(`${input.name}/bytes`)!.map((t) => t.cpu));
+    const before = median(timings.get(`${input.name}/before`)!.map((t) => t.cpu));
+    say(`| ${input.name} | | | **this build / baseline, CPU per line** | | | **${(now / before).toFixed(2)}** | |`);
+    result[`${input.name}_stage1_ratio`] = Number((now / before).toFixed(3));
   }
 
   say('');
   say('# Stage 2: the catalog on all distinct signatures (CPU ms, median; wall in brackets)');
-  say('| signatures of | distinct | templates | at once | chunk by chunk |');
-  say('|---|---|---|---|---|');
+  say('| signatures of | distinct | templates | at once | chunk by chunk | baseline build, at once |');
+  say('|---|---|---|---|---|---|');
   for (const input of inputs) {
     const chunks = signaturesByChunk(input);
     const all = mergeChunks(chunks);
     const once: Timing[] = [];
+    const onceBefore: Timing[] = [];
     const byChunk: Timing[] = [];
     let templates = 0;
     for (let round = 0; round < ROUNDS; round++) {
       let catalog = createTemplateCatalog();
       once.push(timed(() => (catalog = createTemplateCatalog({}, all))));
+      onceBefore.push(timed(() => baseline.createTemplateCatalog({}, all)));
       templates = catalog.templates().length;
       byChunk.push(
         timed(() => {
@@ -120,7 +139,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    say(`| ${input.name} | ${formatInt(all.length)} | ${formatInt(templates)} | ${formatMs(once)} | ${formatMs(byChunk)} (${chunks.length} adds) |`);
+    say(`| ${input.name} | ${formatInt(all.length)} | ${formatInt(templates)} | ${formatMs(once)} | ${formatMs(byChunk)} (${chunks.length} adds) | ${formatMs(onceBefore)} |`);
     result[`${input.name}_stage2_ms`] = Math.round(median(once.map((t) => t.cpu)) * 1000);
   }
   const synthetic = syntheticSignatures(100_000);
@@ -131,7 +150,7 @@ async function main(): Promise<void> {
     times.push(timed(() => (catalog = createTemplateCatalog({}, synthetic))));
     templates = catalog.templates().length;
   }
-  say(`| synthetic: 3,000 templates with word variables | ${formatInt(synthetic.length)} | ${formatInt(templates)} | ${formatMs(times)} | - |`);
+  say(`| synthetic: 3,000 templates with word variables | ${formatInt(synthetic.length)} | ${formatInt(templates)} | ${formatMs(times)} | - | - |`);
   result.synthetic100k_stage2_ms = Math.round(median(times.map((t) => t.cpu)) * 1000);
   say('');
   say(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (shared machine: quote the medians)`);
@@ -141,7 +160,7 @@ async function main(): Promise<void> {
 /** Times one contender over one input, CPU and wall seconds. */
 function timeStage1(input: Input, who: Contender): Timing {
   const { strings, buf, starts, ends } = input;
-  const miner = createSignatureMiner();
+  const miner = who === 'before' ? baseline.createSignatureMiner() : createSignatureMiner();
   gc();
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
@@ -154,6 +173,7 @@ function timeStage1(input: Input, who: Contender): Timing {
       if (i % CHUNK === CHUNK - 1) sink += miner.drain().length;
     }
   } else {
+    // 'bytes' and 'before': the same loop, this build's miner or the baseline's.
     for (let i = 0; i < starts.length; i++) {
       sink += miner.signatureOf(buf, starts[i], ends[i]);
       if (i % CHUNK === CHUNK - 1) sink += miner.drain().length;

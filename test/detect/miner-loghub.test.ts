@@ -1,56 +1,26 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSignatureMiner, createTemplateCatalog, type SignatureEntry, type TemplateCatalog } from '../../src/detect/miner/index.js';
-import { DATASETS, HAVE_DATASETS, parseCsv, REPO } from '../helpers.js';
+import { groupingAccuracy, LOGHUB_HALF_A, loadLoghubSample } from '../../bench/miner-eval.js';
+import { DATASETS, HAVE_DATASETS, REPO } from '../helpers.js';
 
 /**
  * Grouping accuracy of the miner on the Loghub-2k samples, with default options, and the
  * determinism of its ids. Ground truth: `<DS>_2k.log_structured_corrected.csv`, input its
  * `Content` column in file order. Lines are grouped by `EventTemplate`: it is `EventId`
  * everywhere but in Linux, where the corrected file gives E17, E18 and E19 one template.
+ * The table names each sample's half of the cross-check split (bench/miner-eval.ts): mining
+ * rules are developed on half A and kept only when half B does not get worse.
  */
 
 /** Published GA of Drain on these samples (Zhu et al., ICSE-SEIP 2019; logparser README). */
 const DRAIN: Record<string, number> = { Apache: 1, BGL: 0.9625, Hadoop: 0.9475, HDFS: 0.9975, Linux: 0.69, OpenSSH: 0.7875, Spark: 0.92, Zookeeper: 0.9665 };
 /** What this miner reached when the test was written; a drop of more than MARGIN fails. */
-const REACHED: Record<string, number> = { Apache: 1, BGL: 0.998, Hadoop: 0.9935, HDFS: 1, Linux: 0.941, OpenSSH: 0.9985, Spark: 1, Zookeeper: 0.9885 };
+const REACHED: Record<string, number> = { Apache: 1, BGL: 0.998, Hadoop: 0.9985, HDFS: 1, Linux: 0.941, OpenSSH: 0.9985, Spark: 1, Zookeeper: 0.9945 };
 const MARGIN = 0.01;
 const NAMES = Object.keys(DRAIN);
-
-interface Sample {
-  contents: string[];
-  truths: string[];
-}
-
-
-function loadSample(name: string): Sample {
-  const [header, ...rows] = parseCsv(fs.readFileSync(path.join(DATASETS, name, `${name}_2k.log_structured_corrected.csv`), 'utf8'));
-  const content = header.indexOf('Content');
-  const template = header.indexOf('EventTemplate');
-  const ok = rows.filter((r) => r.length === header.length);
-  return { contents: ok.map((r) => r[content]), truths: ok.map((r) => r[template]) };
-}
-
-/** Share of lines whose predicted group is exactly the set of lines of their true group. */
-function groupingAccuracy(truths: readonly string[], predicted: readonly unknown[]): number {
-  const byTruth = new Map<string, number>();
-  for (const t of truths) byTruth.set(t, (byTruth.get(t) ?? 0) + 1);
-  const byPrediction = new Map<unknown, number[]>();
-  predicted.forEach((p, i) => {
-    const lines = byPrediction.get(p);
-    if (lines === undefined) byPrediction.set(p, [i]);
-    else lines.push(i);
-  });
-  let correct = 0;
-  for (const lines of byPrediction.values()) {
-    const t = truths[lines[0]];
-    if (lines.every((i) => truths[i] === t) && byTruth.get(t) === lines.length) correct += lines.length;
-  }
-  return correct / truths.length;
-}
 
 /** A seeded shuffle (LCG), so a failure can be replayed. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -99,7 +69,7 @@ function mine(contents: readonly string[], plan: Plan): { templates: number[]; c
 
 describe.skipIf(!HAVE_DATASETS)('template miner on the Loghub-2k samples', () => {
   // Read only where the datasets exist: a skipped describe still runs its body to collect tests.
-  const samples = new Map(HAVE_DATASETS ? NAMES.map((name) => [name, loadSample(name)]) : []);
+  const samples = new Map(HAVE_DATASETS ? NAMES.map((name) => [name, loadLoghubSample(DATASETS, name)]) : []);
 
   it('groups each sample at least as well as Drain, with default options', () => {
     const rows: string[] = [];
@@ -113,12 +83,12 @@ describe.skipIf(!HAVE_DATASETS)('template miner on the Loghub-2k samples', () =>
       sum += ga;
       if (ga < floor) low.push(`${name} ${ga.toFixed(4)} < ${floor.toFixed(4)}`);
       rows.push(
-        `${name.padEnd(10)} ${String(contents.length).padStart(5)} ${String(new Set(truths).size).padStart(6)} ${String(catalog.signatures().length).padStart(5)} ${String(catalog.templates().length).padStart(6)}  ${ga.toFixed(4)}  ${DRAIN[name].toFixed(4)}  ${floor.toFixed(4)}`,
+        `${(LOGHUB_HALF_A as readonly string[]).includes(name) ? 'A' : 'B'}    ${name.padEnd(10)} ${String(contents.length).padStart(5)} ${String(new Set(truths).size).padStart(6)} ${String(catalog.signatures().length).padStart(5)} ${String(catalog.templates().length).padStart(6)}  ${ga.toFixed(4)}  ${DRAIN[name].toFixed(4)}  ${floor.toFixed(4)}`,
       );
     }
     const average = sum / NAMES.length;
     console.log(
-      ['dataset    lines  truth  sigs  found  GA      Drain   floor', ...rows, `average                              ${average.toFixed(4)}  ${(Object.values(DRAIN).reduce((a, b) => a + b) / NAMES.length).toFixed(4)}`].join('\n'),
+      ['half dataset    lines  truth  sigs  found  GA      Drain   floor', ...rows, `     average                              ${average.toFixed(4)}  ${(Object.values(DRAIN).reduce((a, b) => a + b) / NAMES.length).toFixed(4)}`].join('\n'),
     );
     expect(low).toEqual([]);
     expect(average).toBeGreaterThanOrEqual(Math.max(0.95, Object.values(REACHED).reduce((a, b) => a + b) / NAMES.length - MARGIN));

@@ -53,7 +53,7 @@ describe('signature miner (stage 1)', () => {
     expect(masked('timed out at Sat Jun 18 02:23:10 2005 after')).toBe('timed out at <*> after');
     expect(masked('Jun 14 15:16:01 combo sshd')).toBe('<*> combo sshd');
     expect(masked('May I help')).toBe('May I help');
-    expect(masked('enabled=true config null (FALSE) is_null nullable')).toBe('enabled=<*> config <*> (<*>) is_null nullable');
+    expect(masked('enabled=true config null (FALSE), is_null nullable')).toBe('enabled=<*> config <*> (<*>), is_null nullable');
   });
 
   it('turns a run of variable tokens into one, whatever its length', () => {
@@ -102,6 +102,32 @@ describe('signature miner (stage 1)', () => {
     expect(miner.drain()).toEqual([]);
   });
 
+  it('leaves out a bracket group of variables only, or an empty one, so an optional variable makes no new signature', () => {
+    expect(masked('1190 bytes (1.16 KB) sent')).toBe('<*> bytes sent');
+    expect(masked('0 bytes sent')).toBe('<*> bytes sent');
+    expect(masked('job finished [Mon Jun 12 10:00:01 2023] ok')).toBe('job finished ok');
+    expect(masked('job finished [2023-06-12 10:00:01] ok')).toBe('job finished ok');
+    expect(masked('connection from 10.0.0.1 (host-7.example.org) at 10:00')).toBe('connection from <*> at <*>');
+    expect(masked('connection from 10.0.0.2 () at 10:00')).toBe('connection from <*> at <*>');
+    // Words inside, a group that stays open, or punctuation after it: kept.
+    expect(masked('estimated size (93.0 B, free 317.1 KB)')).toBe('estimated size (<*> <*>, free <*> <*>)');
+    expect(masked('retry (3 of 5)')).toBe('retry (<*> of <*>)');
+    expect(masked('took (12 ms), then')).toBe('took (<*> <*>), then');
+    expect(masked('[2023-06-12 10:00:01]')).toBe('<*>');
+  });
+
+  it('runs a path on over a blank when a token after it continues it', () => {
+    expect(masked('Opening file /tmp/My Documents/report 3.txt for reading')).toBe('Opening file <*> for reading');
+    expect(masked('open "C:\\Program Files (x86)\\Google\\chrome.exe" now')).toBe('open "<*>" now');
+    // A second path is not a continuation.
+    expect(masked('copy /a/b to /c/d done')).toBe('copy <*> to <*> done');
+  });
+
+  it('takes a comparison before a number as part of it', () => {
+    expect(masked('lifetime <1 sec')).toBe(masked('lifetime 00:01'));
+    expect(masked('load >5 and ~3 left')).toBe('load <*> and <*> left');
+  });
+
   it('keeps at most maxTokens tokens', () => {
     expect(masked('a b c d e', { maxTokens: 3 })).toBe('a b c');
     expect(() => createSignatureMiner({ maxTokens: 0 })).toThrow(ConfigError);
@@ -119,9 +145,33 @@ describe('template catalog (stage 2)', () => {
     ]);
   });
 
+  it('keeps a handful of capitalised words that name the event apart: HTTP methods, lifecycle states', () => {
+    const requests = templatesOf(['GET', 'POST', 'DELETE', 'GET', 'POST', 'DELETE'].map((m, i) => `10.0.0.${i} "${m} /v2/${i}abc/servers HTTP/1.1" status: 200 len: ${i} time: 0.${i}`));
+    expect(new Set(requests)).toEqual(new Set(['GET', 'POST', 'DELETE'].map((m) => `<*> "${m} <*> HTTP/<*>" status: <*> len: <*> time: <*>`)));
+    const states = ['Started', 'Paused', 'Resumed', 'Stopped'].map((w, i) => `[instance: ${i}f3e-aa${i}] VM ${w} (Lifecycle Event)`);
+    expect(new Set(templatesOf(states)).size).toBe(4);
+    // Many capitalised values are a variable; lower-case names of things too (users, hosts).
+    const many = ['Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf'].map((w, i) => `worker ${w} took ${i} ms in pool`);
+    expect(new Set(templatesOf(many))).toEqual(new Set(['worker <*> took <*> in pool']));
+  });
+
+  it('takes a word after a key as a value, however few values it has', () => {
+    const events = ['CONTAINER_REMOTE_LAUNCH', 'CONTAINER_REMOTE_CLEANUP'].map((e, i) => `Processing the event EventType: ${e} for container c_${i} taskAttempt a_${i}`);
+    expect(new Set(templatesOf(events))).toEqual(new Set(['Processing the event EventType: <*> for container <*> taskAttempt <*>']));
+    const keyed = ['root', 'guest'].map((u, i) => `authentication failure; uid=${i} tty=ssh user=${u}`);
+    expect(new Set(templatesOf(keyed))).toEqual(new Set(['authentication failure; uid=<*> tty=ssh <*>']));
+    // Without a key, two words stay two templates.
+    expect(new Set(templatesOf(['job alpha finished in 1 s', 'job beta finished in 2 s'])).size).toBe(2);
+  });
+
+  it('groups messages whose variable is present or absent, or of another length, in one template', () => {
+    const sent = templatesOf(['proxy.example.com:5070 close, 1190 bytes (1.16 KB) sent, 0 bytes received, lifetime 00:01', 'proxy.example.com:5070 close, 0 bytes sent, 0 bytes received, lifetime <1 sec']);
+    expect(new Set(sent)).toEqual(new Set(['<*> close, <*> bytes sent, <*> bytes received, lifetime <*>']));
+  });
+
   it('merges a position where some values are masked and others are not', () => {
-    const texts = templatesOf(['connection from 10.0.0.1 (host-7.example.org) at 10:00', 'connection from 10.0.0.2 () at 11:00']);
-    expect(new Set(texts)).toEqual(new Set(['connection from <*> <*> at <*>']));
+    const texts = templatesOf(['connection from 10.0.0.1 via host-7.example.org at 10:00', 'connection from 10.0.0.2 via localhost at 11:00']);
+    expect(new Set(texts)).toEqual(new Set(['connection from <*> via <*> at <*>']));
   });
 
   it('merges a short message whose variable word has many siblings', () => {
@@ -133,6 +183,11 @@ describe('template catalog (stage 2)', () => {
   it('takes no sibling evidence from messages that are all variables but the varying word', () => {
     const states = ['started', 'stopped', 'failed', 'paused', 'resumed'].map((w) => `10.0.0.1:80 ${w}`);
     expect(new Set(templatesOf(states)).size).toBe(5);
+  });
+
+  it('routes a leading dotted name as a variable: one template for many job or logger names', () => {
+    const jobs = ['xyz', 'abc', 'backupd', 'mdworker', 'spotlight'].map((j, i) => `com.apple.${j}.daily: scheduled run ${i}`);
+    expect(new Set(templatesOf(jobs))).toEqual(new Set(['<*> scheduled run <*>']));
   });
 
   it('routes by the first token: different leading words are different templates', () => {

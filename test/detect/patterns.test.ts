@@ -6,30 +6,21 @@ import { ingest } from '../../src/ingest/index.js';
 import type { FormatSpec } from '../../src/parse/index.js';
 import { prepareQuery } from '../../src/query/index.js';
 import { openStoreReader, type StoreReader } from '../../src/store/index.js';
-import { DATASETS, HAVE_DATASETS, parseCsv, query, runCli, runCliHere, tmpDir } from '../helpers.js';
+import { groupingAccuracy, loadLoghubSample } from '../../bench/miner-eval.js';
+import { DATASETS, HAVE_DATASETS, query, runCli, runCliHere, tmpDir } from '../helpers.js';
 
 /** Published Drain grouping accuracy on these samples (logpai/logparser benchmark). */
 const DRAIN: Record<string, number> = { Apache: 1.0, BGL: 0.9625, Hadoop: 0.9475, HDFS: 0.9975, Linux: 0.69, OpenSSH: 0.7875, Spark: 0.92, Zookeeper: 0.9665 };
-/** What logscope reached when these floors were set (2026-11-26), minus 0.01. */
-const REACHED: Record<string, number> = { Apache: 1.0, BGL: 0.998, Hadoop: 0.9935, HDFS: 1.0, Linux: 0.941, OpenSSH: 0.9985, Spark: 1.0, Zookeeper: 0.9885 };
+/** What logscope reached when these floors were set (2026-11-26; Hadoop and Zookeeper raised 2026-12-03 by the constant test of issue 16); the floor is this minus 0.01. */
+const REACHED: Record<string, number> = { Apache: 1.0, BGL: 0.998, Hadoop: 0.9985, HDFS: 1.0, Linux: 0.941, OpenSSH: 0.9985, Spark: 1.0, Zookeeper: 0.9945 };
 
 
 /**
- * Grouping accuracy: the share of lines whose predicted group (template id) holds exactly the
- * lines of their true group (same EventTemplate).
+ * The samples also ingested again with one worker, in two runs, to check the stored ids do not
+ * depend on either: the two with the most templates (the miner's own test checks the same of
+ * all eight in-process, at a fraction of the cost of 16 more ingests).
  */
-function groupingAccuracy(predicted: string[], truth: string[]): number {
-  const byPredicted = new Map<string, number[]>();
-  const byTruth = new Map<string, number[]>();
-  predicted.forEach((p, i) => byPredicted.set(p, [...(byPredicted.get(p) ?? []), i]));
-  truth.forEach((t, i) => byTruth.set(t, [...(byTruth.get(t) ?? []), i]));
-  let correct = 0;
-  for (const members of byTruth.values()) {
-    const p = byPredicted.get(predicted[members[0]]) as number[];
-    if (p.length === members.length && members.every((i) => predicted[i] === predicted[members[0]])) correct += members.length;
-  }
-  return correct / predicted.length;
-}
+const AGAIN_IN_TWO_RUNS = new Set(['BGL', 'Linux']);
 
 const formats = HAVE_DATASETS ? (JSON.parse(fs.readFileSync(path.join(DATASETS, 'formats.json'), 'utf8')) as Record<string, { log_format: string }>) : {};
 
@@ -56,20 +47,21 @@ describe.skipIf(!HAVE_DATASETS)('templates mined during a real ingest of the Log
   afterAll(() => console.log(`grouping accuracy after ingest (default settings):\n${results.join('\n')}`));
 
   for (const ds of Object.keys(DRAIN)) {
-    it(`${ds}: stored template ids group lines at least as well as Drain, the same with 1 or 2 workers, in one run or two`, async () => {
+    const title = AGAIN_IN_TWO_RUNS.has(ds)
+      ? `${ds}: stored template ids group lines at least as well as Drain, the same with 1 or 2 workers, in one run or two`
+      : `${ds}: stored template ids group lines at least as well as Drain`;
+    it(title, async () => {
       const dir = tmpDir(`logscope-patterns-${ds}-`);
       const data = await ingestDataset(ds, path.join(dir, 'a'), { workers: 2, chunkBytes: 16 * 1024 });
       const stored = await query(data, 'SELECT line::INT AS line, template_id::VARCHAR AS t FROM logs ORDER BY line');
       expect(stored).toHaveLength(2000);
       expect(stored.every((r) => r.t !== null)).toBe(true);
-      const [header, ...rows] = parseCsv(fs.readFileSync(path.join(DATASETS, ds, `${ds}_2k.log_structured_corrected.csv`), 'utf8'));
-      const col = header.indexOf('EventTemplate');
-      const truth = rows.filter((r) => r.length > col).map((r) => r[col]);
-      const ga = groupingAccuracy(stored.map((r) => String(r.t)), truth);
+      const { truths } = loadLoghubSample(DATASETS, ds);
+      const ga = groupingAccuracy(truths, stored.map((r) => String(r.t)));
       results.push(`  ${ds.padEnd(10)} ${ga.toFixed(4)}  (Drain ${DRAIN[ds].toFixed(4)})`);
       accuracy.set(ds, ga);
       expect(ga).toBeGreaterThanOrEqual(Math.max(DRAIN[ds], REACHED[ds] - 0.01));
-
+      if (!AGAIN_IN_TWO_RUNS.has(ds)) return;
       const other = await ingestDataset(ds, path.join(dir, 'b'), { workers: 1, chunkBytes: 8 << 20, split: true });
       const again = await query(other, 'SELECT line::INT AS line, template_id::VARCHAR AS t FROM logs ORDER BY line');
       expect(again).toEqual(stored);

@@ -18,6 +18,8 @@ export class TokenTable {
   readonly texts: string[] = [];
   /** 1 when the token holds a wildcard (`<*>`, `rhost=<*>`). */
   wild = new Uint8Array(1024);
+  /** EVENT_WORD and KEY_MARK bits of each token (see `wordShape`). */
+  shape = new Uint8Array(1024);
   /** Token runs of all signatures, see `append`. */
   pool = new Int32Array(4096);
   /** Entries of `pool` in use. */
@@ -70,8 +72,12 @@ export class TokenTable {
       const wild = new Uint8Array(id * 2);
       wild.set(this.wild);
       this.wild = wild;
+      const shape = new Uint8Array(id * 2);
+      shape.set(this.shape);
+      this.shape = shape;
     }
     this.wild[id] = token.includes(WILDCARD) ? 1 : 0;
+    this.shape[id] = wordShape(token);
     this.slots[slot] = id + 1;
     this.hashes[slot] = h;
     if (this.texts.length * 2 > this.slots.length) this.grow();
@@ -93,6 +99,28 @@ export class TokenTable {
     this.slots = slots;
     this.hashes = hashes;
   }
+}
+
+/** A capitalised or upper-case word (see EVENT_WORD_TEXT). */
+const EVENT_WORD = 2;
+/** A token that names the value after it: ends with `:` or `=` (`EventType:`, `user=`). */
+const KEY_MARK = 4;
+
+/**
+ * A dotted name of three or more parts, with nothing but a `:` after it (`com.apple.xyz.daily:`,
+ * `org.example.Worker`): a leading one routes as a variable, since such names (of a job, a
+ * logger, a host) are many and name the source more often than the event.
+ */
+export const DOTTED = 8;
+const DOTTED_NAME = /^[A-Za-z][\w-]*(?:\.[\w-]+){2,}:?$/;
+
+/** A capitalised word of letters only, with quotes or brackets around it: `Started`, `"GET`, `[ERROR]`, not `Report-2.xlsx`. */
+const EVENT_WORD_TEXT = /^["'([{<]*[A-Z][A-Za-z]*["')\]}>,;:.]*$/;
+
+/** EVENT_WORD, KEY_MARK and DOTTED bits of a token. */
+function wordShape(token: string): number {
+  const last = token.charCodeAt(token.length - 1);
+  return (EVENT_WORD_TEXT.test(token) ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) ? DOTTED : 0);
 }
 
 function sameChars(token: string, text: string, s: number, e: number): boolean {
@@ -151,7 +179,7 @@ export function clusterGroup<S extends ClusterInput>(input: readonly S[], n: num
   if (input.length === 1) return [{ text: input[0].text, members: [input[0]] }];
   const sigs = [...input].sort(byId);
   const pool = table.pool;
-  const varying = options.siblings > 0 && sigs.length >= options.siblings ? siblingPositions(sigs, n, pool, table.wild, options.siblings) : null;
+  const varying = options.siblings > 0 && sigs.length >= options.siblings ? siblingPositions(sigs, n, pool, table.wild, table.shape, options.siblings) : null;
   const wild = table.wild;
   const maxLoss = n * (1 - options.st) + 1e-9;
 
@@ -253,7 +281,7 @@ export function clusterGroup<S extends ClusterInput>(input: readonly S[], n: num
   }
 
   const clusters: S[][] = [];
-  for (const m of members) splitConstantPairs(m, n, pool, wild, options.minValues, clusters);
+  for (const m of members) splitConstants(m, n, table, options.minValues, clusters);
 
   const byText = new Map<string, S[]>();
   for (const m of clusters) {
@@ -283,24 +311,45 @@ function templateText(m: readonly ClusterInput[], n: number, pool: Int32Array, t
   return parts.join(' ');
 }
 
+/** Most distinct event words (capitalised, see `wordShape`) a position may hold and still be a constant. */
+const HANDFUL = 6;
+
 /**
- * Splits a cluster, recursively, at the first position whose members hold fewer than
- * `minValues` distinct constant words (and more than one), one part per value.
+ * Splits a cluster, recursively, at the first position whose members differ, all in
+ * constant words, and where those words are constants that name the event rather than values
+ * of a variable — one part per word. The constant test:
+ * - a word right after a key (the token before ends with `:` or `=`, as in `EventType: X`) or
+ *   in `key=value` form with one key is a value: never split;
+ * - fewer than `minValues` distinct words (two by default): constants (`stored as bytes` /
+ *   `stored as values`);
+ * - a handful (up to HANDFUL) of capitalised or upper-case words, after any leading quote or
+ *   bracket: constants that name the event (`"GET` / `"POST` / `"DELETE`, `VM Started` /
+ *   `Paused` / `Resumed`); names of things (users, hosts) are most often lower case, and a
+ *   variable of many values is more than a handful;
+ * - otherwise a variable (`user root` / `user news` / `user test`).
+ * The result depends on the set of members only, as the clustering does.
  */
-function splitConstantPairs<S extends ClusterInput>(m: S[], n: number, pool: Int32Array, wild: Uint8Array, minValues: number, out: S[][]): void {
+function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenTable, minValues: number, out: S[][]): void {
+  const { pool, wild, shape } = table;
   if (m.length > 1) {
+    const limit = Math.max(minValues, HANDFUL + 1);
     for (let p = 0; p < n; p++) {
       const values = new Set<number>();
       let wilds = 0;
+      let events = 0;
       for (const s of m) {
         const t = pool[s.off + p];
         if (!values.has(t)) {
           values.add(t);
           wilds += wild[t];
+          events += shape[t] & EVENT_WORD;
         }
-        if (values.size >= minValues && wilds === 0) break;
+        if (values.size >= limit && wilds === 0) break;
       }
-      if (values.size < 2 || values.size >= minValues || (wilds > 0 && wilds < values.size)) continue;
+      const k = values.size;
+      if (k < 2 || (wilds > 0 && wilds < k)) continue;
+      const constant = k < minValues || (wilds === 0 && k <= HANDFUL && events === k * EVENT_WORD);
+      if (!constant || keyedValues(m, p, values, table)) continue;
       // Members are in id order, so the parts come out in a fixed order too.
       const parts = new Map<number, S[]>();
       for (const s of m) {
@@ -309,20 +358,40 @@ function splitConstantPairs<S extends ClusterInput>(m: S[], n: number, pool: Int
         if (part === undefined) parts.set(t, [s]);
         else part.push(s);
       }
-      for (const part of parts.values()) splitConstantPairs(part, n, pool, wild, minValues, out);
+      for (const part of parts.values()) splitConstants(part, n, table, minValues, out);
       return;
     }
   }
   out.push(m);
 }
 
+/** True when the words at position p are values of a key: one `key:`/`key=` token before them in all members, or all `key=value` with one key. */
+function keyedValues(m: readonly ClusterInput[], p: number, values: ReadonlySet<number>, table: TokenTable): boolean {
+  const { pool, shape, texts } = table;
+  if (p > 0) {
+    const before = pool[m[0].off + p - 1];
+    if ((shape[before] & KEY_MARK) !== 0 && m.every((s) => pool[s.off + p - 1] === before)) return true;
+  }
+  let key: string | null = null;
+  for (const t of values) {
+    const text = texts[t];
+    const eq = text.indexOf('=');
+    if (eq <= 0 || eq === text.length - 1) return false;
+    const k = text.slice(0, eq);
+    if (key === null) key = k;
+    else if (k !== key) return false;
+  }
+  return true;
+}
+
 /**
  * Marks (1 in a flat sigs.length x n array) the positions where a signature varies among at
  * least `min` siblings: signatures equal to it at every other position, where at least one
  * token is a constant (`<*> started` / `<*> stopped` are no evidence). The first position is
- * never marked: leading words are most often constants (Drain's observation).
+ * marked only when it holds a dotted name (`com.apple.xyz.daily:`): other leading words are
+ * most often constants (Drain's observation).
  */
-function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32Array, wild: Uint8Array, min: number): Uint8Array {
+function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32Array, wild: Uint8Array, shape: Uint8Array, min: number): Uint8Array {
   const out = new Uint8Array(sigs.length * n);
   if (n < 2) return out;
   // Two 32-bit hashes of the tokens before and after each position; the pair of a prefix and
@@ -352,7 +421,7 @@ function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32A
       suf1[p] = Math.imul(suf1[p + 1] ^ pool[off + p], 0x2c1b3c6d) + 0x165667b1;
       suf2[p] = Math.imul((suf2[p + 1] << 7) ^ (suf2[p + 1] >>> 25) ^ pool[off + p], 0x297a2d39);
     }
-    for (let p = 1; p < n; p++) {
+    for (let p = 0; p < n; p++) {
       let h1 = Math.imul(pre1[p] ^ Math.imul(suf1[p + 1], 0x85ebca6b) ^ p, 0xc2b2ae35);
       h1 ^= h1 >>> 15;
       const h2 = Math.imul(pre2[p] + suf2[p + 1] + Math.imul(p, 0x9e3779b1), 0x27d4eb2f) | 1;
@@ -368,7 +437,7 @@ function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32A
     const off = sigs[i].off;
     let constants = 0;
     for (let p = 0; p < n; p++) constants += 1 - wild[pool[off + p]];
-    for (let p = 1; p < n; p++) {
+    for (let p = (shape[pool[off]] & DOTTED) !== 0 ? 0 : 1; p < n; p++) {
       if (counts[slots[i * n + p]] >= min && constants - (1 - wild[pool[off + p]]) > 0) out[i * n + p] = 1;
     }
   }

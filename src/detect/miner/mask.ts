@@ -46,6 +46,12 @@ const PLUS = 0x2b;
 const COLON = 0x3a;
 const DOT = 0x2e;
 const TILDE = 0x7e;
+const LESS = 0x3c;
+const GREATER = 0x3e;
+const OPEN_PAREN = 0x28;
+const CLOSE_PAREN = 0x29;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /** The hash lanes of a token that is one wildcard. */
 let WILD_T1 = T1_SEED;
@@ -54,6 +60,15 @@ for (const b of WILDCARD_BYTES) {
   WILD_T1 = Math.imul(WILD_T1 ^ b, 0x01000193);
   WILD_T2 = Math.imul(WILD_T2 + b, 0x5bd1e995);
 }
+
+/** Shapes of a token in a bracket group of variables (see `bracketShape`). */
+const GROUP_OPEN = 1;
+const GROUP_CLOSE = 2;
+const GROUP_WHOLE = 3;
+/** Blanks a path may hold (see `extendPath`). */
+const PATH_SPACES = 2;
+/** Most tokens a bracket group of variables spans. */
+const MAX_GROUP = 8;
 
 /** A piece that is a wildcard; others are ranges of the input (start >= 0). */
 const P_WILD = -1;
@@ -177,6 +192,17 @@ export class MaskScanner {
     let pos = start;
     let prevEndsWild = false;
     let prevWholeWild = false;
+    // An open bracket group of variables only (`(1.16 KB)`, `[Mon Jun 12 10:00:01 2023]`):
+    // the state before its first token, restored when it closes, so that the group leaves no
+    // token (`1190 bytes (1.16 KB) sent` and `0 bytes sent` are one signature).
+    let groupTokens = -1;
+    let groupCloser = 0;
+    let groupH1 = 0;
+    let groupH2 = 0;
+    let groupCount = 0;
+    let groupEndsWild = false;
+    let groupWholeWild = false;
+    let elided = false;
     while (pos < end) {
       while (pos < end && (CLASS[buf[pos]] & SPACE) !== 0) pos++;
       if (pos >= end || this.tokens === this.maxTokens) break;
@@ -194,6 +220,7 @@ export class MaskScanner {
         pos++;
       }
       const first = this.count;
+      const prevEndsWildBefore: boolean = prevEndsWild;
       let masked = true;
       const path = (flags & SLASH_CLASS) !== 0 ? this.pathStart(ts, pos) : -1;
       if (path < 0 && (flags & ~NUMBER_CLASSES) === 0 && (CLASS[buf[ts]] & DIGIT) !== 0 && (CLASS[buf[pos - 1]] & DIGIT) !== 0) {
@@ -202,12 +229,14 @@ export class MaskScanner {
         prevEndsWild = true;
       } else if ((flags & DIGIT) !== 0 || path >= 0) {
         this.maskToken(ts, pos, path);
+        // A path cut by a blank ends in a word (`/tmp/My`), not in a number or an extension.
+        if (path >= 0 && this.starts[this.count - 1] === P_WILD && (CLASS[buf[pos - 1]] & ALPHA) !== 0) pos = this.extendPath(pos, end);
         prevEndsWild = this.starts[this.count - 1] === P_WILD;
       } else if (prevEndsWild && pos - ts <= MAX_UNIT + 2 && this.maskUnit(ts, pos)) {
         // A word like `B,` after `93.0`: a unit.
         prevEndsWild = false;
-      } else if (pos - ts <= 10 && buf[ts] >= 65 && buf[ts] <= 90 && this.maskDateWord(ts, pos, end)) {
-        // `Jun` in `Jun 14`, `Tue` in `Tue Jul 26`: part of a date.
+      } else if (pos - ts <= 11 && ((buf[ts] >= 65 && buf[ts] <= 90) || buf[ts] === OPEN_BRACKET || buf[ts] === OPEN_PAREN) && this.maskDateWord(ts, pos, end)) {
+        // `Jun` in `Jun 14`, `Tue` in `Tue Jul 26`, `[Mon` in `[Mon Jun 12 ...]`: part of a date.
         prevEndsWild = true;
       } else if (this.maskValueWord(ts, pos)) {
         // `true`, `enabled=false`, `(null)`.
@@ -216,6 +245,37 @@ export class MaskScanner {
         this.push(ts, pos);
         prevEndsWild = false;
         masked = false;
+      }
+      // Bracket groups of variables only, or empty (`()`, `[]`), are left out.
+      const b0 = buf[ts];
+      const bl = buf[pos - 1];
+      const shape = b0 === OPEN_PAREN || b0 === OPEN_BRACKET || bl === CLOSE_PAREN || bl === CLOSE_BRACKET ? this.bracketShape(first) : 0;
+      if (shape === GROUP_WHOLE || (shape === GROUP_CLOSE && groupTokens >= 0 && buf[pos - 1] === groupCloser)) {
+        if (shape === GROUP_CLOSE) {
+          this.tokens = groupTokens;
+          this.count = groupCount;
+          h1 = groupH1;
+          h2 = groupH2;
+          prevEndsWild = groupEndsWild;
+          prevWholeWild = groupWholeWild;
+          groupTokens = -1;
+        } else {
+          this.count = first;
+          prevEndsWild = prevEndsWildBefore;
+        }
+        elided = true;
+        continue;
+      }
+      if (shape === GROUP_OPEN) {
+        groupTokens = this.tokens;
+        groupCloser = buf[ts] === OPEN_PAREN ? CLOSE_PAREN : CLOSE_BRACKET;
+        groupH1 = h1;
+        groupH2 = h2;
+        groupCount = first;
+        groupEndsWild = prevEndsWildBefore;
+        groupWholeWild = prevWholeWild;
+      } else if (groupTokens >= 0 && (!masked || this.count - first !== 1 || this.starts[first] !== P_WILD || this.tokens - groupTokens >= MAX_GROUP)) {
+        groupTokens = -1;
       }
       let wholeWild = false;
       if (masked) {
@@ -241,7 +301,38 @@ export class MaskScanner {
       h1 = mixToken1(h1, t1);
       h2 = mixToken2(h2, t2);
     }
+    if (this.tokens === 0 && elided) {
+      // A message of nothing but a bracket group of variables: one variable.
+      this.push(P_WILD, 0);
+      this.marks[this.tokens++] = 0;
+      h1 = mixToken1(h1, WILD_T1);
+      h2 = mixToken2(h2, WILD_T2);
+    }
     return finishId(h1 ^ this.tokens, h2);
+  }
+
+  /**
+   * GROUP_OPEN for a token of pieces `(` or `[` then variables only (`(<*>`), GROUP_CLOSE for
+   * variables then `)` or `]` (`<*>)`), GROUP_WHOLE for a whole group of variables or nothing
+   * (`(<*>)`, `[<*>]`, `()`, `[]`), else 0: a token that begins or ends a bracket group of
+   * variables only.
+   */
+  private bracketShape(first: number): number {
+    const last = this.count - 1;
+    if (last < first) return 0;
+    const buf = this.buf;
+    const s0 = this.starts[first];
+    const sl = this.starts[last];
+    if (first === last) {
+      if (s0 < 0 || this.ends[first] - s0 !== 2) return 0;
+      return (buf[s0] === OPEN_PAREN && buf[s0 + 1] === CLOSE_PAREN) || (buf[s0] === OPEN_BRACKET && buf[s0 + 1] === CLOSE_BRACKET) ? GROUP_WHOLE : 0;
+    }
+    const opens = s0 >= 0 && this.ends[first] - s0 === 1 && (buf[s0] === OPEN_PAREN || buf[s0] === OPEN_BRACKET);
+    const closes = sl >= 0 && this.ends[last] - sl === 1 && (buf[sl] === CLOSE_PAREN || buf[sl] === CLOSE_BRACKET);
+    if ((s0 >= 0 && !opens) || (sl >= 0 && !closes)) return 0;
+    for (let i = opens ? first + 1 : first; i <= (closes ? last - 1 : last); i++) if (this.starts[i] !== P_WILD) return 0;
+    if (opens && closes) return (buf[s0] === OPEN_PAREN) === (buf[sl] === CLOSE_PAREN) && last - first >= 2 ? GROUP_WHOLE : 0;
+    return opens ? GROUP_OPEN : closes ? GROUP_CLOSE : 0;
   }
 
   /** Drops the reference to the last input (a worker's chunk buffer), once its text is no longer needed. */
@@ -326,6 +417,34 @@ export class MaskScanner {
     return -1;
   }
 
+  /**
+   * A path with spaces (`/tmp/My Documents/report.txt`, `C:\Program Files (x86)\app.exe`):
+   * when one of the next two tokens holds a `/` or `\` before a letter (not a version like
+   * `HTTP/1.1`, not starting a path of its own), the path runs on to it, less its trailing `)]}'",;:.>`. Returns where the path ends.
+   */
+  private extendPath(pos: number, end: number): number {
+    const buf = this.buf;
+    let q = pos;
+    for (let k = 0; k < PATH_SPACES; k++) {
+      while (q < end && (CLASS[buf[q]] & SPACE) !== 0) q++;
+      const ts = q;
+      let slash = false;
+      while (q < end && (CLASS[buf[q]] & SPACE) === 0) {
+        // A slash between words (`Documents/report`, `(x86)\\Google`), not a version (`HTTP/1.1`).
+        if (!slash && (CLASS[buf[q]] & SLASH_CLASS) !== 0 && q + 1 < end && (CLASS[buf[q + 1]] & ALPHA) !== 0) slash = true;
+        q++;
+      }
+      if (ts === q) return pos;
+      if (!slash) continue;
+      if (this.pathStart(ts, q) >= 0) return pos;
+      let pe = q;
+      while (pe > ts + 1 && (CLASS[buf[pe - 1]] & CLOSE) !== 0) pe--;
+      this.literal(pe, q);
+      return q;
+    }
+    return pos;
+  }
+
   /** Masks the token buf[ts, te) whose path (if any) starts at p. */
   private maskToken(ts: number, te: number, p: number): void {
     if (p < 0) {
@@ -358,7 +477,7 @@ export class MaskScanner {
       if ((c & DIGIT) === 0) continue;
       let vs = rs;
       const sign = buf[rs - 1];
-      if (rs - 1 >= lit && (sign === MINUS || sign === PLUS) && (CLASS[buf[rs]] & DIGIT) !== 0 && (rs - 1 === a || (CLASS[buf[rs - 2]] & ALNUM) === 0)) {
+      if (rs - 1 >= lit && isSign(sign) && (CLASS[buf[rs]] & DIGIT) !== 0 && (rs - 1 === a || (CLASS[buf[rs - 2]] & ALNUM) === 0)) {
         vs = rs - 1;
       } else if (sign === COLON && rs - 2 >= lit && (c & ALPHA) === 0) {
         // host.example.com:8080: a dotted name before a port is part of the address.
@@ -413,8 +532,10 @@ export class MaskScanner {
    * Masks a month name followed by a number (`Jun 14`), or a weekday name followed by a
    * number or a month name (`Tue Jul 26`), and returns true; else false.
    */
-  private maskDateWord(ts: number, te: number, end: number): boolean {
+  private maskDateWord(start: number, te: number, end: number): boolean {
     const buf = this.buf;
+    const ts = buf[start] === OPEN_BRACKET || buf[start] === OPEN_PAREN ? start + 1 : start;
+    if (ts >= te || buf[ts] < 65 || buf[ts] > 90) return false;
     let q = te;
     while (q < end && (CLASS[buf[q]] & SPACE) !== 0) q++;
     if (q >= end) return false;
@@ -431,6 +552,7 @@ export class MaskScanner {
     if (!ok) return false;
     let e = ts;
     while (e < te && (CLASS[buf[e]] & ALPHA) !== 0) e++;
+    this.literal(start, ts);
     this.push(P_WILD, 0);
     this.literal(e, te);
     return true;
@@ -473,6 +595,11 @@ export class MaskScanner {
     this.literal(e, te);
     return true;
   }
+}
+
+/** A sign or comparison that goes with the number after it: `-3`, `+3`, `<1`, `>5`, `~2`. */
+function isSign(b: number): boolean {
+  return b === MINUS || b === PLUS || b === LESS || b === GREATER || b === TILDE;
 }
 
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {

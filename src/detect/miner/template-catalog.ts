@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import { clusterGroup, TokenTable, type ClusterOptions } from './cluster.js';
+import { clusterGroup, DOTTED, TokenTable, type ClusterOptions } from './cluster.js';
 import { templateIdOfText } from './hash.js';
 import { WILDCARD } from './mask.js';
 
@@ -13,7 +13,7 @@ export interface TemplateCatalogOptions {
   /**
    * Leading tokens that must be equal for two signatures to be compared at all, as in
    * Drain's prefix tree (default 1; 0: only the token count must be equal). A leading
-   * token holding a wildcard routes as `<*>`.
+   * token holding a wildcard, or a dotted name like `com.apple.xyz.daily:`, routes as `<*>`.
    */
   depth?: number;
   /**
@@ -140,9 +140,11 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
   function groupKey(off: number, n: number): string | number {
     const pool = table.pool;
     if (resolved.depth === 0 || n === 0) return n;
-    if (resolved.depth === 1) return n + 1048576 * (table.wild[pool[off]] === 1 ? 0 : pool[off] + 1);
-    let key = String(n);
-    for (let i = 0; i < resolved.depth && i < n; i++) key += ' ' + (table.wild[pool[off + i]] === 1 ? -1 : pool[off + i]);
+    // A leading dotted name routes as a variable (see DOTTED).
+    const lead = table.wild[pool[off]] === 1 || (table.shape[pool[off]] & DOTTED) !== 0 ? -1 : pool[off];
+    if (resolved.depth === 1) return n + 1048576 * (lead + 1);
+    let key = `${n} ${lead}`;
+    for (let i = 1; i < resolved.depth && i < n; i++) key += ' ' + (table.wild[pool[off + i]] === 1 ? -1 : pool[off + i]);
     return key;
   }
 
