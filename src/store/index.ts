@@ -5,3 +5,4 @@ export type { StoreSpan } from './catalog.js';
 export { quoteString, quoteIdentifier } from './sql.js';
 export { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
 export { inspectDataDir, writeMarker } from './data-dir.js';
+export { writeRollupFile, insertRollups, dropRollups, moveRollups } from './rollup.js';

@@ -10,10 +10,12 @@ import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
 import { connectUtc } from './store.js';
+import { defineCounts } from './rollup.js';
 
 /**
  * A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`,
- * `alert_history`.
+ * `alert_history`, and `log_counts` (the records counted per minute, service, host and level:
+ * see `rollup.ts`).
  * Its connection is sealed (see `sealConnection`): statements run on it can read the store's
  * live Parquet files and nothing else on disk.
  */
@@ -76,6 +78,7 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
       );
       const files = await defineViews(connection, dir, 'temp', 'cat._logscope');
       live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
+      await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup'));
       span = await readStoreSpan(connection, 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');

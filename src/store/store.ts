@@ -7,6 +7,7 @@ import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UN
 import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
+import { backfillRollups, dropRollups, insertRollups, writeRollupFile } from './rollup.js';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
@@ -120,6 +121,8 @@ interface FileMove {
   rows: number;
   minUs: number | null;
   maxUs: number | null;
+  /** The staged rollup of a log file (see rollup.ts), listed with it. */
+  rollup?: string;
 }
 
 /** What one batch adds to the template catalog (see `src/detect/miner`). */
@@ -299,6 +302,8 @@ export class StoreWriter {
         await migrateSourceLines(conn);
       });
       await removeOrphans(dir);
+      // A store written before the rollup gets one (once; a file at a time).
+      await backfillRollups(dir, (fn) => withCatalog(dir, fn));
       const work = await DuckDBInstance.create(':memory:', {
         memory_limit: '512MB',
         preserve_insertion_order: 'false',
@@ -413,7 +418,10 @@ export class StoreWriter {
         { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
       );
       const rel = path.join('logs', `dt=${day}`, `part-${batch.id}.parquet`);
+      const rollup = path.join(stagingDir, `rollup-${day}.parquet`);
+      await writeRollupFile(conn, out, rel, rollup);
       moves.push({
+        rollup,
         from: out,
         to: path.join(this.dataDir, rel),
         rel,
@@ -578,7 +586,9 @@ export class StoreWriter {
       const [rows, minUs, maxUs] = stats.getRows()[0];
       if (Number(rows) === 0) continue;
       const rel = kind === 'logs' ? path.join('logs', `dt=${dt}`, `part-${batchId}.parquet`) : path.join('unparsed', `part-${batchId}.parquet`);
-      rewrite.moves.push({ from: out, to: path.join(this.dataDir, rel), rel, kind, dt, rows: Number(rows), minUs: minUs === null ? null : Number(minUs), maxUs: maxUs === null ? null : Number(maxUs) });
+      const rollup = kind === 'logs' ? path.join(stagingDir, `rollup-rewrite-${dt}.parquet`) : undefined;
+      if (rollup !== undefined) await writeRollupFile(conn, out, rel, rollup);
+      rewrite.moves.push({ rollup, from: out, to: path.join(this.dataDir, rel), rel, kind, dt, rows: Number(rows), minUs: minUs === null ? null : Number(minUs), maxUs: maxUs === null ? null : Number(maxUs) });
     }
     rewrite.removed = [...counts.values()];
     return rewrite;
@@ -614,6 +624,8 @@ async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: stri
       { path: m.rel, kind: m.kind, batch: batchId, dt: m.dt, rows: m.rows, min: m.minUs, max: m.maxUs, bytes: fs.statSync(m.to).size },
     );
   }
+  // A file and its rollup are listed in the same transaction: no reader sees one without the other.
+  await insertRollups(cat, moves.flatMap((m) => (m.rollup === undefined ? [] : [m.rollup])));
 }
 
 /**
@@ -623,6 +635,7 @@ async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: stri
  */
 async function swapRewrite(cat: DuckDBConnection, rewrite: Rewrite, what: SourcesToRemove): Promise<void> {
   for (const rel of rewrite.old) await cat.run('DELETE FROM _logscope.files WHERE path = $rel', { rel });
+  await dropRollups(cat, rewrite.old);
   await listMoves(cat, rewrite.moves, rewrite.batchId);
   for (const id of what.sourceIds) await cat.run('DELETE FROM _logscope.sources WHERE source_id = $id', { id });
   for (const name of what.names) await cat.run('DELETE FROM _logscope.source_lines WHERE source = $name', { name });

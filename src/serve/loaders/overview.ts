@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { detectAnomalies, findNewPatterns, type AnomalyEvent, type Pattern } from '../../detect/index.js';
-import { RECORDS_SOURCE } from '../../query/index.js';
+import { countedSlots } from '../../query/index.js';
 import type { StoreSpan } from '../../store/index.js';
 import type { ServeContext } from '../context.js';
 import { rangeTimes, type TimeRange } from '../range.js';
@@ -72,15 +72,15 @@ export function loadOverview(ctx: ServeContext, range: TimeRange): Promise<Overv
 async function computeOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
   const { since, until } = rangeTimes(range);
   const base = await ctx.read(async (reader) => {
-    const trendRows = await runQuery(reader.connection, 'trends', { bucket: range.bucket, since, until, by: '' }, RECORDS_SOURCE);
-    const services = await runQuery(reader.connection, 'top_series', { since, until, by: 'service', top: 8 }, RECORDS_SOURCE);
-    const hosts = await runQuery(reader.connection, 'top_series', { since, until, by: 'host', top: 8 }, RECORDS_SOURCE);
+    const trendRows = await runQuery(reader.connection, 'trends', { bucket: range.bucket, since, until, by: '' }, countedSlots({ since, until, bucket: range.bucket }));
+    const services = await runQuery(reader.connection, 'top_series', { since, until, by: 'service', top: 8 }, countedSlots({ since, until, by: 'service' }));
+    const hosts = await runQuery(reader.connection, 'top_series', { since, until, by: 'host', top: 8 }, countedSlots({ since, until, by: 'host' }));
     const summary = (await runQuery(reader.connection, 'store_summary', {}))[0];
     const fresh = await findNewPatterns(reader.connection, since, { limit: 200 });
     return { trendRows, services, hosts, summary, fresh, span: reader.span };
   });
-  const detected = await ctx.cached(detectKey({ ...DEFAULT_DETECT, since, until }), () =>
-    ctx.read((reader) => detectAnomalies(reader.connection, { ...DEFAULT_DETECT, since, until })),
+  const detected = await ctx.cached(detectKey({ ...DEFAULT_DETECT, since, until, counted: true }), () =>
+    ctx.read((reader) => detectAnomalies(reader.connection, { ...DEFAULT_DETECT, since, until, counted: true })),
   );
   const volume = toVolume(base.trendRows, range);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
