@@ -331,7 +331,8 @@ describe('static files, unknown routes, failures', () => {
   });
 
   it('answers 500 with the message and no stack trace when loading fails', async () => {
-    const broken: ServeContext = { ...ctx, read: async () => { throw new Error('disk on fire'); } };
+    const fire = async (): Promise<never> => { throw new Error('disk on fire'); };
+    const broken: ServeContext = { ...ctx, read: fire, span: fire };
     const brokenApp = createApp(broken);
     const stderr = process.stderr.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;
