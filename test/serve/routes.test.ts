@@ -8,6 +8,11 @@ import { openStoreReader, type StoreSpan } from '../../src/store/index.js';
 import { query, runCli, tmpDir } from '../helpers.js';
 import { HOSTILE_AT, makeStore, XSS_MESSAGE, XSS_SERVICE } from './fixture.js';
 
+/** How the overview's anomaly panel links an event to its lines: the start of that link. */
+function eventLogsLinkStart(start: string): string {
+  return `/logs?range=custom&amp;from=${encodeURIComponent(start)}`;
+}
+
 /** A range around the hostile lines: their template is new in it. */
 const AROUND_HOSTILE = `range=custom&from=${new Date(HOSTILE_AT - 3600_000).toISOString()}&to=${new Date(HOSTILE_AT + 2 * 3600_000).toISOString()}`;
 
@@ -93,6 +98,41 @@ describe('the overview', () => {
     expect(text).toContain('src="/static/htmx.min.js"');
     // Standards mode, not quirks mode.
     expect(text.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
+  });
+
+  it('answers before anomaly detection is done, and its panel then loads the same events as the API', async () => {
+    // A range no other test asked for: nothing of it is cached.
+    const range = `range=custom&from=${new Date(span.min + 3600_000 * 5).toISOString().slice(0, 16)}Z&to=${new Date(span.max - 3600_000).toISOString().slice(0, 16)}Z`;
+    const page = await html(`/?${range}`);
+    expect(page.status).toBe(200);
+    expect(page.text.includes('Detecting anomalies in this range')).toBe(true);
+    expect(page.text).toMatch(/<section class="panel" id="overview-anomalies" hx-get="\/overview\/anomalies\?range=custom&amp;from=[^"]+" hx-trigger="load"/);
+    const fragment = await html(`/overview/anomalies?${range}`);
+    expect(fragment.status).toBe(200);
+    expect(fragment.text).not.toContain('<html');
+    expect(fragment.text).toContain('id="overview-anomalies"');
+    // The stat is swapped in out of band, with the count the API gives.
+    const { body } = await json(`/api/overview?${range}`);
+    expect(body.eventCount).toBeGreaterThan(0);
+    expect(new RegExp(`id="overview-anomaly-stat"[^>]*hx-swap-oob="true"[\\s\\S]*?<div class="value( bad)?">${body.eventCount}</div>`).test(fragment.text)).toBe(true);
+    for (const e of body.events as Array<{ start: string }>) expect(fragment.text.includes(eventLogsLinkStart(e.start)), e.start).toBe(true);
+    // Detected now: the page shows the events at once.
+    const again = await html(`/?${range}`);
+    expect(again.text.includes('Detecting anomalies in this range')).toBe(false);
+    expect(again.text.includes('<section class="panel" id="overview-anomalies"><header><h2>Latest anomaly events')).toBe(true);
+  });
+
+  it('marks the bucket holding the newest record as incomplete, and no earlier one', async () => {
+    const { body } = await json('/api/overview?range=1h');
+    const { times, bucketMs, partialFrom } = body.volume as { times: number[]; bucketMs: number; partialFrom: number | null };
+    expect(partialFrom).not.toBeNull();
+    const at = times[partialFrom!];
+    expect(at).toBeLessThanOrEqual(span.max);
+    expect(at + bucketMs).toBeGreaterThan(span.max + 1);
+    expect(times[partialFrom! - 1] + bucketMs).toBeLessThanOrEqual(span.max + 1);
+    const page = await html('/?range=1h');
+    expect(page.text.includes('incomplete bucket')).toBe(true);
+    expect(page.text.includes('stroke-dasharray="5 3"')).toBe(true);
   });
 });
 
