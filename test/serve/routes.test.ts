@@ -325,6 +325,22 @@ describe('the patterns', () => {
     expect(text).toContain(`href="/logs?range=all&amp;template=${body.patterns[0].id}"`);
     expect(text).toMatch(/<span class="spark"><svg[^>]*width="120"/);
   });
+
+  it('pages through the templates, most lines first, with links to the pages before and after', async () => {
+    const all = (await json('/api/patterns?range=all&limit=500')).body as { patterns: Array<{ id: number }>; matching: number };
+    expect(all.matching).toBeGreaterThan(10);
+    const second = (await json('/api/patterns?range=all&limit=5&page=2')).body as { patterns: Array<{ id: number }>; page: number; perPage: number; matching: number };
+    expect(second.patterns.map((p) => p.id)).toEqual(all.patterns.slice(5, 10).map((p) => p.id));
+    expect([second.page, second.perPage, second.matching]).toEqual([2, 5, all.matching]);
+    const { text } = await html('/patterns?range=all&limit=5&page=2');
+    expect(text.includes(`6–10 of ${all.matching.toLocaleString('en-US')}`)).toBe(true);
+    expect(text.includes('rel="prev" href="/patterns?range=all&amp;limit=5"')).toBe(true);
+    expect(text.includes('rel="next" href="/patterns?range=all&amp;limit=5&amp;page=3"')).toBe(true);
+    const past = await html('/patterns?range=all&limit=5&page=9999');
+    expect(past.status).toBe(200);
+    expect(past.text.includes('No page 9,999')).toBe(true);
+    expect((await json('/api/patterns?range=all&page=0')).status).toBe(400);
+  });
 });
 
 describe('escaping', () => {
