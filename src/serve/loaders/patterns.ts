@@ -58,16 +58,19 @@ const TRENDED = 500;
  * (text, level mix, first and last seen, example). Templates first seen in the range are
  * marked new; with `level`, only templates with lines at that level; with `new`, only new ones.
  */
-export function loadPatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number; page?: number }): Promise<PatternsData> {
-  return ctx.cached(`patterns:${range.from}:${range.to}:${range.bucket}:${p.level ?? ''}:${p.new ?? ''}:${p.limit ?? ''}:${p.page ?? 1}`, () => computePatterns(ctx, range, p));
+export async function loadPatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number; page?: number }): Promise<PatternsData> {
+  // Every page of the same filters comes from one computation: turning a page reads nothing again.
+  const all = await ctx.cached(`patterns:${range.from}:${range.to}:${range.bucket}:${p.level ?? ''}:${p.new ?? ''}`, () => computePatterns(ctx, range, p));
+  const perPage = p.limit ?? 100;
+  const page = p.page ?? 1;
+  const { rows, ...rest } = all;
+  return { ...rest, patterns: rows.slice((page - 1) * perPage, page * perPage), page, perPage, matching: rows.length };
 }
 
-async function computePatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number; page?: number }): Promise<PatternsData> {
+async function computePatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string }): Promise<Omit<PatternsData, 'patterns' | 'page' | 'perPage' | 'matching'> & { rows: PatternRow[] }> {
   const { since, until } = rangeTimes(range);
   const level = p.level ?? '';
   const onlyNew = p.new === '1' || p.new === 'true';
-  const perPage = p.limit ?? 100;
-  const page = p.page ?? 1;
   const { trendRows, catalog } = await ctx.read(async (reader) => ({
     trendRows: await runQuery(reader.connection, 'template_trends', { bucket: range.bucket, since, until, top: TRENDED }),
     catalog: await listPatterns(reader.connection, { level: level as (typeof LEVELS)[number] | '', limit: 10_000_000, sort: 'count' }),
@@ -99,6 +102,5 @@ async function computePatterns(ctx: ServeContext, range: TimeRange, p: { level?:
     rows.push({ ...template, inRange, trend, isNew });
   }
   rows.sort((a, b) => b.inRange - a.inRange || a.id - b.id);
-  const patterns = rows.slice((page - 1) * perPage, page * perPage);
-  return { level, onlyNew, times, bucketMs: range.bucketMs, patterns, page, perPage, matching: rows.length, activeTemplates: trends.size, newCount, comparable: hasHistory };
+  return { level, onlyNew, times, bucketMs: range.bucketMs, rows, activeTemplates: trends.size, newCount, comparable: hasHistory };
 }
