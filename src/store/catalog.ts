@@ -27,8 +27,8 @@ export const CATALOG_DDL = [
   `CREATE TABLE IF NOT EXISTS _logscope.source_lines (source VARCHAR PRIMARY KEY, last_line BIGINT)`,
   // Standard input has no manifest entry: each ingest of it is noted by its first bytes, to tell the same input read again.
   `CREATE TABLE IF NOT EXISTS _logscope.stdin_inputs (fingerprint VARCHAR, fp_len INTEGER, from_line BIGINT, lines BIGINT, ingested_at TIMESTAMPTZ)`,
-  // The rollup: records counted per minute, service, host and level, per live log file (see rollup.ts).
-  `CREATE TABLE IF NOT EXISTS _logscope.rollup (path VARCHAR, minute TIMESTAMPTZ, service VARCHAR, host VARCHAR, level VARCHAR, n BIGINT)`,
+  // The rollup: per log file (of_path), a Parquet file (path) of its records counted per minute, service, host and level (see rollup.ts).
+  `CREATE TABLE IF NOT EXISTS _logscope.rollup_files (path VARCHAR, of_path VARCHAR)`,
 ];
 
 /**

@@ -5,4 +5,4 @@ export type { StoreSpan } from './catalog.js';
 export { quoteString, quoteIdentifier } from './sql.js';
 export { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
 export { inspectDataDir, writeMarker } from './data-dir.js';
-export { writeRollupFile, insertRollups, dropRollups, moveRollups } from './rollup.js';
+export { writeRollupFile, rollupPathOf, insertRollups, dropRollups, moveRollups, type RollupListing } from './rollup.js';

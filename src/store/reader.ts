@@ -77,8 +77,8 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
       const files = await defineViews(connection, dir, 'temp', 'cat._logscope');
-      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
-      await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup'));
+      const counts = await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup_files'));
+      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p)).concat(counts.rollups);
       span = await readStoreSpan(connection, 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       await connection.run('CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches');

@@ -7,7 +7,7 @@ import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UN
 import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
-import { backfillRollups, dropRollups, insertRollups, writeRollupFile } from './rollup.js';
+import { backfillRollups, dropRollups, insertRollups, rollupPathOf, writeRollupFile } from './rollup.js';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
@@ -110,6 +110,8 @@ interface Rewrite {
   old: string[];
   moves: FileMove[];
   removed: RemovedRows[];
+  /** The rollup files of `old`, unlisted with them: deleted once the swap committed. */
+  oldRollups: string[];
 }
 
 interface FileMove {
@@ -121,8 +123,8 @@ interface FileMove {
   rows: number;
   minUs: number | null;
   maxUs: number | null;
-  /** The staged rollup of a log file (see rollup.ts), listed with it. */
-  rollup?: string;
+  /** A log file's rollup (see rollup.ts): moved in and listed with it. */
+  rollup?: { from: string; to: string; rel: string };
 }
 
 /** What one batch adds to the template catalog (see `src/detect/miner`). */
@@ -302,14 +304,20 @@ export class StoreWriter {
         await migrateSourceLines(conn);
       });
       await removeOrphans(dir);
-      // A store written before the rollup gets one (once; a file at a time).
-      await backfillRollups(dir, (fn) => withCatalog(dir, fn));
       const work = await DuckDBInstance.create(':memory:', {
         memory_limit: '512MB',
         preserve_insertion_order: 'false',
         temp_directory: path.join(staging, 'tmp'),
       });
       const conn = await connectUtc(work);
+      try {
+        // A store written before the rollup gets one (once; a file at a time).
+        await backfillRollups(dir, conn, (fn) => withCatalog(dir, fn));
+      } catch (err) {
+        conn.closeSync();
+        work.closeSync();
+        throw err;
+      }
       return new StoreWriter(dir, release, work, conn);
     } catch (err) {
       release();
@@ -418,10 +426,11 @@ export class StoreWriter {
         { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
       );
       const rel = path.join('logs', `dt=${day}`, `part-${batch.id}.parquet`);
-      const rollup = path.join(stagingDir, `rollup-${day}.parquet`);
-      await writeRollupFile(conn, out, rel, rollup);
+      const staged = path.join(stagingDir, `rollup-${day}.parquet`);
+      await writeRollupFile(conn, out, staged);
+      const rollupRel = rollupPathOf(rel);
       moves.push({
-        rollup,
+        rollup: { from: staged, to: path.join(this.dataDir, rollupRel), rel: rollupRel },
         from: out,
         to: path.join(this.dataDir, rel),
         rel,
@@ -538,7 +547,7 @@ export class StoreWriter {
    */
   private async rewriteWithout(names: string[], stagingDir: string): Promise<Rewrite> {
     const batchId = createBatchId();
-    const rewrite: Rewrite = { batchId, old: [], moves: [], removed: [] };
+    const rewrite: Rewrite = { batchId, old: [], moves: [], removed: [], oldRollups: [] };
     if (names.length === 0) return rewrite;
     const live = await withCatalog(this.dataDir, async (cat) => {
       const reader = await cat.runAndReadAll('SELECT path, kind, dt::VARCHAR FROM _logscope.files ORDER BY path');
@@ -586,8 +595,12 @@ export class StoreWriter {
       const [rows, minUs, maxUs] = stats.getRows()[0];
       if (Number(rows) === 0) continue;
       const rel = kind === 'logs' ? path.join('logs', `dt=${dt}`, `part-${batchId}.parquet`) : path.join('unparsed', `part-${batchId}.parquet`);
-      const rollup = kind === 'logs' ? path.join(stagingDir, `rollup-rewrite-${dt}.parquet`) : undefined;
-      if (rollup !== undefined) await writeRollupFile(conn, out, rel, rollup);
+      let rollup: FileMove['rollup'];
+      if (kind === 'logs') {
+        const staged = path.join(stagingDir, `rollup-rewrite-${dt}.parquet`);
+        await writeRollupFile(conn, out, staged);
+        rollup = { from: staged, to: path.join(this.dataDir, rollupPathOf(rel)), rel: rollupPathOf(rel) };
+      }
       rewrite.moves.push({ rollup, from: out, to: path.join(this.dataDir, rel), rel, kind, dt, rows: Number(rows), minUs: minUs === null ? null : Number(minUs), maxUs: maxUs === null ? null : Number(maxUs) });
     }
     rewrite.removed = [...counts.values()];
@@ -609,7 +622,7 @@ export class StoreWriter {
 
 /** Moves staged Parquet files into the store; `moved` collects them, to be removed if the commit fails. */
 function moveFiles(moves: FileMove[], moved: string[]): void {
-  for (const m of moves) {
+  for (const m of [...moves, ...moves.flatMap((x) => (x.rollup === undefined ? [] : [x.rollup]))]) {
     fs.mkdirSync(path.dirname(m.to), { recursive: true });
     fs.renameSync(m.from, m.to);
     moved.push(m.to);
@@ -625,7 +638,7 @@ async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: stri
     );
   }
   // A file and its rollup are listed in the same transaction: no reader sees one without the other.
-  await insertRollups(cat, moves.flatMap((m) => (m.rollup === undefined ? [] : [m.rollup])));
+  await insertRollups(cat, moves.flatMap((m) => (m.rollup === undefined ? [] : [{ path: m.rollup.rel, ofPath: m.rel }])));
 }
 
 /**
@@ -635,7 +648,7 @@ async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchId: stri
  */
 async function swapRewrite(cat: DuckDBConnection, rewrite: Rewrite, what: SourcesToRemove): Promise<void> {
   for (const rel of rewrite.old) await cat.run('DELETE FROM _logscope.files WHERE path = $rel', { rel });
-  await dropRollups(cat, rewrite.old);
+  rewrite.oldRollups = await dropRollups(cat, rewrite.old);
   await listMoves(cat, rewrite.moves, rewrite.batchId);
   for (const id of what.sourceIds) await cat.run('DELETE FROM _logscope.sources WHERE source_id = $id', { id });
   for (const name of what.names) await cat.run('DELETE FROM _logscope.source_lines WHERE source = $name', { name });
@@ -645,7 +658,7 @@ async function swapRewrite(cat: DuckDBConnection, rewrite: Rewrite, what: Source
 
 /** After the swap committed: the replaced files are unlisted; a crash before this leaves them for `removeOrphans`. */
 function removeReplaced(dataDir: string, rewrite: Rewrite): void {
-  for (const rel of rewrite.old) fs.rmSync(path.join(dataDir, rel), { force: true });
+  for (const rel of [...rewrite.old, ...rewrite.oldRollups]) fs.rmSync(path.join(dataDir, rel), { force: true });
 }
 
 /**
@@ -682,10 +695,11 @@ const DAY_DIR = /^dt=\d{4}-\d{2}-\d{2}$/;
 async function removeOrphans(dataDir: string): Promise<number> {
   const listed = await withCatalog(dataDir, async (conn) => {
     const files = await listFiles(conn);
-    return new Set([...files.logs, ...files.unparsed].map((p) => path.resolve(dataDir, p)));
+    const rollups = (await conn.runAndReadAll('SELECT path FROM _logscope.rollup_files')).getRows().map((r) => String(r[0]));
+    return new Set([...files.logs, ...files.unparsed, ...rollups].map((p) => path.resolve(dataDir, p)));
   });
-  const logs = path.join(dataDir, 'logs');
-  const dirs = [...listEntries(logs).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(logs, e.name)), path.join(dataDir, 'unparsed')];
+  const dayDirs = (dir: string) => listEntries(dir).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(dir, e.name));
+  const dirs = [...dayDirs(path.join(dataDir, 'logs')), path.join(dataDir, 'unparsed'), ...dayDirs(path.join(dataDir, 'rollup'))];
   let removed = 0;
   for (const dir of dirs) {
     for (const entry of listEntries(dir)) {

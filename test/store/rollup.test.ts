@@ -99,11 +99,16 @@ describe('the rollup', () => {
     expect(after.lines).toBeLessThan(2100);
   }, 120_000);
 
-  it('reads the records of files without rollup rows (an older store), and fills them in at the next writer', async () => {
+  it('reads the records of files without a rollup (an older store), and the next writer counts them and removes unlisted rollup files', async () => {
     const catalog = path.join(data, 'catalog.duckdb');
+    const rollupFiles = () => fs.readdirSync(path.join(data, 'rollup'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length;
+    expect(rollupFiles()).toBeGreaterThan(0);
     const instance = await DuckDBInstance.create(catalog);
     const conn = await instance.connect();
-    await conn.run('DELETE FROM _logscope.rollup');
+    const listed = Number((await conn.runAndReadAll('SELECT count(*) FROM _logscope.rollup_files')).getRows()[0][0]);
+    // Only the live files' rollups are left on disk (those of the files forgotten and replaced are gone).
+    expect(rollupFiles()).toBe(listed);
+    await conn.run('DELETE FROM _logscope.rollup_files');
     conn.closeSync();
     instance.closeSync();
     const before = await expectCountsEqualRows();
@@ -113,5 +118,6 @@ describe('the rollup', () => {
     const filled = await expectCountsEqualRows();
     expect(filled.counted).toBe(filled.lines);
     expect(filled.rollupRows).toBeGreaterThan(0);
+    expect(rollupFiles()).toBe(listed);
   }, 120_000);
 });

@@ -169,7 +169,7 @@ function toSeriesErrors(row: Record<string, unknown>): SeriesErrors {
   return { series: String(row.series), total: Number(row.total), errors: Number(row.errors), warnings: Number(row.warnings), errorRate: num(row.error_rate) };
 }
 
-/** Bytes of the store's files on disk (Parquet under logs/ and unparsed/, the catalog). */
+/** Bytes of the store's files on disk (Parquet under logs/, unparsed/ and rollup/, the catalog). */
 function storeBytes(dir: string): number {
   let bytes = 0;
   const walk = (d: string) => {
@@ -179,7 +179,7 @@ function storeBytes(dir: string): number {
       else if (entry.isFile()) bytes += fs.statSync(p).size;
     }
   };
-  for (const sub of ['logs', 'unparsed']) if (fs.existsSync(path.join(dir, sub))) walk(path.join(dir, sub));
+  for (const sub of ['logs', 'unparsed', 'rollup']) if (fs.existsSync(path.join(dir, sub))) walk(path.join(dir, sub));
   for (const f of ['catalog.duckdb', 'catalog.duckdb.wal']) if (fs.existsSync(path.join(dir, f))) bytes += fs.statSync(path.join(dir, f)).size;
   return bytes;
 }
