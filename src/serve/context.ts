@@ -179,6 +179,8 @@ export function createServeContext(options: ServeContextOptions): ServeContext {
       return hit !== undefined && hit.settled !== undefined && hit.version === catalogVersion(dataDir) ? (hit.settled.value as T) : undefined;
     },
     async close(): Promise<void> {
+      // A reader still opening (the server opens one as it starts) is closed with the others.
+      await opening?.catch(() => undefined);
       for (const entry of all) await entry.queue;
       for (const entry of all) entry.reader.close();
       all.clear();
