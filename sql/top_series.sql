@@ -9,21 +9,33 @@
 --   $top     INTEGER    rows at most
 -- Columns: series, total, errors (ERROR + FATAL), warnings (WARN), error_rate (errors / total)
 --   Records without the field are '(none)'. Ordered by errors, then lines (most first), then series.
-SELECT
-  coalesce(CASE $by::VARCHAR
-    WHEN '' THEN '*'
-    WHEN 'service' THEN service
-    WHEN 'host' THEN host
-    WHEN 'level' THEN level
-    ELSE attrs ->> $by::VARCHAR
-  END, '(none)') AS series,
-  count(*) AS total,
-  count(*) FILTER (WHERE level IN ('ERROR', 'FATAL')) AS errors,
-  count(*) FILTER (WHERE level = 'WARN') AS warnings,
-  round(count(*) FILTER (WHERE level IN ('ERROR', 'FATAL')) / count(*), 6) AS error_rate
-FROM /*source{*/logs/*}source*/
-WHERE ($since::TIMESTAMP IS NULL OR ts >= $since::TIMESTAMP)
-  AND ($until::TIMESTAMP IS NULL OR ts < $until::TIMESTAMP)
-GROUP BY ALL
+-- Slots (filled by logscope's code, see src/query/counts.ts): source, the relation read; weight,
+-- the lines a row of it stands for (1 for records; n for the pre-counted log_counts).
+WITH records AS (
+  SELECT
+    coalesce(CASE $by::VARCHAR
+      WHEN '' THEN '*'
+      WHEN 'service' THEN service
+      WHEN 'host' THEN host
+      WHEN 'level' THEN level
+      ELSE attrs ->> $by::VARCHAR
+    END, '(none)') AS series,
+    level,
+    /*weight{*/1/*}weight*/ AS n
+  FROM /*source{*/logs/*}source*/
+  WHERE ($since::TIMESTAMP IS NULL OR ts >= $since::TIMESTAMP)
+    AND ($until::TIMESTAMP IS NULL OR ts < $until::TIMESTAMP)
+),
+counted AS (
+  SELECT
+    series,
+    sum(n)::BIGINT AS total,
+    coalesce(sum(n) FILTER (WHERE level IN ('ERROR', 'FATAL')), 0)::BIGINT AS errors,
+    coalesce(sum(n) FILTER (WHERE level = 'WARN'), 0)::BIGINT AS warnings
+  FROM records
+  GROUP BY series
+)
+SELECT series, total, errors, warnings, round(errors / total, 6) AS error_rate
+FROM counted
 ORDER BY errors DESC, total DESC, series
 LIMIT $top::INTEGER;

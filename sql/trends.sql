@@ -9,6 +9,8 @@
 -- Columns: bucket, series, total, fatal, error, warn, notice, info, debug, trace, unknown,
 --          errors (fatal + error), error_rate (errors / total; NULL when total = 0)
 -- Every bucket of the range appears for every series seen in it, with 0 when it had no lines.
+-- Slots (filled by logscope's code, see src/query/counts.ts): source, the relation read; weight,
+-- the lines a row of it stands for (1 for records; n for the pre-counted log_counts).
 WITH records AS (
   SELECT
     -- time_bucket($bucket, ts), in integer arithmetic (several times faster on TIMESTAMPTZ):
@@ -22,7 +24,8 @@ WITH records AS (
       WHEN 'level' THEN level
       ELSE attrs ->> $by::VARCHAR
     END, '(none)') AS series,
-    level
+    level,
+    /*weight{*/1/*}weight*/ AS n
   FROM /*source{*/logs/*}source*/
   WHERE ($since::TIMESTAMP IS NULL OR ts >= $since::TIMESTAMP)
     AND ($until::TIMESTAMP IS NULL OR ts < $until::TIMESTAMP)
@@ -31,15 +34,15 @@ counted AS (
   SELECT
     bucket,
     series,
-    count(*) AS total,
-    count(*) FILTER (WHERE level = 'FATAL') AS fatal,
-    count(*) FILTER (WHERE level = 'ERROR') AS error,
-    count(*) FILTER (WHERE level = 'WARN') AS warn,
-    count(*) FILTER (WHERE level = 'NOTICE') AS notice,
-    count(*) FILTER (WHERE level = 'INFO') AS info,
-    count(*) FILTER (WHERE level = 'DEBUG') AS debug,
-    count(*) FILTER (WHERE level = 'TRACE') AS trace,
-    count(*) FILTER (WHERE level IS NULL) AS unknown
+    sum(n)::BIGINT AS total,
+    coalesce(sum(n) FILTER (WHERE level = 'FATAL'), 0)::BIGINT AS fatal,
+    coalesce(sum(n) FILTER (WHERE level = 'ERROR'), 0)::BIGINT AS error,
+    coalesce(sum(n) FILTER (WHERE level = 'WARN'), 0)::BIGINT AS warn,
+    coalesce(sum(n) FILTER (WHERE level = 'NOTICE'), 0)::BIGINT AS notice,
+    coalesce(sum(n) FILTER (WHERE level = 'INFO'), 0)::BIGINT AS info,
+    coalesce(sum(n) FILTER (WHERE level = 'DEBUG'), 0)::BIGINT AS debug,
+    coalesce(sum(n) FILTER (WHERE level = 'TRACE'), 0)::BIGINT AS trace,
+    coalesce(sum(n) FILTER (WHERE level IS NULL), 0)::BIGINT AS unknown
   FROM records
   GROUP BY ALL
 ),

@@ -1,14 +1,18 @@
 import { formatBytes, formatDay, formatDuration, formatNumber, formatPercent, formatUtc, LEVEL_ORDER, timeChart } from '../src/charts/index.js';
 import { eventLogsLink } from '../src/serve/loaders/anomalies.js';
 import type { WatchProgressState } from '../src/ingest/index.js';
-import type { OverviewData, SeriesErrors } from '../src/serve/loaders/overview.js';
+import type { OverviewBase, OverviewEvents, SeriesErrors } from '../src/serve/loaders/overview.js';
 import { linkTo, type TimeRange } from '../src/serve/range.js';
 import { Empty, n, Panel, pct, SeverityBadge, Stat, Svg } from './components.js';
 import { WatchProgressView } from './jobs.js';
 import { Layout } from './layout.js';
 
-/** The overview: volume and error rate, where the errors are, the latest anomalies, new patterns, the store. */
-export function OverviewPage(props: { data: OverviewData; range: TimeRange; dataDir: string; version?: string; watching?: WatchProgressState[]; now?: number }) {
+/**
+ * The overview: volume and error rate, where the errors are, the latest anomalies, new patterns,
+ * the store. Without `events` (their detection not done yet), the anomaly stat and panel load
+ * apart, through htmx, from `/overview/anomalies` ({@link OverviewAnomalies}).
+ */
+export function OverviewPage(props: { data: OverviewBase; events?: OverviewEvents; range: TimeRange; dataDir: string; version?: string; watching?: WatchProgressState[]; now?: number }) {
   const { data, range } = props;
   const v = data.volume;
   const levels = LEVEL_ORDER.filter((l) => v.levels[l] !== undefined);
@@ -20,12 +24,7 @@ export function OverviewPage(props: { data: OverviewData; range: TimeRange; data
       <div class="grid cols-4 stats">
         <Stat label="Lines" value={formatNumber(data.totals.lines)} detail={`${formatNumber(data.totals.warnings)} warnings`} />
         <Stat label="Error lines" value={formatNumber(data.totals.errors)} bad={data.totals.errors > 0} detail={rate === null ? 'no lines in range' : `${formatPercent(rate)} of lines`} />
-        <Stat
-          label="Anomaly events"
-          value={formatNumber(data.eventCount)}
-          bad={data.events.some((e) => e.severity === 'critical')}
-          detail={<a href={linkTo('/anomalies', range)}>{data.eventCount === 0 ? 'none at default settings' : 'open the anomalies'}</a>}
-        />
+        <AnomalyStat events={props.events} range={range} />
         <Stat
           label="Store"
           value={formatBytes(data.store.bytesOnDisk)}
@@ -44,6 +43,7 @@ export function OverviewPage(props: { data: OverviewData; range: TimeRange; data
               width: 1200,
               height: 260,
               yLabel: `lines / ${range.bucket}`,
+              partialFrom: v.partialFrom ?? undefined,
               emptyText: 'No lines in this range',
             })}
           />
@@ -58,6 +58,7 @@ export function OverviewPage(props: { data: OverviewData; range: TimeRange; data
               series: [{ name: 'error rate', color: '#dc2626', values: v.errorRate }],
               width: 1200,
               height: 170,
+              partialFrom: v.partialFrom ?? undefined,
               emptyText: 'No lines in this range',
             })}
           />
@@ -71,42 +72,7 @@ export function OverviewPage(props: { data: OverviewData; range: TimeRange; data
           </Panel>
         </div>
         <div class="grid cols-2">
-          <Panel title="Latest anomaly events" hint={<a href={linkTo('/anomalies', range)}>All anomalies →</a>} flush>
-            {data.events.length === 0 ? (
-              <Empty title="No anomalies in this range">
-                <p>Errors and volume stayed within their usual range (1-minute buckets, threshold 3σ).</p>
-              </Empty>
-            ) : (
-              <table>
-                <thead>
-                  <tr>
-                    <th>Start (UTC)</th>
-                    <th>Series</th>
-                    <th>Measure</th>
-                    <th class="num">Peak z</th>
-                    <th>Severity</th>
-                    <th></th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.events.map((e) => (
-                    <tr>
-                      <td class="time">{formatUtc(Date.parse(e.start), false)}</td>
-                      <td>{e.series === '*' ? <span class="muted">all lines</span> : e.series}</td>
-                      <td>{e.measure}</td>
-                      <td class="num">{e.peak.z === null ? 'flat' : e.peak.z.toFixed(1)}</td>
-                      <td>
-                        <SeverityBadge severity={e.severity} />
-                      </td>
-                      <td class="num">
-                        <a href={eventLogsLink('', e)}>Lines →</a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </Panel>
+          <AnomalyPanel events={props.events} range={range} />
           <Panel title="New patterns" hint={<a href={linkTo('/patterns', range, { new: '1' })}>All new patterns →</a>} flush>
             {data.newPatterns.length === 0 ? (
               data.newPatternsComparable ? (
@@ -207,5 +173,92 @@ export function LiveStrip(props: { watching: WatchProgressState[]; now: number; 
       ))}
       {props.reload !== undefined ? <div hx-get={props.reload} hx-trigger="load" hx-select="main" hx-target="main" hx-swap="outerHTML"></div> : null}
     </section>
+  );
+}
+
+/** The overview's anomaly panel and (out of band) its stat: the htmx fragment of `/overview/anomalies`. */
+export function OverviewAnomalies(props: { events: OverviewEvents; range: TimeRange }) {
+  return (
+    <>
+      <AnomalyPanel events={props.events} range={props.range} />
+      <AnomalyStat events={props.events} range={props.range} oob />
+    </>
+  );
+}
+
+function AnomalyStat(props: { events?: OverviewEvents; range: TimeRange; oob?: boolean }) {
+  const { events, range } = props;
+  return (
+    <div id="overview-anomaly-stat" class="stat-slot" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {events === undefined ? (
+        <Stat label="Anomaly events" value="…" detail={<a href={linkTo('/anomalies', range)}>detecting…</a>} />
+      ) : (
+        <Stat
+          label="Anomaly events"
+          value={formatNumber(events.eventCount)}
+          bad={events.events.some((e) => e.severity === 'critical')}
+          detail={<a href={linkTo('/anomalies', range)}>{events.eventCount === 0 ? 'none at default settings' : 'open the anomalies'}</a>}
+        />
+      )}
+    </div>
+  );
+}
+
+function AnomalyPanel(props: { events?: OverviewEvents; range: TimeRange }) {
+  const { events, range } = props;
+  if (events === undefined) {
+    // Detection is the overview's slowest query: the rest of the page does not wait for it.
+    const url = linkTo('/overview/anomalies', range);
+    return (
+      <section class="panel" id="overview-anomalies" hx-get={url} hx-trigger="load" hx-swap="outerHTML">
+        <header>
+          <h2>Latest anomaly events</h2>
+          <span class="hint">
+            <a href={linkTo('/anomalies', range)}>All anomalies →</a>
+          </span>
+        </header>
+        <div class="body">
+          <p class="muted loading">Detecting anomalies in this range…</p>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <Panel id="overview-anomalies" title="Latest anomaly events" hint={<a href={linkTo('/anomalies', range)}>All anomalies →</a>} flush>
+      {events.events.length === 0 ? (
+        <Empty title="No anomalies in this range">
+          <p>Errors and volume stayed within their usual range (1-minute buckets, threshold 3σ).</p>
+        </Empty>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Start (UTC)</th>
+              <th>Series</th>
+              <th>Measure</th>
+              <th class="num">Peak z</th>
+              <th>Severity</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.events.map((e) => (
+              <tr>
+                <td class="time">{formatUtc(Date.parse(e.start), false)}</td>
+                <td>{e.series === '*' ? <span class="muted">all lines</span> : e.series}</td>
+                <td>{e.measure}</td>
+                <td class="num">{e.peak.z === null ? 'flat' : e.peak.z.toFixed(1)}</td>
+                <td>
+                  <SeverityBadge severity={e.severity} />
+                </td>
+                <td class="num">
+                  <a href={eventLogsLink('', e)}>Lines →</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
   );
 }

@@ -34,11 +34,17 @@ export function PatternsPage(props: { data: PatternsData; range: TimeRange; data
       <div class="grid cols-4 stats">
         <Stat label="Patterns in range" value={formatNumber(data.activeTemplates)} />
         <Stat label="New in range" value={data.comparable ? formatNumber(data.newCount) : '–'} detail={data.comparable ? 'first seen after the range began' : 'the range starts with the store: nothing to compare with'} />
-        <Stat label="Shown" value={formatNumber(data.patterns.length)} detail="most lines first" />
+        <Stat label="Shown" value={formatNumber(data.matching)} detail={data.matching > data.perPage ? `most lines first · ${formatNumber(data.perPage)} a page` : 'most lines first'} />
         <Stat label="Trend buckets" value={range.bucket} detail={`${formatNumber(data.times.length)} per sparkline`} />
       </div>
       <Panel title="Patterns" hint="click one for its lines · new ones are marked" flush>
-        {data.patterns.length === 0 ? (
+        {data.patterns.length === 0 && data.page > 1 ? (
+          <Empty title={`No page ${formatNumber(data.page)}`}>
+            <p>
+              The range has {formatNumber(data.matching)} matching patterns, {formatNumber(data.perPage)} a page. <a href={linkTo('/patterns', range, { ...keep, page: undefined })}>Go to the first page</a>
+            </p>
+          </Empty>
+        ) : data.patterns.length === 0 ? (
           <Empty title={data.onlyNew ? 'No new patterns in this range' : 'No patterns in this range'}>
             <p>{data.onlyNew ? 'Every template with lines here was seen before the range began.' : 'No line of this range has a mined template. Pick a wider range, or ingest with template mining on (the default).'}</p>
           </Empty>
@@ -78,7 +84,41 @@ export function PatternsPage(props: { data: PatternsData; range: TimeRange; data
             </tbody>
           </table>
         )}
+        {data.matching > data.perPage ? <PatternPager data={data} range={range} keep={keep} /> : null}
       </Panel>
     </Layout>
+  );
+}
+
+/** Previous and next pages of the patterns, and where this page is among them. */
+function PatternPager(props: { data: PatternsData; range: TimeRange; keep: Record<string, string | undefined> }) {
+  const { data, range, keep } = props;
+  const pages = Math.max(Math.ceil(data.matching / data.perPage), 1);
+  const first = (data.page - 1) * data.perPage + 1;
+  const last = Math.min(data.page * data.perPage, data.matching);
+  return (
+    <div class="pager">
+      <span>
+        {data.page > 1 ? (
+          <a rel="prev" href={linkTo('/patterns', range, { ...keep, page: data.page > 2 ? data.page - 1 : undefined })}>
+            « Previous
+          </a>
+        ) : (
+          <span class="muted">« Previous</span>
+        )}
+      </span>
+      <span class="muted">
+        {first <= last ? `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(data.matching)}` : `of ${formatNumber(data.matching)}`} · page {formatNumber(data.page)} of {formatNumber(pages)}
+      </span>
+      <span>
+        {data.page < pages ? (
+          <a rel="next" href={linkTo('/patterns', range, { ...keep, page: data.page + 1 })}>
+            Next »
+          </a>
+        ) : (
+          <span class="muted">Next »</span>
+        )}
+      </span>
+    </div>
   );
 }

@@ -39,6 +39,12 @@ export interface TimeChartOptions {
   emptyText?: string;
   /** Background fill (default white, so that a PNG made from the SVG is not transparent). */
   background?: string;
+  /**
+   * The index of the first bucket that is not complete (the one still filling, and any after
+   * it): its bars are drawn faint and its line dashed, so that a half-counted bucket does not
+   * read as a drop in volume or a spike in a rate. Undefined: every bucket is complete.
+   */
+  partialFrom?: number;
 }
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
@@ -79,6 +85,8 @@ export function timeChart(options: TimeChartOptions): string {
   const legend: Array<{ name: string; color: string; dashed?: boolean; flag?: boolean }> = series.map((s) => ({ name: s.name, color: s.color }));
   if (options.expected !== undefined) legend.push({ name: options.expectedLabel ?? 'expected', color: EXPECTED_COLOR, dashed: true });
   if (options.flagged?.some(Boolean)) legend.push({ name: 'flagged', color: FLAG_COLOR, flag: true });
+  const partialFrom = options.partialFrom !== undefined && options.partialFrom < n ? Math.max(options.partialFrom, 0) : undefined;
+  if (partialFrom !== undefined) legend.push({ name: 'incomplete bucket', color: AXIS_COLOR, dashed: true });
   const left = options.yLabel !== undefined ? 62 : 48;
   const right = 12;
   let lx = left;
@@ -162,11 +170,20 @@ export function timeChart(options: TimeChartOptions): string {
         const slot = options.stacked ? bw : bw / series.length;
         const bx = x(options.times[i]) + (options.stacked ? 0 : si * slot) + gap / 2;
         const h = y(lo) - y(hi);
-        parts.push(`<rect x="${coord(bx)}" y="${coord(y(hi))}" width="${coord(Math.max(slot - gap, 0.5))}" height="${coord(Math.max(h, 0.5))}" fill="${escapeXml(s.color)}"/>`);
+        const faint = partialFrom !== undefined && i >= partialFrom ? ' fill-opacity="0.35"' : '';
+        parts.push(`<rect x="${coord(bx)}" y="${coord(y(hi))}" width="${coord(Math.max(slot - gap, 0.5))}" height="${coord(Math.max(h, 0.5))}" fill="${escapeXml(s.color)}"${faint}/>`);
       }
     });
   } else {
-    for (const s of series) parts.push(linePath(s.values, options.times, options.bucketMs, x, y, s.color, false));
+    for (const s of series) {
+      if (partialFrom === undefined) {
+        parts.push(linePath(s.values, options.times, options.bucketMs, x, y, s.color, false));
+        continue;
+      }
+      // Solid up to the last complete bucket, dashed from it on.
+      parts.push(linePath(s.values.map((v, i) => (i < partialFrom ? v : null)), options.times, options.bucketMs, x, y, s.color, false));
+      parts.push(linePath(s.values.map((v, i) => (i >= partialFrom - 1 ? v : null)), options.times, options.bucketMs, x, y, s.color, true));
+    }
   }
   if (options.expected !== undefined) parts.push(linePath(options.expected, options.times, options.bucketMs, x, y, EXPECTED_COLOR, true));
 
@@ -193,6 +210,7 @@ export function timeChart(options: TimeChartOptions): string {
     const e = options.expected?.[i];
     if (e !== null && e !== undefined) lines.push(`${options.expectedLabel ?? 'expected'}: ${options.yFormat === 'percent' ? formatPercent(e) : formatNumber(e)}`);
     if (options.flagged?.[i]) lines.push('flagged');
+    if (partialFrom !== undefined && i >= partialFrom) lines.push('incomplete: lines of this bucket may still arrive');
     parts.push(`<rect x="${coord(x(options.times[i]))}" y="${coord(plotTop)}" width="${coord(Math.max(bw, 0.5))}" height="${coord(plotH)}" fill="#000000" fill-opacity="0"><title>${escapeXml(lines.join('\n'))}</title></rect>`);
   }
   return wrap(parts, width, height, options);

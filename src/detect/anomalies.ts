@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { parseDurationSeconds, prepareQuery, RECORDS_SOURCE, type QueryParams } from '../query/index.js';
-import { compileMetric, ERRORS_EXPRESSION, fieldColumns, measuresSlot, VOLUME_EXPRESSION, type CompiledMetric, type Measure } from './metric.js';
+import { countsAnswer, parseDurationSeconds, prepareQuery, RECORDS_SOURCE, type QueryParams } from '../query/index.js';
+import { compileMetric, COUNTED_MEASURES, ERRORS_EXPRESSION, fieldColumns, measuresSlot, VOLUME_EXPRESSION, type CompiledMetric, type Measure } from './metric.js';
 
 /** Options of {@link detectAnomalies}: the parameters of `sql/zscore.sql`, plus a metric. */
 export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only'> {
@@ -22,6 +22,13 @@ export interface DetectOptions extends Omit<QueryParams<'zscore'>, 'flagged_only
   /** Internal: measures and the `fields` slot to use instead of errors and volume (counting scans). */
   measures?: Measure[];
   fields?: string;
+  /**
+   * The connection is a store reader's, with its pre-counted `log_counts`: read that instead
+   * of the records for errors and volume (no metric) where it gives the same answer
+   * (`countsAnswer` in src/query: whole-minute buckets and range ends, by nothing, service,
+   * host or level).
+   */
+  counted?: boolean;
 }
 
 /** One flagged bucket of one series and measure (a row of `sql/zscore.sql`). */
@@ -140,7 +147,12 @@ export async function detectAnomalies(conn: DuckDBConnection, options: DetectOpt
 
 /** `sql/zscore.sql` prepared for `options`: the measures (errors and volume, or the metric) and the slots that compute them. */
 async function prepareZscore(conn: DuckDBConnection, options: Omit<DetectOptions, 'explain' | 'top' | 'allBuckets'>, flaggedOnly: boolean) {
-  const { metric, direction, measures: givenMeasures, fields: givenFields, ...params } = options;
+  const { metric, direction, measures: givenMeasures, fields: givenFields, counted, ...params } = options;
+  if (counted === true && metric === undefined && givenMeasures === undefined && givenFields === undefined && countsAnswer(params)) {
+    // The same errors and volume, summed from counts; reported as the record measures, which explain reads.
+    const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: flaggedOnly }, { ...trailingSlots(params.baseline), ...NON_ROBUST_SLOTS, measures: measuresSlot(COUNTED_MEASURES), fields: 'level, n', source: 'log_counts' });
+    return { prepared, measures: [...RECORD_MEASURES], fields: 'level', params };
+  }
   let compiled: CompiledMetric | undefined;
   let measures: Measure[];
   if (metric !== undefined) {
@@ -149,28 +161,40 @@ async function prepareZscore(conn: DuckDBConnection, options: Omit<DetectOptions
   } else if (givenMeasures !== undefined) {
     measures = givenMeasures;
   } else {
-    measures = [
-      { name: 'errors', expression: ERRORS_EXPRESSION, direction: 'up', counted: true },
-      { name: 'volume', expression: VOLUME_EXPRESSION, direction: 'both', counted: true },
-    ];
+    measures = [...RECORD_MEASURES];
   }
   const fields = compiled !== undefined ? fieldColumns(compiled.columns, compiled.fields) : (givenFields ?? 'level');
   // Only a metric naming template_id needs the logs view's join to the signatures.
-  const slots: Record<string, string> = { measures: measuresSlot(measures), fields, ...(compiled?.columns.includes('template_id') ? {} : RECORDS_SOURCE) };
-  if (params.baseline === 'trailing') {
-    // No seasonal windows at all (inside CASE they would still be computed): a third of the time.
-    slots.seasonal_windows = 'NULL::DOUBLE AS slot_low, NULL::DOUBLE AS slot_high, NULL::DOUBLE AS slot_mad, NULL::BIGINT AS slot_n, NULL::DOUBLE AS week_median, NULL::BIGINT AS week_n';
-    slots.near_windows = 'NULL::DOUBLE AS s_up, NULL::DOUBLE AS s_down, NULL::DOUBLE AS s_mad, NULL::HUGEINT AS s_n, NULL::DOUBLE AS w_up, NULL::DOUBLE AS w_down, NULL::HUGEINT AS w_n';
-  }
-  if (String(params.robust) === 'false' || measures.every((m) => m.counted)) {
-    // No robust value metric: without the median and MAD windows, which would be computed for
-    // every row even where unused (twice the time on the error and volume counts).
-    slots.trail_windows = 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd,';
-    slots.residual_windows = 'NULL::DOUBLE AS r_med, NULL::DOUBLE AS r_sd, NULL::BIGINT AS r_n';
-    slots.step = 'NULL::DOUBLE';
-  }
+  const slots: Record<string, string> = { ...trailingSlots(params.baseline), measures: measuresSlot(measures), fields, ...(compiled?.columns.includes('template_id') ? {} : RECORDS_SOURCE) };
+  if (String(params.robust) === 'false' || measures.every((m) => m.counted)) Object.assign(slots, NON_ROBUST_SLOTS);
   const prepared = await prepareQuery(conn, 'zscore', { ...params, flagged_only: flaggedOnly }, slots);
   return { prepared, measures, fields, params };
+}
+
+/** The built-in measures over the records. */
+const RECORD_MEASURES: readonly Measure[] = [
+  { name: 'errors', expression: ERRORS_EXPRESSION, direction: 'up', counted: true },
+  { name: 'volume', expression: VOLUME_EXPRESSION, direction: 'both', counted: true },
+];
+
+/**
+ * No robust value metric (counts only, or --no-robust): without the median and MAD windows,
+ * which would be computed for every row even where unused (twice the time on the error and
+ * volume counts).
+ */
+const NON_ROBUST_SLOTS: Record<string, string> = {
+  trail_windows: 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd,',
+  residual_windows: 'NULL::DOUBLE AS r_med, NULL::DOUBLE AS r_sd, NULL::BIGINT AS r_n',
+  step: 'NULL::DOUBLE',
+};
+
+/** With a trailing baseline, no seasonal windows at all (inside CASE they would still be computed): a third of the time. */
+function trailingSlots(baseline: string | undefined): Record<string, string> {
+  if (baseline !== 'trailing') return {};
+  return {
+    seasonal_windows: 'NULL::DOUBLE AS slot_low, NULL::DOUBLE AS slot_high, NULL::DOUBLE AS slot_mad, NULL::BIGINT AS slot_n, NULL::DOUBLE AS week_median, NULL::BIGINT AS week_n',
+    near_windows: 'NULL::DOUBLE AS s_up, NULL::DOUBLE AS s_down, NULL::DOUBLE AS s_mad, NULL::HUGEINT AS s_n, NULL::DOUBLE AS w_up, NULL::DOUBLE AS w_down, NULL::HUGEINT AS w_n',
+  };
 }
 
 /** A bucket of one series and measure with its score, flagged or not. */

@@ -7,6 +7,12 @@ import { quoteIdentifier, quoteString } from '../store/index.js';
 export const ERRORS_EXPRESSION = "count(*) FILTER (WHERE level IN ('ERROR', 'FATAL'))";
 export const VOLUME_EXPRESSION = 'count(*)';
 
+/** The built-in measures over pre-counted rows (a column `n` of lines per row): the counting scan's, and the store's `log_counts`. */
+export const COUNTED_MEASURES: Measure[] = [
+  { name: 'errors', expression: "coalesce(sum(n) FILTER (WHERE level IN ('ERROR', 'FATAL')), 0)", direction: 'up', counted: true },
+  { name: 'volume', expression: 'sum(n)', direction: 'both', counted: true },
+];
+
 /**
  * A measure for the `measures` slot of `sql/zscore.sql` (and the `value` slot of
  * `sql/explain.sql`): an aggregate over the records of one bucket.

@@ -4,18 +4,12 @@ import { scanCounts, type ScanOptions, type ScanResult } from '../ingest/index.j
 import { parseDurationSeconds, parseQueryParams } from '../query/index.js';
 import { connectUtc } from '../store/index.js';
 import { detectAnomalies, type DetectOptions, type DetectResult } from './anomalies.js';
-import type { Measure } from './metric.js';
+import { COUNTED_MEASURES } from './metric.js';
 
 /** Options of {@link detectAnomaliesInFiles}: what to read, and the detection settings. */
 export interface FileDetectOptions extends Omit<ScanOptions, 'bucketUs' | 'by'> {
   detect: Omit<DetectOptions, 'metric' | 'direction' | 'explain' | 'top'>;
 }
-
-/** The counting scan's measures: the same as the store's, over pre-counted rows. */
-const COUNTED_MEASURES: Measure[] = [
-  { name: 'errors', expression: "coalesce(sum(n) FILTER (WHERE level IN ('ERROR', 'FATAL')), 0)", direction: 'up', counted: true },
-  { name: 'volume', expression: 'sum(n)', direction: 'both', counted: true },
-];
 
 /**
  * Anomalies straight from log files, without a store: the files are parsed by the workers

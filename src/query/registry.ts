@@ -41,7 +41,7 @@ export const QUERIES = {
         by: byParam,
       })
       .strict(),
-    slots: ['source'],
+    slots: ['source', 'weight'],
   },
   zscore: {
     file: 'zscore.sql',
@@ -140,7 +140,7 @@ export const QUERIES = {
         top: integerParam(1, 10_000).default(10),
       })
       .strict(),
-    slots: ['source'],
+    slots: ['source', 'weight'],
   },
   store_summary: {
     file: 'store_summary.sql',

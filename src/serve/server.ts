@@ -41,6 +41,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new UsageError(`--host ${host} would let other machines read the logs: give --token T (or set LOGSCOPE_TOKEN) and every request must present it, or serve on 127.0.0.1`);
   }
   const ctx = createServeContext({ dataDir: options.dataDir, token: options.token, now: options.now, redisUrl: options.redisUrl });
+  // Open a reader now, not on the first page asked for (no store yet: the pages say so when asked).
+  ctx.span().catch(() => undefined);
   const app = createApp(ctx);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));

@@ -29,6 +29,8 @@ export const CATALOG_DDL = [
   `CREATE TABLE IF NOT EXISTS _logscope.stdin_inputs (fingerprint VARCHAR, fp_len INTEGER, from_line BIGINT, lines BIGINT, ingested_at TIMESTAMPTZ)`,
   // Files a rewrite (compaction, prune, forget) unlisted, kept on disk until the readers noted with them are gone (see retired.ts).
   `CREATE TABLE IF NOT EXISTS _logscope.retired (path VARCHAR, retired_at TIMESTAMPTZ, readers VARCHAR[])`,
+  // The rollup: per log file (of_path), a Parquet file (path) of its records counted per minute, service, host and level (see rollup.ts).
+  `CREATE TABLE IF NOT EXISTS _logscope.rollup_files (path VARCHAR, of_path VARCHAR)`,
 ];
 
 /**

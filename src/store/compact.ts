@@ -7,6 +7,7 @@ import { defineViews } from './catalog.js';
 import { crashPoint } from './crash-point.js';
 import { CATALOG_FILE } from './data-dir.js';
 import { retireFiles, sweepRetired } from './retired.js';
+import { moveRollups } from './rollup.js';
 import { createBatchId, describeWriteFailure, listMoves, moveFiles, parquetWriteOptions, StoreWriter, withCatalog, type FileMove } from './store.js';
 
 /** Options of {@link compactStore}. */
@@ -199,6 +200,8 @@ async function mergeAndSwap(writer: StoreWriter, conn: DuckDBConnection, merges:
       const old = merges.filter((_, i) => ok[i]).flatMap((m) => m.files.map((f) => f.rel));
       if (old.length > 0) await cat.run('DELETE FROM _logscope.files WHERE list_contains($old, path)', { old: listValue(old) });
       await listMoves(cat, moves.filter((_, i) => ok[i]), '');
+      // A merged file's counts are its inputs' rollups, which now name it (rollup.ts).
+      for (const [i, m] of merges.entries()) if (ok[i] && m.files[0]?.kind === 'logs') await moveRollups(cat, m.files.map((f) => f.rel), moves[i].rel);
       await retireFiles(cat, dataDir, old);
       await defineViews(cat, dataDir);
       crashPoint('compact:committing');

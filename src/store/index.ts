@@ -9,3 +9,4 @@ export { compactStore, planCompaction, DEFAULT_MIN_FILES, DEFAULT_TARGET_BYTES, 
 export { pruneStore, type PruneOptions, type PruneSummary, type PrunedDay } from './prune.js';
 export { sweepRetired, type Sweep } from './retired.js';
 export { CRASH_AT_ENV } from './crash-point.js';
+export { writeRollupFile, rollupPathOf, insertRollups, dropRollups, moveRollups, type RollupListing } from './rollup.js';

@@ -13,10 +13,12 @@ import { takeReaderLease } from './lease.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
 import { connectUtc } from './store.js';
+import { defineCounts } from './rollup.js';
 
 /**
  * A read-only view of a data directory: `logs`, `unparsed`, `templates`, `sources`, `batches`,
- * `alert_history`.
+ * `alert_history`, and `log_counts` (the records counted per minute, service, host and level:
+ * see `rollup.ts`).
  * Its connection is sealed (see `sealConnection`): statements run on it can read the store's
  * live Parquet files and nothing else on disk.
  */
@@ -88,7 +90,8 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
       const files = await defineViews(connection, dir, 'temp', 'cat._logscope', options.since);
-      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p));
+      const counts = await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup_files'));
+      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p)).concat(counts.rollups);
       span = await readStoreSpan(connection, 'cat._logscope');
       await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       // With `since`, only the batches since then: the micro-batches of a long-running watcher are many.

@@ -11,6 +11,7 @@ import { acquireWriterLock } from './lock.js';
 import { takeCatalogTurn } from './catalog-turn.js';
 import { READERS_DIR } from './lease.js';
 import { listRetired, retireFiles, sweepRetired } from './retired.js';
+import { backfillRollups, dropRollups, insertRollups, rollupPathOf, writeRollupFile } from './rollup.js';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
@@ -129,6 +130,8 @@ export interface FileMove {
   maxUs: number | null;
   /** The batch id listed with the file, when not the commit's (a compacted file keeps its newest input's). */
   batchId?: string;
+  /** A log file's rollup (see rollup.ts): moved in and listed with it. */
+  rollup?: { from: string; to: string; rel: string };
 }
 
 /** What one batch adds to the template catalog (see `src/detect/miner`). */
@@ -329,6 +332,14 @@ export class StoreWriter {
         temp_directory: path.join(staging, 'tmp'),
       });
       const conn = await connectUtc(work);
+      try {
+        // A store written before the rollup gets one (once; a file at a time).
+        await backfillRollups(dir, conn, (fn) => withCatalog(dir, fn));
+      } catch (err) {
+        conn.closeSync();
+        work.closeSync();
+        throw err;
+      }
       return new StoreWriter(dir, release, work, conn);
     } catch (err) {
       release();
@@ -412,10 +423,19 @@ export class StoreWriter {
     const written = await writeChunksParquet(this.conn, batch.chunks, stagingDir);
     // Parquet files a chunk brought already written (a cluster worker's): named for the batch and the chunk.
     for (const chunk of batch.chunks) for (const p of chunk.parquet ?? []) written.push({ ...p, name: `${batch.id}-${p.name}` });
-    const moves: FileMove[] = written.map((w) => {
+    const moves: FileMove[] = [];
+    for (const w of written) {
       const rel = w.kind === 'logs' ? path.join('logs', `dt=${w.dt}`, `part-${w.name ?? batch.id}.parquet`) : path.join('unparsed', `part-${w.name ?? batch.id}.parquet`);
-      return { from: w.path, to: path.join(this.dataDir, rel), rel, kind: w.kind, dt: w.dt, rows: w.rows, minUs: w.minUs, maxUs: w.maxUs };
-    });
+      const move: FileMove = { from: w.path, to: path.join(this.dataDir, rel), rel, kind: w.kind, dt: w.dt, rows: w.rows, minUs: w.minUs, maxUs: w.maxUs };
+      if (w.kind === 'logs') {
+        // Its counts per minute, service, host and level (rollup.ts), moved in and listed with it.
+        const staged = path.join(stagingDir, `rollup-${w.dt}-${w.name ?? batch.id}.parquet`);
+        await writeRollupFile(this.conn, w.path, staged);
+        const rollupRel = rollupPathOf(rel);
+        move.rollup = { from: staged, to: path.join(this.dataDir, rollupRel), rel: rollupRel };
+      }
+      moves.push(move);
+    }
     // Written before the batch's files are moved in: the rewrite must not see (and drop) the batch's own rows.
     const rewrite = batch.replace !== undefined ? await this.rewriteWithout(batch.replace.names, stagingDir) : undefined;
     moveFiles(moves, moved);
@@ -558,7 +578,13 @@ export class StoreWriter {
       const [rows, minUs, maxUs] = stats.getRows()[0];
       if (Number(rows) === 0) continue;
       const rel = kind === 'logs' ? path.join('logs', `dt=${dt}`, `part-${batchId}.parquet`) : path.join('unparsed', `part-${batchId}.parquet`);
-      rewrite.moves.push({ from: out, to: path.join(this.dataDir, rel), rel, kind, dt, rows: Number(rows), minUs: minUs === null ? null : Number(minUs), maxUs: maxUs === null ? null : Number(maxUs) });
+      let rollup: FileMove['rollup'];
+      if (kind === 'logs') {
+        const staged = path.join(stagingDir, `rollup-rewrite-${dt}.parquet`);
+        await writeRollupFile(conn, out, staged);
+        rollup = { from: staged, to: path.join(this.dataDir, rollupPathOf(rel)), rel: rollupPathOf(rel) };
+      }
+      rewrite.moves.push({ rollup, from: out, to: path.join(this.dataDir, rel), rel, kind, dt, rows: Number(rows), minUs: minUs === null ? null : Number(minUs), maxUs: maxUs === null ? null : Number(maxUs) });
     }
     rewrite.removed = [...counts.values()];
     return rewrite;
@@ -664,7 +690,7 @@ export async function writeChunksParquet(conn: DuckDBConnection, chunks: StagedC
 
 /** Moves staged Parquet files into the store; `moved` collects them, to be removed if the commit fails. */
 export function moveFiles(moves: FileMove[], moved: string[]): void {
-  for (const m of moves) {
+  for (const m of [...moves, ...moves.flatMap((x) => (x.rollup === undefined ? [] : [x.rollup]))]) {
     // A sweep of retired files removes a day directory it empties: if that happens between the two, make it again.
     for (let attempt = 1; ; attempt++) {
       fs.mkdirSync(path.dirname(m.to), { recursive: true });
@@ -687,6 +713,8 @@ export async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchI
       { path: m.rel, kind: m.kind, batch: m.batchId ?? batchId, dt: m.dt, rows: m.rows, min: m.minUs, max: m.maxUs, bytes: fs.statSync(m.to).size },
     );
   }
+  // A file and its rollup are listed in the same transaction: no reader sees one without the other.
+  await insertRollups(cat, moves.flatMap((m) => (m.rollup === undefined ? [] : [{ path: m.rollup.rel, ofPath: m.rel }])));
 }
 
 /**
@@ -696,7 +724,8 @@ export async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchI
  */
 async function swapRewrite(cat: DuckDBConnection, dataDir: string, rewrite: Rewrite, what: SourcesToRemove): Promise<void> {
   for (const rel of rewrite.old) await cat.run('DELETE FROM _logscope.files WHERE path = $rel', { rel });
-  await retireFiles(cat, dataDir, rewrite.old);
+  // The replaced files' rollups go with them: unlisted now, deleted once no reader may read them.
+  await retireFiles(cat, dataDir, [...rewrite.old, ...(await dropRollups(cat, rewrite.old))]);
   await listMoves(cat, rewrite.moves, rewrite.batchId);
   for (const id of what.sourceIds) await cat.run('DELETE FROM _logscope.sources WHERE source_id = $id', { id });
   for (const name of what.names) await cat.run('DELETE FROM _logscope.source_lines WHERE source = $name', { name });
@@ -739,10 +768,11 @@ async function removeOrphans(dataDir: string): Promise<{ removed: number; retire
   const { listed, retired } = await withCatalog(dataDir, async (conn) => {
     const files = await listFiles(conn);
     const retired = await listRetired(conn);
-    return { listed: new Set([...files.logs, ...files.unparsed, ...retired].map((p) => path.resolve(dataDir, p))), retired: retired.length };
+    const rollups = (await conn.runAndReadAll('SELECT path FROM _logscope.rollup_files')).getRows().map((r) => String(r[0]));
+    return { listed: new Set([...files.logs, ...files.unparsed, ...retired, ...rollups].map((p) => path.resolve(dataDir, p))), retired: retired.length };
   });
-  const logs = path.join(dataDir, 'logs');
-  const dirs = [...listEntries(logs).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(logs, e.name)), path.join(dataDir, 'unparsed')];
+  const dayDirs = (dir: string) => listEntries(dir).filter((e) => e.isDirectory() && DAY_DIR.test(e.name)).map((e) => path.join(dir, e.name));
+  const dirs = [...dayDirs(path.join(dataDir, 'logs')), path.join(dataDir, 'unparsed'), ...dayDirs(path.join(dataDir, 'rollup'))];
   let removed = 0;
   for (const dir of dirs) {
     for (const entry of listEntries(dir)) {

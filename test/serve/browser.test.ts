@@ -38,6 +38,10 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in a real browser', () => {
   it('opens the overview and changes the time range, which the URL keeps', async () => {
     await page.goto(server.url);
     await expect.poll(() => textOf(page.locator('h1')), { timeout: 10_000 }).toBe('Overview');
+    // The anomaly panel and count load apart (htmx), once detection is done.
+    await expect.poll(() => page.locator('#overview-anomalies .loading').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => textOf(page.locator('#overview-anomaly-stat .value')), { timeout: 10_000 }).toMatch(/^\d[\d,]*$/);
+    expect(await page.locator('#overview-anomalies h2').count()).toBe(1);
     await screenshot(page, '01-overview');
     await page.locator('.seg a', { hasText: 'All' }).click();
     await page.waitForURL(/range=all/);

@@ -8,6 +8,11 @@ import { openStoreReader, type StoreSpan } from '../../src/store/index.js';
 import { query, runCli, tmpDir } from '../helpers.js';
 import { HOSTILE_AT, makeStore, XSS_MESSAGE, XSS_SERVICE } from './fixture.js';
 
+/** How the overview's anomaly panel links an event to its lines: the start of that link. */
+function eventLogsLinkStart(start: string): string {
+  return `/logs?range=custom&amp;from=${encodeURIComponent(start)}`;
+}
+
 /** A range around the hostile lines: their template is new in it. */
 const AROUND_HOSTILE = `range=custom&from=${new Date(HOSTILE_AT - 3600_000).toISOString()}&to=${new Date(HOSTILE_AT + 2 * 3600_000).toISOString()}`;
 
@@ -93,6 +98,41 @@ describe('the overview', () => {
     expect(text).toContain('src="/static/htmx.min.js"');
     // Standards mode, not quirks mode.
     expect(text.startsWith('<!DOCTYPE html><html lang="en">')).toBe(true);
+  });
+
+  it('answers before anomaly detection is done, and its panel then loads the same events as the API', async () => {
+    // A range no other test asked for: nothing of it is cached.
+    const range = `range=custom&from=${new Date(span.min + 3600_000 * 5).toISOString().slice(0, 16)}Z&to=${new Date(span.max - 3600_000).toISOString().slice(0, 16)}Z`;
+    const page = await html(`/?${range}`);
+    expect(page.status).toBe(200);
+    expect(page.text.includes('Detecting anomalies in this range')).toBe(true);
+    expect(page.text).toMatch(/<section class="panel" id="overview-anomalies" hx-get="\/overview\/anomalies\?range=custom&amp;from=[^"]+" hx-trigger="load"/);
+    const fragment = await html(`/overview/anomalies?${range}`);
+    expect(fragment.status).toBe(200);
+    expect(fragment.text).not.toContain('<html');
+    expect(fragment.text).toContain('id="overview-anomalies"');
+    // The stat is swapped in out of band, with the count the API gives.
+    const { body } = await json(`/api/overview?${range}`);
+    expect(body.eventCount).toBeGreaterThan(0);
+    expect(new RegExp(`id="overview-anomaly-stat"[^>]*hx-swap-oob="true"[\\s\\S]*?<div class="value( bad)?">${body.eventCount}</div>`).test(fragment.text)).toBe(true);
+    for (const e of body.events as Array<{ start: string }>) expect(fragment.text.includes(eventLogsLinkStart(e.start)), e.start).toBe(true);
+    // Detected now: the page shows the events at once.
+    const again = await html(`/?${range}`);
+    expect(again.text.includes('Detecting anomalies in this range')).toBe(false);
+    expect(again.text.includes('<section class="panel" id="overview-anomalies"><header><h2>Latest anomaly events')).toBe(true);
+  });
+
+  it('marks the bucket holding the newest record as incomplete, and no earlier one', async () => {
+    const { body } = await json('/api/overview?range=1h');
+    const { times, bucketMs, partialFrom } = body.volume as { times: number[]; bucketMs: number; partialFrom: number | null };
+    expect(partialFrom).not.toBeNull();
+    const at = times[partialFrom!];
+    expect(at).toBeLessThanOrEqual(span.max);
+    expect(at + bucketMs).toBeGreaterThan(span.max + 1);
+    expect(times[partialFrom! - 1] + bucketMs).toBeLessThanOrEqual(span.max + 1);
+    const page = await html('/?range=1h');
+    expect(page.text.includes('incomplete bucket')).toBe(true);
+    expect(page.text.includes('stroke-dasharray="5 3"')).toBe(true);
   });
 });
 
@@ -285,6 +325,22 @@ describe('the patterns', () => {
     expect(text).toContain(`href="/logs?range=all&amp;template=${body.patterns[0].id}"`);
     expect(text).toMatch(/<span class="spark"><svg[^>]*width="120"/);
   });
+
+  it('pages through the templates, most lines first, with links to the pages before and after', async () => {
+    const all = (await json('/api/patterns?range=all&limit=500')).body as { patterns: Array<{ id: number }>; matching: number };
+    expect(all.matching).toBeGreaterThan(10);
+    const second = (await json('/api/patterns?range=all&limit=5&page=2')).body as { patterns: Array<{ id: number }>; page: number; perPage: number; matching: number };
+    expect(second.patterns.map((p) => p.id)).toEqual(all.patterns.slice(5, 10).map((p) => p.id));
+    expect([second.page, second.perPage, second.matching]).toEqual([2, 5, all.matching]);
+    const { text } = await html('/patterns?range=all&limit=5&page=2');
+    expect(text.includes(`6–10 of ${all.matching.toLocaleString('en-US')}`)).toBe(true);
+    expect(text.includes('rel="prev" href="/patterns?range=all&amp;limit=5"')).toBe(true);
+    expect(text.includes('rel="next" href="/patterns?range=all&amp;limit=5&amp;page=3"')).toBe(true);
+    const past = await html('/patterns?range=all&limit=5&page=9999');
+    expect(past.status).toBe(200);
+    expect(past.text.includes('No page 9,999')).toBe(true);
+    expect((await json('/api/patterns?range=all&page=0')).status).toBe(400);
+  });
 });
 
 describe('escaping', () => {
@@ -331,7 +387,8 @@ describe('static files, unknown routes, failures', () => {
   });
 
   it('answers 500 with the message and no stack trace when loading fails', async () => {
-    const broken: ServeContext = { ...ctx, read: async () => { throw new Error('disk on fire'); } };
+    const fire = async (): Promise<never> => { throw new Error('disk on fire'); };
+    const broken: ServeContext = { ...ctx, read: fire, span: fire };
     const brokenApp = createApp(broken);
     const stderr = process.stderr.write;
     process.stderr.write = (() => true) as typeof process.stderr.write;

@@ -150,6 +150,7 @@ export function registerAnomalies(program: Command): void {
           span = reader.span;
           range = readRange(createTimeContext(timezone, span, flags.fromLast === true));
           result = await detectAnomalies(reader.connection, {
+            counted: true,
             ...settings,
             ...range,
             metric: flags.metric,

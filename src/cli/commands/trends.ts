@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { prepareQuery, readTimeParams, RECORDS_SOURCE } from '../../query/index.js';
+import { countedSlots, prepareQuery, readTimeParams } from '../../query/index.js';
 import { openStoreReader } from '../../store/index.js';
 import { resolveConfig, resolveDataDir } from '../config.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeStatement } from '../output.js';
@@ -42,7 +42,7 @@ export function registerTrends(program: Command): void {
           bucket: flags.bucket,
           by: flags.by ?? '',
           ...range,
-        }, RECORDS_SOURCE);
+        }, countedSlots({ ...range, by: flags.by ?? '', bucket: flags.bucket }));
         if ((await writeStatement(prepared, format, writeStdout)) === 0) warnEmptyRange(reader.span, range.since, range.until);
       } finally {
         reader.close();

@@ -106,7 +106,7 @@ export interface AnomaliesData {
 
 /** Runs `logscope anomalies` over the range: `detectAnomalies` with the page's settings (cached until the next commit). */
 export async function loadAnomalies(ctx: ServeContext, range: TimeRange, settings: DetectSettings): Promise<AnomaliesData> {
-  const options = { ...toOptions(settings), ...rangeTimes(range) };
+  const options = { ...toOptions(settings), ...rangeTimes(range), counted: true };
   const result = await ctx.cached(detectKey(options), () => ctx.read((reader) => detectAnomalies(reader.connection, options)));
   return {
     settings,
@@ -169,7 +169,7 @@ async function computeEventDetail(ctx: ServeContext, settings: DetectSettings, e
     const last = reader.span === null ? end + pad : Math.ceil((reader.span.max + 1) / bucketMs) * bucketMs;
     const since = new Date(start - pad).toISOString();
     const until = new Date(Math.max(Math.min(end + pad, last), end)).toISOString();
-    const scored = await scoreBuckets(reader.connection, { ...options, since, until });
+    const scored = await scoreBuckets(reader.connection, { ...options, since, until, counted: true });
     const mine = scored.buckets.filter((b) => b.series === event.series && b.measure === event.measure);
     const times = mine.map((b) => Date.parse(b.bucket));
     const inEvent = mine.filter((b) => Date.parse(b.bucket) >= start && Date.parse(b.bucket) < end && b.flagged);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { detectAnomalies, findNewPatterns, type AnomalyEvent, type Pattern } from '../../detect/index.js';
-import { RECORDS_SOURCE } from '../../query/index.js';
+import { detectAnomalies, findNewPatterns, type AnomalyEvent, type DetectResult, type Pattern } from '../../detect/index.js';
+import { countedSlots } from '../../query/index.js';
 import type { StoreSpan } from '../../store/index.js';
 import type { ServeContext } from '../context.js';
 import { rangeTimes, type TimeRange } from '../range.js';
@@ -19,6 +19,11 @@ export interface VolumeSeries {
   errors: number[];
   /** errors / total per bucket; null where there were no lines. */
   errorRate: (number | null)[];
+  /**
+   * The index of the first bucket not yet complete: the one holding the newest record (or the
+   * range's end) and those after it. null when every bucket is complete.
+   */
+  partialFrom: number | null;
 }
 
 /** A value of a field with its error lines (from `sql/top_series.sql`). */
@@ -63,25 +68,56 @@ const LEVEL_COLUMNS: Array<[string, string]> = [
   ['FATAL', 'fatal'], ['ERROR', 'error'], ['WARN', 'warn'], ['NOTICE', 'notice'], ['INFO', 'info'], ['DEBUG', 'debug'], ['TRACE', 'trace'], ['unknown', 'unknown'],
 ];
 
-/** Loads the overview of `range`. Every figure comes from a query of the `sql/` registry or `src/detect`. */
-export function loadOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
+/** The overview without its anomaly events: what the page shows at once. */
+export type OverviewBase = Omit<OverviewData, 'events' | 'eventCount'>;
+
+/** The overview's anomaly events: loaded apart from the rest (detection is its slowest part). */
+export type OverviewEvents = Pick<OverviewData, 'events' | 'eventCount'>;
+
+/** Loads the overview of `range` (`GET /api/overview`). Every figure comes from a query of the `sql/` registry or `src/detect`. */
+export async function loadOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
+  const [base, events] = await Promise.all([loadOverviewBase(ctx, range), loadOverviewEvents(ctx, range)]);
+  return { ...base, ...events };
+}
+
+/** Everything of the overview but the anomaly events. */
+export function loadOverviewBase(ctx: ServeContext, range: TimeRange): Promise<OverviewBase> {
   // Kept until the next commit: a dashboard left open asks the same again and again.
   return ctx.cached(`overview:${range.from}:${range.to}:${range.bucket}`, () => computeOverview(ctx, range));
 }
 
-async function computeOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewData> {
+/** The detection settings of the overview's events (the Anomalies page's defaults), whose result the Anomalies page shares. */
+function overviewDetect(range: TimeRange) {
+  return { ...DEFAULT_DETECT, ...rangeTimes(range), counted: true };
+}
+
+/** The latest anomaly events of the range, at the Anomalies page's default settings. */
+export async function loadOverviewEvents(ctx: ServeContext, range: TimeRange): Promise<OverviewEvents> {
+  const options = overviewDetect(range);
+  const detected = await ctx.cached(detectKey(options), () => ctx.read((reader) => detectAnomalies(reader.connection, options)));
+  return toEvents(detected);
+}
+
+/** The events when their detection is done and current, else undefined (the page then loads them apart). */
+export function peekOverviewEvents(ctx: ServeContext, range: TimeRange): OverviewEvents | undefined {
+  const detected = ctx.peek<DetectResult>(detectKey(overviewDetect(range)));
+  return detected === undefined ? undefined : toEvents(detected);
+}
+
+function toEvents(detected: DetectResult): OverviewEvents {
+  return { events: [...detected.events].sort((a, b) => Date.parse(b.start) - Date.parse(a.start)).slice(0, 8), eventCount: detected.events.length };
+}
+
+async function computeOverview(ctx: ServeContext, range: TimeRange): Promise<OverviewBase> {
   const { since, until } = rangeTimes(range);
   const base = await ctx.read(async (reader) => {
-    const trendRows = await runQuery(reader.connection, 'trends', { bucket: range.bucket, since, until, by: '' }, RECORDS_SOURCE);
-    const services = await runQuery(reader.connection, 'top_series', { since, until, by: 'service', top: 8 }, RECORDS_SOURCE);
-    const hosts = await runQuery(reader.connection, 'top_series', { since, until, by: 'host', top: 8 }, RECORDS_SOURCE);
+    const trendRows = await runQuery(reader.connection, 'trends', { bucket: range.bucket, since, until, by: '' }, countedSlots({ since, until, bucket: range.bucket }));
+    const services = await runQuery(reader.connection, 'top_series', { since, until, by: 'service', top: 8 }, countedSlots({ since, until, by: 'service' }));
+    const hosts = await runQuery(reader.connection, 'top_series', { since, until, by: 'host', top: 8 }, countedSlots({ since, until, by: 'host' }));
     const summary = (await runQuery(reader.connection, 'store_summary', {}))[0];
     const fresh = await findNewPatterns(reader.connection, since, { limit: 200 });
     return { trendRows, services, hosts, summary, fresh, span: reader.span };
   });
-  const detected = await ctx.cached(detectKey({ ...DEFAULT_DETECT, since, until }), () =>
-    ctx.read((reader) => detectAnomalies(reader.connection, { ...DEFAULT_DETECT, since, until })),
-  );
   const volume = toVolume(base.trendRows, range);
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   return {
@@ -89,8 +125,6 @@ async function computeOverview(ctx: ServeContext, range: TimeRange): Promise<Ove
     totals: { lines: sum(volume.total), errors: sum(volume.errors), warnings: sum(volume.levels.WARN ?? []) },
     topServices: base.services.map(toSeriesErrors).filter((s) => s.total > 0),
     topHosts: base.hosts.map(toSeriesErrors).filter((s) => s.total > 0),
-    events: [...detected.events].sort((a, b) => Date.parse(b.start) - Date.parse(a.start)).slice(0, 8),
-    eventCount: detected.events.length,
     newPatterns: newSinceComparable(range) ? base.fresh.filter((p) => Date.parse(p.first_seen) < range.to).reverse().slice(0, 8) : [],
     newPatternsComparable: newSinceComparable(range),
     store: {
@@ -125,14 +159,17 @@ export function toVolume(rows: Record<string, unknown>[], range: TimeRange): Vol
     errors[i] = Number(row.errors);
   }
   for (const [level] of LEVEL_COLUMNS) if (levels[level].every((v) => v === 0)) delete levels[level];
-  return { times, bucketMs: range.bucketMs, levels, total, errors, errorRate: total.map((t, i) => (t === 0 ? null : errors[i] / t)) };
+  // Complete up to the newest record (later lines may still arrive in its bucket) or the range's end.
+  const completeUntil = Math.min(range.to, range.span === null ? range.to : range.span.max + 1);
+  const partial = times.findIndex((t) => t + range.bucketMs > completeUntil);
+  return { times, bucketMs: range.bucketMs, levels, total, errors, errorRate: total.map((t, i) => (t === 0 ? null : errors[i] / t)), partialFrom: partial < 0 ? null : partial };
 }
 
 function toSeriesErrors(row: Record<string, unknown>): SeriesErrors {
   return { series: String(row.series), total: Number(row.total), errors: Number(row.errors), warnings: Number(row.warnings), errorRate: num(row.error_rate) };
 }
 
-/** Bytes of the store's files on disk (Parquet under logs/ and unparsed/, the catalog). */
+/** Bytes of the store's files on disk (Parquet under logs/, unparsed/ and rollup/, the catalog). */
 function storeBytes(dir: string): number {
   let bytes = 0;
   const walk = (d: string) => {
@@ -142,7 +179,7 @@ function storeBytes(dir: string): number {
       else if (entry.isFile()) bytes += fs.statSync(p).size;
     }
   };
-  for (const sub of ['logs', 'unparsed']) if (fs.existsSync(path.join(dir, sub))) walk(path.join(dir, sub));
+  for (const sub of ['logs', 'unparsed', 'rollup']) if (fs.existsSync(path.join(dir, sub))) walk(path.join(dir, sub));
   for (const f of ['catalog.duckdb', 'catalog.duckdb.wal']) if (fs.existsSync(path.join(dir, f))) bytes += fs.statSync(path.join(dir, f)).size;
   return bytes;
 }

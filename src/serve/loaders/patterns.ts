@@ -6,11 +6,12 @@ import { alignBucket, msOf, runQuery } from './common.js';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'ERROR', 'FATAL'] as const;
 
-/** The Patterns page's own parameters: `level`, `new` (only templates first seen in the range), `limit`. */
+/** The Patterns page's own parameters: `level`, `new` (only templates first seen in the range), `limit` (per page), `page` (from 1). */
 export const patternParams = {
   level: z.enum(['', ...LEVELS], { message: `must be one of ${LEVELS.join(', ')}` }).optional(),
   new: z.enum(['', '0', '1', 'true', 'false'], { message: 'must be 1 or 0' }).optional(),
   limit: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1).max(500).optional(),
+  page: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(10_000).optional(),
 };
 
 /** A template with its lines in the range and their trend. */
@@ -29,7 +30,12 @@ export interface PatternsData {
   onlyNew: boolean;
   times: number[];
   bucketMs: number;
+  /** The page's templates. */
   patterns: PatternRow[];
+  /** The page shown (from 1), templates per page, and the templates that pass the filters, on all pages. */
+  page: number;
+  perPage: number;
+  matching: number;
   /** Templates with lines in the range (before the level/new filters and the limit). */
   activeTemplates: number;
   /** Templates first seen in the range. */
@@ -52,15 +58,19 @@ const TRENDED = 500;
  * (text, level mix, first and last seen, example). Templates first seen in the range are
  * marked new; with `level`, only templates with lines at that level; with `new`, only new ones.
  */
-export function loadPatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number }): Promise<PatternsData> {
-  return ctx.cached(`patterns:${range.from}:${range.to}:${range.bucket}:${p.level ?? ''}:${p.new ?? ''}:${p.limit ?? ''}`, () => computePatterns(ctx, range, p));
+export async function loadPatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number; page?: number }): Promise<PatternsData> {
+  // Every page of the same filters comes from one computation: turning a page reads nothing again.
+  const all = await ctx.cached(`patterns:${range.from}:${range.to}:${range.bucket}:${p.level ?? ''}:${p.new ?? ''}`, () => computePatterns(ctx, range, p));
+  const perPage = p.limit ?? 100;
+  const page = p.page ?? 1;
+  const { rows, ...rest } = all;
+  return { ...rest, patterns: rows.slice((page - 1) * perPage, page * perPage), page, perPage, matching: rows.length };
 }
 
-async function computePatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string; limit?: number }): Promise<PatternsData> {
+async function computePatterns(ctx: ServeContext, range: TimeRange, p: { level?: string; new?: string }): Promise<Omit<PatternsData, 'patterns' | 'page' | 'perPage' | 'matching'> & { rows: PatternRow[] }> {
   const { since, until } = rangeTimes(range);
   const level = p.level ?? '';
   const onlyNew = p.new === '1' || p.new === 'true';
-  const limit = p.limit ?? 100;
   const { trendRows, catalog } = await ctx.read(async (reader) => ({
     trendRows: await runQuery(reader.connection, 'template_trends', { bucket: range.bucket, since, until, top: TRENDED }),
     catalog: await listPatterns(reader.connection, { level: level as (typeof LEVELS)[number] | '', limit: 10_000_000, sort: 'count' }),
@@ -92,5 +102,5 @@ async function computePatterns(ctx: ServeContext, range: TimeRange, p: { level?:
     rows.push({ ...template, inRange, trend, isNew });
   }
   rows.sort((a, b) => b.inRange - a.inRange || a.id - b.id);
-  return { level, onlyNew, times, bucketMs: range.bucketMs, patterns: rows.slice(0, limit), activeTemplates: trends.size, newCount, comparable: hasHistory };
+  return { level, onlyNew, times, bucketMs: range.bucketMs, rows, activeTemplates: trends.size, newCount, comparable: hasHistory };
 }

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { LiveStrip, OverviewPage } from '../../../views/overview.js';
+import { LiveStrip, OverviewAnomalies, OverviewPage } from '../../../views/overview.js';
 import { catalogVersion, type ServeContext } from '../context.js';
 import { loadWatchProgress } from '../loaders/jobs.js';
-import { loadOverview } from '../loaders/overview.js';
+import { loadOverview, loadOverviewBase, loadOverviewEvents, peekOverviewEvents } from '../loaders/overview.js';
 import { parseParams } from '../params.js';
 import { rangeJson, readPageParams } from './shared.js';
 
@@ -13,7 +13,8 @@ const liveParams = z.object({ v: z.string().max(200).optional(), t: z.coerce.num
 export const OVERVIEW_RELOAD_MS = 10_000;
 
 /**
- * `GET /` (the overview page) and `GET /api/overview` (its data): shared range parameters only.
+ * `GET /` (the overview page), `GET /overview/anomalies` (its anomaly panel, which the page loads
+ * apart while detection runs) and `GET /api/overview` (all its data): shared range parameters only.
  * `GET /overview/live?v=VERSION&t=MS`: the page's live strip (polled every 2 s: the watchers' rate
  * and lag, from their progress files); when the store's catalog changed since VERSION (a watcher
  * or an ingest committed) and the page was drawn at MS at least OVERVIEW_RELOAD_MS ago, it also
@@ -22,8 +23,16 @@ export const OVERVIEW_RELOAD_MS = 10_000;
 export function registerOverviewRoutes(app: Hono, ctx: ServeContext): void {
   app.get('/', async (c) => {
     const { range } = await readPageParams(c, ctx, {});
-    const data = await loadOverview(ctx, range);
-    return c.html(<OverviewPage data={data} range={range} dataDir={ctx.dataDir} version={catalogVersion(ctx.dataDir)} watching={loadWatchProgress(ctx)} now={ctx.now()} />);
+    const data = await loadOverviewBase(ctx, range);
+    // Detection already done (cached): shown at once; else the panel loads it apart, and it
+    // starts now, while the browser reads the page (a failure shows when the panel asks).
+    const events = peekOverviewEvents(ctx, range);
+    if (events === undefined) loadOverviewEvents(ctx, range).catch(() => undefined);
+    return c.html(<OverviewPage data={data} events={events} range={range} dataDir={ctx.dataDir} version={catalogVersion(ctx.dataDir)} watching={loadWatchProgress(ctx)} now={ctx.now()} />);
+  });
+  app.get('/overview/anomalies', async (c) => {
+    const { range } = await readPageParams(c, ctx, {});
+    return c.html(<OverviewAnomalies events={await loadOverviewEvents(ctx, range)} range={range} />);
   });
   app.get('/api/overview', async (c) => {
     const { range } = await readPageParams(c, ctx, {});

@@ -9,7 +9,7 @@ import { rangeParams, resolveRange, type TimeRange } from '../range.js';
 
 /** The store's span as the current reader sees it (null when it holds no record). */
 export function storeSpan(ctx: ServeContext): Promise<StoreSpan | null> {
-  return ctx.read(async (reader) => reader.span);
+  return ctx.span();
 }
 
 /**
