@@ -5,11 +5,11 @@ import { generateLogs } from '../../src/generate/index.js';
 import { runCli, tmpDir } from '../helpers.js';
 
 // A file past several batches: reading it whole, or holding batches in memory, would show up as
-// peak RSS growing with it. `npm test` uses 1.2 M lines (≈ 155 MB) in batches of 32 MiB to stay
+// peak RSS growing with it. `npm test` uses 0.8 M lines (≈ 100 MB) in batches of 32 MiB to stay
 // quick; .ci/run sets LOGSCOPE_MEMORY_TEST_LINES to 42 M lines (≈ 5 GB, well past DuckDB's
 // 512 MB limit too; or 8 M where the disk is small), read with the default batches of 256 MiB.
-const BIG_LINES = Number(process.env.LOGSCOPE_MEMORY_TEST_LINES ?? 1_200_000);
-const SMALL_LINES = 75_000;
+const BIG_LINES = Number(process.env.LOGSCOPE_MEMORY_TEST_LINES ?? 800_000);
+const SMALL_LINES = 50_000;
 const BATCH = process.env.LOGSCOPE_MEMORY_TEST_LINES === undefined ? ['--batch-size', '32M'] : [];
 
 function ingestPeak(file: string, data: string): { peakRssMB: number; lines: number; bytes: number } {

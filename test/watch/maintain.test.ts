@@ -20,7 +20,7 @@ describe('logscope watch keeps its store small (a real watcher process)', () => 
       await w.waitForOutput(/--retain 30d: dropped/, 30_000);
       // A micro-batch per append: enough for a size tier of a day to fill (8 files) and be merged.
       let seq = 20;
-      for (let i = 0; i < 14; i++) {
+      for (let i = 0; i < 10; i++) {
         fs.appendFileSync(app, lines(seq, seq + 5));
         seq += 5;
         await waitForStored(data, (c) => c.maxSeq === seq - 1, 10_000);
