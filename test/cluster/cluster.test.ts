@@ -79,7 +79,10 @@ describe.skipIf(!HAVE_DATASETS || !HAVE_REDIS)('cluster ingest (BullMQ on a real
     expect(direct).toEqual([viaView.n, viaView.h, viaView.d]);
     // The jobs' directories are gone with their commit.
     expect(fs.readdirSync(path.join(data, '.cluster'))).toEqual([]);
-    const status = await readClusterStatus(redis.url);
+    // Workers report their counts with their heartbeats: the last jobs show within a beat or two.
+    let status = await readClusterStatus(redis.url);
+    const counted = (s: typeof status) => s.workers.reduce((n, w) => n + w.jobsDone, 0) > 10 && s.workers.every((w) => w.jobsDone > 0);
+    await waitFor(async () => counted((status = await readClusterStatus(redis.url))), 'the workers to report their jobs', 15_000).catch(() => undefined);
     expect(status.workers.reduce((n, w) => n + w.jobsDone, 0)).toBeGreaterThan(10);
     expect(status.workers.every((w) => w.jobsDone > 0)).toBe(true);
     expect(run.stdout + run.stderr).not.toContain(REDIS_PASSWORD);
