@@ -56,7 +56,7 @@ export function templatesSelect(signatures: string, templates: string): string {
       arg_min(s.example, s.first_seen) AS example, arg_min(s.example_source, s.first_seen) AS example_source, arg_min(s.example_line, s.first_seen) AS example_line,
       {'TRACE': sum(s.n_trace)::BIGINT, 'DEBUG': sum(s.n_debug)::BIGINT, 'INFO': sum(s.n_info)::BIGINT, 'NOTICE': sum(s.n_notice)::BIGINT,
        'WARN': sum(s.n_warn)::BIGINT, 'ERROR': sum(s.n_error)::BIGINT, 'FATAL': sum(s.n_fatal)::BIGINT, 'unknown': sum(s.n_unknown)::BIGINT} AS levels,
-      count(*) AS signatures, string_agg(DISTINCT s.format, ',') AS formats
+      count(*) AS signatures, string_agg(DISTINCT s.format, ',' ORDER BY s.format) AS formats
     FROM ${templates} AS t JOIN ${signatures} AS s ON s.template_id = t.template_id
     GROUP BY t.template_id, t.text, t.tokens`;
 }
