@@ -7,8 +7,8 @@ import { defineViews } from './catalog.js';
 import { readLiveFiles, type LiveFile } from './compact.js';
 import { crashPoint } from './crash-point.js';
 import { CATALOG_FILE } from './data-dir.js';
-import { retireFiles, sweepRetired } from './retired.js';
-import { dropRollups } from './rollup.js';
+import { sweepRetired } from './retired.js';
+import { retireWithRollups } from './rollup.js';
 import { StoreWriter, withCatalog } from './store.js';
 
 /** Options of {@link pruneStore}. */
@@ -140,7 +140,7 @@ async function dropOld(cat: DuckDBConnection, dataDir: string, cutoffMs: number,
   const entries = await removeEntries(cat, dropped.map(abs), [remainingLogs, remaining.filter((f) => f.kind === 'unparsed').map(abs)]);
   await cat.run('DELETE FROM _logscope.files WHERE list_contains($old, path)', { old: listValue(dropped.map((f) => f.rel)) });
   // Their rollups (rollup.ts) go with them.
-  await retireFiles(cat, dataDir, [...dropped.map((f) => f.rel), ...(await dropRollups(cat, dropped.map((f) => f.rel)))]);
+  await retireWithRollups(cat, dataDir, dropped.map((f) => f.rel));
   const templates = await recountSignatures(cat, droppedLogs.map(abs), remainingLogs);
   await defineViews(cat, dataDir);
   crashPoint('prune:committing');

@@ -42,6 +42,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { retireFiles } from './retired.js';
 import { quoteString } from './sql.js';
 
 /** A rollup file and the log file it counts, both relative to the data directory. */
@@ -79,6 +80,14 @@ export async function dropRollups(cat: DuckDBConnection, ofPaths: string[]): Pro
     dropped.push(...r.getRows().map((row) => String(row[0])));
   }
   return dropped;
+}
+
+/**
+ * Inside the catalog transaction that unlists the log files `rels`: unlists their rollups too,
+ * and retires both (deleted once no reader may still read them, see retired.ts).
+ */
+export async function retireWithRollups(cat: DuckDBConnection, dataDir: string, rels: string[]): Promise<void> {
+  await retireFiles(cat, dataDir, [...rels, ...(await dropRollups(cat, rels))]);
 }
 
 /** Inside a catalog transaction: log files `from` merged into `to` (compaction): their rollups now count `to`. */

@@ -10,8 +10,8 @@ import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './d
 import { acquireWriterLock } from './lock.js';
 import { takeCatalogTurn } from './catalog-turn.js';
 import { READERS_DIR } from './lease.js';
-import { listRetired, retireFiles, sweepRetired } from './retired.js';
-import { backfillRollups, dropRollups, insertRollups, rollupPathOf, writeRollupFile } from './rollup.js';
+import { listRetired, sweepRetired } from './retired.js';
+import { backfillRollups, insertRollups, retireWithRollups, rollupPathOf, writeRollupFile } from './rollup.js';
 
 /** What the manifest knows of one ingested source. */
 export interface SourceEntry {
@@ -725,7 +725,7 @@ export async function listMoves(cat: DuckDBConnection, moves: FileMove[], batchI
 async function swapRewrite(cat: DuckDBConnection, dataDir: string, rewrite: Rewrite, what: SourcesToRemove): Promise<void> {
   for (const rel of rewrite.old) await cat.run('DELETE FROM _logscope.files WHERE path = $rel', { rel });
   // The replaced files' rollups go with them: unlisted now, deleted once no reader may read them.
-  await retireFiles(cat, dataDir, [...rewrite.old, ...(await dropRollups(cat, rewrite.old))]);
+  await retireWithRollups(cat, dataDir, rewrite.old);
   await listMoves(cat, rewrite.moves, rewrite.batchId);
   for (const id of what.sourceIds) await cat.run('DELETE FROM _logscope.sources WHERE source_id = $id', { id });
   for (const name of what.names) await cat.run('DELETE FROM _logscope.source_lines WHERE source = $name', { name });
