@@ -36,6 +36,11 @@ describe('signature miner (stage 1)', () => {
     expect(masked('session 0x14ed93111f20027 at 0xffffffff')).toBe('session <*> at <*>');
     expect(masked('request 550e8400-e29b-41d4-a716-446655440000 done')).toBe('request <*> done');
     expect(masked('mac 00:1a:2b:3c:4d:5e up')).toBe('mac <*> up');
+    // Parts of letters only belong to the address too, wherever they stand.
+    expect(masked('from 00:14:22:aa:bb:cc via eth1')).toBe('from <*> via <*>');
+    expect(masked('AuthKeyId EF:9F:96:B7:6A:DD, MAC=fe:ed:00:1a:df:fe ok')).toBe('AuthKeyId <*>, MAC=<*> ok');
+    // Times and PCI slots stay one number with their fractions.
+    expect(masked('at 10:00:01.123456 on 0000:00:14.0')).toBe('at <*> on <*>');
     expect(masked('block blk_-6952295868487656571 and blk_38865049064139660 job_1445144423722_0020')).toBe('block <*> and <*>');
     expect(masked('generating core.2275 on R02-M1-N0-C:J12-U11')).toBe('generating <*> on <*>');
     expect(masked('request_id=5bb1551e97958c57 uid=0')).toBe('request_id=<*> uid=<*>');
@@ -119,6 +124,9 @@ describe('signature miner (stage 1)', () => {
   it('runs a path on over a blank when a token after it continues it', () => {
     expect(masked('Opening file /tmp/My Documents/report 3.txt for reading')).toBe('Opening file <*> for reading');
     expect(masked('open "C:\\Program Files (x86)\\Google\\chrome.exe" now')).toBe('open "<*>" now');
+    // Cut by more than one blank.
+    expect(masked('Loaded C:\\Program Files\\Common Files\\foo.dll ok')).toBe('Loaded <*> ok');
+    expect(masked('Opening /Users/me/Application Support/My Files/cache.db now')).toBe('Opening <*> now');
     // A second path is not a continuation.
     expect(masked('copy /a/b to /c/d done')).toBe('copy <*> to <*> done');
   });

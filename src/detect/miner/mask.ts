@@ -229,8 +229,15 @@ export class MaskScanner {
         prevEndsWild = true;
       } else if ((flags & DIGIT) !== 0 || path >= 0) {
         this.maskToken(ts, pos, path);
-        // A path cut by a blank ends in a word (`/tmp/My`), not in a number or an extension.
-        if (path >= 0 && this.starts[this.count - 1] === P_WILD && (CLASS[buf[pos - 1]] & ALPHA) !== 0) pos = this.extendPath(pos, end);
+        // A path cut by a blank ends in a word (`/tmp/My`), not in a number or an extension;
+        // it may be cut more than once (`C:\Program Files\Common Files\x.dll`).
+        if (path >= 0 && this.starts[this.count - 1] === P_WILD) {
+          while ((CLASS[buf[pos - 1]] & ALPHA) !== 0) {
+            const next = this.extendPath(pos, end);
+            if (next === pos) break;
+            pos = next;
+          }
+        }
         prevEndsWild = this.starts[this.count - 1] === P_WILD;
       } else if (prevEndsWild && pos - ts <= MAX_UNIT + 2 && this.maskUnit(ts, pos)) {
         // A word like `B,` after `93.0`: a unit.
@@ -472,6 +479,14 @@ export class MaskScanner {
         continue;
       }
       const rs = i;
+      const hex = this.hexGroupEnd(i, b);
+      if (hex > 0) {
+        // `4E:A3:8C:5D:FE:BC`, `00:1a:2b:cc:dd:ee`: one variable, its letter-only parts too.
+        this.literal(lit, rs);
+        this.push(P_WILD, 0);
+        i = lit = hex;
+        continue;
+      }
       const c = this.scanRun(i, b);
       i = this.runEnd;
       if ((c & DIGIT) === 0) continue;
@@ -503,6 +518,38 @@ export class MaskScanner {
       lit = i;
     }
     this.literal(lit, b);
+  }
+
+  /**
+   * The end of a group of hex parts joined by single colons that starts at i, or 0: three or
+   * more parts of 1 to 4 hex digits, some holding a decimal digit and some letters only, not
+   * joined on to more (a MAC address, a key fingerprint, an IPv6 address without `::`). Such
+   * a group is one variable, its letter-only parts too.
+   */
+  private hexGroupEnd(i: number, b: number): number {
+    const buf = this.buf;
+    let parts = 0;
+    let digits = false;
+    let letters = false;
+    for (;;) {
+      const s = i;
+      let digit = false;
+      while (i < b && i - s < 5 && isHex(buf[i])) {
+        if ((CLASS[buf[i]] & DIGIT) !== 0) digit = true;
+        i++;
+      }
+      if (i === s || i - s > 4 || (i < b && (CLASS[buf[i]] & ALNUM) !== 0)) return 0;
+      parts++;
+      if (digit) digits = true;
+      else letters = true;
+      if (i + 1 < b && buf[i] === COLON && isHex(buf[i + 1])) {
+        i++;
+        continue;
+      }
+      // Groups of digits only (`10:00:01.5`, `0000:00:14.0`) are left to the number rules.
+      if (!letters || !digits || parts < 3) return 0;
+      return i + 1 < b && (CLASS[buf[i]] & JOIN) !== 0 && (CLASS[buf[i + 1]] & ALNUM) !== 0 ? 0 : i;
+    }
   }
 
   /** Scans the identifier run starting at i (a letter or digit); returns the union of its byte classes. */
@@ -595,6 +642,11 @@ export class MaskScanner {
     this.literal(e, te);
     return true;
   }
+}
+
+/** `0`-`9`, `a`-`f`, `A`-`F`. */
+function isHex(b: number): boolean {
+  return (b >= 48 && b <= 57) || ((b | 0x20) >= 97 && (b | 0x20) <= 102);
 }
 
 /** A sign or comparison that goes with the number after it: `-3`, `+3`, `<1`, `>5`, `~2`. */
