@@ -87,7 +87,7 @@ export function registerAnomalies(program: Command): void {
     .option('--direction <dir>', 'with --metric: flag rises (up), drops (down) or both', 'both')
     .option('--explain', 'name the services, hosts and messages that changed most in each anomaly')
     .option('--top <n>', 'contributors shown per dimension with --explain', '5')
-    .option('--per-day', 'print only the firings per day (a backtest of the rule)')
+    .option('--per-day', 'print only the firings per day (a backtest of the rule), with the buckets judged and the firings per 1,000 of them (per_1000)')
     .option('--buckets', 'table: one row per flagged bucket instead of one per event')
     .option('--format <format>', 'table, csv, json or ndjson (default: table on a terminal, csv otherwise)')
     .option('--json', JSON_OPTION_HELP)

@@ -27,7 +27,7 @@ export function registerGenerate(program: Command): void {
     .addOption(new Option('--format <name>', 'deprecated: use --log-format').hideHelp())
     .option('--seed <n>', 'random seed: the same seed gives the same file (default 1)')
     .option('--start <iso>', 'first timestamp (default 2026-11-18T00:00:00Z)')
-    .option('--days <n>', 'days the timestamps span (default 7)')
+    .option('--days <n>', 'days the timestamps span (default 7; 14 with --series)')
     .option('--series <kinds>', `instead of logs: labelled metric series as JSON lines with a numeric "value", one series per kind and seed (--seed 1,2,3): ${METRIC_SERIES_KINDS.join(', ')} or all`)
     .option('--json', `print the summary as JSON (${JSON_OPTION_HELP} in the other commands)`)
     .action(async (flags: GenerateFlags) => {

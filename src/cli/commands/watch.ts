@@ -39,7 +39,7 @@ export function parseDurationMs(text: string, option: string): number {
 export function registerWatch(program: Command): void {
   program
     .command('watch')
-    .description('follow growing log files as tail -F does: store new lines every interval, run the alert rules on them, optionally serve the dashboard')
+    .description('follow growing log files as tail -F does: store new lines every interval, run the alert rules on them, merge small files between looks (as logscope compact does), optionally serve the dashboard')
     .argument('<inputs...>', 'files, directories, quoted globs (files matching later are picked up); rotated files are followed to their end')
     .option('-d, --data <dir>', 'data directory (env LOGSCOPE_DATA; default ./logscope-data)')
     .option('-c, --config <file>', 'config file (env LOGSCOPE_CONFIG; default ./logscope.config.json if present)')
