@@ -1,7 +1,26 @@
 import type { MiningConfig, MiningSettings } from '../config/index.js';
-import { createTemplateCatalog, type TemplateCatalog } from '../detect/miner/index.js';
+import { createSignatureMiner, createTemplateCatalog, MINER_RULES, type TemplateCatalog } from '../detect/miner/index.js';
+import { EXAMPLE_CHARS } from '../parse/signature-tally.js';
 import type { BatchMining, SignatureStat, StoreWriter } from '../store/index.js';
 import type { ChunkMinedSignature } from './task.js';
+
+/** A stored signature, as the store gives it to the miner at start. */
+interface StoredSignature {
+  id: number;
+  format: string;
+  text: string;
+  count: number;
+  template: number | null;
+  example: string;
+}
+
+/**
+ * What the store's catalog must agree with: the miner's rules and the mining settings. When the
+ * store noted something else, its signatures are re-masked and re-clustered at the next ingest.
+ */
+function minerStamp(config: MiningConfig): string {
+  return JSON.stringify({ rules: MINER_RULES, masks: config.masks ?? [], similarity: config.similarity, depth: config.depth, formats: config.formats });
+}
 
 /** The settings of one format: the defaults, with the format's own over them. */
 export function miningSettingsFor(format: string, config: MiningConfig): Required<Pick<MiningSettings, 'masks'>> & MiningSettings {
@@ -22,16 +41,69 @@ export function miningSettingsFor(format: string, config: MiningConfig): Require
 export class TemplateMining {
   private readonly catalogs = new Map<string, TemplateCatalog>();
   private batch = new Map<number, SignatureStat>();
+  /** An upgrade of the stored catalog, written with the first batch (see `start`). */
+  private upgrade: Required<Pick<BatchMining, 'retexts' | 'assignments' | 'templates' | 'minerRules'>> | null = null;
 
   private constructor(private readonly config: MiningConfig) {}
 
-  /** Loads the store's signatures into per-format catalogs. */
+  /**
+   * Loads the store's signatures into per-format catalogs. When the store's catalog was made by
+   * other miner rules or settings (an upgrade, a changed `mining` config), each signature is
+   * first re-masked from its stored example by the current rules, and every signature whose
+   * text or template comes out different is updated with the first batch committed, so that old
+   * and new records of one event share one template (and a new-pattern rule does not take an
+   * old event for a new one).
+   */
   static async start(store: StoreWriter, config: MiningConfig): Promise<TemplateMining> {
     const mining = new TemplateMining(config);
-    const byFormat = new Map<string, Array<{ id: number; text: string; count: number }>>();
-    for (const s of await store.readSignatures()) byFormat.set(s.format, [...(byFormat.get(s.format) ?? []), s]);
-    for (const [format, signatures] of byFormat) mining.catalogs.set(format, mining.createCatalog(format, signatures));
+    const { rules, signatures } = await store.readSignatures();
+    const stamp = minerStamp(config);
+    const upgrade = rules !== stamp && signatures.length > 0;
+    const byFormat = new Map<string, StoredSignature[]>();
+    for (const s of signatures) {
+      const list = byFormat.get(s.format);
+      if (list === undefined) byFormat.set(s.format, [s]);
+      else list.push(s);
+    }
+    const retexts: BatchMining['retexts'] & object = [];
+    const assignments: BatchMining['assignments'] = [];
+    const templates = new Map<number, { id: number; text: string; tokens: number }>();
+    for (const [format, list] of byFormat) {
+      if (upgrade) retexts.push(...mining.remask(format, list));
+      const catalog = mining.createCatalog(format, list);
+      mining.catalogs.set(format, catalog);
+      if (!upgrade) continue;
+      for (const s of list) {
+        const template = catalog.templateOf(s.id);
+        if (template === undefined || template === s.template) continue;
+        assignments.push({ signature: s.id, template });
+        const t = catalog.template(template);
+        if (t !== undefined && !templates.has(t.id)) templates.set(t.id, { id: t.id, text: t.text, tokens: t.tokens });
+      }
+    }
+    if (upgrade || (rules !== stamp && signatures.length === 0)) {
+      mining.upgrade = { retexts, assignments, templates: [...templates.values()], minerRules: stamp };
+    }
     return mining;
+  }
+
+  /**
+   * Re-masks stored signatures from their examples with the current rules: each one whose text
+   * changes gets the new text (in `list`, for the catalog) and is returned, to be stored. An
+   * example cut at EXAMPLE_CHARS may not be the whole message: such a signature keeps its text.
+   */
+  private remask(format: string, list: StoredSignature[]): Array<{ signature: number; text: string; tokens: number }> {
+    const signer = createSignatureMiner({ masks: miningSettingsFor(format, this.config).masks });
+    const newIds = list.map((s) => (s.example !== '' && s.example.length < EXAMPLE_CHARS ? signer.signature(s.example) : null));
+    const texts = new Map(signer.drain().map((e) => [e.id, e]));
+    const out: Array<{ signature: number; text: string; tokens: number }> = [];
+    list.forEach((s, i) => {
+      const entry = newIds[i] === null ? undefined : texts.get(newIds[i]!);
+      if (entry === undefined || entry.text === s.text) return;
+      s.text = entry.text;
+      out.push({ signature: s.id, text: entry.text, tokens: entry.tokens });
+    });
+    return out;
   }
 
   private createCatalog(format: string, signatures: Iterable<{ id: number; text: string; count: number }> = []): TemplateCatalog {
@@ -66,22 +138,36 @@ export class TemplateMining {
   takeBatch(): BatchMining {
     const signatures = [...this.batch.values()];
     this.batch = new Map();
+    const upgrade = this.upgrade;
+    this.upgrade = null;
     const byFormat = new Map<string, SignatureStat[]>();
     for (const s of signatures) byFormat.set(s.format, [...(byFormat.get(s.format) ?? []), s]);
-    const assignments: BatchMining['assignments'] = [];
+    // One assignment per signature: the batch's own (made later) win over the upgrade's.
+    const assigned = new Map<number, number>();
+    for (const a of upgrade?.assignments ?? []) assigned.set(a.signature, a.template);
     // The templates this batch's assignments point to (new or generalised): the others in the
     // catalog are already stored, and the store drops those no signature points to any more.
     const templates = new Map<number, { id: number; text: string; tokens: number }>();
+    for (const t of upgrade?.templates ?? []) templates.set(t.id, t);
     for (const [format, list] of byFormat) {
       let catalog = this.catalogs.get(format);
       if (catalog === undefined) this.catalogs.set(format, (catalog = this.createCatalog(format)));
       for (const change of catalog.add(list.map((s) => ({ id: s.signature, text: s.text, count: s.count })))) {
-        assignments.push({ signature: change.signature, template: change.template });
+        assigned.set(change.signature, change.template);
         if (templates.has(change.template)) continue;
         const t = catalog.template(change.template);
         if (t !== undefined) templates.set(t.id, { id: t.id, text: t.text, tokens: t.tokens });
       }
     }
-    return { signatures, assignments, templates: [...templates.values()] };
+    const assignments = [...assigned].map(([signature, template]) => ({ signature, template }));
+    // A template the upgrade listed that a later change moved every signature off is not stored.
+    const used = new Set(assigned.values());
+    const stored = [...templates.values()].filter((t) => used.has(t.id));
+    const mining: BatchMining = { signatures, assignments, templates: stored };
+    if (upgrade !== null) {
+      mining.retexts = upgrade.retexts;
+      mining.minerRules = upgrade.minerRules;
+    }
+    return mining;
   }
 }

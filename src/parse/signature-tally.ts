@@ -20,7 +20,7 @@ export interface ChunkSignature {
 const LEVEL_INDEX: Record<string, number> = { TRACE: 0, DEBUG: 1, INFO: 2, NOTICE: 3, WARN: 4, ERROR: 5, FATAL: 6 };
 const NO_LEVEL = 7;
 /** Longest example kept, in characters. */
-const EXAMPLE_CHARS = 1000;
+export const EXAMPLE_CHARS = 1000;
 
 /**
  * Per chunk, in a parse worker: the signature of every record's message (stage 1 of template

@@ -31,6 +31,8 @@ export const CATALOG_DDL = [
   `CREATE TABLE IF NOT EXISTS _logscope.retired (path VARCHAR, retired_at TIMESTAMPTZ, readers VARCHAR[])`,
   // The rollup: per log file (of_path), a Parquet file (path) of its records counted per minute, service, host and level (see rollup.ts).
   `CREATE TABLE IF NOT EXISTS _logscope.rollup_files (path VARCHAR, of_path VARCHAR)`,
+  // Notes about the store as a whole: `miner_rules`, the template-miner rules its signatures were last re-masked with.
+  `CREATE TABLE IF NOT EXISTS _logscope.meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
 ];
 
 /**

@@ -142,6 +142,13 @@ export interface BatchMining {
   assignments: Array<{ signature: number; template: number }>;
   /** The templates that `assignments` point to (new ones, or generalised ones under a new id). */
   templates: Array<{ id: number; text: string; tokens: number }>;
+  /**
+   * Stored signatures whose masked text the current miner writes differently (re-masked from
+   * their example after an upgrade): their text and tokens are updated, their id kept.
+   */
+  retexts?: Array<{ signature: number; text: string; tokens: number }>;
+  /** The miner rules the catalog now agrees with, noted in `_logscope.meta` (see `MINER_RULES`). */
+  minerRules?: string;
 }
 
 /** One signature's share of a batch. */
@@ -193,6 +200,19 @@ async function commitMining(cat: DuckDBConnection, mining: BatchMining, stagingD
          n_fatal = n_fatal + excluded.n_fatal, n_unknown = n_unknown + excluded.n_unknown`,
       { file },
     );
+  }
+  if (mining.retexts !== undefined && mining.retexts.length > 0) {
+    const file = path.join(stagingDir, 'retexts.json');
+    fs.writeFileSync(file, mining.retexts.map((r) => JSON.stringify(r)).join('\n'));
+    await cat.run(
+      `UPDATE _logscope.signatures AS s SET text = r.text, tokens = r.tokens
+       FROM read_json($file, format = 'newline_delimited', columns = {signature: 'BIGINT', text: 'VARCHAR', tokens: 'INTEGER'}) AS r
+       WHERE s.signature = r.signature`,
+      { file },
+    );
+  }
+  if (mining.minerRules !== undefined) {
+    await cat.run(`INSERT OR REPLACE INTO _logscope.meta VALUES ('miner_rules', $rules)`, { rules: mining.minerRules });
   }
   if (mining.assignments.length > 0) {
     const file = path.join(stagingDir, 'assignments.json');
@@ -393,11 +413,21 @@ export class StoreWriter {
     });
   }
 
-  /** Every signature the catalog knows, for the template miner to start from. */
-  async readSignatures(): Promise<Array<{ id: number; format: string; text: string; count: number }>> {
+  /**
+   * Every signature the catalog knows, with its template and example, for the template miner
+   * to start from; and the miner rules the catalog was last brought up to date with (`''` for
+   * a store older than that note), to re-mask and re-cluster after an upgrade (see
+   * `TemplateMining.start`).
+   */
+  async readSignatures(): Promise<{ rules: string; signatures: Array<{ id: number; format: string; text: string; count: number; template: number | null; example: string }> }> {
     return withCatalog(this.dataDir, async (conn) => {
-      const reader = await conn.runAndReadAll('SELECT signature, format, text, count FROM _logscope.signatures ORDER BY signature');
-      return reader.getRows().map((r) => ({ id: Number(r[0]), format: String(r[1]), text: String(r[2]), count: Number(r[3]) }));
+      const meta = await conn.runAndReadAll(`SELECT value FROM _logscope.meta WHERE key = 'miner_rules'`);
+      const rules = meta.getRows().length > 0 ? String(meta.getRows()[0][0]) : '';
+      const reader = await conn.runAndReadAll('SELECT signature, format, text, count, template_id, example FROM _logscope.signatures ORDER BY signature');
+      const signatures = reader.getRows().map((r) => ({
+        id: Number(r[0]), format: String(r[1]), text: String(r[2]), count: Number(r[3]), template: r[4] === null ? null : Number(r[4]), example: r[5] === null ? '' : String(r[5]),
+      }));
+      return { rules, signatures };
     });
   }
 

@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -170,6 +171,35 @@ describe('mining settings per format in the config file', () => {
     // Half the tokens differ: apart at the default 0.8, one template at 0.5.
     expect(await templatesWith({}, logins)).toHaveLength(3);
     expect(await templatesWith({ formats: { syslog: { similarity: 0.5 } } }, logins)).toEqual(['user <*> logged <*>']);
+  });
+
+  it('re-masks and re-clusters the stored signatures when the mining config changes, so old and new records share the template', async () => {
+    const dir = tmpDir('logscope-mining-upgrade-');
+    const data = path.join(dir, 'data');
+    const config = path.join(dir, 'logscope.config.json');
+    const run = async (file: string, text: string, mining: Record<string, unknown>): Promise<void> => {
+      fs.writeFileSync(path.join(dir, file), text);
+      fs.writeFileSync(config, JSON.stringify({ mining }));
+      const r = await runCliHere(['ingest', path.join(dir, file), '--data', data, '--quiet', '--config', config]);
+      expect(r.status, r.stderr).toBe(0);
+    };
+    await run('a.log', lines, {});
+    expect((await query(data, 'SELECT text FROM templates ORDER BY text')).map((t) => t.text)).toEqual(['job alpha finished', 'job beta finished']);
+    // The mask added later applies to the records already stored too.
+    await run('b.log', lines.replaceAll('2026-11-20T10', '2026-11-21T10'), { formats: { syslog: { masks: ['alpha|beta'] } } });
+    expect(await query(data, 'SELECT text, count::INT AS count FROM templates ORDER BY text')).toEqual([{ text: 'job <*> finished', count: 8 }]);
+    expect(await query(data, `SELECT count(DISTINCT template_id)::INT AS n, count(*)::INT AS rows FROM logs`)).toEqual([{ n: 1, rows: 8 }]);
+    // The catalog keeps the signatures' new text, and notes the rules and settings it agrees with.
+    const db = await DuckDBInstance.create(path.join(data, 'catalog.duckdb'), { access_mode: 'READ_ONLY' });
+    const conn = await db.connect();
+    try {
+      const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRows().map((r) => r.map(String));
+      expect(await rows('SELECT DISTINCT text FROM _logscope.signatures')).toEqual([['job <*> finished']]);
+      expect((await rows(`SELECT value FROM _logscope.meta WHERE key = 'miner_rules'`))[0][0]).toContain('alpha|beta');
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+    }
   });
 
   it('rejects a bad mask when the config loads, naming the key', async () => {
