@@ -56,8 +56,8 @@ export class TemplateMining {
    */
   static async start(store: StoreWriter, config: MiningConfig): Promise<TemplateMining> {
     const mining = new TemplateMining(config);
-    const { rules, signatures } = await store.readSignatures();
     const stamp = minerStamp(config);
+    const { rules, signatures } = await store.readSignatures(stamp);
     const upgrade = rules !== stamp && signatures.length > 0;
     const byFormat = new Map<string, StoredSignature[]>();
     for (const s of signatures) {

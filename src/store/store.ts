@@ -414,16 +414,18 @@ export class StoreWriter {
   }
 
   /**
-   * Every signature the catalog knows, with its template and example, for the template miner
-   * to start from; and the miner rules the catalog was last brought up to date with (`''` for
-   * a store older than that note), to re-mask and re-cluster after an upgrade (see
-   * `TemplateMining.start`).
+   * Every signature the catalog knows, with its template, for the template miner to start
+   * from; and the miner rules the catalog was last brought up to date with (`''` for a store
+   * older than that note). When those are not `current`, each signature's example too, to
+   * re-mask and re-cluster after an upgrade (see `TemplateMining.start`); else `''`.
    */
-  async readSignatures(): Promise<{ rules: string; signatures: Array<{ id: number; format: string; text: string; count: number; template: number | null; example: string }> }> {
+  async readSignatures(current: string): Promise<{ rules: string; signatures: Array<{ id: number; format: string; text: string; count: number; template: number | null; example: string }> }> {
     return withCatalog(this.dataDir, async (conn) => {
       const meta = await conn.runAndReadAll(`SELECT value FROM _logscope.meta WHERE key = 'miner_rules'`);
       const rules = meta.getRows().length > 0 ? String(meta.getRows()[0][0]) : '';
-      const reader = await conn.runAndReadAll('SELECT signature, format, text, count, template_id, example FROM _logscope.signatures ORDER BY signature');
+      // The examples (up to 1,000 characters each) only when they are to be re-masked.
+      const example = rules === current ? `''` : 'example';
+      const reader = await conn.runAndReadAll(`SELECT signature, format, text, count, template_id, ${example} FROM _logscope.signatures ORDER BY signature`);
       const signatures = reader.getRows().map((r) => ({
         id: Number(r[0]), format: String(r[1]), text: String(r[2]), count: Number(r[3]), template: r[4] === null ? null : Number(r[4]), example: r[5] === null ? '' : String(r[5]),
       }));
