@@ -77,7 +77,7 @@ const AUTH_LOG: LabelRule[] = [
   t('pam_unix(cron:session): session opened for user <*> by (uid=<*>)'),
   t('pam_unix(cron:session): session closed for user <*>'),
   t('Connection closed by invalid user <*> <*> port <*> [preauth]'),
-  t('Connection closed by <*> port <*> [preauth]'),
+  { re: /^Connection closed by \S+ port \d+ \[preauth\]$/, template: 'Connection closed by <*> port <*> [preauth]' },
   t('Invalid user <*> from <*> port <*>'),
   t('Did not receive identification string from <*> port <*>'),
   t("Bad protocol version identification '<*>' from <*> port <*>"),
@@ -224,10 +224,201 @@ const SPRING_LOG: LabelRule[] = [
   ...spring('ConditionEvaluationReportLoggingListener', ['']),
 ];
 
-const CHROMEOS_MESSAGES: LabelRule[] = [];
-const CONTROLLER_MANAGER_LOG: LabelRule[] = [];
-const NGINX_ERROR_LOG: LabelRule[] = [];
-const HEROKU_LOG: LabelRule[] = [];
+
+/** ChromeOS syslog (tag[pid]: text): a suspend with the kernel's per-device PM trace, Chrome and system daemons. */
+const CHROMEOS_MESSAGES: LabelRule[] = [
+  t('chrome[<*>]: <*> INFO chrome[<*>]: [extensions/browser/api/web_contents_capture_client.cc:<*>] Screenshot taken'),
+  t('session_manager[<*>]: INFO session_manager: [<*>/brillo/process/process_reaper.cc:<*>] Untracked process <*> terminated with status <*> (code = <*>)'),
+  t('session_manager[<*>]: INFO session_manager: [<*>/login_manager/session_manager_impl.cc:<*>] LockScreen() method called.'),
+  t('session_manager[<*>]: INFO session_manager: [<*>/login_manager/session_manager_impl.cc:<*>] HandleLockScreenShown() method called.'),
+  t('temp_logger[<*>]:  x86_pkg_temp:<*> INT3400_Thermal:<*> TSR0:<*> TSR1:<*> TSR2:<*> TCPU:<*> TCPU_PCI:<*> iwlwifi_1:<*> PL1:<*>  '),
+  // The kernel's PM trace: one line before and one after each device's suspend callback.
+  t('kernel: [<*>] <*>: PM: calling <*> @ <*>, parent: <*>'),
+  t('kernel: [<*>] <*>: PM: <*> returned <*> after <*> usecs'),
+  t('kernel: [<*>] PM: suspend of devices complete after <*> msecs'),
+  t('kernel: [<*>] PM: start suspend of devices complete after <*> msecs'),
+  t('kernel: [<*>] PM: suspend entry (<*>)'),
+  t('kernel: [<*>] OOM killer disabled.'),
+  t('kernel: [<*>] Freezing user space processes'),
+  t('kernel: [<*>] Freezing user space processes completed (elapsed <*> seconds)'),
+  t('kernel: [<*>] Freezing remaining freezable tasks'),
+  t('kernel: [<*>] Freezing remaining freezable tasks completed (elapsed <*> seconds)'),
+  t('kernel: [<*>] Filesystems sync: <*> seconds'),
+  t('kernel: [<*>] <*>: Unhandled alg: <*>'),
+  // mac80211's station state machine: the step names the line.
+  t('kernel: [<*>] <*>: send auth to <*> (try <*>)'),
+  t('kernel: [<*>] <*>: authenticate with <*> (local address=<*>)'),
+  t('kernel: [<*>] <*>: associate with <*> (try <*>)'),
+  t('kernel: [<*>] <*>: authenticated'),
+  t('kernel: [<*>] <*>: associated'),
+  t('kernel: [<*>] <*>: deauthenticating from <*> by local choice (Reason: <*>)'),
+  t('kernel: [<*>] <*>: deauthenticated from <*> while associating (Reason: <*>)'),
+  t('kernel: [<*>] <*>: RX ReassocResp from <*> (capab=<*> status=<*> aid=<*>)'),
+  t('kernel: [<*>] <*>: RX AssocResp from <*> (capab=<*> status=<*> aid=<*>)'),
+  t('kernel: [<*>] <*>: Limiting TX power to <*> (<*> - <*>) dBm as advertised by <*>'),
+  t('kernel: [<*>] <*>: <*> rejected association temporarily; comeback duration <*> TU (<*> ms)'),
+  t('periodic_scheduler[<*>]: <*>: running <*>'),
+  t('periodic_scheduler[<*>]: <*>: job completed'),
+  t('periodic_scheduler[<*>]: <*>: process exited <*>'),
+  t("usbguard-daemon[<*>]: uid=<*> pid=<*> result='SUCCESS' device.rule='<*>' device.system_name='<*>' type='Device.Present' "),
+  t("usbguard-daemon[<*>]: uid=<*> pid=<*> result='SUCCESS' device.rule='<*>' target.old='<*>' device.system_name='<*>' target.new='<*>' type='Policy.Device.Update' "),
+  t("btadapterd[<*>]: bluetooth  gd/os/linux_generic/files.cc:<*> FileCreatedTime: unable to read '<*>' file metadata, error: <*>"),
+  t('usbguard-on-lock[<*>]: Locking USB.'),
+  t('trunksd[<*>]: Received command <*> while suspended.'),
+  t('trunksd[<*>]: Finished saving contexts.'),
+  t('tpm_managerd[<*>]: PeriodicResetDictionaryAttackCounterTask: DA reset succeeded.'),
+  t('shill[<*>]: ERROR shill: [<*>/brillo/dbus/dbus_method_invoker.h:<*>] CallMethodAndBlockWithTimeout(...): Domain=<*>, Code=<*>, Message=<*>'),
+  t('shill[<*>]: ERROR shill: [<*>/libchrome/dbus/object_proxy.cc:<*>] Failed to call method: <*>: object_path= <*>: <*>: <*>'),
+  t('rsyslogd[<*>]: [origin software="rsyslogd" swVersion="<*>" x-pid="<*>" x-info="<*>"] rsyslogd was HUPed'),
+  t('rsyslogd[<*>]: -- MARK --'),
+  t('resourced[<*>]: using RPS boost sysfs entry'),
+  t('resourced[<*>]: Thermal state <*>'),
+  t('resourced[<*>]: Power source <*>'),
+  t('powerd_suspend[<*>]: Going to suspend-to-RAM state: args=<*>'),
+  t('powerd_suspend[<*>]: Finalizing suspend'),
+  t('pciguard[<*>]: INFO pciguard: [<*>/pciguard/sysfs_utils.cc:<*>] Will deny all new external PCI devices'),
+  t('pciguard[<*>]: INFO pciguard: [<*>/pciguard/event_handler.cc:<*>] CurrentState=<*>, UserPermission=<*>, received event=<*>'),
+  t('patchpaneld[<*>]: ERROR patchpaneld: [<*>/patchpanel/network_monitor_service.cc:<*>] Neighbor becomes <*> from <*> on <*> { addr: <*>, role: <*>, state: <*> }'),
+  t('machine-id-regen[<*>]: Not regenerating since we did so <*> seconds ago'),
+  t('cryptohomed[<*>]: AuthSession: started with is_ephemeral_user=<*> intent=<*> user_exists=<*> factors=<*> verifiers=<*>.'),
+  t('cryptohomed[<*>]: AuthSession: invalidated.'),
+  t('cryptohomed[<*>]: AuthSession: <*> AuthSession expired.'),
+  t('cras_server[<*>]: pcm_avail returned frames larger than buf_size: <*>: <*>: <*> > <*>'),
+  t('cras_server[<*>]: AudioFRA:<*> context:<*>'),
+];
+
+/**
+ * klog's header as part of the message: "Lmmdd hh:mm:ss.uuuuuu pid file:line] text". The level
+ * letter and the source file name the statement; the date, time, pid and line number are `<*>`.
+ */
+function klog(level: 'I' | 'W' | 'E', file: string, body: string): LabelRule {
+  return {
+    re: new RegExp(`^${level}\\d{4} [\\d:.]+ +\\d+ ${templateSource(file)}:\\d+\\] ${templateSource(body)}$`, 's'),
+    template: `${level}<*> <*> <*> ${file}:<*>] ${body}`,
+  };
+}
+
+/** kube-controller-manager in a kind cluster (CRI log wrapping klog): one start-up and a few syncs. */
+const CONTROLLER_MANAGER_LOG: LabelRule[] = [
+  klog('I', 'replica_set.go', '"Finished syncing" logger=<*> kind=<*> key=<*> duration=<*>'),
+  klog('I', 'replica_set.go', '"Starting controller" logger=<*> name=<*>'),
+  klog('I', 'range_allocator.go', '"Successfully synced" logger=<*> key=<*>'),
+  klog('I', 'range_allocator.go', '"Starting range CIDR allocator" logger=<*>'),
+  klog('I', 'range_allocator.go', '"Set node PodCIDR" logger=<*> node=<*> podCIDRs=<*>'),
+  klog('I', 'range_allocator.go', '"Sending events to api server" logger=<*>'),
+  klog('I', 'range_allocator.go', '"No Secondary Service CIDR provided. Skipping filtering out secondary service addresses" logger=<*>'),
+  klog('I', 'dynamic_serving_content.go', '"Starting controller" name=<*>'),
+  klog('I', 'dynamic_cafile_content.go', '"Starting controller" name=<*>'),
+  klog('W', 'shared_informer.go', 'resyncPeriod <*> is smaller than resyncCheckPeriod <*> and the informer has already started. Changing it to <*>'),
+  klog('I', 'shared_informer.go', 'Waiting for caches to sync for <*>'),
+  klog('I', 'shared_informer.go', 'Caches are synced for <*>'),
+  klog('W', 'type.go', 'The watchlist request for <*> ended with an error, falling back to the standard LIST semantics, err = <*>'),
+  klog('I', 'ttlafterfinished_controller.go', '"Starting TTL after finished controller" logger=<*>'),
+  klog('I', 'ttl_controller.go', '"Starting TTL controller" logger=<*>'),
+  klog('I', 'tokencleaner.go', '"Starting token cleaner controller" logger=<*>'),
+  klog('I', 'tlsconfig.go', '"Starting DynamicServingCertificateController"'),
+  klog('I', 'taint_eviction.go', '"Starting" logger=<*> controller=<*>'),
+  klog('I', 'taint_eviction.go', '"Sending events to api server" logger=<*>'),
+  klog('I', 'stateful_set.go', '"Starting stateful set controller" logger=<*>'),
+  klog('I', 'serving.go', 'Generated self-signed cert in-memory'),
+  klog('I', 'serviceaccounts_controller.go', '"Starting service account controller" logger=<*>'),
+  klog('I', 'secure_serving.go', 'Serving securely on <*>'),
+  klog('I', 'resource_quota_monitor.go', '"QuotaMonitor running" logger=<*>'),
+  klog('I', 'resource_quota_monitor.go', '"QuotaMonitor created object count evaluator" logger=<*> resource=<*>'),
+  klog('I', 'resource_quota_controller.go', '"Starting resource quota controller" logger=<*>'),
+  klog('I', 'pvc_protection_controller.go', '"Starting PVC protection controller" logger=<*>'),
+  klog('I', 'pv_protection_controller.go', '"Starting PV protection controller" logger=<*>'),
+  klog('I', 'pv_controller_base.go', '"Starting persistent volume controller" logger=<*>'),
+  klog('I', 'publisher.go', '"Starting root CA cert publisher controller" logger=<*>'),
+  klog('I', 'node_lifecycle_controller.go', '"Starting node controller" logger=<*>'),
+  klog('I', 'node_lifecycle_controller.go', '"Sending events to api server" logger=<*>'),
+  klog('I', 'node_lifecycle_controller.go', '"Missing timestamp for Node. Assuming now as a timestamp" logger=<*> node=<*>'),
+  klog('I', 'node_lifecycle_controller.go', '"Initializing eviction metric for zone" logger=<*> zone=<*>'),
+  klog('I', 'node_lifecycle_controller.go', '"Controller will reconcile labels" logger=<*>'),
+  klog('I', 'node_lifecycle_controller.go', '"Controller detected that some Nodes are Ready. Exiting master disruption mode" logger=<*>'),
+  klog('I', 'node_lifecycle_controller.go', '"Controller detected that all Nodes are not-Ready. Entering master disruption mode" logger=<*>'),
+  klog('I', 'node_ipam_controller.go', '"Starting ipam controller" logger=<*>'),
+  klog('I', 'namespace_controller.go', '"Starting namespace controller" logger=<*>'),
+  klog('I', 'legacy_serviceaccount_token_cleaner.go', '"Starting legacy service account token cleaner controller" logger=<*>'),
+  klog('I', 'leaderelection.go', 'successfully acquired lease <*>'),
+  klog('I', 'leaderelection.go', 'attempting to acquire leader lease <*>...'),
+  klog('E', 'leaderelection.go', 'error retrieving resource lock <*>: <*>'),
+  klog('I', 'job_controller.go', '"Starting job controller" logger=<*>'),
+  klog('I', 'horizontal.go', '"Starting HPA controller" logger=<*>'),
+  klog('I', 'graph_builder.go', '"Running" logger=<*> component=<*>'),
+  klog('I', 'gc_controller.go', '"Starting GC controller" logger=<*>'),
+  klog('I', 'garbagecollector.go', '"Starting controller" logger=<*> controller=<*>'),
+  klog('I', 'garbagecollector.go', '"Proceeding to collect garbage" logger=<*>'),
+  klog('I', 'garbagecollector.go', '"Garbage collector: all resource monitors have synced" logger=<*>'),
+  klog('I', 'expand_controller.go', '"Starting expand controller" logger=<*>'),
+  klog('I', 'event.go', '"Event occurred" object=<*> fieldPath=<*> kind=<*> apiVersion=<*> type=<*> reason=<*> message=<*>'),
+  klog('I', 'endpointslicemirroring_controller.go', '"Starting EndpointSliceMirroring controller" logger=<*>'),
+  klog('I', 'endpointslice_controller.go', '"Starting endpoint slice controller" logger=<*>'),
+  klog('I', 'endpoints_controller.go', '"Starting endpoint controller" logger=<*>'),
+  klog('I', 'disruption.go', '"Starting disruption controller" logger=<*>'),
+  klog('I', 'disruption.go', '"Sending events to api server." logger=<*>'),
+  klog('I', 'deployment_controller.go', '"Starting controller" logger=<*> controller=<*>'),
+  klog('I', 'daemon_controller.go', '"Starting daemon sets controller" logger=<*>'),
+  klog('I', 'cronjob_controllerv2.go', '"Starting cronjob controller v2" logger=<*>'),
+  klog('I', 'controllermanager.go', '"Warning: skipping controller" controller=<*>'),
+  klog('I', 'controllermanager.go', '"Starting" version=<*>'),
+  klog('I', 'controllermanager.go', '"Started controller" controller=<*>'),
+  klog('I', 'controllermanager.go', '"Skipping a cloud provider controller" controller=<*>'),
+  klog('I', 'controllermanager.go', '"Golang settings" GOGC=<*> GOMAXPROCS=<*> GOTRACEBACK=<*>'),
+  klog('I', 'controllermanager.go', '"Controller is disabled by a feature gate" controller=<*> requiredFeatureGates=<*>'),
+  klog('I', 'controller.go', '"Starting ephemeral volume controller" logger=<*>'),
+  klog('I', 'clusterroleaggregation_controller.go', '"Starting ClusterRoleAggregator controller" logger=<*>'),
+  klog('I', 'cleaner.go', '"Starting CSR cleaner controller" logger=<*>'),
+  klog('I', 'certificate_controller.go', '"Starting certificate controller" logger=<*> name=<*>'),
+  klog('I', 'attach_detach_controller.go', '"Starting attach detach controller" logger=<*>'),
+  klog('I', 'actual_state_of_world.go', '"Failed to update statusUpdateNeeded field in actual state of world" logger=<*> err=<*>'),
+];
+
+/** nginx error log in front of gunicorn: the messages after nginx's "pid#tid: *conn" prefix. */
+const NGINX_ERROR_LOG: LabelRule[] = [
+  t('connect() to <*> failed (<*>: <*>) while connecting to upstream'),
+  t('upstream prematurely closed connection while reading response header from upstream'),
+  t('recv() failed (<*>: <*>) while reading response header from upstream'),
+  t('upstream sent too big header while reading response header from upstream'),
+  t('worker process <*> exited on signal <*>'),
+  t('open() "<*>" failed (<*>: <*>)'),
+];
+
+/** Heroku logplex: router request lines (one per method), dyno state changes, gunicorn and the app's own prints. */
+const HEROKU_ROUTER_GET = 'heroku[router]: at=info method=GET path=<*> host=<*> request_id=<*> fwd=<*> dyno=<*> connect=<*> service=<*> status=<*> bytes=<*>';
+const HEROKU_LOG: LabelRule[] = [
+  t(HEROKU_ROUTER_GET),
+  t('heroku[router]: at=info method=POST path=<*> host=<*> request_id=<*> fwd=<*> dyno=<*> connect=<*> service=<*> status=<*> bytes=<*>'),
+  // logplex cut a few router lines short: still the GET request line, whatever its length.
+  { re: /^heroku\[router\]: at=info method=GET path=.*$/s, template: HEROKU_ROUTER_GET },
+  t('heroku[router]: sock=client at=error code=<*> desc="Request Interrupted" method=GET path=<*> host=<*> request_id=<*> fwd=<*> dyno=<*> connect=<*> service=<*> status=<*> bytes=<*>'),
+  t('app[<*>]: [<*>] [<*>] [INFO] Worker exiting (pid: <*>)'),
+  t('app[<*>]: [<*>] [<*>] [INFO] Booting worker with pid: <*>'),
+  t('app[<*>]: [<*>] [<*>] [INFO] Using worker: <*>'),
+  t('app[<*>]: [<*>] [<*>] [INFO] Listening at: <*> (<*>)'),
+  t('app[<*>]: [<*>] [<*>] [INFO] Starting gunicorn <*>'),
+  t('app[<*>]: [<*>] [<*>] [INFO] Shutting down: Master'),
+  t('app[<*>]: [<*>] [<*>] [INFO] Handling signal: <*>'),
+  // A dyno's states name the change: each from/to pair is its own event.
+  t('heroku[<*>]: State changed from starting to up'),
+  t('heroku[<*>]: State changed from up to down'),
+  t('heroku[<*>]: State changed from down to starting'),
+  t('heroku[<*>]: State changed from up to starting'),
+  t('heroku[<*>]: Starting process with command `<*>`'),
+  t('heroku[<*>]: Process exited with status <*>'),
+  t('heroku[<*>]: Unidling'),
+  t('heroku[<*>]: Idling'),
+  // One line was cut short ("SIGTE"): the same statement.
+  { re: /^heroku\[[^\]]+\]: Stopping all processes with SIG\w*$/, template: 'heroku[<*>]: Stopping all processes with SIGTERM' },
+  t('heroku[slug-compiler]: Slug compilation started'),
+  t('heroku[slug-compiler]: Slug compilation finished'),
+  t('heroku[api]: Release v<*> created by <*>'),
+  t('heroku[api]: Deploy <*> by <*>'),
+  t('app[<*>]: testing web application using twill and python <*>'),
+  t("app[<*>]: ['DoesNotExist', <*>]"),
+  // The app prints a post's title and its score: one print statement.
+  { re: /^app\[[^\]]+\]: .+ \d+\.\d+e-\d+$/, template: 'app[<*>]: <*> <*>' },
+];
 
 /** The rules of every labelled file, by its path under the real-log dev set. */
 export const REALLOG_LABELS: Readonly<Record<LabelledFile, readonly LabelRule[]>> = {
