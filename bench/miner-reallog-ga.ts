@@ -17,7 +17,7 @@ import * as current from '../src/detect/miner/index.js';
 import { realLogsDir } from './formats-reallogs.js';
 import { ROOT, say } from './common.js';
 import { loadBaselineMiner } from './miner-baseline.js';
-import { groupingAccuracy, mineMessages, realLogMessages } from './miner-eval.js';
+import { compareMiners, realLogMessages } from './miner-eval.js';
 import { labelMessages, REALLOG_CAP, REALLOG_HALF_A, REALLOG_HALF_B, REALLOG_LABELS, type LabelledFile } from './reallog-labels.js';
 
 /** The capped messages of one labelled file and their true templates. */
@@ -64,10 +64,7 @@ async function score(dir: string, showErrors: boolean): Promise<void> {
       const { messages, truths, unlabelled } = await loadLabelled(dir, file);
       if (unlabelled.length > 0) throw new Error(`${file}: ${unlabelled.length} messages have no label (run with --check)`);
       const labels = truths as string[];
-      const before = mineMessages(baseline, messages);
-      const after = mineMessages(current, messages);
-      const ga0 = groupingAccuracy(labels, before.templates);
-      const ga1 = groupingAccuracy(labels, after.templates);
+      const { before, after, gaBefore: ga0, gaAfter: ga1 } = compareMiners(baseline, current, messages, labels);
       sums[half][0] += ga0;
       sums[half][1] += ga1;
       say(`| ${half} | ${file.length > 60 ? `${file.slice(0, 57)}...` : file} | ${messages.length} | ${new Set(labels).size} | ${ga0.toFixed(4)} | ${ga1.toFixed(4)} | ${before.count} | ${after.count} |`);
