@@ -64,6 +64,21 @@ export function mineMessages(miner: MinerModule, messages: Iterable<string>): { 
   return { templates: signatures.map((s) => catalog.templateOf(s)!), count: texts.size, texts };
 }
 
+/** What a baseline miner and the current one make of the same messages, each mined with default options, and their GA. */
+export interface MinerComparison {
+  before: ReturnType<typeof mineMessages>;
+  after: ReturnType<typeof mineMessages>;
+  gaBefore: number;
+  gaAfter: number;
+}
+
+/** Mines `messages` with both miners and scores each against `truths` (one true template per message). */
+export function compareMiners(baseline: MinerModule, current: MinerModule, messages: readonly string[], truths: readonly string[]): MinerComparison {
+  const before = mineMessages(baseline, messages);
+  const after = mineMessages(current, messages);
+  return { before, after, gaBefore: groupingAccuracy(truths, before.templates), gaAfter: groupingAccuracy(truths, after.templates) };
+}
+
 /**
  * The messages of a real-log file, as ingest parses them: its format detected from the head,
  * each record's message field (continuation lines joined), in file order.

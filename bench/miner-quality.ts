@@ -17,7 +17,7 @@ import * as current from '../src/detect/miner/index.js';
 import { listRealLogs, realLogsDir } from './formats-reallogs.js';
 import { ROOT, say } from './common.js';
 import { loadBaselineMiner } from './miner-baseline.js';
-import { groupingAccuracy, LOGHUB_HALF_A, LOGHUB_HALF_B, loadLoghubSample, mineMessages, realLogMessages, type MinerModule } from './miner-eval.js';
+import { compareMiners, LOGHUB_HALF_A, LOGHUB_HALF_B, loadLoghubSample, mineMessages, realLogMessages, type MinerModule } from './miner-eval.js';
 
 const DATASETS = path.resolve(ROOT, process.env.LOGSCOPE_DATASETS ?? '../shared/datasets/loghub-2k');
 
@@ -41,10 +41,7 @@ function loghub(baseline: MinerModule): void {
   for (const [half, names] of [['A', LOGHUB_HALF_A], ['B', LOGHUB_HALF_B]] as const) {
     for (const name of names) {
       const { contents, truths } = loadLoghubSample(DATASETS, name);
-      const before = mineMessages(baseline, contents);
-      const after = mineMessages(current, contents);
-      const ga0 = groupingAccuracy(truths, before.templates);
-      const ga1 = groupingAccuracy(truths, after.templates);
+      const { before, after, gaBefore: ga0, gaAfter: ga1 } = compareMiners(baseline, current, contents, truths);
       sums[half][0] += ga0;
       sums[half][1] += ga1;
       say(`| ${half} | ${name} | ${ga0.toFixed(4)} | ${ga1.toFixed(4)} | ${before.count} | ${after.count} | ${new Set(truths).size} |`);

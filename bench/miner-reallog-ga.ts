@@ -1,0 +1,109 @@
+/**
+ * `npm run bench:miner-reallog`: grouping accuracy (GA) of the template miner on the hand-labelled
+ * real-log files (bench/reallog-labels.ts; data in $LOGSCOPE_REALLOGS), the current build beside a
+ * baseline build (`$LOGSCOPE_BASELINE_REF`, default `main`), per file and per half of the fixed split.
+ *
+ *   npm run bench:miner-reallog             # the GA table
+ *   npm run bench:miner-reallog -- --check  # only the labels: unlabelled messages and dead rules, no mining
+ *   npm run bench:miner-reallog -- --errors # also, per file, the true templates the current build splits or merges
+ *
+ * GA is Loghub's grouping accuracy: the share of messages whose predicted group is exactly the
+ * set of messages of their true template. Each file's first REALLOG_CAP messages, mined in one
+ * pass with default options; half A is where mining rules may be developed, half B is held out.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as current from '../src/detect/miner/index.js';
+import { realLogsDir } from './formats-reallogs.js';
+import { ROOT, say } from './common.js';
+import { loadBaselineMiner } from './miner-baseline.js';
+import { compareMiners, realLogMessages } from './miner-eval.js';
+import { labelMessages, REALLOG_CAP, REALLOG_HALF_A, REALLOG_HALF_B, REALLOG_LABELS, type LabelledFile } from './reallog-labels.js';
+
+/** The capped messages of one labelled file and their true templates. */
+async function loadLabelled(dir: string, file: LabelledFile): Promise<{ messages: string[]; truths: (string | undefined)[]; unlabelled: number[]; dead: number[] }> {
+  const messages = (await realLogMessages(path.join(dir, file))).slice(0, REALLOG_CAP);
+  const rules = REALLOG_LABELS[file];
+  const { truths, unlabelled, ruleHits } = labelMessages(rules, messages);
+  const dead = ruleHits.flatMap((n, k) => (n === 0 ? [k] : []));
+  return { messages, truths, unlabelled, dead };
+}
+
+async function check(dir: string): Promise<void> {
+  let problems = 0;
+  for (const file of [...REALLOG_HALF_A, ...REALLOG_HALF_B]) {
+    const { messages, truths, unlabelled, dead } = await loadLabelled(dir, file);
+    say(`${file}: ${messages.length} messages, ${new Set(truths).size} templates, ${unlabelled.length} unlabelled, ${dead.length} dead rules`);
+    for (const i of unlabelled) say(`  unlabelled #${i}: ${JSON.stringify(messages[i]).slice(0, 300)}`);
+    for (const k of dead) say(`  dead rule ${k}: ${REALLOG_LABELS[file][k].template}`);
+    problems += unlabelled.length + dead.length;
+  }
+  if (problems > 0) process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const dir = realLogsDir(ROOT);
+  if (!fs.existsSync(dir)) {
+    say(`(real-log dev set not found at ${dir}: nothing to score; set LOGSCOPE_REALLOGS)`);
+    return;
+  }
+  if (process.argv.includes('--check')) return check(dir);
+  await score(dir, process.argv.includes('--errors'));
+}
+
+async function score(dir: string, showErrors: boolean): Promise<void> {
+  const { miner: baseline, commit } = await loadBaselineMiner(ROOT);
+  say(`# Template miner GA on hand-labelled real logs: baseline ${commit.slice(0, 12)} vs this build`);
+  say('');
+  say('| half | file | messages | true templates | GA baseline | GA now | templates baseline | templates now |');
+  say('|---|---|---|---|---|---|---|---|');
+  const sums = { A: [0, 0], B: [0, 0] };
+  const errors: string[] = [];
+  for (const [half, files] of [['A', REALLOG_HALF_A], ['B', REALLOG_HALF_B]] as const) {
+    for (const file of files) {
+      const { messages, truths, unlabelled } = await loadLabelled(dir, file);
+      if (unlabelled.length > 0) throw new Error(`${file}: ${unlabelled.length} messages have no label (run with --check)`);
+      const labels = truths as string[];
+      const { before, after, gaBefore: ga0, gaAfter: ga1 } = compareMiners(baseline, current, messages, labels);
+      sums[half][0] += ga0;
+      sums[half][1] += ga1;
+      say(`| ${half} | ${file.length > 60 ? `${file.slice(0, 57)}...` : file} | ${messages.length} | ${new Set(labels).size} | ${ga0.toFixed(4)} | ${ga1.toFixed(4)} | ${before.count} | ${after.count} |`);
+      if (showErrors) errors.push(...describeErrors(file, labels, after.templates, after.texts));
+    }
+  }
+  for (const half of ['A', 'B'] as const) say(`| ${half} | average | | | ${(sums[half][0] / 4).toFixed(4)} | ${(sums[half][1] / 4).toFixed(4)} | | |`);
+  say(`| all | average | | | ${((sums.A[0] + sums.B[0]) / 8).toFixed(4)} | ${((sums.A[1] + sums.B[1]) / 8).toFixed(4)} | | |`);
+  for (const line of errors) say(line);
+}
+
+/**
+ * The miner's mistakes on one file: a true template whose messages land in several mined
+ * templates (split), and a mined template that holds messages of several true ones (merged).
+ */
+function describeErrors(file: string, truths: string[], predicted: number[], texts: Map<number, string>): string[] {
+  const byTruth = new Map<string, Map<number, number>>();
+  const byPrediction = new Map<number, Map<string, number>>();
+  truths.forEach((t, i) => {
+    const p = predicted[i];
+    const a = byTruth.get(t) ?? new Map<number, number>();
+    a.set(p, (a.get(p) ?? 0) + 1);
+    byTruth.set(t, a);
+    const b = byPrediction.get(p) ?? new Map<string, number>();
+    b.set(t, (b.get(t) ?? 0) + 1);
+    byPrediction.set(p, b);
+  });
+  const out = ['', `## ${file}`];
+  for (const [t, groups] of byTruth) {
+    if (groups.size < 2) continue;
+    out.push(`split (${groups.size} mined templates): ${t.slice(0, 160)}`);
+    for (const [p, n] of groups) out.push(`    ${n} x ${(texts.get(p) ?? '?').slice(0, 160)}`);
+  }
+  for (const [p, ts] of byPrediction) {
+    if (ts.size < 2) continue;
+    out.push(`merged (${ts.size} true templates): ${(texts.get(p) ?? '?').slice(0, 160)}`);
+    for (const [t, n] of ts) out.push(`    ${n} x ${t.slice(0, 160)}`);
+  }
+  return out;
+}
+
+await main();
