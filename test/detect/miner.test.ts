@@ -107,13 +107,16 @@ describe('signature miner (stage 1)', () => {
     expect(miner.drain()).toEqual([]);
   });
 
-  it('leaves out a bracket group of variables only, or an empty one, so an optional variable makes no new signature', () => {
+  it('leaves out a bracket group of two or more variable tokens only, so an optional variable makes no new signature', () => {
     expect(masked('1190 bytes (1.16 KB) sent')).toBe('<*> bytes sent');
     expect(masked('0 bytes sent')).toBe('<*> bytes sent');
     expect(masked('job finished [Mon Jun 12 10:00:01 2023] ok')).toBe('job finished ok');
     expect(masked('job finished [2023-06-12 10:00:01] ok')).toBe('job finished ok');
-    expect(masked('connection from 10.0.0.1 (host-7.example.org) at 10:00')).toBe('connection from <*> at <*>');
-    expect(masked('connection from 10.0.0.2 () at 10:00')).toBe('connection from <*> at <*>');
+    // A group in one token stays a token, whether its value is masked, a word or empty, so
+    // all three have as many tokens (`[conn12]` / `[ftdc]`, `(host-7)` / `(gw.example.org)` / `()`).
+    expect(masked('connection from 10.0.0.1 (host-7.example.org) at 10:00')).toBe('connection from <*> (<*>) at <*>');
+    expect(masked('connection from 10.0.0.2 () at 10:00')).toBe('connection from <*> () at <*>');
+    expect(masked('SHARDING [conn12] Marking collection')).toBe('SHARDING [<*>] Marking collection');
     // Words inside, a group that stays open, or punctuation after it: kept.
     expect(masked('estimated size (93.0 B, free 317.1 KB)')).toBe('estimated size (<*> <*>, free <*> <*>)');
     expect(masked('retry (3 of 5)')).toBe('retry (<*> of <*>)');

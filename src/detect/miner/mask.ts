@@ -64,7 +64,6 @@ for (const b of WILDCARD_BYTES) {
 /** Shapes of a token in a bracket group of variables (see `bracketShape`). */
 const GROUP_OPEN = 1;
 const GROUP_CLOSE = 2;
-const GROUP_WHOLE = 3;
 /** Blanks a path may hold (see `extendPath`). */
 const PATH_SPACES = 2;
 /** Most tokens a bracket group of variables spans. */
@@ -253,23 +252,20 @@ export class MaskScanner {
         prevEndsWild = false;
         masked = false;
       }
-      // Bracket groups of variables only, or empty (`()`, `[]`), are left out.
+      // Bracket groups of two or more variable tokens only (`(1.16 KB)`) are left out. A group
+      // in one token (`[conn12]`, `(usable)`, `()`) stays a token, so that a value in brackets
+      // with or without digits, or empty, gives as many tokens.
       const b0 = buf[ts];
       const bl = buf[pos - 1];
       const shape = b0 === OPEN_PAREN || b0 === OPEN_BRACKET || bl === CLOSE_PAREN || bl === CLOSE_BRACKET ? this.bracketShape(first) : 0;
-      if (shape === GROUP_WHOLE || (shape === GROUP_CLOSE && groupTokens >= 0 && buf[pos - 1] === groupCloser)) {
-        if (shape === GROUP_CLOSE) {
-          this.tokens = groupTokens;
-          this.count = groupCount;
-          h1 = groupH1;
-          h2 = groupH2;
-          prevEndsWild = groupEndsWild;
-          prevWholeWild = groupWholeWild;
-          groupTokens = -1;
-        } else {
-          this.count = first;
-          prevEndsWild = prevEndsWildBefore;
-        }
+      if (shape === GROUP_CLOSE && groupTokens >= 0 && buf[pos - 1] === groupCloser) {
+        this.tokens = groupTokens;
+        this.count = groupCount;
+        h1 = groupH1;
+        h2 = groupH2;
+        prevEndsWild = groupEndsWild;
+        prevWholeWild = groupWholeWild;
+        groupTokens = -1;
         elided = true;
         continue;
       }
@@ -320,8 +316,7 @@ export class MaskScanner {
 
   /**
    * GROUP_OPEN for a token of pieces `(` or `[` then variables only (`(<*>`), GROUP_CLOSE for
-   * variables then `)` or `]` (`<*>)`), GROUP_WHOLE for a whole group of variables or nothing
-   * (`(<*>)`, `[<*>]`, `()`, `[]`), else 0: a token that begins or ends a bracket group of
+   * variables then `)` or `]` (`<*>)`), else 0: a token that begins or ends a bracket group of
    * variables only.
    */
   private bracketShape(first: number): number {
@@ -330,15 +325,12 @@ export class MaskScanner {
     const buf = this.buf;
     const s0 = this.starts[first];
     const sl = this.starts[last];
-    if (first === last) {
-      if (s0 < 0 || this.ends[first] - s0 !== 2) return 0;
-      return (buf[s0] === OPEN_PAREN && buf[s0 + 1] === CLOSE_PAREN) || (buf[s0] === OPEN_BRACKET && buf[s0 + 1] === CLOSE_BRACKET) ? GROUP_WHOLE : 0;
-    }
+    if (first === last) return 0;
     const opens = s0 >= 0 && this.ends[first] - s0 === 1 && (buf[s0] === OPEN_PAREN || buf[s0] === OPEN_BRACKET);
     const closes = sl >= 0 && this.ends[last] - sl === 1 && (buf[sl] === CLOSE_PAREN || buf[sl] === CLOSE_BRACKET);
     if ((s0 >= 0 && !opens) || (sl >= 0 && !closes)) return 0;
     for (let i = opens ? first + 1 : first; i <= (closes ? last - 1 : last); i++) if (this.starts[i] !== P_WILD) return 0;
-    if (opens && closes) return (buf[s0] === OPEN_PAREN) === (buf[sl] === CLOSE_PAREN) && last - first >= 2 ? GROUP_WHOLE : 0;
+    if (opens && closes) return 0;
     return opens ? GROUP_OPEN : closes ? GROUP_CLOSE : 0;
   }
 
