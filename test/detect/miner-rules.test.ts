@@ -12,7 +12,7 @@ import { DATASETS, HAVE_DATASETS } from '../helpers.js';
  * digest, bump MINER_RULES and write the new digests here, in the same commit.
  */
 const DIGESTS: Record<string, { fixed: string; loghub: string }> = {
-  '2026-12-04.2': { fixed: 'f7afb363774a9dc7', loghub: '595e0202a996176b' },
+  '2026-12-04.3': { fixed: 'eb9967c48fa2afa9', loghub: '595e0202a996176b' },
 };
 
 const FIXED = [
@@ -38,6 +38,8 @@ const FIXED = [
   'job beta finished',
   'SHARDING [conn12] Marking collection local.oplog.rs',
   'SHARDING [ftdc] Marking collection config.transactions',
+  '--- [main] com.alibaba.druid.pool.DruidDataSource : {dataSource-1} closed',
+  '--- [SpringContextShutdownHook] com.alibaba.druid.pool.DruidDataSource : {dataSource-1} closed',
 ];
 
 function digest(messages: readonly string[]): string {

@@ -166,6 +166,13 @@ describe('template catalog (stage 2)', () => {
     expect(new Set(templatesOf(many))).toEqual(new Set(['worker <*> took <*> in pool']));
   });
 
+  it('takes two words in square brackets (a thread, a context) as a variable, unless they are capitalised event words', () => {
+    const threads = ['main', 'SpringContextShutdownHook'].map((t) => `--- [${t}] com.alibaba.druid.pool.DruidDataSource : {dataSource-1} closed`);
+    expect(new Set(templatesOf(threads))).toEqual(new Set(['--- <*> com.alibaba.druid.pool.DruidDataSource : {<*>} closed']));
+    const levels = ['ERROR', 'WARN'].map((l) => `job [${l}] queue full`);
+    expect(templatesOf(levels)).toEqual(['job [ERROR] queue full', 'job [WARN] queue full']);
+  });
+
   it('takes a word after a key as a value, however few values it has', () => {
     const events = ['CONTAINER_REMOTE_LAUNCH', 'CONTAINER_REMOTE_CLEANUP'].map((e, i) => `Processing the event EventType: ${e} for container c_${i} taskAttempt a_${i}`);
     expect(new Set(templatesOf(events))).toEqual(new Set(['Processing the event EventType: <*> for container <*> taskAttempt <*>']));

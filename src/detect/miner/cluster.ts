@@ -321,7 +321,8 @@ const HANDFUL = 6;
  * - a word right after a key (the token before ends with `:` or `=`, as in `EventType: X`) or
  *   in `key=value` form with one key is a value: never split;
  * - fewer than `minValues` distinct words (two by default): constants (`stored as bytes` /
- *   `stored as values`);
+ *   `stored as values`), unless all are words in square brackets (`[main]` / `[ftdc]`: a
+ *   thread, context or component, which names where the line came from, not the event);
  * - a handful (up to HANDFUL) of capitalised or upper-case words, after any leading quote or
  *   bracket: constants that name the event (`"GET` / `"POST` / `"DELETE`, `VM Started` /
  *   `Paused` / `Resumed`); names of things (users, hosts) are most often lower case, and a
@@ -348,7 +349,8 @@ function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenT
       }
       const k = values.size;
       if (k < 2 || (wilds > 0 && wilds < k)) continue;
-      const constant = k < minValues || (wilds === 0 && k <= HANDFUL && events === k * EVENT_WORD);
+      const handful = wilds === 0 && k <= HANDFUL && events === k * EVENT_WORD;
+      const constant = handful || (k < minValues && !allBracketed(values, table));
       if (!constant || keyedValues(m, p, values, table)) continue;
       // Members are in id order, so the parts come out in a fixed order too.
       const parts = new Map<number, S[]>();
@@ -363,6 +365,15 @@ function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenT
     }
   }
   out.push(m);
+}
+
+/** A word in square brackets, alone in its token: `[main]`, `[ftdc]`, `[worker-pool]:`. */
+const BRACKETED = /^\[[^\s[\]]+\]:?$/;
+
+/** True when every value is a word in square brackets (see BRACKETED): the name of a thread, a context or a component. */
+function allBracketed(values: ReadonlySet<number>, table: TokenTable): boolean {
+  for (const t of values) if (!BRACKETED.test(table.texts[t])) return false;
+  return true;
 }
 
 /** True when the words at position p are values of a key: one `key:`/`key=` token before them in all members, or all `key=value` with one key. */
