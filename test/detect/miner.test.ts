@@ -134,6 +134,12 @@ describe('signature miner (stage 1)', () => {
     expect(masked('copy /a/b to /c/d done')).toBe('copy <*> to <*> done');
   });
 
+  it('masks a base64 value (a hash, a key) as one variable, but not a long word', () => {
+    expect(masked('hash "d3YN7OD60Ggqc9hClW0/al6tlFEshidDnQKzZRRk410=" parent-hash "Y1kBdG1uWQr5CjULQs7uh2F6pHgFb6VDHcWLk83v+tE=" via')).toBe('hash "<*>" parent-hash "<*>" via');
+    expect(masked('key=AKIAIOSFODNN7EXAMPLE1234 ok')).toBe('key=<*> ok');
+    expect(masked('thread SpringContextShutdownHook stopped')).toBe('thread SpringContextShutdownHook stopped');
+  });
+
   it('takes a comparison before a number as part of it', () => {
     expect(masked('lifetime <1 sec')).toBe(masked('lifetime 00:01'));
     expect(masked('load >5 and ~3 left')).toBe('load <*> and <*> left');

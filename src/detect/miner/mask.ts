@@ -46,6 +46,7 @@ const PLUS = 0x2b;
 const COLON = 0x3a;
 const DOT = 0x2e;
 const TILDE = 0x7e;
+const EQUALS = 0x3d;
 const LESS = 0x3c;
 const GREATER = 0x3e;
 const OPEN_PAREN = 0x28;
@@ -64,6 +65,8 @@ for (const b of WILDCARD_BYTES) {
 /** Shapes of a token in a bracket group of variables (see `bracketShape`). */
 const GROUP_OPEN = 1;
 const GROUP_CLOSE = 2;
+/** Fewest bytes of a base64 value before its padding (see `maskBase64`). */
+const MIN_BASE64 = 16;
 /** Blanks a path may hold (see `extendPath`). */
 const PATH_SPACES = 2;
 /** Most tokens a bracket group of variables spans. */
@@ -221,8 +224,12 @@ export class MaskScanner {
       const first = this.count;
       const prevEndsWildBefore: boolean = prevEndsWild;
       let masked = true;
-      const path = (flags & SLASH_CLASS) !== 0 ? this.pathStart(ts, pos) : -1;
-      if (path < 0 && (flags & ~NUMBER_CLASSES) === 0 && (CLASS[buf[ts]] & DIGIT) !== 0 && (CLASS[buf[pos - 1]] & DIGIT) !== 0) {
+      const b64 = (flags & DIGIT) !== 0 && (flags & ALPHA) !== 0 && pos - ts >= MIN_BASE64 ? this.maskBase64(ts, pos) : false;
+      const path = !b64 && (flags & SLASH_CLASS) !== 0 ? this.pathStart(ts, pos) : -1;
+      if (b64) {
+        // `"d3YN7OD60Ggqc9hClW0/al6tlFEshidDnQKzZRRk410="`: a base64 value, one variable.
+        prevEndsWild = this.starts[this.count - 1] === P_WILD;
+      } else if (path < 0 && (flags & ~NUMBER_CLASSES) === 0 && (CLASS[buf[ts]] & DIGIT) !== 0 && (CLASS[buf[pos - 1]] & DIGIT) !== 0) {
         // The common case of a token that is one number (`42`, `3.5`, `10.0.0.1:80`).
         this.push(P_WILD, 0);
         prevEndsWild = true;
@@ -442,6 +449,36 @@ export class MaskScanner {
       return q;
     }
     return pos;
+  }
+
+  /**
+   * Masks a base64 value (a key, a hash, a token): the token, less quotes or brackets around it
+   * and a `key=` before it, made of base64 bytes only (`+` and `/` inside, up to two `=` at the
+   * end), MIN_BASE64 or more of them, with upper-case and lower-case letters and digits.
+   * Returns true when it did.
+   */
+  private maskBase64(ts: number, te: number): boolean {
+    const buf = this.buf;
+    let s = ts;
+    while (s < te && (CLASS[buf[s]] & OPEN) !== 0) s++;
+    let e = te;
+    while (e > s && (CLASS[buf[e - 1]] & CLOSE) !== 0 && buf[e - 1] !== EQUALS) e--;
+    let pad = e;
+    while (pad > s && buf[pad - 1] === EQUALS && e - pad < 2) pad--;
+    if (pad - s < MIN_BASE64) return false;
+    let kinds = 0;
+    for (let i = s; i < pad; i++) {
+      const b = buf[i];
+      if (b >= 48 && b <= 57) kinds |= 1;
+      else if (b >= 65 && b <= 90) kinds |= 2;
+      else if (b >= 97 && b <= 122) kinds |= 4;
+      else if (b !== PLUS && b !== SLASH) return false;
+    }
+    if (kinds !== 7) return false;
+    this.literal(ts, s);
+    this.push(P_WILD, 0);
+    this.literal(e, te);
+    return true;
   }
 
   /** Masks the token buf[ts, te) whose path (if any) starts at p. */
