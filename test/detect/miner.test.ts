@@ -179,6 +179,20 @@ describe('template catalog (stage 2)', () => {
     expect(templatesOf(levels)).toEqual(['job [ERROR] queue full', 'job [WARN] queue full']);
   });
 
+  it('merges templates of different lengths where a value has several words or none', () => {
+    const names = ['deployment', 'job', 'garbage collector', 'TTL after finished', 'service account', 'endpoint'];
+    expect(new Set(templatesOf(names.map((n) => `Caches are synced for ${n}`)))).toEqual(new Set(['Caches are synced for <*>']));
+    const users = ['bob', 'alice', 'carol', ''].map((u, i) => `Invalid user ${u} from 10.0.0.${i} port ${4000 + i}`);
+    expect(new Set(templatesOf(users))).toEqual(new Set(['Invalid user <*> from <*> port <*>']));
+  });
+
+  it('does not merge across lengths a phrase with a value of its own, or an optional key=value pair', () => {
+    const failed = ['root', 'admin', 'test', 'invalid user bob', 'invalid user eve', 'invalid user joe'].map((u, i) => `Failed password for ${u} from 10.0.0.${i} port ${4000 + i} ssh2`);
+    expect(new Set(templatesOf(failed)).size).toBe(2);
+    const pam = ['', ' user=root', ' user=news', ' user=test'].flatMap((u, i) => [1, 2, 3].map((k) => `authentication failure; logname= uid=${k} euid=${i} tty=ssh ruser= rhost=10.0.${i}.${k}${u}`));
+    expect(new Set(templatesOf(pam)).size).toBe(2);
+  });
+
   it('takes a word after a key as a value, however few values it has', () => {
     const events = ['CONTAINER_REMOTE_LAUNCH', 'CONTAINER_REMOTE_CLEANUP'].map((e, i) => `Processing the event EventType: ${e} for container c_${i} taskAttempt a_${i}`);
     expect(new Set(templatesOf(events))).toEqual(new Set(['Processing the event EventType: <*> for container <*> taskAttempt <*>']));

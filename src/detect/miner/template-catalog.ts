@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import { clusterGroup, DOTTED, TokenTable, type ClusterOptions } from './cluster.js';
+import { mergeAcrossLengths, type LengthCluster } from './lengths.js';
 import { templateIdOfText } from './hash.js';
 import { WILDCARD } from './mask.js';
 
@@ -100,7 +101,15 @@ interface Group {
   /** Token count. */
   tokens: number;
   members: SignatureRecord[];
-  /** Ids of the templates the group has now. */
+  /** The clusters of its members (see `clusterGroup`), before merging across lengths. */
+  clusters: LengthCluster<SignatureRecord>[];
+  family: Family;
+}
+
+/** The groups of the same leading tokens, of any token count: templates merge across them (see `mergeAcrossLengths`). */
+interface Family {
+  groups: Group[];
+  /** Ids of the templates the family has now. */
   templates: number[];
 }
 
@@ -135,32 +144,40 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
   const table = new TokenTable();
   const bySignature = new Map<number, SignatureRecord>();
   const groups = new Map<string | number, Group>();
+  const families = new Map<string | number, Family>();
   const byTemplate = new Map<number, TemplateRecord>();
 
-  function groupKey(off: number, n: number): string | number {
+  /** The family key: the leading tokens (`depth` of them; 0: none). */
+  function familyKey(off: number, n: number): string | number {
     const pool = table.pool;
-    if (resolved.depth === 0 || n === 0) return n;
+    if (resolved.depth === 0 || n === 0) return -2;
     // A leading dotted name routes as a variable (see DOTTED).
     const lead = table.wild[pool[off]] === 1 || (table.shape[pool[off]] & DOTTED) !== 0 ? -1 : pool[off];
-    if (resolved.depth === 1) return n + 1048576 * (lead + 1);
-    let key = `${n} ${lead}`;
+    if (resolved.depth === 1) return lead;
+    let key = `${lead}`;
     for (let i = 1; i < resolved.depth && i < n; i++) key += ' ' + (table.wild[pool[off + i]] === 1 ? -1 : pool[off + i]);
     return key;
   }
 
-  function recluster(group: Group, changes: TemplateChange[]): void {
-    for (const id of group.templates) byTemplate.delete(id);
-    group.templates = [];
-    for (const cluster of clusterGroup(group.members, group.tokens, table, resolved)) {
+  /** Re-clusters a family: each group whose members changed, then the templates across lengths. */
+  function recluster(family: Family, dirty: ReadonlySet<Group>, changes: TemplateChange[]): void {
+    for (const id of family.templates) byTemplate.delete(id);
+    family.templates = [];
+    const all: LengthCluster<SignatureRecord>[] = [];
+    for (const group of family.groups) {
+      if (dirty.has(group)) group.clusters = clusterGroup(group.members, group.tokens, table, resolved);
+      all.push(...group.clusters);
+    }
+    for (const cluster of mergeAcrossLengths(all)) {
       const id = templateIdOfText(cluster.text);
       const existing = byTemplate.get(id);
       if (existing !== undefined) {
-        // Another cluster with the same text (or, improbably, hash) in another group: one template.
+        // Another cluster with the same text (or, improbably, hash) in another family: one template.
         existing.members.push(...cluster.members);
       } else {
-        byTemplate.set(id, { id, text: cluster.text, tokens: group.tokens, members: cluster.members });
+        byTemplate.set(id, { id, text: cluster.text, tokens: cluster.text.split(' ').length, members: cluster.members });
       }
-      group.templates.push(id);
+      family.templates.push(id);
       for (const s of cluster.members) {
         if (s.template !== id) {
           changes.push(s.template === NONE ? { signature: s.id, template: id } : { signature: s.id, template: id, previous: s.template });
@@ -180,10 +197,14 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
       }
       const off = table.append(sig.text);
       const n = table.used - off;
-      const key = groupKey(off, n);
+      const fkey = familyKey(off, n);
+      const key = `${n} ${fkey}`;
       let group = groups.get(key);
       if (group === undefined) {
-        group = { tokens: n, members: [], templates: [] };
+        let family = families.get(fkey);
+        if (family === undefined) families.set(fkey, (family = { groups: [], templates: [] }));
+        group = { tokens: n, members: [], clusters: [], family };
+        family.groups.push(group);
         groups.set(key, group);
       }
       const rec: SignatureRecord = { id: sig.id, text: sig.text, off, tokens: n, count: sig.count ?? 0, group, template: NONE };
@@ -192,7 +213,7 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
       dirty.add(group);
     }
     const changes: TemplateChange[] = [];
-    for (const group of dirty) recluster(group, changes);
+    for (const family of new Set([...dirty].map((g) => g.family))) recluster(family, dirty, changes);
     changes.sort((a, b) => a.signature - b.signature);
     return changes;
   }
