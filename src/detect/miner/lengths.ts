@@ -15,7 +15,7 @@ const MAX_RUN = 4;
 /** Templates of one family (same leading tokens) above which no merging across lengths is tried: the cost is quadratic. */
 const MAX_FAMILY = 2000;
 
-interface Shape {
+export interface Shape {
   tokens: string[];
   /** The tokens of the cluster's first member's signature: what the template's variables were. */
   member: string[];
@@ -100,6 +100,19 @@ function generalises(p: Shape, q: Shape): boolean {
   return reach[n] === 1;
 }
 
+/** What `mergeAcrossLengths` keeps of one family between calls, so that a call compares only what is new. */
+export interface LengthMemo {
+  /** Per cluster (its text and first member's text): the text of the one it was merged into, `''` for none. */
+  parents: Map<string, string>;
+  /** The cluster texts of the last call. */
+  texts: Set<string>;
+  shapes: Map<string, Shape>;
+}
+
+export function createLengthMemo(): LengthMemo {
+  return { parents: new Map(), texts: new Set(), shapes: new Map() };
+}
+
 /**
  * Merges the templates of one family (the same leading tokens, any token count) where one
  * stands for another of a different token count (see `generalises`): a variable of several
@@ -109,24 +122,34 @@ function generalises(p: Shape, q: Shape): boolean {
  * a template with at least two constant tokens, and at least as many constants as variables,
  * stands for others. Like the clustering, the result is a function of the set of clusters.
  */
-export function mergeAcrossLengths<S extends { id: number; text: string }>(clusters: LengthCluster<S>[]): LengthCluster<S>[] {
+export function mergeAcrossLengths<S extends { id: number; text: string }>(clusters: LengthCluster<S>[], memo: LengthMemo = createLengthMemo()): LengthCluster<S>[] {
   if (clusters.length < 2 || clusters.length > MAX_FAMILY) return clusters;
   const sorted = [...clusters].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
-  const shapes = sorted.map((c) => shapeOf(c.text, c.members[0].text));
+  const keys = sorted.map((c) => `${c.text}\u0000${c.members[0].text}`);
+  const shapes = sorted.map((c, i) => memo.shapes.get(keys[i]) ?? shapeOf(c.text, c.members[0].text));
   const byLength = new Map<number, number[]>();
+  const byText = new Map<string, number>();
   shapes.forEach((s, i) => {
+    byText.set(sorted[i].text, i);
     const list = byLength.get(s.tokens.length);
     if (list === undefined) byLength.set(s.tokens.length, [i]);
     else list.push(i);
   });
   if (byLength.size < 2) return clusters;
   const parent = sorted.map((_, i) => i);
+  const parents = new Map<string, string>();
   for (let q = 0; q < sorted.length; q++) {
     const n = shapes[q].tokens.length;
     let best = -1;
+    // What this template was merged into last time, when it and that one are still here: only
+    // templates new since then can be better (the result is the same as comparing with all).
+    const before = memo.parents.get(keys[q]);
+    const known = before !== undefined && (before === '' || byText.has(before));
+    if (known && before !== '') best = byText.get(before)!;
     for (let d = -MAX_SPAN; d <= MAX_SPAN; d++) {
       if (d === 0) continue;
       for (const p of byLength.get(n + d) ?? []) {
+        if (known && memo.texts.has(sorted[p].text)) continue;
         const sp = shapes[p];
         if (sp.constants < MIN_CONSTANTS || sp.constants * 2 < sp.tokens.length) continue;
         if (best >= 0 && (sp.constants < shapes[best].constants || (sp.constants === shapes[best].constants && p > best))) continue;
@@ -137,7 +160,11 @@ export function mergeAcrossLengths<S extends { id: number; text: string }>(clust
       }
     }
     if (best >= 0) parent[q] = best;
+    parents.set(keys[q], best >= 0 ? sorted[best].text : '');
   }
+  memo.parents = parents;
+  memo.texts = new Set(byText.keys());
+  memo.shapes = new Map(keys.map((k, i) => [k, shapes[i]]));
   const root = (i: number): number => {
     const seen = new Set<number>();
     while (parent[i] !== i && !seen.has(i)) {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import { clusterGroup, DOTTED, TokenTable, type ClusterOptions } from './cluster.js';
-import { mergeAcrossLengths, type LengthCluster } from './lengths.js';
+import { createLengthMemo, mergeAcrossLengths, type LengthCluster, type LengthMemo } from './lengths.js';
 import { templateIdOfText } from './hash.js';
 import { WILDCARD } from './mask.js';
 
@@ -111,6 +111,7 @@ interface Family {
   groups: Group[];
   /** Ids of the templates the family has now. */
   templates: number[];
+  memo: LengthMemo;
 }
 
 interface TemplateRecord {
@@ -168,7 +169,7 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
       if (dirty.has(group)) group.clusters = clusterGroup(group.members, group.tokens, table, resolved);
       all.push(...group.clusters);
     }
-    for (const cluster of mergeAcrossLengths(all)) {
+    for (const cluster of mergeAcrossLengths(all, family.memo)) {
       const id = templateIdOfText(cluster.text);
       const existing = byTemplate.get(id);
       if (existing !== undefined) {
@@ -202,7 +203,7 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
       let group = groups.get(key);
       if (group === undefined) {
         let family = families.get(fkey);
-        if (family === undefined) families.set(fkey, (family = { groups: [], templates: [] }));
+        if (family === undefined) families.set(fkey, (family = { groups: [], templates: [], memo: createLengthMemo() }));
         group = { tokens: n, members: [], clusters: [], family };
         family.groups.push(group);
         groups.set(key, group);
