@@ -12,7 +12,7 @@ import { DATASETS, HAVE_DATASETS } from '../helpers.js';
  * digest, bump MINER_RULES and write the new digests here, in the same commit.
  */
 const DIGESTS: Record<string, { fixed: string; loghub: string }> = {
-  '2026-12-04.5': { fixed: '40d99b4d13204e3f', loghub: '595e0202a996176b' },
+  '2026-12-04.6': { fixed: '1ab0aa227ac81fef', loghub: '53ff34a16358f17b' },
 };
 
 const FIXED = [
@@ -44,6 +44,8 @@ const FIXED = [
   'Caches are synced for deployment',
   'Caches are synced for garbage collector',
   'Caches are synced for job',
+  'GET /',
+  'GET /robots.txt',
 ];
 
 function digest(messages: readonly string[]): string {

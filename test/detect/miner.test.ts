@@ -130,6 +130,10 @@ describe('signature miner (stage 1)', () => {
     // Cut by more than one blank.
     expect(masked('Loaded C:\\Program Files\\Common Files\\foo.dll ok')).toBe('Loaded <*> ok');
     expect(masked('Opening /Users/me/Application Support/My Files/cache.db now')).toBe('Opening <*> now');
+    // The root path alone is a path too; a slash between words is not.
+    expect(masked('GET /')).toBe('GET <*>');
+    expect(masked('unable to handle container "/" now')).toBe('unable to handle container "<*>" now');
+    expect(masked('read and/or write')).toBe('read and/or write');
     // A second path is not a continuation.
     expect(masked('copy /a/b to /c/d done')).toBe('copy <*> to <*> done');
   });

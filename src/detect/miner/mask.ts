@@ -408,12 +408,16 @@ export class MaskScanner {
   /** Where a path starts in the token, or -1. */
   private pathStart(ts: number, te: number): number {
     const buf = this.buf;
-    for (let k = ts; k < te - 1; k++) {
+    for (let k = ts; k < te; k++) {
       const b = buf[k];
       if (b === SLASH) {
+        const opens = k === ts || (CLASS[buf[k - 1]] & OPEN) !== 0;
+        // The root path alone: `GET /`, `container "/"`.
+        if (opens && rootOnly(buf, k + 1, te)) return k;
+        if (k === te - 1) break;
         const next = buf[k + 1];
         if ((CLASS[next] & CLOSE) !== 0 && next !== DOT) continue;
-        if (k === ts || (CLASS[buf[k - 1]] & OPEN) !== 0) return k;
+        if (opens) return k;
         // ./x and ~/x
         if ((buf[k - 1] === DOT || buf[k - 1] === TILDE) && (k - 1 === ts || (CLASS[buf[k - 2]] & OPEN) !== 0)) return k - 1;
       } else if (b === BACKSLASH && k >= ts + 2 && buf[k - 1] === COLON && (CLASS[buf[k - 2]] & ALPHA) !== 0 && buf[k - 2] < 128) {
@@ -671,6 +675,12 @@ export class MaskScanner {
     this.literal(e, te);
     return true;
   }
+}
+
+/** True when buf[s, e) is only closing punctuation (`"`, `)`, `",`) after a `/`: the root path alone. */
+function rootOnly(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if ((CLASS[buf[i]] & CLOSE) === 0 || buf[i] === DOT) return false;
+  return true;
 }
 
 /** `0`-`9`, `a`-`f`, `A`-`F`. */
