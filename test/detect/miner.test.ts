@@ -197,6 +197,11 @@ describe('template catalog (stage 2)', () => {
     expect(new Set(templatesOf(pam)).size).toBe(2);
   });
 
+  it('does not split a position where one value is the wildcard alone and another holds one (<*> / http:<*>)', () => {
+    const requests = ['/', '/a', '/b/c', 'http://example.org/x'].map((u, i) => `10.0.0.${i} "GET ${u} HTTP/1.1" ${200 + i}`);
+    expect(new Set(templatesOf(requests))).toEqual(new Set(['<*> "GET <*> HTTP/<*>" <*>']));
+  });
+
   it('takes a word after a key as a value, however few values it has', () => {
     const events = ['CONTAINER_REMOTE_LAUNCH', 'CONTAINER_REMOTE_CLEANUP'].map((e, i) => `Processing the event EventType: ${e} for container c_${i} taskAttempt a_${i}`);
     expect(new Set(templatesOf(events))).toEqual(new Set(['Processing the event EventType: <*> for container <*> taskAttempt <*>']));

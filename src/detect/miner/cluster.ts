@@ -338,17 +338,22 @@ function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenT
       const values = new Set<number>();
       let wilds = 0;
       let events = 0;
+      let bare = false;
       for (const s of m) {
         const t = pool[s.off + p];
         if (!values.has(t)) {
           values.add(t);
           wilds += wild[t];
           events += shape[t] & EVENT_WORD;
+          if (table.texts[t] === WILDCARD) bare = true;
         }
         if (values.size >= limit && wilds === 0) break;
       }
       const k = values.size;
-      if (k < 2 || (wilds > 0 && wilds < k)) continue;
+      // Variables (some values masked, or one the wildcard alone: `<*>` / `http:<*>`) are not
+      // split; values that all hold a wildcard with a word of their own (`rhost=<*>` /
+      // `user=<*>`, different keys) are tested as words.
+      if (k < 2 || (wilds > 0 && (wilds < k || bare))) continue;
       const handful = wilds === 0 && k <= HANDFUL && events === k * EVENT_WORD;
       const constant = handful || (k < minValues && !allBracketed(values, table));
       if (!constant || keyedValues(m, p, values, table)) continue;
