@@ -14,7 +14,7 @@
  *
  * Env: BENCH_HOLDOUT_SEEDS (comma-separated; default 101-105), BENCH_HOLDOUT_HALVES (A,B),
  * BENCH_HOLDOUT_TRY='--threshold 4' (a further contender with these extra flags),
- * BENCH_HOLDOUT_CACHE=DIR (keep and reuse the stores), BENCH_HOLDOUT_VERBOSE=1 (per window).
+ * BENCH_HOLDOUT_CONTENDERS=default,try (run only these), BENCH_HOLDOUT_CACHE=DIR (keep and reuse the stores), BENCH_HOLDOUT_VERBOSE=1 (per window).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,7 +35,7 @@ const CONTENDERS: Array<{ name: string; flags: string[] }> = [
   { name: '--no-robust', flags: ['--no-robust'] },
   { name: 'old', flags: ['--no-robust', '--min-change', '0'] },
   ...(process.env.BENCH_HOLDOUT_TRY ? [{ name: 'try', flags: process.env.BENCH_HOLDOUT_TRY.split(' ').filter((s) => s !== '') }] : []),
-];
+].filter((c) => process.env.BENCH_HOLDOUT_CONTENDERS === undefined || process.env.BENCH_HOLDOUT_CONTENDERS.split(',').includes(c.name));
 
 interface CliEvent {
   start: string;
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
       parts.push(`all: recall ${median(both.map(recall)).toFixed(3)} FA/1000 ${median(both.map(fa1000)).toFixed(2)} [NAB ${median(both.map(nabFa1000)).toFixed(2)}]`);
       console.log(`  ${c.name.padEnd(12)} ${parts.join(' | ')}`);
     }
-    const base = median(ms.default);
+    const base = median(ms[CONTENDERS[0].name]);
     console.log(`\ndetect time per seed (CLI process, median): ${CONTENDERS.map((c) => `${c.name} ${median(ms[c.name]).toFixed(0)} ms (x${(median(ms[c.name]) / base).toFixed(2)})`).join(', ')}`);
     if (VERBOSE) for (const c of CONTENDERS) console.log(`\nmissed by ${c.name}:\n  ${(missed[c.name] ?? []).join('\n  ')}`);
   } finally {

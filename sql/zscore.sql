@@ -254,16 +254,39 @@ scored AS (
     END AS z_week,
     CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN s_mid + r_med WHEN baseline = 'seasonal' THEN s_center ELSE t_mean END AS expected,
     CASE WHEN baseline IS NULL THEN NULL WHEN robust_value OR baseline = 'seasonal' THEN s_sd ELSE t_sd END AS stddev,
-    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN r_n WHEN baseline = 'seasonal' THEN s_n ELSE t_n END AS samples, robust_value
+    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN r_n WHEN baseline = 'seasonal' THEN s_n ELSE t_n END AS samples, robust_value, cycle
   FROM seasonal_sd
+),
+-- Robust value metrics: the spread is widened where the series' own residuals have a heavier tail
+-- than a normal one (ordinary bursts that come every day, heavy-tailed noise): by the typical
+-- day's tail, the median over the previous `seasons` seasons of each one's 99th percentile of |z|,
+-- over 2.576 (the normal's), when above 1. A median of seasons, so that one season with an
+-- anomaly in it does not hide the next.
+scored_abs AS (
+  SELECT *, CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN abs(observed - expected) / stddev END AS z_abs
+  FROM scored
+),
+season_tails AS (
+  SELECT series, measure, cycle,
+    median(day_q) OVER (PARTITION BY series, measure ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING) AS tail_q
+  FROM (
+    SELECT series, measure, cycle, /*tail_quantile{*/CASE WHEN count(z_abs) >= 48 THEN quantile_cont(z_abs, 0.99) END/*}tail_quantile*/ AS day_q
+    FROM scored_abs
+    GROUP BY series, measure, cycle
+  )
+),
+tailed AS (
+  SELECT scored_abs.* EXCLUDE (z_abs), greatest(1, coalesce(season_tails.tail_q / 2.576, 1)) AS tail_f
+  FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
   SELECT
     *,
-    CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z,
+    CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / (stddev * tail_f) END AS z,
+    CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z_raw,
     CASE WHEN counted THEN greatest(observed, expected) >= $min_count::DOUBLE
       ELSE abs(observed - expected) >= $min_change::DOUBLE * abs(expected) END AND observed IS NOT NULL AS big_enough
-  FROM scored
+  FROM tailed
 ),
 passed AS (
   SELECT
@@ -278,8 +301,15 @@ passed AS (
         AND (baseline = 'trailing' OR robust_value OR z_trailing <= -$confirm::DOUBLE OR (z_trailing IS NULL AND observed < t_mean))
         AND coalesce(z_week <= -$threshold::DOUBLE, true) THEN -1
       ELSE 0
-    END AS side
+    END AS side,
+    -- Robust value metrics, a sustained change: this bucket and at least 4 of the last 6 past the
+    -- threshold on the same side before the tail widening (a burst of a few buckets is not one).
+    CASE WHEN z_raw >= $threshold::DOUBLE AND direction IN ('up', 'both') AND count(*) FILTER (WHERE z_raw >= $threshold::DOUBLE) OVER w_run >= 4 THEN 1
+      WHEN z_raw <= -$threshold::DOUBLE AND direction IN ('down', 'both') AND count(*) FILTER (WHERE z_raw <= -$threshold::DOUBLE) OVER w_run >= 4 THEN -1
+      ELSE 0
+    END AS sustained
   FROM judged
+  WINDOW w_run AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
 ),
 flagged AS (
   SELECT
@@ -289,6 +319,7 @@ flagged AS (
       (side <> 0 AND abs(z) >= 2 * $threshold::DOUBLE)
       -- Past it: when the bucket before was past it on the same side too.
       OR (side <> 0 AND lag(side) OVER (PARTITION BY series, measure ORDER BY bucket) = side)
+      OR sustained <> 0
       -- A flat history (stddev 0, e.g. no errors at all): a change of at least min_count.
       OR (z IS NULL AND stddev IS NOT NULL AND counted AND (
         (observed - expected >= $min_count::DOUBLE AND direction IN ('up', 'both'))
