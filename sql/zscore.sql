@@ -276,14 +276,14 @@ season_tails AS (
   )
 ),
 tailed AS (
-  SELECT scored_abs.* EXCLUDE (z_abs), greatest(1, coalesce(season_tails.tail_q / 2.576, 1)) AS tail_f
+  SELECT scored_abs.* EXCLUDE (z_abs, stddev), stddev AS stddev_raw, stddev * greatest(1, coalesce(season_tails.tail_q / 2.576, 1)) AS stddev
   FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
   SELECT
     *,
-    CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / (stddev * tail_f) END AS z,
-    CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z_raw,
+    CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z,
+    CASE WHEN robust_value AND stddev_raw > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev_raw END AS z_raw,
     CASE WHEN counted THEN greatest(observed, expected) >= $min_count::DOUBLE
       ELSE abs(observed - expected) >= $min_change::DOUBLE * abs(expected) END AND observed IS NOT NULL AS big_enough
   FROM tailed
@@ -303,9 +303,12 @@ passed AS (
       ELSE 0
     END AS side,
     -- Robust value metrics, a sustained change: this bucket and at least 4 of the last 6 past the
-    -- threshold on the same side before the tail widening (a burst of a few buckets is not one).
-    CASE WHEN z_raw >= $threshold::DOUBLE AND direction IN ('up', 'both') AND count(*) FILTER (WHERE z_raw >= $threshold::DOUBLE) OVER w_run >= 4 THEN 1
-      WHEN z_raw <= -$threshold::DOUBLE AND direction IN ('down', 'both') AND count(*) FILTER (WHERE z_raw <= -$threshold::DOUBLE) OVER w_run >= 4 THEN -1
+    -- threshold on the same side before the tail widening (a burst of a few buckets is not one),
+    -- and past the same time of earlier weeks.
+    CASE WHEN z_raw >= $threshold::DOUBLE AND direction IN ('up', 'both') AND coalesce(z_week >= $threshold::DOUBLE, true)
+        AND count(*) FILTER (WHERE z_raw >= $threshold::DOUBLE) OVER w_run >= 4 THEN 1
+      WHEN z_raw <= -$threshold::DOUBLE AND direction IN ('down', 'both') AND coalesce(z_week <= -$threshold::DOUBLE, true)
+        AND count(*) FILTER (WHERE z_raw <= -$threshold::DOUBLE) OVER w_run >= 4 THEN -1
       ELSE 0
     END AS sustained
   FROM judged
