@@ -53,6 +53,13 @@
 --   next over the last `seasons` seasons (the stddev of independent noise; a long flat stretch
 --   does not collapse it). Expected = trailing median + seasonal reference + residual median.
 --   --confirm does not apply. Flagged only with |observed - expected| >= min_change x |expected|.
+--   Heavy tails: that spread is then widened by the series' own tail, the median over the previous
+--   `seasons` seasons of each season's 99th percentile of |z| divided by 2.576 (the normal's), when
+--   above 1: ordinary bursts that come every day (and heavy-tailed noise) stop firing, while a value
+--   past anything of a typical day still does; stddev and z are reported on the widened spread.
+--   Sustained changes: a bucket is also flagged when it and at least 4 of the last 6 buckets are past
+--   the threshold on the same side against the spread before widening (and past the same time of
+--   earlier weeks), so a change smaller than the bursts that lasts is still found.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
