@@ -270,20 +270,26 @@ scored AS (
 -- over 2.576 (the normal's), when above 1. A median of seasons, so that one season with an
 -- anomaly in it does not hide the next.
 scored_abs AS (
-  SELECT *, CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN abs(observed - expected) / stddev END AS z_abs
-  FROM scored
+  SELECT *, abs(z_signed) AS z_abs, abs(z_signed - lag(z_signed) OVER (PARTITION BY series, measure ORDER BY bucket)) AS z_jump
+  FROM (SELECT *, CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z_signed FROM scored)
 ),
 season_tails AS (
   SELECT series, measure, cycle,
-    median(day_q) OVER (PARTITION BY series, measure ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING) AS tail_q
+    median(day_q) OVER w_seasons AS tail_q,
+    median(day_jump_q) OVER w_seasons AS jump_q
   FROM (
-    SELECT series, measure, cycle, /*tail_quantile{*/CASE WHEN count(z_abs) >= 48 THEN quantile_cont(z_abs, 0.99) END/*}tail_quantile*/ AS day_q
+    SELECT series, measure, cycle,
+      /*tail_quantile{*/CASE WHEN count(z_abs) >= 48 THEN quantile_cont(z_abs, 0.99) END AS day_q,
+      CASE WHEN count(z_jump) >= 48 THEN quantile_cont(z_jump, 0.99) END AS day_jump_q/*}tail_quantile*/
     FROM scored_abs
     GROUP BY series, measure, cycle
   )
+  WINDOW w_seasons AS (PARTITION BY series, measure ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING)
 ),
 tailed AS (
-  SELECT scored_abs.* EXCLUDE (z_abs, stddev), stddev AS stddev_raw, stddev * greatest(1, coalesce(season_tails.tail_q / 2.576, 1)) AS stddev
+  SELECT scored_abs.* EXCLUDE (z_abs, z_jump, z_signed, stddev), stddev AS stddev_raw,
+    stddev * greatest(1, coalesce(season_tails.tail_q / 2.576, 1)) AS stddev,
+    least(greatest(1, coalesce(season_tails.tail_q / 2.576, 1)), greatest(1, coalesce(season_tails.jump_q / 2.576, 1))) AS jump_f
   FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
@@ -326,7 +332,7 @@ flagged AS (
     *,
     coalesce(big_enough AND (
       -- Far past the threshold: at once.
-      (side <> 0 AND abs(z) >= 2 * $threshold::DOUBLE)
+      (side <> 0 AND CASE WHEN robust_value THEN abs(z_raw) >= 2 * $threshold::DOUBLE * jump_f ELSE abs(z) >= 2 * $threshold::DOUBLE END)
       -- Past it: when the bucket before was past it on the same side too.
       OR (side <> 0 AND lag(side) OVER (PARTITION BY series, measure ORDER BY bucket) = side)
       OR sustained <> 0
