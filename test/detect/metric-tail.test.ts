@@ -84,3 +84,44 @@ describe('value metrics: spread widened by the series\' own tail, sustained chan
     expect(Date.parse(rise[0].start)).toBeLessThan(Date.parse(minute((RISE_AT + 6) * 5)));
   });
 });
+
+/**
+ * 50 +- 0.3 with smooth bumps that come every day (six a day at moving times: +3, +6, +3 over three
+ * points, so the level strays far but moves at most 3 from one point to the next), and one glitch
+ * of +GLITCH for one point at GLITCH_AT: past the bumps' steps, not far past their height.
+ */
+const GLITCH_AT = 3 * DAY + 77;
+const GLITCH = 10;
+function bumpyRecords(): FixtureRecord[] {
+  const bump = new Map<number, number>();
+  for (let day = 0; day < 5; day++) {
+    for (let k = 0; k < 6; k++) {
+      const at = day * DAY + k * 48 + 10 + ((day * 7 + k * 5) % 30);
+      [3, 6, 3].forEach((v, j) => bump.set(at + j, v));
+    }
+  }
+  const records: FixtureRecord[] = [];
+  for (let i = 0; i < POINTS; i++) {
+    const value = 50 + 0.3 * noise(i) + (bump.get(i) ?? 0) + (i === GLITCH_AT ? GLITCH : 0);
+    records.push({ ts: minute(i * 5, 7), level: 'INFO', service: 'bumpy', msg: 'reading', extra: { value: Math.round(value * 100) / 100 } });
+  }
+  return records;
+}
+
+describe('value metrics: a glitch in a series whose level strays smoothly', () => {
+  let reader: StoreReader;
+  beforeAll(async () => {
+    ({ reader } = await storeOf(bumpyRecords()));
+  });
+  afterAll(() => reader?.close());
+
+  it('fires at once on a one-point glitch, judged against the series\' point-to-point jumps rather than how far its level strays', async () => {
+    const { events } = await detectAnomalies(reader.connection, OPTIONS);
+    const fromDay2 = Date.parse(minute(2 * DAY * 5));
+    const later = events.filter((e) => Date.parse(e.start) >= fromDay2);
+    expect(later.map((e) => e.start)).toEqual([minute(GLITCH_AT * 5)]);
+    expect(later[0].buckets).toBe(1);
+    // Against the level's spread (widened by the bumps) it is not far past the threshold: the jump rule found it.
+    expect(Math.abs(later[0].peak.z!)).toBeLessThan(6);
+  });
+});
