@@ -14,6 +14,7 @@
  *
  * Env: BENCH_HOLDOUT_SEEDS (comma-separated; default 101-105), BENCH_HOLDOUT_HALVES (A,B),
  * BENCH_HOLDOUT_TRY='--threshold 4' (a further contender with these extra flags),
+ * BENCH_HOLDOUT_OTHER_CLI=.../dist/src/cli/main.js (another build's defaults beside, e.g. main's),
  * BENCH_HOLDOUT_CONTENDERS=default,try (run only these), BENCH_HOLDOUT_CACHE=DIR (keep and reuse the stores), BENCH_HOLDOUT_VERBOSE=1 (per window).
  */
 import { execFileSync } from 'node:child_process';
@@ -30,11 +31,13 @@ const HALVES = (process.env.BENCH_HOLDOUT_HALVES ?? 'A,B').split(',') as Array<k
 const VERBOSE = process.env.BENCH_HOLDOUT_VERBOSE === '1';
 
 const COMMON = ['--metric', 'avg(value)', '--by', 'service', '--bucket', '5m', '--baseline', 'seasonal'];
-const CONTENDERS: Array<{ name: string; flags: string[] }> = [
+const CONTENDERS: Array<{ name: string; flags: string[]; cli?: string }> = [
   { name: 'default', flags: [] },
   { name: '--no-robust', flags: ['--no-robust'] },
   { name: 'old', flags: ['--no-robust', '--min-change', '0'] },
   ...(process.env.BENCH_HOLDOUT_TRY ? [{ name: 'try', flags: process.env.BENCH_HOLDOUT_TRY.split(' ').filter((s) => s !== '') }] : []),
+  // Another build's defaults on the same stores, e.g. main's: BENCH_HOLDOUT_OTHER_CLI=/path/to/dist/src/cli/main.js.
+  ...(process.env.BENCH_HOLDOUT_OTHER_CLI ? [{ name: 'other-build', flags: [], cli: process.env.BENCH_HOLDOUT_OTHER_CLI }] : []),
 ].filter((c) => process.env.BENCH_HOLDOUT_CONTENDERS === undefined || process.env.BENCH_HOLDOUT_CONTENDERS.split(',').includes(c.name));
 
 interface CliEvent {
@@ -60,7 +63,7 @@ export function scoreSeries(events: readonly CliEvent[], truth: HoldoutSeries, m
   const starts = events.filter((e) => e.series === truth.name).map((e) => Date.parse(e.start));
   const inside = (t: number, w: { start: string; end: string }) => t >= Date.parse(w.start) && t < Date.parse(w.end);
   const found = truth.windows.filter((w) => starts.some((t) => inside(t, w)));
-  for (const w of truth.windows) if (!found.includes(w)) missed?.push(`${truth.name} ${w.anomaly} @ ${w.start}`);
+  for (const w of truth.windows) if (!found.includes(w)) missed?.push(`${truth.name} ${w.anomaly} at ${w.onset} (window ${w.start} - ${w.end})`);
   const outside = starts.filter((t) => !truth.windows.some((w) => inside(t, w)));
   const probationEnd = Date.parse(truth.probationEnd);
   return {
@@ -94,8 +97,8 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function runCli(args: string[]): string {
-  return execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
+function runCli(args: string[], cli = CLI): string {
+  return execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Writes one seed's series (every kind of the halves) as one JSON-lines file in time order; returns their truths. */
@@ -142,7 +145,7 @@ async function main(): Promise<void> {
       console.log(`\nseed ${seed}: ${truths.length} series, ${points.toLocaleString('en-US')} points, ${windows} windows`);
       for (const c of CONTENDERS) {
         const started = performance.now();
-        const out = runCli(['anomalies', '--data', dataDir, ...COMMON, ...c.flags, '--json']);
+        const out = runCli(['anomalies', '--data', dataDir, ...COMMON, ...c.flags, '--json'], c.cli);
         (ms[c.name] ??= []).push(performance.now() - started);
         const { events } = JSON.parse(out) as { events: CliEvent[] };
         const line: string[] = [];
