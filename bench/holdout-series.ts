@@ -28,8 +28,9 @@ export const INTERVAL_MS = 5 * 60_000;
 export interface HoldoutWindow {
   start: string;
   end: string;
-  /** What was put there (for reading the results). */
+  /** What was put there (for reading the results), and from when (ISO). */
   anomaly: string;
+  onset: string;
 }
 
 export interface HoldoutSeries {
@@ -450,7 +451,7 @@ export function buildHoldoutSeries(kind: HoldoutKind, seed: number, startMs: num
   }
   const width = Math.floor((0.1 * n) / anomalies.length);
   const iso = (slot: number) => new Date(t0 + slot * INTERVAL_MS).toISOString();
-  const windows = anomalies.map(({ onset, anomaly }) => ({ start: iso(Math.max(0, onset - Math.floor(width / 2))), end: iso(Math.min(n, onset + Math.ceil(width / 2))), anomaly }));
+  const windows = anomalies.map(({ onset, anomaly }) => ({ start: iso(Math.max(0, onset - Math.floor(width / 2))), end: iso(Math.min(n, onset + Math.ceil(width / 2))), anomaly, onset: iso(onset) }));
   return {
     lines,
     truth: { name, kind, seed, points: lines.length, slots: n, start: iso(0), end: iso(n), probationEnd: iso(Math.floor(0.15 * n)), windows },
