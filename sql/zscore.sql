@@ -57,6 +57,9 @@
 --   `seasons` seasons of each season's 99th percentile of |z| divided by 2.576 (the normal's), when
 --   above 1: ordinary bursts that come every day (and heavy-tailed noise) stop firing, while a value
 --   past anything of a typical day still does; stddev and z are reported on the widened spread.
+--   At once (past 2 x threshold) is judged against the series' point-to-point jumps instead (the
+--   same median of the 99th percentile of the change of z from the bucket before, over 2.576) where
+--   they are narrower than its level's tail: a series that wanders slowly keeps its glitches.
 --   Sustained changes: a bucket is also flagged when it and at least 4 of the last 6 buckets are past
 --   the threshold on the same side against the spread before widening (and past the same time of
 --   earlier weeks), so a change smaller than the bursts that lasts is still found.
