@@ -273,8 +273,15 @@ scored AS (
 -- over 2.576 (the normal's), when above 1. A median of seasons, so that one season with an
 -- anomaly in it does not hide the next.
 scored_abs AS (
-  SELECT *, abs(z_signed) AS z_abs, abs(z_signed - lag(z_signed) OVER (PARTITION BY series, measure ORDER BY bucket)) AS z_jump
-  FROM (SELECT *, CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z_signed FROM scored)
+  SELECT *,
+    -- Until earlier seasons have a tail (the first judged season): this season's so far.
+    /*tail_today{*/CASE WHEN count(z_abs) OVER w_today >= 48 THEN quantile_cont(z_abs, 0.99) OVER w_today END AS today_q,
+    CASE WHEN count(z_jump) OVER w_today >= 48 THEN quantile_cont(z_jump, 0.99) OVER w_today END AS today_jump_q/*}tail_today*/
+  FROM (
+    SELECT *, abs(z_signed) AS z_abs, abs(z_signed - lag(z_signed) OVER (PARTITION BY series, measure ORDER BY bucket)) AS z_jump
+    FROM (SELECT *, CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z_signed FROM scored)
+  )
+  WINDOW w_today AS (PARTITION BY series, measure, cycle ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
 season_tails AS (
   SELECT series, measure, cycle,
@@ -290,9 +297,9 @@ season_tails AS (
   WINDOW w_seasons AS (PARTITION BY series, measure ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING)
 ),
 tailed AS (
-  SELECT scored_abs.* EXCLUDE (z_abs, z_jump, z_signed, stddev), stddev AS stddev_raw,
-    stddev * greatest(1, coalesce(season_tails.tail_q / 2.576, 1)) AS stddev,
-    least(greatest(1, coalesce(season_tails.tail_q / 2.576, 1)), greatest(1, coalesce(season_tails.jump_q / 2.576, 1))) AS jump_f
+  SELECT scored_abs.* EXCLUDE (z_abs, z_jump, z_signed, stddev, today_q, today_jump_q), stddev AS stddev_raw,
+    stddev * greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576) AS stddev,
+    least(greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576), greatest(1, coalesce(season_tails.jump_q, today_jump_q) / 2.576)) AS jump_f
   FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
