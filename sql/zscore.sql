@@ -56,7 +56,8 @@
 --   Heavy tails: that spread is then widened by the series' own tail, the median over the previous
 --   `seasons` seasons of each season's 99th percentile of |z| divided by 2.576 (the normal's), when
 --   above 1: ordinary bursts that come every day (and heavy-tailed noise) stop firing, while a value
---   past anything of a typical day still does; stddev and z are reported on the widened spread.
+--   past anything of a typical day still does (in the first judged season, the tail of that season
+--   so far); stddev and z are reported on the widened spread.
 --   At once (past 2 x threshold) is judged against the series' point-to-point jumps instead (the
 --   same median of the 99th percentile of the change of z from the bucket before, over 2.576) where
 --   they are narrower than its level's tail: a series that wanders slowly keeps its glitches.

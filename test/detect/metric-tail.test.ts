@@ -70,6 +70,21 @@ describe('value metrics: spread widened by the series\' own tail, sustained chan
     expect(burst!.stddev!).toBeGreaterThan(2);
   });
 
+  it('on the first judged day, before earlier days have a tail, widens by that day\'s own tail so far', async () => {
+    // Day 0 has no seasonal baseline; day 1 is the first judged. After its first 48 judged buckets (4 h) plus the
+    // next burst, its bursts (four more) stay quiet.
+    const quietFrom = Date.parse(minute((DAY + 96) * 5));
+    const day2 = Date.parse(minute(2 * DAY * 5));
+    const lateDay1 = (events: AnomalyEvent[]) => events.filter((e) => Date.parse(e.start) >= quietFrom && Date.parse(e.start) < day2);
+    const { events } = await detectAnomalies(reader.connection, OPTIONS);
+    expect(lateDay1(events)).toEqual([]);
+    // Judged, not skipped: the spread there is well over the noise floor (about 0.6).
+    const { buckets } = await detectAnomalies(reader.connection, { ...OPTIONS, allBuckets: true });
+    const burst = buckets!.find((b) => Date.parse(b.bucket) >= quietFrom && isBurst(Math.round((Date.parse(b.bucket) - Date.parse(minute(0))) / 300_000)));
+    expect(burst?.baseline).toBe('seasonal');
+    expect(burst!.stddev!).toBeGreaterThan(1.5);
+  });
+
   it('still fires at once on a spike bigger than any burst', async () => {
     const { events } = await detectAnomalies(reader.connection, OPTIONS);
     const spike = events.filter((e) => e.start === minute(SPIKE_AT * 5));
