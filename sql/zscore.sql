@@ -53,6 +53,17 @@
 --   next over the last `seasons` seasons (the stddev of independent noise; a long flat stretch
 --   does not collapse it). Expected = trailing median + seasonal reference + residual median.
 --   --confirm does not apply. Flagged only with |observed - expected| >= min_change x |expected|.
+--   Heavy tails: that spread is then widened by the series' own tail, the median over the previous
+--   `seasons` seasons of each season's 99th percentile of |z| divided by 2.576 (the normal's), when
+--   above 1: ordinary bursts that come every day (and heavy-tailed noise) stop firing, while a value
+--   past anything of a typical day still does (in the first judged season, the tail of that season
+--   so far); stddev and z are reported on the widened spread.
+--   At once (past 2 x threshold) is judged against the series' point-to-point jumps instead (the
+--   same median of the 99th percentile of the change of z from the bucket before, over 2.576) where
+--   they are narrower than its level's tail: a series that wanders slowly keeps its glitches.
+--   Sustained changes: a bucket is also flagged when it and at least 4 of the last 6 buckets are past
+--   the threshold on the same side against the spread before widening (and past the same time of
+--   earlier weeks), so a change smaller than the bursts that lasts is still found.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
@@ -254,16 +265,52 @@ scored AS (
     END AS z_week,
     CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN s_mid + r_med WHEN baseline = 'seasonal' THEN s_center ELSE t_mean END AS expected,
     CASE WHEN baseline IS NULL THEN NULL WHEN robust_value OR baseline = 'seasonal' THEN s_sd ELSE t_sd END AS stddev,
-    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN r_n WHEN baseline = 'seasonal' THEN s_n ELSE t_n END AS samples, robust_value
+    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN r_n WHEN baseline = 'seasonal' THEN s_n ELSE t_n END AS samples, robust_value, cycle
   FROM seasonal_sd
+),
+-- Robust value metrics: the spread is widened where the series' own residuals have a heavier tail
+-- than a normal one (ordinary bursts that come every day, heavy-tailed noise): by the typical
+-- day's tail, the median over the previous `seasons` seasons of each one's 99th percentile of |z|,
+-- over 2.576 (the normal's), when above 1. A median of seasons, so that one season with an
+-- anomaly in it does not hide the next.
+scored_abs AS (
+  SELECT *,
+    -- Until earlier seasons have a tail (the first judged season): this season's so far.
+    /*tail_today{*/CASE WHEN count(z_abs) OVER w_today >= 48 THEN quantile_cont(z_abs, 0.99) OVER w_today END AS today_q,
+    CASE WHEN count(z_jump) OVER w_today >= 48 THEN quantile_cont(z_jump, 0.99) OVER w_today END AS today_jump_q/*}tail_today*/
+  FROM (
+    SELECT *, abs(z_signed) AS z_abs, abs(z_signed - lag(z_signed) OVER (PARTITION BY series, measure ORDER BY bucket)) AS z_jump
+    FROM (SELECT *, CASE WHEN robust_value AND stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z_signed FROM scored)
+  )
+  WINDOW w_today AS (PARTITION BY series, measure, cycle ORDER BY bucket ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+),
+season_tails AS (
+  SELECT series, measure, cycle,
+    median(day_q) OVER w_seasons AS tail_q,
+    median(day_jump_q) OVER w_seasons AS jump_q
+  FROM (
+    SELECT series, measure, cycle,
+      /*tail_quantile{*/CASE WHEN count(z_abs) >= 48 THEN quantile_cont(z_abs, 0.99) END AS day_q,
+      CASE WHEN count(z_jump) >= 48 THEN quantile_cont(z_jump, 0.99) END AS day_jump_q/*}tail_quantile*/
+    FROM scored_abs
+    GROUP BY series, measure, cycle
+  )
+  WINDOW w_seasons AS (PARTITION BY series, measure ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING)
+),
+tailed AS (
+  SELECT scored_abs.* EXCLUDE (z_abs, z_jump, z_signed, stddev, today_q, today_jump_q), stddev AS stddev_raw,
+    stddev * greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576) AS stddev,
+    least(greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576), greatest(1, coalesce(season_tails.jump_q, today_jump_q) / 2.576)) AS jump_f
+  FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
   SELECT
     *,
     CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z,
+    CASE WHEN robust_value AND stddev_raw > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev_raw END AS z_raw,
     CASE WHEN counted THEN greatest(observed, expected) >= $min_count::DOUBLE
       ELSE abs(observed - expected) >= $min_change::DOUBLE * abs(expected) END AND observed IS NOT NULL AS big_enough
-  FROM scored
+  FROM tailed
 ),
 passed AS (
   SELECT
@@ -278,17 +325,28 @@ passed AS (
         AND (baseline = 'trailing' OR robust_value OR z_trailing <= -$confirm::DOUBLE OR (z_trailing IS NULL AND observed < t_mean))
         AND coalesce(z_week <= -$threshold::DOUBLE, true) THEN -1
       ELSE 0
-    END AS side
+    END AS side,
+    -- Robust value metrics, a sustained change: this bucket and at least 4 of the last 6 past the
+    -- threshold on the same side before the tail widening (a burst of a few buckets is not one),
+    -- and past the same time of earlier weeks.
+    CASE WHEN z_raw >= $threshold::DOUBLE AND direction IN ('up', 'both') AND coalesce(z_week >= $threshold::DOUBLE, true)
+        AND count(*) FILTER (WHERE z_raw >= $threshold::DOUBLE) OVER w_run >= 4 THEN 1
+      WHEN z_raw <= -$threshold::DOUBLE AND direction IN ('down', 'both') AND coalesce(z_week <= -$threshold::DOUBLE, true)
+        AND count(*) FILTER (WHERE z_raw <= -$threshold::DOUBLE) OVER w_run >= 4 THEN -1
+      ELSE 0
+    END AS sustained
   FROM judged
+  WINDOW w_run AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
 ),
 flagged AS (
   SELECT
     *,
     coalesce(big_enough AND (
       -- Far past the threshold: at once.
-      (side <> 0 AND abs(z) >= 2 * $threshold::DOUBLE)
+      (side <> 0 AND CASE WHEN robust_value THEN abs(z_raw) >= 2 * $threshold::DOUBLE * jump_f ELSE abs(z) >= 2 * $threshold::DOUBLE END)
       -- Past it: when the bucket before was past it on the same side too.
       OR (side <> 0 AND lag(side) OVER (PARTITION BY series, measure ORDER BY bucket) = side)
+      OR sustained <> 0
       -- A flat history (stddev 0, e.g. no errors at all): a change of at least min_count.
       OR (z IS NULL AND stddev IS NOT NULL AND counted AND (
         (observed - expected >= $min_count::DOUBLE AND direction IN ('up', 'both'))

@@ -186,6 +186,8 @@ const NON_ROBUST_SLOTS: Record<string, string> = {
   trail_windows: 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd,',
   residual_windows: 'NULL::DOUBLE AS r_med, NULL::DOUBLE AS r_sd, NULL::BIGINT AS r_n',
   step: 'NULL::DOUBLE',
+  tail_quantile: 'NULL::DOUBLE AS day_q, NULL::DOUBLE AS day_jump_q',
+  tail_today: 'NULL::DOUBLE AS today_q, NULL::DOUBLE AS today_jump_q',
 };
 
 /** With a trailing baseline, no seasonal windows at all (inside CASE they would still be computed): a third of the time. */

@@ -65,7 +65,7 @@ export const QUERIES = {
         flagged_only: booleanParam.default(false),
       })
       .strict(),
-    slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows', 'trail_windows', 'residual_windows', 'step'],
+    slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows', 'trail_windows', 'residual_windows', 'step', 'tail_quantile', 'tail_today'],
   },
   patterns: {
     file: 'patterns.sql',
