@@ -56,19 +56,34 @@ function hexWord(rnd: () => number, word: string): string {
 }
 
 /**
+ * A token the shape keeps whole: one that may be a base64 value (upper-case and lower-case
+ * letters, digits, `+/=` and punctuation only), or that holds hex digits joined by a colon and a
+ * hex letter (`4E:A3:8C`).
+ */
+function keptWhole(token: string): boolean {
+  const base64 = /[A-Z]/.test(token) && /[a-z]/.test(token) && /[0-9]/.test(token) && /^[0-9A-Za-z+/=([{'"=:,<)\]}'",;:.>]*$/.test(token);
+  return base64 || (/[0-9a-fA-F]:[0-9a-fA-F]/.test(token) && /[a-fA-F]/.test(token));
+}
+
+/**
  * `message` with every word (ASCII letters and digits) that holds a digit rewritten as the
  * shape allows: a number as another number, a hex word as another hex word with the same end
- * kinds, in other words each digit run as another digit run. Null when nothing was rewritten.
+ * kinds, in other words each digit run as another digit run; a token the shape keeps whole stays.
+ * Null when nothing was rewritten.
  */
 function variant(message: string, rnd: () => number): string | null {
   let changed = false;
-  const out = message.replace(/[A-Za-z0-9]+/g, (word) => {
-    if (!/[0-9]/.test(word)) return word;
-    changed = true;
-    if (/^[0-9]+$/.test(word)) return digitRun(rnd);
-    if (/^[0-9a-f]+$/.test(word)) return hexWord(rnd, word);
-    return word.replace(/[0-9]+/g, () => digitRun(rnd));
-  });
+  const out = message.replace(/[^\x00-\x20\x7f]+/g, (token) =>
+    keptWhole(token)
+      ? token
+      : token.replace(/[A-Za-z0-9]+/g, (word) => {
+          if (!/[0-9]/.test(word)) return word;
+          changed = true;
+          if (/^[0-9]+$/.test(word)) return digitRun(rnd);
+          if (/^[0-9a-f]+$/.test(word)) return hexWord(rnd, word);
+          return word.replace(/[0-9]+/g, () => digitRun(rnd));
+        }),
+  );
   return changed ? out : null;
 }
 
@@ -78,7 +93,7 @@ const PIECES = [
   ...'.:-_/\\+,;=()[]{}<>\'"~ \t'.split(''),
   '  ', ' ', ' ', ' ', 'é', '10.0.0.1:80', 'blk_-42', '0x1f', 'C:\\', './', '~/', '/tmp/', 'HTTP/1.1',
   'Jun', 'Tue', 'JUNE', 'Sept', 'KB', 'ms', 'B', 'MiB', 'sec', 'true', 'false', 'null', 'NULL', 'enabled=', 'host.example.com',
-  'core.', 'R02-M1-N0', '(', ')', '[Mon', ']', 'x86', 'ssh2', 'deadbeef', '4c9a668cb4f679ce', 'a1', '1a', 'user',
+  'core.', 'R02-M1-N0', '4E:A3:8C', 'ff:1', ':', 'd3YN7OD60Ggqc9hClW0/al6t=', '(', ')', '[Mon', ']', 'x86', 'ssh2', 'deadbeef', '4c9a668cb4f679ce', 'a1', '1a', 'user',
 ];
 
 function randomMessage(rnd: () => number): string {
@@ -142,7 +157,7 @@ describe('shape cache of the template miner', () => {
     const check = checkShapes(messages, 3, 11);
     expect(check.variants).toBeGreaterThan(30_000);
     expect(check.mismatches).toEqual([]);
-  });
+  }, 60_000);
 
   it('keeps the masks that read a word holding a digit apart', () => {
     // What the masks do read of such a word, so the shape keeps it: these pairs differ in signature and shape.
@@ -198,11 +213,12 @@ describe('shape cache of the template miner', () => {
     const check = checkShapes(contents, 3, 5);
     expect(check.variants).toBeGreaterThan(20_000);
     expect(check.mismatches).toEqual([]);
-  });
+  }, 60_000);
 
   it.skipIf(!HAVE_REALLOGS)('gives each line of the real logs and its rewrites one signature', () => {
-    const check = checkShapes(linesUnder(REALLOGS), 2, 9);
+    const check = checkShapes(linesUnder(REALLOGS), 1, 9);
     expect(check.messages).toBeGreaterThan(50_000);
+    expect(check.variants).toBeGreaterThan(30_000);
     expect(check.mismatches).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -5,10 +5,17 @@
  * (a middle `a` or `0` when both ends are digits or both letters: `0a0`, `a0a`); in any other
  * word (`blk_42`, `Jun14`) each run of digits becomes one `0`. So `took 125 ms` and `took 7 ms`
  * have one shape, and so have `request_id=4c9a668cb4f679ce` and `request_id=70609859c1422a94`.
+ * A token (a run of non-blank bytes) that may be a base64 value, one with upper-case and
+ * lower-case letters and digits and nothing but `+/=` and brackets, quotes and punctuation
+ * besides, is kept as it is: the masks take such a token for a variable from 16 bytes on, so
+ * its length matters (`Mg/tmp/4c9a668cb4f679ce` is one, `Mg/tmp/5f` is not). So is a token
+ * with hex digits joined by a colon and a hex letter: the masks take colon-joined parts of 1 to
+ * 4 hex digits for a MAC address or a fingerprint (`4E:A3:8C:5D`), letter-only parts too.
  *
  * The masks of stage 1 (`mask.ts`) make a word that holds a digit part of a variable whatever
  * its length, its digits or its hex letters; what they read of such a word is only whether it
- * starts and ends with a digit or a letter and whether it holds a letter. No digit is ever kept
+ * starts and ends with a digit or a letter and whether it holds a letter (the length only of a
+ * possible base64 token, kept whole). No digit is ever kept
  * in a signature's text. So two messages of one shape have one signature, and a worker may
  * remember the signature of a shape instead of tokenising and classifying every line again.
  * The property is tested on the Loghub samples and on real logs with their digit runs and hex
@@ -21,15 +28,51 @@ const A = 0x61;
 /** Longest message (bytes) whose shape is remembered; longer ones are rare and mostly unique. */
 const MAX_SHAPE_BYTES = 1024;
 
+/** Byte kinds. In a word: a digit, `a-f`, another ASCII letter (`WORD` of them). */
 const DIGIT = 1;
-/** `a` to `f`. */
 const HEX = 2;
-/** Other ASCII letters. */
 const LETTER = 4;
-const WORD = new Uint8Array(256);
-for (let b = 0x30; b <= 0x39; b++) WORD[b] = DIGIT;
-for (let b = 0x61; b <= 0x7a; b++) WORD[b] = b <= 0x66 ? HEX : LETTER;
-for (let b = 0x41; b <= 0x5a; b++) WORD[b] = LETTER;
+const WORD = DIGIT | HEX | LETTER;
+/** For the tokens kept whole (see above): a blank (a token's end), upper-case and lower-case letters, a byte no base64 value holds nor the punctuation around it, a hex digit, a hex letter. */
+const BLANK = 8;
+const UPPER = 16;
+const LOWER = 32;
+const OTHER = 64;
+const HEX_DIGIT = 128;
+const HEX_LETTER = 256;
+/** Set per token: a colon between hex digits (`4E:A3`). */
+const HEX_COLON = 512;
+const KIND = new Uint16Array(256).fill(OTHER);
+for (let b = 0; b <= 32; b++) KIND[b] = BLANK;
+KIND[127] = BLANK;
+for (const c of '+/=([{\'"=:,<)]}\'",;:.>') KIND[c.charCodeAt(0)] = 0;
+for (let b = 0x30; b <= 0x39; b++) KIND[b] = DIGIT | HEX_DIGIT;
+for (let b = 0x61; b <= 0x7a; b++) KIND[b] = (b <= 0x66 ? HEX | HEX_DIGIT | HEX_LETTER : LETTER) | LOWER;
+for (let b = 0x41; b <= 0x5a; b++) KIND[b] = LETTER | UPPER | (b <= 0x46 ? HEX_DIGIT | HEX_LETTER : 0);
+const COLON = 0x3a;
+/**
+ * The word kind of each byte (KIND & WORD, and whether it is an upper-case or a lower-case
+ * letter), in bytes: the loop over every byte reads this one.
+ */
+const WORD_UPPER = 8;
+const WORD_LOWER = 16;
+const WORD_KIND = new Uint8Array(256);
+for (let b = 0; b < 256; b++) WORD_KIND[b] = (KIND[b] & WORD) | ((KIND[b] & UPPER) !== 0 ? WORD_UPPER : 0) | ((KIND[b] & LOWER) !== 0 ? WORD_LOWER : 0);
+
+/**
+ * Whether a token whose words hold these kinds (WORD_KIND) may be kept whole: it has a digit,
+ * and upper-case and lower-case letters (base64), or a colon and a letter (hex digits joined by
+ * colons). `keptWhole` then decides on all its bytes.
+ */
+function mayKeepWhole(kinds: number, colon: boolean): boolean {
+  if ((kinds & DIGIT) === 0) return false;
+  return (kinds & (WORD_UPPER | WORD_LOWER)) === (WORD_UPPER | WORD_LOWER) || (colon && (kinds & (HEX | WORD_UPPER)) !== 0);
+}
+
+/** Whether a token that holds these kinds is kept whole (see the shape above). */
+function keptWhole(holds: number): boolean {
+  return (holds & (UPPER | LOWER | DIGIT | OTHER)) === (UPPER | LOWER | DIGIT) || (holds & (HEX_COLON | HEX_LETTER)) === (HEX_COLON | HEX_LETTER);
+}
 
 /** Options of {@link ShapeCache}. */
 export interface ShapeCacheOptions {
@@ -86,13 +129,30 @@ export class ShapeCache {
     let word = -1;
     let kinds = 0;
     let last = 0;
+    // The current token: where it starts in the input and in the shape, the kinds of its words
+    // (only one with a digit may have a shape other than its bytes, and be kept whole instead),
+    // and whether it holds a colon.
+    let token = start;
+    let tokenAt = 0;
+    let tokenKinds = 0;
+    let colon = false;
     for (let i = start; i < end; i++) {
       const b = buf[i];
-      const k = WORD[b];
+      const k = WORD_KIND[b];
       if (k === 0) {
         if (word >= 0) {
-          if (kinds === (DIGIT | HEX)) n = this.hexWord(word, last);
+          tokenKinds |= kinds;
+          if ((kinds & ~WORD_LOWER) === (DIGIT | HEX)) n = this.hexWord(word, last);
           word = -1;
+        }
+        if (b <= 32 || b === 127) {
+          if (mayKeepWhole(tokenKinds, colon)) n = this.keepWhole(buf, token, i, tokenAt, n);
+          tokenKinds = 0;
+          colon = false;
+          token = i + 1;
+          tokenAt = n + 1;
+        } else if (b === COLON) {
+          colon = true;
         }
         shape[n++] = b;
         continue;
@@ -110,7 +170,11 @@ export class ShapeCache {
       }
       last = k;
     }
-    if (word >= 0 && kinds === (DIGIT | HEX)) n = this.hexWord(word, last);
+    if (word >= 0) {
+      tokenKinds |= kinds;
+      if ((kinds & ~WORD_LOWER) === (DIGIT | HEX)) n = this.hexWord(word, last);
+    }
+    if (mayKeepWhole(tokenKinds, colon)) n = this.keepWhole(buf, token, end, tokenAt, n);
     shape[n] = 0;
     shape[n + 1] = 0;
     shape[n + 2] = 0;
@@ -150,6 +214,24 @@ export class ShapeCache {
     if (first === end) shape[n++] = first === ZERO ? A : ZERO;
     shape[n++] = end;
     return n;
+  }
+
+  /**
+   * For the token buf[from, to), written into the shape from `at` to `n`: when it is one the
+   * shape keeps whole, writes its bytes there instead. Returns the shape's length.
+   */
+  private keepWhole(buf: Uint8Array, from: number, to: number, at: number, n: number): number {
+    let holds = 0;
+    for (let i = from; i < to; i++) {
+      const c = KIND[buf[i]];
+      holds |= c;
+      if (buf[i] === COLON && i > from && i + 1 < to && (KIND[buf[i - 1]] & HEX_DIGIT) !== 0 && (KIND[buf[i + 1]] & HEX_DIGIT) !== 0) holds |= HEX_COLON;
+    }
+    if (!keptWhole(holds)) return n;
+    const shape = this.shape;
+    let m = at;
+    for (let i = from; i < to; i++) shape[m++] = buf[i];
+    return m;
   }
 
   /** Remembers `id` as the signature of the shape of the last `find` (from the second time that shape is seen). */
