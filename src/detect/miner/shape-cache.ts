@@ -14,13 +14,13 @@
  *
  * The masks of stage 1 (`mask.ts`) make a word that holds a digit part of a variable whatever
  * its length, its digits or its hex letters; what they read of such a word is only whether it
- * starts and ends with a digit or a letter and whether it holds a letter (the length only of a
- * possible base64 token, kept whole). No digit is ever kept
- * in a signature's text. So two messages of one shape have one signature, and a worker may
- * remember the signature of a shape instead of tokenising and classifying every line again.
- * The property is tested on the Loghub samples and on real logs with their digit runs and hex
- * words rewritten (`test/detect/miner-shape.test.ts`); a masking rule that reads digits, hex
- * letters or their count fails that test.
+ * starts and ends with a digit or a letter and whether it holds a letter, except in the two
+ * kinds of token kept whole. No digit is ever kept in a signature's text. So two messages of
+ * one shape have one signature, and a worker may remember the signature of a shape instead of
+ * tokenising and classifying every line again. The property is tested on random messages, the
+ * Loghub samples and real logs with their digit runs and hex words rewritten
+ * (`test/detect/miner-shape.test.ts`): a new masking rule that reads digits, hex letters or
+ * their count fails that test until the shape keeps what the rule reads.
  */
 
 const ZERO = 0x30;
