@@ -5,7 +5,9 @@
  *   LOGSCOPE_AB_A='LOGSCOPE_PARQUET_COMPAT=1' LOGSCOPE_AB_B='' npm run bench:ab
  *
  * Env: LOGSCOPE_AB_A, LOGSCOPE_AB_B: space-separated NAME=VALUE pairs of each side (empty: as
- * the environment is); LOGSCOPE_AB_ARGS: extra ingest flags of both (e.g. `--no-mining`);
+ * the environment is); LOGSCOPE_AB_ARGS: extra ingest flags of both (e.g. `--workers 1`);
+ * LOGSCOPE_AB_A_ARGS, LOGSCOPE_AB_B_ARGS: extra ingest flags of one side (e.g. B `--no-mining`:
+ * what mining costs);
  * LOGSCOPE_BENCH_LINES (default 1000000), LOGSCOPE_BENCH_ROUNDS (default 5). Each round runs
  * A then B (B then A in every other round), each a child timed from spawn to exit with its CPU
  * (user + sys) and peak RSS; the report quotes medians and the B/A ratios.
@@ -22,6 +24,8 @@ interface Side {
   cpu: number[];
   rss: number[];
   bytes: number[];
+  /** Ingest flags of this side only. */
+  args: string[];
 }
 
 function readSide(name: 'A' | 'B'): Side {
@@ -32,7 +36,8 @@ function readSide(name: 'A' | 'B'): Side {
     if (eq <= 0) throw new BenchError(`LOGSCOPE_AB_${name}: "${pair}" is not NAME=VALUE`);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return { name, env, wall: [], cpu: [], rss: [], bytes: [] };
+  const args = (process.env[`LOGSCOPE_AB_${name}_ARGS`] ?? '').split(/\s+/).filter((a) => a !== '');
+  return { name, env, wall: [], cpu: [], rss: [], bytes: [], args };
 }
 
 async function main(): Promise<void> {
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
       for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
         const runDir = fs.mkdtempSync(path.join(tmpRoot, `${side.name}-`));
         try {
-          const { child } = await runLogscopeIngest(input, path.join(runDir, 'data'), runDir, warnings, extra, side.env);
+          const { child } = await runLogscopeIngest(input, path.join(runDir, 'data'), runDir, warnings, [...extra, ...side.args], side.env);
           side.wall.push(child.seconds);
           if (child.cpuSeconds !== undefined) side.cpu.push(child.cpuSeconds);
           if (child.peakRssMB !== undefined) side.rss.push(child.peakRssMB);
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
     fs.rmSync(tmpRoot, { recursive: true, force: true });
   }
   say(`# A/B of logscope ingest (${lines} syslog lines, ${rounds} interleaved rounds${extra.length > 0 ? `, flags ${extra.join(' ')}` : ''})`);
-  say(`- A: ${process.env.LOGSCOPE_AB_A || '(environment as is)'}; B: ${process.env.LOGSCOPE_AB_B || '(environment as is)'}`);
+  const describe = (s: Side): string => [process.env[`LOGSCOPE_AB_${s.name}`] || '(environment as is)', ...s.args].join(' ');
+  say(`- A: ${describe(sides[0])}; B: ${describe(sides[1])}`);
   say(`- load average start / end: ${formatLoad(loadStart)} / ${formatLoad(os.loadavg())}`);
   say('');
   say('| side | median wall s | median CPU s | CPU µs/line | peak RSS MiB | logs/ MB |');

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { expandLocalZone } from './local-zone.js';
 
 /** Shells `logscope completion SHELL` writes a script for. */
 export const COMPLETION_SHELLS = ['bash', 'zsh'] as const;
@@ -24,7 +25,7 @@ function listCommands(program: Command): CommandSpec[] {
       name: c.name(),
       description: c.description(),
       options: [
-        ...c.options.filter((o) => !o.hidden).map((o) => ({ flags: [o.long, o.short].filter((f): f is string => f !== undefined), takesValue: o.required || o.optional, description: o.description })),
+        ...c.options.filter((o) => !o.hidden).map((o) => ({ flags: [o.long, o.short].filter((f): f is string => f !== undefined), takesValue: o.required || o.optional, description: expandLocalZone(o.description ?? '') })),
         { flags: ['--help', '-h'], takesValue: false, description: 'display help for command' },
       ],
     }));

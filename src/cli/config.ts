@@ -1,7 +1,8 @@
-import fs from 'node:fs';
 import { Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { loadConfig, readConfigFile, type Config, type LoadConfigOptions } from '../config/index.js';
+import { findConfigFile } from './config-file.js';
+import { findNearest } from './nearest.js';
 import { assertNoExponentialBacktracking, builtinFormatNames, compilePattern, compileTemplate, compileTimeLayout, createZone, type FormatSpec } from '../parse/index.js';
 
 /** The flags of the commands that read log files: where to store, the config, how to parse. */
@@ -16,22 +17,18 @@ export interface InputFlags {
   timezone?: string;
 }
 
-/** The config file used when neither --config nor LOGSCOPE_CONFIG names one. */
-export const DEFAULT_CONFIG_FILE = 'logscope.config.json';
+export { DEFAULT_CONFIG_FILE, resolveDataDir } from './config-file.js';
+export { findNearest } from './nearest.js';
 
 /**
  * Finds and loads the config: --config, else $LOGSCOPE_CONFIG, else ./logscope.config.json if
  * present, else defaults. Commands that never parse logs pass `{ checkBacktracking: false }`.
  */
 export function resolveConfig(flag: string | undefined, env = process.env, options: LoadConfigOptions = {}): Readonly<Config> {
-  const file = flag ?? env.LOGSCOPE_CONFIG ?? (fs.existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const file = findConfigFile(flag, env);
   return file === undefined ? loadConfig({}, 'config', options) : readConfigFile(file, options);
 }
 
-/** The data directory: --data, else $LOGSCOPE_DATA, else the config's `data`. */
-export function resolveDataDir(flag: string | undefined, config: Config, env = process.env): string {
-  return flag ?? env.LOGSCOPE_DATA ?? config.data;
-}
 
 /**
  * The format to parse with, from --input-format/--pattern/--template and the config's `formats`. A --pattern
@@ -141,25 +138,3 @@ function assertKnownFormat(name: string, config: Config): void {
   throw new UsageError(`--input-format "${name}" is not a known format${nearest !== undefined ? ` (did you mean ${nearest}?)` : ''}; known: ${known.join(', ')} (logscope formats lists them)`);
 }
 
-/** The candidate within a third of `word`'s length in edit distance, if one is; as commander suggests commands. */
-export function findNearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of candidates) {
-    const distance = editDistance(word, name);
-    if (distance <= Math.max(1, Math.floor(word.length / 3)) && (best === undefined || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-/** Edit distance counting a swap of neighbours as one edit (optimal string alignment), as commander does. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}

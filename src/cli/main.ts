@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Argument, Command, CommanderError } from 'commander';
 import { LogscopeError } from '../errors.js';
 import { COMPLETION_SHELLS, createCompletionScript, type CompletionShell } from './completion.js';
+import { expandLocalZone } from './local-zone.js';
 
 /**
  * Each command's module, loaded only when it is needed: `logscope --version` then loads
@@ -63,6 +64,7 @@ export async function createProgram(argv?: readonly string[]): Promise<Command> 
     // option, missing argument) then start like ours, and an unknown option or command is
     // followed by the nearest one.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'logscope: ')) })
+    .configureHelp({ styleOptionDescription: (text) => expandLocalZone(text) })
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)');
   const names = commandsFor(argv);

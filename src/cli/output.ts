@@ -1,8 +1,9 @@
 import type { DuckDBPreparedStatement, DuckDBResult, Json } from '@duckdb/node-api';
 import { DuckDBTypeId } from '../duckdb.js';
 import { QueryError, UsageError } from '../errors.js';
-import { streamPrepared } from '../query/index.js';
-import { findNearest } from './config.js';
+// The modules, not ../query/index.js and ./config.js, which load zod (issue 17: `logscope sql` start-up).
+import { streamPrepared } from '../query/run.js';
+import { findNearest } from './nearest.js';
 
 /** Output formats of query results. */
 export const OUTPUT_FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;

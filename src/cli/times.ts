@@ -1,10 +1,12 @@
-import { createZone } from '../parse/index.js';
+// The module, not ../parse/index.js: `logscope sql` would load the parsers and zod with it (issue 17: start-up).
+import { createZone } from '../parse/timestamp.js';
+import { LOCAL_ZONE_MARK } from './local-zone.js';
 import type { TimeContext } from '../query/index.js';
 import type { StoreSpan } from '../store/index.js';
 
 /** The `--help` words on how a zone-less time on the command line is read. */
 export function describeZonelessTimes(): string {
-  return `zone-less times are read in the ingest zone (config ingest.timezone; default local, here ${Intl.DateTimeFormat().resolvedOptions().timeZone})`;
+  return `zone-less times are read in the ingest zone (config ingest.timezone; default local, here ${LOCAL_ZONE_MARK})`;
 }
 
 /** The `--help` of `--from-last`. */

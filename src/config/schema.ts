@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AlertsConfigSchema } from './alerts.js';
+import { DEFAULT_DATA_DIR, DEFAULT_TIMEZONE } from './defaults.js';
 
 /** A user-declared format: a name for `--input-format`, and its pattern. */
 export const FormatConfigSchema = z
@@ -33,7 +34,7 @@ export const IngestConfigSchema = z
     /** Parse workers; default one per core. */
     workers: z.number().int().min(1).max(512).optional(),
     /** Zone of timestamps that carry none: local, UTC or an IANA name (checked by loadConfig). */
-    timezone: z.string().min(1).default('local'),
+    timezone: z.string().min(1).default(DEFAULT_TIMEZONE),
     /** Target bytes per parse chunk. */
     chunkBytes: z.number().int().min(1024).default(8 << 20),
     /** Input bytes per atomic batch. */
@@ -96,7 +97,7 @@ export const SmtpConfigSchema = z
 export const ConfigSchema = z
   .object({
     /** Data directory (Parquet + catalog.duckdb). */
-    data: z.string().min(1).default('./logscope-data'),
+    data: z.string().min(1).default(DEFAULT_DATA_DIR),
     ingest: IngestConfigSchema.default(IngestConfigSchema.parse({})),
     formats: z.record(z.string().regex(/^[A-Za-z][\w.-]*$/, 'a format name is letters, digits, "_", "-" or "."'), FormatConfigSchema).default({}),
     mining: MiningConfigSchema.default(MiningConfigSchema.parse({})),

@@ -24,28 +24,4 @@ export const LogRecordSchema = z
 
 export type LogRecord = z.infer<typeof LogRecordSchema>;
 
-/** DuckDB column types of the stored record, in column order. */
-export const LOG_COLUMNS = {
-  ts: 'TIMESTAMPTZ',
-  host: 'VARCHAR',
-  service: 'VARCHAR',
-  pid: 'BIGINT',
-  level: 'VARCHAR',
-  level_raw: 'VARCHAR',
-  message: 'VARCHAR',
-  attrs: 'JSON',
-  source: 'VARCHAR',
-  line: 'BIGINT',
-  format: 'VARCHAR',
-  template_id: 'BIGINT',
-} as const;
-
-/** Columns of the `unparsed` view. */
-export const UNPARSED_COLUMNS = {
-  source: 'VARCHAR',
-  line: 'BIGINT',
-  raw: 'VARCHAR',
-  reason: 'VARCHAR',
-  format: 'VARCHAR',
-  ingested_at: 'TIMESTAMPTZ',
-} as const;
+export { LOG_COLUMNS, UNPARSED_COLUMNS } from './columns.js';

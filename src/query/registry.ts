@@ -5,6 +5,7 @@ import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api
 import { z } from 'zod';
 import { QueryError, UsageError } from '../errors.js';
 import { booleanParam, bucketParam, byParam, integerParam, isTimeParam, numberParam, readTime, seasonParam, timeParam, type TimeContext } from './params.js';
+import { findSqlDir, QUERY_FILES, type QueryName } from './names.js';
 import { prepareReadOnly } from './run.js';
 
 const optionalTime = () => timeParam().nullable().default(null);
@@ -22,17 +23,17 @@ export const RECORDS_SOURCE = { source: 'log_records' } as const;
 
 export const QUERIES = {
   'top-errors': {
-    file: 'top-errors.sql',
+    file: QUERY_FILES['top-errors'],
     params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
     slots: [],
   },
   'top-error-patterns': {
-    file: 'top-error-patterns.sql',
+    file: QUERY_FILES['top-error-patterns'],
     params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
     slots: [],
   },
   trends: {
-    file: 'trends.sql',
+    file: QUERY_FILES['trends'],
     params: z
       .object({
         bucket: bucketParam.default('1h'),
@@ -44,7 +45,7 @@ export const QUERIES = {
     slots: ['source', 'weight'],
   },
   zscore: {
-    file: 'zscore.sql',
+    file: QUERY_FILES['zscore'],
     params: z
       .object({
         bucket: bucketParam.default('1m'),
@@ -68,7 +69,7 @@ export const QUERIES = {
     slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows', 'trail_windows', 'residual_windows', 'step', 'tail_quantile', 'tail_today'],
   },
   patterns: {
-    file: 'patterns.sql',
+    file: QUERY_FILES['patterns'],
     params: z
       .object({
         since: optionalTime(),
@@ -81,7 +82,7 @@ export const QUERIES = {
     slots: [],
   },
   template_trends: {
-    file: 'template_trends.sql',
+    file: QUERY_FILES['template_trends'],
     params: z
       .object({
         bucket: bucketParam.default('1h'),
@@ -94,7 +95,7 @@ export const QUERIES = {
     slots: [],
   },
   log_lines: {
-    file: 'log_lines.sql',
+    file: QUERY_FILES['log_lines'],
     params: z
       .object({
         since: timeParam(),
@@ -116,22 +117,22 @@ export const QUERIES = {
     slots: [],
   },
   log_context: {
-    file: 'log_context.sql',
+    file: QUERY_FILES['log_context'],
     params: z.object({ source: z.string().min(1), line: z.coerce.number().int().positive(), around: integerParam(0, 1000).default(10) }).strict(),
     slots: [],
   },
   ingest_sources: {
-    file: 'ingest_sources.sql',
+    file: QUERY_FILES['ingest_sources'],
     params: z.object({}).strict(),
     slots: [],
   },
   ingest_batches: {
-    file: 'ingest_batches.sql',
+    file: QUERY_FILES['ingest_batches'],
     params: z.object({ limit: integerParam(1, 10_000).default(20) }).strict(),
     slots: [],
   },
   top_series: {
-    file: 'top_series.sql',
+    file: QUERY_FILES['top_series'],
     params: z
       .object({
         since: optionalTime(),
@@ -143,12 +144,12 @@ export const QUERIES = {
     slots: ['source', 'weight'],
   },
   store_summary: {
-    file: 'store_summary.sql',
+    file: QUERY_FILES['store_summary'],
     params: z.object({}).strict(),
     slots: [],
   },
   explain: {
-    file: 'explain.sql',
+    file: QUERY_FILES['explain'],
     params: z
       .object({
         start: timeParam(),
@@ -163,27 +164,10 @@ export const QUERIES = {
   },
 } as const;
 
-export type QueryName = keyof typeof QUERIES;
+// The same names as QUERY_FILES, both ways.
+QUERIES satisfies Record<QueryName, unknown>;
+QUERY_FILES satisfies Record<keyof typeof QUERIES, unknown>;
 export type QueryParams<N extends QueryName> = z.input<(typeof QUERIES)[N]['params']>;
-
-/** Whether `name` is one of the queries in `sql/`. */
-export function isQueryName(name: string): name is QueryName {
-  return Object.hasOwn(QUERIES, name);
-}
-
-let sqlDir: string | undefined;
-
-/** The project's `sql/` folder, found from this file whether it runs from `src/` or `dist/src/`. */
-export function findSqlDir(): string {
-  if (sqlDir !== undefined) return sqlDir;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'sql'))) return (sqlDir = path.join(dir, 'sql'));
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the sql/ folder of logscope');
-    dir = up;
-  }
-}
 
 /** The text of a registered query, with its slots filled where `slots` gives them. */
 export function querySql(name: QueryName, slots: Readonly<Record<string, string>> = {}): string {

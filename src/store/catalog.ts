@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { LOG_COLUMNS, UNPARSED_COLUMNS } from '../parse/index.js';
+// The module, not ../parse/index.js: a reader would load the parsers and zod with it (issue 17: start-up).
+import { LOG_COLUMNS, UNPARSED_COLUMNS } from '../parse/columns.js';
 import { quoteString } from './sql.js';
 
 /** The catalog's private schema: what was ingested and which Parquet files are live. */

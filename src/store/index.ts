@@ -1,4 +1,5 @@
-export { StoreWriter, createBatchId, describeWriteFailure, openDatabaseFile, connectUtc, inFileTransaction, type SourceEntry, type BatchToCommit, type BatchMining, type SignatureStat, type StagedChunk, type StagedDayFile, type SourcesToRemove, type Removal, type RemovedRows, type StdinInput, writeChunksParquet, type StagedParquet } from './store.js';
+export { StoreWriter, createBatchId, describeWriteFailure, openDatabaseFile, inFileTransaction, type SourceEntry, type BatchToCommit, type BatchMining, type SignatureStat, type StagedChunk, type StagedDayFile, type SourcesToRemove, type Removal, type RemovedRows, type StdinInput, writeChunksParquet, type StagedParquet } from './store.js';
+export { connectUtc } from './connect.js';
 export { CATALOG_FILE } from './data-dir.js';
 export { openStoreReader, type StoreReader, type StoreReaderOptions } from './reader.js';
 export type { StoreSpan } from './catalog.js';

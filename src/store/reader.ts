@@ -12,7 +12,7 @@ import { enterCatalogTurn } from './catalog-turn.js';
 import { takeReaderLease } from './lease.js';
 import { sealConnection } from './sandbox.js';
 import { quoteString } from './sql.js';
-import { connectUtc } from './store.js';
+import { connectUtc } from './connect.js';
 import { defineCounts } from './rollup.js';
 
 /**

@@ -4,7 +4,6 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { LIST, listValue, VARCHAR } from '../duckdb.js';
 import { isLeaseAlive, listReaderLeases, removeDeadLeases } from './lease.js';
 import { crashPoint } from './crash-point.js';
-import { withCatalog } from './store.js';
 
 /**
  * Inside a catalog transaction that unlists `rels` (paths relative to dataDir): notes them as
@@ -34,6 +33,8 @@ export interface Sweep {
  */
 export async function sweepRetired(dataDir: string): Promise<Sweep> {
   removeDeadLeases(dataDir);
+  // Imported here: a reader loads this module (through rollup.ts), and store.ts brings the writer and the parsers along (issue 17: start-up).
+  const { withCatalog } = await import('./store.js');
   return withCatalog(dataDir, async (cat) => {
     const rows = (await cat.runAndReadAll('SELECT path, readers FROM _logscope.retired')).getRowsJS();
     const done: string[] = [];

@@ -6,6 +6,7 @@ import { DuckDBInstance, listValue } from '../duckdb.js';
 import { LogscopeError, StoreError } from '../errors.js';
 import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
+import { connectUtc } from './connect.js';
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
 import { acquireWriterLock } from './lock.js';
 import { takeCatalogTurn } from './catalog-turn.js';
@@ -859,11 +860,4 @@ async function hasCatalogSchema(file: string): Promise<boolean> {
   } finally {
     instance.closeSync();
   }
-}
-
-/** A connection whose session time zone is UTC, so TIMESTAMPTZ values print and truncate in UTC. */
-export async function connectUtc(instance: DuckDBInstance): Promise<DuckDBConnection> {
-  const conn = await instance.connect();
-  await conn.run(`SET TimeZone = 'UTC'`);
-  return conn;
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors.js';
 import { MaskScanner, WILDCARD } from './mask.js';
+import { ShapeCache } from './shape-cache.js';
 
 /** Options of {@link createSignatureMiner}; the same options must be given to every worker. */
 export interface SignatureMinerOptions {
@@ -17,6 +18,12 @@ export interface SignatureMinerOptions {
    * known signature costs no text building; the cache is emptied at a drain once larger.
    */
   cacheSize?: number;
+  /**
+   * Remember the signature of each message shape (digit runs as one `0`, see `shape-cache.ts`)
+   * and skip the masks for a message of a known shape (default true). The ids are the same
+   * either way; off only to compare.
+   */
+  shapeCache?: boolean;
 }
 
 /** One distinct signature seen since the last drain. */
@@ -48,6 +55,7 @@ interface ResolvedMinerOptions {
   masks: RegExp[];
   maxTokens: number;
   cacheSize: number;
+  shapeCache: boolean;
 }
 
 /** Checks and compiles the options; throws a ConfigError naming a bad one. */
@@ -67,7 +75,7 @@ function resolveMinerOptions(options: SignatureMinerOptions = {}): ResolvedMiner
   const maxTokens = options.maxTokens ?? 128;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new ConfigError(`miner maxTokens ${maxTokens}: write a whole number of at least 1`);
   const cacheSize = options.cacheSize ?? 20_000;
-  return { masks, maxTokens, cacheSize };
+  return { masks, maxTokens, cacheSize, shapeCache: options.shapeCache ?? true };
 }
 
 const encoder = new TextEncoder();
@@ -87,8 +95,9 @@ interface CacheEntry {
  * postMessage({ rows, signatures: miner.drain() }); // with the chunk result
  */
 export function createSignatureMiner(options: SignatureMinerOptions = {}): SignatureMiner {
-  const { masks, maxTokens, cacheSize } = resolveMinerOptions(options);
+  const { masks, maxTokens, cacheSize, shapeCache } = resolveMinerOptions(options);
   const scanner = new MaskScanner(maxTokens);
+  const shapes = shapeCache ? new ShapeCache() : undefined;
   let scratch = Buffer.allocUnsafe(4096);
   let cache = new Map<number, CacheEntry>();
   let touched: number[] = [];
@@ -104,19 +113,35 @@ export function createSignatureMiner(options: SignatureMinerOptions = {}): Signa
     return id;
   }
 
+  /** The signature of buf[start, end), noted: from the shape cache when the shape and its text are known. */
+  function scan(buf: Buffer, start: number, end: number): number {
+    if (shapes === undefined) return note(scanner.scan(buf, start, end));
+    const known = shapes.find(buf, start, end);
+    if (known >= 0) {
+      const e = cache.get(known);
+      if (e !== undefined) {
+        if (e.count++ === 0) touched.push(known);
+        return known;
+      }
+    }
+    const id = note(scanner.scan(buf, start, end));
+    shapes.remember(id);
+    return id;
+  }
+
   function signature(message: string): number {
     if (masks.length > 0) message = applyMasks(message, masks);
     if (message.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(message.length * 3, scratch.length * 2));
     // encodeInto is the fastest way to UTF-8 for short strings (faster than Buffer.write or a loop).
     const n = encoder.encodeInto(message, scratch).written;
-    return note(scanner.scan(scratch, 0, n));
+    return scan(scratch, 0, n);
   }
 
   return {
     signature,
     signatureOf(buf, start, end) {
       if (masks.length > 0) return signature(buf.toString('utf8', start, end));
-      return note(scanner.scan(buf, start, end));
+      return scan(buf, start, end);
     },
     drain() {
       const out: SignatureEntry[] = [];
