@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies, type DetectOptions } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
-import { minute, storeOf, type FixtureRecord } from './fixture.js';
+import { minute, noise, storeOf, type FixtureRecord } from './fixture.js';
 
 /** Five days of 5-minute points, minute 0 = 2026-11-20T00:00Z. */
 const DAY = 288;
@@ -9,12 +9,6 @@ const POINTS = 5 * DAY;
 const DEAD_AT = 3 * DAY + 100;
 const DEAD_LEN = 12;
 const DIP_AT = 4 * DAY + 60;
-
-/** A deterministic noise in [-1, 1] (no Math.random: the same series every run). */
-function noise(i: number): number {
-  const x = Math.sin(i * 12.9898 + 3 * 78.233) * 43758.5453;
-  return 2 * (x - Math.floor(x)) - 1;
-}
 
 /**
  * Upward bursts far bigger than the level: twelve a day, one or two points +50 over a level of
@@ -34,7 +28,7 @@ function isBurst(i: number): boolean {
 function feedRecords(): FixtureRecord[] {
   const records: FixtureRecord[] = [];
   for (let i = 0; i < POINTS; i++) {
-    let value = 10 + noise(i) + (isBurst(i) ? 50 : 0);
+    let value = 10 + noise(i, 3) + (isBurst(i) ? 50 : 0);
     if ((i >= DEAD_AT && i < DEAD_AT + DEAD_LEN) || i === DIP_AT || i === DIP_AT + 1) value = 0.2;
     records.push({ ts: minute(i * 5, 7), level: 'INFO', service: 'feed', msg: 'reading', extra: { value: Math.round(value * 100) / 100 } });
   }
