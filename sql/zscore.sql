@@ -64,6 +64,10 @@
 --   Sustained changes: a bucket is also flagged when it and at least 4 of the last 6 buckets are past
 --   the threshold on the same side against the spread before widening (and past the same time of
 --   earlier weeks), so a change smaller than the bursts that lasts is still found.
+--   Collapse to near zero: a value metric watched for drops is also flagged when it and at least 4
+--   of the last 6 buckets are at most a tenth of expected (expected > 0), however wide the spread:
+--   a feed that goes dead or traffic that stops in a bursty series, whose upward bursts make the
+--   spread and the noise floor wider than the whole level.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
@@ -334,7 +338,11 @@ passed AS (
       WHEN z_raw <= -$threshold::DOUBLE AND direction IN ('down', 'both') AND coalesce(z_week <= -$threshold::DOUBLE, true)
         AND count(*) FILTER (WHERE z_raw <= -$threshold::DOUBLE) OVER w_run >= 4 THEN -1
       ELSE 0
-    END AS sustained
+    END AS sustained,
+    -- Robust value metrics, a collapse: this bucket and at least 4 of the last 6 at most a tenth of
+    -- expected, whatever the spread (upward bursts can make it wider than the level itself).
+    robust_value AND direction IN ('down', 'both') AND expected > 0 AND observed <= 0.1 * expected
+      AND count(*) FILTER (WHERE observed <= 0.1 * expected) OVER w_run >= 4 AS collapsed
   FROM judged
   WINDOW w_run AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
 ),
@@ -347,6 +355,7 @@ flagged AS (
       -- Past it: when the bucket before was past it on the same side too.
       OR (side <> 0 AND lag(side) OVER (PARTITION BY series, measure ORDER BY bucket) = side)
       OR sustained <> 0
+      OR collapsed
       -- A flat history (stddev 0, e.g. no errors at all): a change of at least min_count.
       OR (z IS NULL AND stddev IS NOT NULL AND counted AND (
         (observed - expected >= $min_count::DOUBLE AND direction IN ('up', 'both'))

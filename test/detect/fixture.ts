@@ -14,6 +14,12 @@ export interface FixtureRecord {
   extra?: Record<string, unknown>;
 }
 
+/** A deterministic noise in [-1, 1] at point `i`, one sequence per `salt` (no Math.random: the same series every run). */
+export function noise(i: number, salt: number): number {
+  const x = Math.sin(i * 12.9898 + salt * 78.233) * 43758.5453;
+  return 2 * (x - Math.floor(x)) - 1;
+}
+
 /** Minute `m` after 2026-11-20T00:00Z, plus `s` seconds, as ISO. */
 export function minute(m: number, s = 0): string {
   return new Date(Date.UTC(2026, 10, 20) + m * 60_000 + s * 1000).toISOString();

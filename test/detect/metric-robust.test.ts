@@ -2,19 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies, type DetectOptions } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
 import { runCliHere } from '../helpers.js';
-import { minute, storeOf, type FixtureRecord } from './fixture.js';
+import { minute, noise, storeOf, type FixtureRecord } from './fixture.js';
 
 /** Four days of 5-minute points, minute 0 = 2026-11-20T00:00Z. */
 const POINTS = 4 * 288;
 const SHIFT_AT = 720;
 const SPIKE_AT = 900;
 const FLAT_FROM = 576;
-
-/** A deterministic noise in [-1, 1] (no Math.random: the same series every run). */
-function noise(i: number, salt: number): number {
-  const x = Math.sin(i * 12.9898 + salt * 78.233) * 43758.5453;
-  return 2 * (x - Math.floor(x)) - 1;
-}
 
 /**
  * Three series, one value a point, read as `avg(value)` by service:

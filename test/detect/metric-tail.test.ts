@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies, LEGACY_METRIC_SETTINGS, type AnomalyEvent, type DetectOptions } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
-import { minute, storeOf, type FixtureRecord } from './fixture.js';
+import { minute, noise, storeOf, type FixtureRecord } from './fixture.js';
 
 /** Five days of 5-minute points, minute 0 = 2026-11-20T00:00Z. */
 const DAY = 288;
@@ -9,12 +9,6 @@ const POINTS = 5 * DAY;
 const SPIKE_AT = 3 * DAY + 100;
 const RISE_AT = 4 * DAY + 150;
 const RISE_LEN = 10;
-
-/** A deterministic noise in [-1, 1] (no Math.random: the same series every run). */
-function noise(i: number): number {
-  const x = Math.sin(i * 12.9898 + 4 * 78.233) * 43758.5453;
-  return 2 * (x - Math.floor(x)) - 1;
-}
 
 /**
  * Ordinary bursts: six a day, one or two points +8 over a level of 50 +- 1 (about 13 times the
@@ -33,7 +27,7 @@ function isBurst(i: number): boolean {
 function burstyRecords(): FixtureRecord[] {
   const records: FixtureRecord[] = [];
   for (let i = 0; i < POINTS; i++) {
-    let value = 50 + noise(i) + (isBurst(i) ? 8 : 0);
+    let value = 50 + noise(i, 4) + (isBurst(i) ? 8 : 0);
     if (i === SPIKE_AT) value = 90;
     if (i >= RISE_AT && i < RISE_AT + RISE_LEN) value += 6;
     records.push({ ts: minute(i * 5, 7), level: 'INFO', service: 'bursty', msg: 'reading', extra: { value: Math.round(value * 100) / 100 } });
@@ -117,7 +111,7 @@ function bumpyRecords(): FixtureRecord[] {
   }
   const records: FixtureRecord[] = [];
   for (let i = 0; i < POINTS; i++) {
-    const value = 50 + 0.3 * noise(i) + (bump.get(i) ?? 0) + (i === GLITCH_AT ? GLITCH : 0);
+    const value = 50 + 0.3 * noise(i, 4) + (bump.get(i) ?? 0) + (i === GLITCH_AT ? GLITCH : 0);
     records.push({ ts: minute(i * 5, 7), level: 'INFO', service: 'bumpy', msg: 'reading', extra: { value: Math.round(value * 100) / 100 } });
   }
   return records;
