@@ -1,18 +1,8 @@
 import type { MiningConfig, MiningSettings } from '../config/index.js';
 import { createSignatureMiner, createTemplateCatalog, MINER_RULES, type TemplateCatalog } from '../detect/miner/index.js';
 import { EXAMPLE_CHARS } from '../parse/signature-tally.js';
-import type { BatchMining, SignatureStat, StoreWriter } from '../store/index.js';
+import type { BatchMining, SignatureStat, StoredSignature, StoreWriter } from '../store/index.js';
 import type { ChunkMinedSignature } from './task.js';
-
-/** A stored signature, as the store gives it to the miner at start. */
-interface StoredSignature {
-  id: number;
-  format: string;
-  text: string;
-  count: number;
-  template: number | null;
-  example: string;
-}
 
 /**
  * What the store's catalog must agree with: the miner's rules and the mining settings. When the
@@ -20,6 +10,27 @@ interface StoredSignature {
  */
 function minerStamp(config: MiningConfig): string {
   return JSON.stringify({ rules: MINER_RULES, masks: config.masks ?? [], similarity: config.similarity, depth: config.depth, formats: config.formats });
+}
+
+/** A template as a batch stores it. */
+type StoredTemplate = BatchMining['templates'][number];
+
+/** Items grouped by their `format`, in the order first seen. */
+function byFormatOf<T extends { format: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.format);
+    if (list === undefined) out.set(item.format, [item]);
+    else list.push(item);
+  }
+  return out;
+}
+
+/** Adds template `id` of `catalog` to `templates`, once. */
+function noteTemplate(templates: Map<number, StoredTemplate>, catalog: TemplateCatalog, id: number): void {
+  if (templates.has(id)) return;
+  const t = catalog.template(id);
+  if (t !== undefined) templates.set(t.id, { id: t.id, text: t.text, tokens: t.tokens });
 }
 
 /** The settings of one format: the defaults, with the format's own over them. */
@@ -58,17 +69,12 @@ export class TemplateMining {
     const mining = new TemplateMining(config);
     const stamp = minerStamp(config);
     const { rules, signatures } = await store.readSignatures(stamp);
-    const upgrade = rules !== stamp && signatures.length > 0;
-    const byFormat = new Map<string, StoredSignature[]>();
-    for (const s of signatures) {
-      const list = byFormat.get(s.format);
-      if (list === undefined) byFormat.set(s.format, [s]);
-      else list.push(s);
-    }
-    const retexts: BatchMining['retexts'] & object = [];
+    // Also for an empty store: its first batch notes the rules it is mined with.
+    const upgrade = rules !== stamp;
+    const retexts: NonNullable<BatchMining['retexts']> = [];
     const assignments: BatchMining['assignments'] = [];
-    const templates = new Map<number, { id: number; text: string; tokens: number }>();
-    for (const [format, list] of byFormat) {
+    const templates = new Map<number, StoredTemplate>();
+    for (const [format, list] of byFormatOf(signatures)) {
       if (upgrade) retexts.push(...mining.remask(format, list));
       const catalog = mining.createCatalog(format, list);
       mining.catalogs.set(format, catalog);
@@ -77,13 +83,10 @@ export class TemplateMining {
         const template = catalog.templateOf(s.id);
         if (template === undefined || template === s.template) continue;
         assignments.push({ signature: s.id, template });
-        const t = catalog.template(template);
-        if (t !== undefined && !templates.has(t.id)) templates.set(t.id, { id: t.id, text: t.text, tokens: t.tokens });
+        noteTemplate(templates, catalog, template);
       }
     }
-    if (upgrade || (rules !== stamp && signatures.length === 0)) {
-      mining.upgrade = { retexts, assignments, templates: [...templates.values()], minerRules: stamp };
-    }
+    if (upgrade) mining.upgrade = { retexts, assignments, templates: [...templates.values()], minerRules: stamp };
     return mining;
   }
 
@@ -140,23 +143,19 @@ export class TemplateMining {
     this.batch = new Map();
     const upgrade = this.upgrade;
     this.upgrade = null;
-    const byFormat = new Map<string, SignatureStat[]>();
-    for (const s of signatures) byFormat.set(s.format, [...(byFormat.get(s.format) ?? []), s]);
     // One assignment per signature: the batch's own (made later) win over the upgrade's.
     const assigned = new Map<number, number>();
     for (const a of upgrade?.assignments ?? []) assigned.set(a.signature, a.template);
     // The templates this batch's assignments point to (new or generalised): the others in the
     // catalog are already stored, and the store drops those no signature points to any more.
-    const templates = new Map<number, { id: number; text: string; tokens: number }>();
+    const templates = new Map<number, StoredTemplate>();
     for (const t of upgrade?.templates ?? []) templates.set(t.id, t);
-    for (const [format, list] of byFormat) {
+    for (const [format, list] of byFormatOf(signatures)) {
       let catalog = this.catalogs.get(format);
       if (catalog === undefined) this.catalogs.set(format, (catalog = this.createCatalog(format)));
       for (const change of catalog.add(list.map((s) => ({ id: s.signature, text: s.text, count: s.count })))) {
         assigned.set(change.signature, change.template);
-        if (templates.has(change.template)) continue;
-        const t = catalog.template(change.template);
-        if (t !== undefined) templates.set(t.id, { id: t.id, text: t.text, tokens: t.tokens });
+        noteTemplate(templates, catalog, change.template);
       }
     }
     const assignments = [...assigned].map(([signature, template]) => ({ signature, template }));

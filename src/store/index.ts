@@ -1,4 +1,4 @@
-export { StoreWriter, createBatchId, describeWriteFailure, openDatabaseFile, inFileTransaction, type SourceEntry, type BatchToCommit, type BatchMining, type SignatureStat, type StagedChunk, type StagedDayFile, type SourcesToRemove, type Removal, type RemovedRows, type StdinInput, writeChunksParquet, type StagedParquet } from './store.js';
+export { StoreWriter, createBatchId, describeWriteFailure, openDatabaseFile, inFileTransaction, type SourceEntry, type BatchToCommit, type BatchMining, type SignatureStat, type StoredSignature, type StagedChunk, type StagedDayFile, type SourcesToRemove, type Removal, type RemovedRows, type StdinInput, writeChunksParquet, type StagedParquet } from './store.js';
 export { connectUtc } from './connect.js';
 export { CATALOG_FILE } from './data-dir.js';
 export { openStoreReader, type StoreReader, type StoreReaderOptions } from './reader.js';

@@ -152,6 +152,18 @@ export interface BatchMining {
   minerRules?: string;
 }
 
+/** A stored signature, as `StoreWriter.readSignatures` gives it to the template miner. */
+export interface StoredSignature {
+  id: number;
+  format: string;
+  text: string;
+  count: number;
+  /** Its stored template, null when none. */
+  template: number | null;
+  /** Its stored example, `''` when not read. */
+  example: string;
+}
+
 /** One signature's share of a batch. */
 export interface SignatureStat {
   signature: number;
@@ -420,7 +432,7 @@ export class StoreWriter {
    * older than that note). When those are not `current`, each signature's example too, to
    * re-mask and re-cluster after an upgrade (see `TemplateMining.start`); else `''`.
    */
-  async readSignatures(current: string): Promise<{ rules: string; signatures: Array<{ id: number; format: string; text: string; count: number; template: number | null; example: string }> }> {
+  async readSignatures(current: string): Promise<{ rules: string; signatures: StoredSignature[] }> {
     return withCatalog(this.dataDir, async (conn) => {
       const meta = await conn.runAndReadAll(`SELECT value FROM _logscope.meta WHERE key = 'miner_rules'`);
       const rules = meta.getRows().length > 0 ? String(meta.getRows()[0][0]) : '';
