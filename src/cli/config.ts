@@ -29,7 +29,6 @@ export function resolveConfig(flag: string | undefined, env = process.env, optio
   return file === undefined ? loadConfig({}, 'config', options) : readConfigFile(file, options);
 }
 
-
 /**
  * The format to parse with, from --input-format/--pattern/--template and the config's `formats`. A --pattern
  * or --template that can backtrack catastrophically is refused here (config formats were

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { z } from 'zod';
 import { QueryError, UsageError } from '../errors.js';
@@ -23,17 +22,14 @@ export const RECORDS_SOURCE = { source: 'log_records' } as const;
 
 export const QUERIES = {
   'top-errors': {
-    file: QUERY_FILES['top-errors'],
     params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
     slots: [],
   },
   'top-error-patterns': {
-    file: QUERY_FILES['top-error-patterns'],
     params: z.object({ since: optionalTime(), until: optionalTime(), limit: integerParam(1, 10_000_000).default(20) }).strict(),
     slots: [],
   },
   trends: {
-    file: QUERY_FILES['trends'],
     params: z
       .object({
         bucket: bucketParam.default('1h'),
@@ -45,7 +41,6 @@ export const QUERIES = {
     slots: ['source', 'weight'],
   },
   zscore: {
-    file: QUERY_FILES['zscore'],
     params: z
       .object({
         bucket: bucketParam.default('1m'),
@@ -69,7 +64,6 @@ export const QUERIES = {
     slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows', 'trail_windows', 'residual_windows', 'step', 'tail_quantile', 'tail_today'],
   },
   patterns: {
-    file: QUERY_FILES['patterns'],
     params: z
       .object({
         since: optionalTime(),
@@ -82,7 +76,6 @@ export const QUERIES = {
     slots: [],
   },
   template_trends: {
-    file: QUERY_FILES['template_trends'],
     params: z
       .object({
         bucket: bucketParam.default('1h'),
@@ -95,7 +88,6 @@ export const QUERIES = {
     slots: [],
   },
   log_lines: {
-    file: QUERY_FILES['log_lines'],
     params: z
       .object({
         since: timeParam(),
@@ -117,22 +109,18 @@ export const QUERIES = {
     slots: [],
   },
   log_context: {
-    file: QUERY_FILES['log_context'],
     params: z.object({ source: z.string().min(1), line: z.coerce.number().int().positive(), around: integerParam(0, 1000).default(10) }).strict(),
     slots: [],
   },
   ingest_sources: {
-    file: QUERY_FILES['ingest_sources'],
     params: z.object({}).strict(),
     slots: [],
   },
   ingest_batches: {
-    file: QUERY_FILES['ingest_batches'],
     params: z.object({ limit: integerParam(1, 10_000).default(20) }).strict(),
     slots: [],
   },
   top_series: {
-    file: QUERY_FILES['top_series'],
     params: z
       .object({
         since: optionalTime(),
@@ -144,12 +132,10 @@ export const QUERIES = {
     slots: ['source', 'weight'],
   },
   store_summary: {
-    file: QUERY_FILES['store_summary'],
     params: z.object({}).strict(),
     slots: [],
   },
   explain: {
-    file: QUERY_FILES['explain'],
     params: z
       .object({
         start: timeParam(),
@@ -172,14 +158,15 @@ export type QueryParams<N extends QueryName> = z.input<(typeof QUERIES)[N]['para
 /** The text of a registered query, with its slots filled where `slots` gives them. */
 export function querySql(name: QueryName, slots: Readonly<Record<string, string>> = {}): string {
   const def = QUERIES[name];
-  let sql = fs.readFileSync(path.join(findSqlDir(), def.file), 'utf8');
+  const file = QUERY_FILES[name];
+  let sql = fs.readFileSync(path.join(findSqlDir(), file), 'utf8');
   for (const [slot, text] of Object.entries(slots)) {
     if (!(def.slots as readonly string[]).includes(slot)) throw new Error(`query ${name} has no slot "${slot}"`);
     const open = `/*${slot}{*/`;
     const close = `/*}${slot}*/`;
     const from = sql.indexOf(open);
     const to = sql.indexOf(close);
-    if (from < 0 || to < from) throw new Error(`sql/${def.file} lacks the markers of slot "${slot}"`);
+    if (from < 0 || to < from) throw new Error(`sql/${file} lacks the markers of slot "${slot}"`);
     sql = sql.slice(0, from) + text + sql.slice(to + close.length);
   }
   return sql;
@@ -239,14 +226,14 @@ export async function prepareQuery<N extends QueryName>(
 ): Promise<DuckDBPreparedStatement> {
   const values = parseQueryParams(name, params) as Record<string, string | number | boolean | null>;
   const statements = await prepareReadOnly(conn, querySql(name, slots));
-  if (statements.length !== 1) throw new QueryError(`sql/${QUERIES[name].file} must hold exactly one statement, has ${statements.length}`);
+  if (statements.length !== 1) throw new QueryError(`sql/${QUERY_FILES[name]} must hold exactly one statement, has ${statements.length}`);
   const [prepared] = statements;
   const wanted = new Set<string>();
   for (let i = 1; i <= prepared.parameterCount; i++) wanted.add(prepared.parameterName(i));
   // Every parameter the statement names must be in the schema. The reverse may not hold when a
   // slot was filled: the replaced text may have used parameters the new text does not.
   const missing = [...wanted].filter((p) => !Object.hasOwn(values, p));
-  if (missing.length > 0) throw new QueryError(`sql/${QUERIES[name].file} and its schema disagree: unbound ${missing.join(', ')}`);
+  if (missing.length > 0) throw new QueryError(`sql/${QUERY_FILES[name]} and its schema disagree: unbound ${missing.join(', ')}`);
   const bound = Object.fromEntries(Object.entries(values).filter(([k]) => wanted.has(k)));
   try {
     prepared.bind(bound);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { findSqlDir, parseQueryParams, prepareQuery, QUERIES, type QueryName } from '../../src/query/index.js';
+import { findSqlDir, parseQueryParams, prepareQuery, QUERIES, QUERY_FILES, type QueryName } from '../../src/query/index.js';
 import type { StoreReader } from '../../src/store/index.js';
 import { runCli, runCliHere } from '../helpers.js';
 import { jsonMinute, minute, recordsIn, storeOf } from './fixture.js';
@@ -26,7 +26,7 @@ describe('the sql/ registry', () => {
   it('has one file per query, whose header names exactly the parameters of its schema', async () => {
     const files = fs.readdirSync(findSqlDir()).filter((f) => f.endsWith('.sql'));
     for (const name of NAMES) {
-      const def = QUERIES[name];
+      const def = { ...QUERIES[name], file: QUERY_FILES[name] };
       expect(files).toContain(def.file);
       const text = fs.readFileSync(path.join(findSqlDir(), def.file), 'utf8');
       const header = text.split('\n').filter((l) => l.startsWith('--')).join('\n');
