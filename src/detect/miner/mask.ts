@@ -36,8 +36,11 @@ for (const c of '.:-_/+,') CLASS[c.charCodeAt(0)] |= JOIN;
 for (const c of '.-_') CLASS[c.charCodeAt(0)] |= IDJOIN;
 CLASS[0x2f] |= SLASH_CLASS;
 CLASS[0x5c] |= SLASH_CLASS;
-for (const c of '([{\'"=:,<') CLASS[c.charCodeAt(0)] |= OPEN;
-for (const c of ')]}\'",;:.>') CLASS[c.charCodeAt(0)] |= CLOSE;
+/** Bytes that may stand before a path or a value (OPEN) and after one (CLOSE). */
+export const OPENERS = '([{\'"=:,<';
+export const CLOSERS = ')]}\'",;:.>';
+for (const c of OPENERS) CLASS[c.charCodeAt(0)] |= OPEN;
+for (const c of CLOSERS) CLASS[c.charCodeAt(0)] |= CLOSE;
 
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
@@ -335,10 +338,10 @@ export class MaskScanner {
     if (first === last) return 0;
     const opens = s0 >= 0 && this.ends[first] - s0 === 1 && (buf[s0] === OPEN_PAREN || buf[s0] === OPEN_BRACKET);
     const closes = sl >= 0 && this.ends[last] - sl === 1 && (buf[sl] === CLOSE_PAREN || buf[sl] === CLOSE_BRACKET);
-    if ((s0 >= 0 && !opens) || (sl >= 0 && !closes)) return 0;
+    // A group in one token (`(<*>)`) stays a token; a token that neither opens nor closes one is no part.
+    if (opens === closes || (s0 >= 0 && !opens) || (sl >= 0 && !closes)) return 0;
     for (let i = opens ? first + 1 : first; i <= (closes ? last - 1 : last); i++) if (this.starts[i] !== P_WILD) return 0;
-    if (opens && closes) return 0;
-    return opens ? GROUP_OPEN : closes ? GROUP_CLOSE : 0;
+    return opens ? GROUP_OPEN : GROUP_CLOSE;
   }
 
   /** Drops the reference to the last input (a worker's chunk buffer), once its text is no longer needed. */

@@ -23,6 +23,8 @@
  * their count fails that test until the shape keeps what the rule reads.
  */
 
+import { CLOSERS, OPENERS } from './mask.js';
+
 const ZERO = 0x30;
 const A = 0x61;
 /** Longest message (bytes) whose shape is remembered; longer ones are rare and mostly unique. */
@@ -45,7 +47,8 @@ const HEX_COLON = 512;
 const KIND = new Uint16Array(256).fill(OTHER);
 for (let b = 0; b <= 32; b++) KIND[b] = BLANK;
 KIND[127] = BLANK;
-for (const c of '+/=([{\'"=:,<)]}\'",;:.>') KIND[c.charCodeAt(0)] = 0;
+// What a base64 value holds besides letters and digits, and the punctuation the masks take around a value.
+for (const c of `+/=${OPENERS}${CLOSERS}`) KIND[c.charCodeAt(0)] = 0;
 for (let b = 0x30; b <= 0x39; b++) KIND[b] = DIGIT | HEX_DIGIT;
 for (let b = 0x61; b <= 0x7a; b++) KIND[b] = (b <= 0x66 ? HEX | HEX_DIGIT | HEX_LETTER : LETTER) | LOWER;
 for (let b = 0x41; b <= 0x5a; b++) KIND[b] = LETTER | UPPER | (b <= 0x46 ? HEX_DIGIT | HEX_LETTER : 0);
@@ -247,14 +250,6 @@ export class ShapeCache {
       this.ids[slot] = id;
       this.bytes[slot] = this.byteLength;
     }
-    this.length = -1;
-  }
-
-  /** Forgets every shape. */
-  clear(): void {
-    this.hashes.fill(0);
-    this.seen.fill(0);
-    this.shapes.fill(undefined);
     this.length = -1;
   }
 }
