@@ -1,8 +1,9 @@
 import { WILDCARD } from './mask.js';
 
-/** A cluster of signatures of one token count, and its template text. */
+/** A cluster of signatures, its template text and that text's token count. */
 export interface LengthCluster<S> {
   text: string;
+  tokens: number;
   members: S[];
 }
 
@@ -183,7 +184,7 @@ export function mergeAcrossLengths<S extends { id: number; text: string }>(clust
   const out: LengthCluster<S>[] = [];
   for (const [r, members] of merged) {
     members.sort((a, b) => a.id - b.id);
-    out.push({ text: sorted[r].text, members });
+    out.push({ text: sorted[r].text, tokens: sorted[r].tokens, members });
   }
   return out;
 }

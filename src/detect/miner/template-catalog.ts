@@ -144,7 +144,7 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
   const resolved = resolveCatalogOptions(options);
   const table = new TokenTable();
   const bySignature = new Map<number, SignatureRecord>();
-  const groups = new Map<string | number, Group>();
+  const groups = new Map<string, Group>();
   const families = new Map<string | number, Family>();
   const byTemplate = new Map<number, TemplateRecord>();
 
@@ -166,7 +166,7 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
     family.templates = [];
     const all: LengthCluster<SignatureRecord>[] = [];
     for (const group of family.groups) {
-      if (dirty.has(group)) group.clusters = clusterGroup(group.members, group.tokens, table, resolved);
+      if (dirty.has(group)) group.clusters = clusterGroup(group.members, group.tokens, table, resolved).map((c) => ({ ...c, tokens: group.tokens }));
       all.push(...group.clusters);
     }
     for (const cluster of mergeAcrossLengths(all, family.memo)) {
@@ -176,7 +176,7 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
         // Another cluster with the same text (or, improbably, hash) in another family: one template.
         existing.members.push(...cluster.members);
       } else {
-        byTemplate.set(id, { id, text: cluster.text, tokens: cluster.text.split(' ').length, members: cluster.members });
+        byTemplate.set(id, { id, text: cluster.text, tokens: cluster.tokens, members: cluster.members });
       }
       family.templates.push(id);
       for (const s of cluster.members) {
