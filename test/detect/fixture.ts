@@ -20,6 +20,36 @@ export function noise(i: number, salt: number): number {
   return 2 * (x - Math.floor(x)) - 1;
 }
 
+/** Where the bursts of `inBurst` fall: `perDay` a day, `every` points apart, each moved on by (day × dayStep + k × kStep) mod `jitter`. */
+export interface Bursts {
+  perDay: number;
+  every: number;
+  dayStep: number;
+  kStep: number;
+  jitter: number;
+}
+
+/**
+ * Whether point `i` of a series of `pointsPerDay` points a day is in a burst: one or two points
+ * (every other burst lasts two), at times that move from day to day, so that a seasonal
+ * baseline does not learn them.
+ */
+export function inBurst(i: number, pointsPerDay: number, b: Bursts): boolean {
+  const day = Math.floor(i / pointsPerDay);
+  for (let k = 0; k < b.perDay; k++) {
+    const at = day * pointsPerDay + k * b.every + ((day * b.dayStep + k * b.kStep) % b.jitter);
+    if (i === at || (i === at + 1 && k % 2 === 0)) return true;
+  }
+  return false;
+}
+
+/** A series `service` of `points` 5-minute readings (7 s into each bucket), point i's value `valueAt(i)`, rounded to cents. */
+export function readings(service: string, points: number, valueAt: (i: number) => number): FixtureRecord[] {
+  const records: FixtureRecord[] = [];
+  for (let i = 0; i < points; i++) records.push({ ts: minute(i * 5, 7), level: 'INFO', service, msg: 'reading', extra: { value: Math.round(valueAt(i) * 100) / 100 } });
+  return records;
+}
+
 /** Minute `m` after 2026-11-20T00:00Z, plus `s` seconds, as ISO. */
 export function minute(m: number, s = 0): string {
   return new Date(Date.UTC(2026, 10, 20) + m * 60_000 + s * 1000).toISOString();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies, type DetectOptions } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
-import { minute, noise, storeOf, type FixtureRecord } from './fixture.js';
+import { inBurst, minute, noise, readings, storeOf, type FixtureRecord } from './fixture.js';
 
 /** Five days of 5-minute points, minute 0 = 2026-11-20T00:00Z. */
 const DAY = 288;
@@ -16,23 +16,15 @@ const DIP_AT = 4 * DAY + 60;
  * the spread) wider than the whole level, so a fall to zero is not past the threshold in z.
  */
 function isBurst(i: number): boolean {
-  const day = Math.floor(i / DAY);
-  for (let k = 0; k < 12; k++) {
-    const at = day * DAY + k * 24 + ((day * 5 + k * 7) % 18);
-    if (i === at || (i === at + 1 && k % 2 === 0)) return true;
-  }
-  return false;
+  return inBurst(i, DAY, { perDay: 12, every: 24, dayStep: 5, kStep: 7, jitter: 18 });
 }
 
 /** One series `feed`: the bursts, a dead feed (0.2) for DEAD_LEN points at DEAD_AT, and a dip to 0.2 for two points at DIP_AT. */
 function feedRecords(): FixtureRecord[] {
-  const records: FixtureRecord[] = [];
-  for (let i = 0; i < POINTS; i++) {
-    let value = 10 + noise(i, 3) + (isBurst(i) ? 50 : 0);
-    if ((i >= DEAD_AT && i < DEAD_AT + DEAD_LEN) || i === DIP_AT || i === DIP_AT + 1) value = 0.2;
-    records.push({ ts: minute(i * 5, 7), level: 'INFO', service: 'feed', msg: 'reading', extra: { value: Math.round(value * 100) / 100 } });
-  }
-  return records;
+  return readings('feed', POINTS, (i) => {
+    if ((i >= DEAD_AT && i < DEAD_AT + DEAD_LEN) || i === DIP_AT || i === DIP_AT + 1) return 0.2;
+    return 10 + noise(i, 3) + (isBurst(i) ? 50 : 0);
+  });
 }
 
 const OPTIONS: DetectOptions = { metric: 'avg(value)', by: 'service', bucket: '5m', baseline: 'seasonal' };

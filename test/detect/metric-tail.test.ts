@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectAnomalies, LEGACY_METRIC_SETTINGS, type AnomalyEvent, type DetectOptions } from '../../src/detect/index.js';
 import type { StoreReader } from '../../src/store/index.js';
-import { minute, noise, storeOf, type FixtureRecord } from './fixture.js';
+import { inBurst, minute, noise, readings, storeOf, type FixtureRecord } from './fixture.js';
 
 /** Five days of 5-minute points, minute 0 = 2026-11-20T00:00Z. */
 const DAY = 288;
@@ -15,24 +15,15 @@ const RISE_LEN = 10;
  * noise), at times that move from day to day (so the seasonal baseline does not learn them).
  */
 function isBurst(i: number): boolean {
-  const day = Math.floor(i / DAY);
-  for (let k = 0; k < 6; k++) {
-    const at = day * DAY + k * 48 + ((day * 7 + k * 5) % 40);
-    if (i === at || (i === at + 1 && k % 2 === 0)) return true;
-  }
-  return false;
+  return inBurst(i, DAY, { perDay: 6, every: 48, dayStep: 7, kStep: 5, jitter: 40 });
 }
 
 /** One series `bursty`: the bursts, one spike to 90 at SPIKE_AT, and a rise of +6 for RISE_LEN points at RISE_AT. */
 function burstyRecords(): FixtureRecord[] {
-  const records: FixtureRecord[] = [];
-  for (let i = 0; i < POINTS; i++) {
-    let value = 50 + noise(i, 4) + (isBurst(i) ? 8 : 0);
-    if (i === SPIKE_AT) value = 90;
-    if (i >= RISE_AT && i < RISE_AT + RISE_LEN) value += 6;
-    records.push({ ts: minute(i * 5, 7), level: 'INFO', service: 'bursty', msg: 'reading', extra: { value: Math.round(value * 100) / 100 } });
-  }
-  return records;
+  return readings('bursty', POINTS, (i) => {
+    if (i === SPIKE_AT) return 90;
+    return 50 + noise(i, 4) + (isBurst(i) ? 8 : 0) + (i >= RISE_AT && i < RISE_AT + RISE_LEN ? 6 : 0);
+  });
 }
 
 const OPTIONS: DetectOptions = { metric: 'avg(value)', by: 'service', bucket: '5m', baseline: 'seasonal' };
@@ -109,12 +100,7 @@ function bumpyRecords(): FixtureRecord[] {
       [3, 6, 3].forEach((v, j) => bump.set(at + j, v));
     }
   }
-  const records: FixtureRecord[] = [];
-  for (let i = 0; i < POINTS; i++) {
-    const value = 50 + 0.3 * noise(i, 4) + (bump.get(i) ?? 0) + (i === GLITCH_AT ? GLITCH : 0);
-    records.push({ ts: minute(i * 5, 7), level: 'INFO', service: 'bumpy', msg: 'reading', extra: { value: Math.round(value * 100) / 100 } });
-  }
-  return records;
+  return readings('bumpy', POINTS, (i) => 50 + 0.3 * noise(i, 4) + (bump.get(i) ?? 0) + (i === GLITCH_AT ? GLITCH : 0));
 }
 
 describe('value metrics: a glitch in a series whose level strays smoothly', () => {
