@@ -6,7 +6,7 @@ import type { DuckDBDataChunk, DuckDBPreparedStatement, DuckDBType, Json } from 
 import { DuckDBInstance, DuckDBTypeId, JsonDuckDBValueConverter } from '../duckdb.js';
 import { QueryError } from '../errors.js';
 import { isQueryName, prepareQuery, prepareReadOnly, QUERIES, querySql, type QueryName } from '../query/index.js';
-import { openStoreReader, quoteIdentifier, quoteString, type StoreReader } from '../store/index.js';
+import { openStoreReader, quoteIdentifier, relationsNamedIn, quoteString, type StoreReader } from '../store/index.js';
 
 /** Options of {@link createSqlConsole}. */
 export interface SqlConsoleOptions {
@@ -244,7 +244,8 @@ export function createSqlConsole(options: SqlConsoleOptions): SqlConsole {
   return {
     async start(sql) {
       if (sql.trim() === '') throw new QueryError('no SQL statement given');
-      const reader = await openStoreReader(dataDir, { queryProgress: true });
+      // Only the views the statement names, as for `logscope sql`.
+      const reader = await openStoreReader(dataDir, { queryProgress: true, relations: relationsNamedIn(sql) });
       let prepared: DuckDBPreparedStatement[];
       try {
         prepared = await prepare(reader, sql);

@@ -142,27 +142,40 @@ export async function readStoreSpan(conn: DuckDBConnection, schemaPrefix = '_log
   return min === null || max === null ? null : { min: Number(min), max: Number(max), rows: Number(rows) };
 }
 
+/** The views {@link defineViews} defines over the catalog's file list. */
+export const STORE_VIEWS = ['logs', 'log_records', 'unparsed', 'templates'] as const;
+export type StoreView = (typeof STORE_VIEWS)[number];
+
 /**
- * (Re)defines the `logs`, `log_records`, `unparsed` and `templates` views from the catalog's file list: in the
+ * (Re)defines the `logs`, `log_records`, `unparsed` and `templates` views (or `only` those given) from the catalog's file list: in the
  * catalog itself (`main`), or as temp views of a reader that copied the signature and template
  * tables into temp tables `template_signatures` and `template_texts`. Returns the live files it
  * defined them over (paths relative to dataDir).
  */
-export async function defineViews(conn: DuckDBConnection, dataDir: string, target: 'main' | 'temp' = 'main', schemaPrefix = '_logscope', sinceMs?: number): Promise<{ logs: string[]; unparsed: string[] }> {
+export async function defineViews(
+  conn: DuckDBConnection,
+  dataDir: string,
+  target: 'main' | 'temp' = 'main',
+  schemaPrefix = '_logscope',
+  sinceMs?: number,
+  only: ReadonlySet<StoreView> = new Set(STORE_VIEWS),
+): Promise<{ logs: string[]; unparsed: string[] }> {
   const files = await listFiles(conn, schemaPrefix, sinceMs);
   const create = target === 'temp' ? 'CREATE OR REPLACE TEMP VIEW' : 'CREATE OR REPLACE VIEW main.';
   const name = (n: string) => (target === 'temp' ? `${create} ${n}` : `${create}${n}`);
   const signatures = target === 'temp' ? 'template_signatures' : '_logscope.signatures';
   const templates = target === 'temp' ? 'template_texts' : '_logscope.templates';
-  // Stores from before template mining: when even the newest file has no signature, there is nothing to join.
-  const newest = await conn.runAndReadAll(`SELECT path FROM ${schemaPrefix}.files WHERE kind = 'logs' ORDER BY batch_id DESC, path DESC LIMIT 1`);
-  const newestPath = newest.getRows()[0]?.[0];
-  const mined =
-    newestPath === undefined ||
-    Number((await conn.runAndReadAll(`SELECT count(*) FROM parquet_schema(${quoteString(path.resolve(dataDir, String(newestPath)))}) WHERE name = 'signature'`)).getRows()[0][0]) > 0;
-  await conn.run(`${name('logs')} AS ${viewSelect('logs', dataDir, files.logs, mined ? signatures : undefined)}`);
-  await conn.run(`${name('log_records')} AS ${recordsSelect(dataDir, files.logs)}`);
-  await conn.run(`${name('unparsed')} AS ${viewSelect('unparsed', dataDir, files.unparsed)}`);
-  await conn.run(`${name('templates')} AS ${templatesSelect(signatures, templates)}`);
+  if (only.has('logs')) {
+    // Stores from before template mining: when even the newest file has no signature, there is nothing to join.
+    const newest = await conn.runAndReadAll(`SELECT path FROM ${schemaPrefix}.files WHERE kind = 'logs' ORDER BY batch_id DESC, path DESC LIMIT 1`);
+    const newestPath = newest.getRows()[0]?.[0];
+    const mined =
+      newestPath === undefined ||
+      Number((await conn.runAndReadAll(`SELECT count(*) FROM parquet_schema(${quoteString(path.resolve(dataDir, String(newestPath)))}) WHERE name = 'signature'`)).getRows()[0][0]) > 0;
+    await conn.run(`${name('logs')} AS ${viewSelect('logs', dataDir, files.logs, mined ? signatures : undefined)}`);
+  }
+  if (only.has('log_records')) await conn.run(`${name('log_records')} AS ${recordsSelect(dataDir, files.logs)}`);
+  if (only.has('unparsed')) await conn.run(`${name('unparsed')} AS ${viewSelect('unparsed', dataDir, files.unparsed)}`);
+  if (only.has('templates')) await conn.run(`${name('templates')} AS ${templatesSelect(signatures, templates)}`);
   return files;
 }

@@ -1,7 +1,7 @@
 export { StoreWriter, createBatchId, describeWriteFailure, openDatabaseFile, inFileTransaction, type SourceEntry, type BatchToCommit, type BatchMining, type SignatureStat, type StoredSignature, type StagedChunk, type StagedDayFile, type SourcesToRemove, type Removal, type RemovedRows, type StdinInput, writeChunksParquet, type StagedParquet } from './store.js';
 export { connectUtc } from './connect.js';
 export { CATALOG_FILE } from './data-dir.js';
-export { openStoreReader, type StoreReader, type StoreReaderOptions } from './reader.js';
+export { openStoreReader, relationsNamedIn, READER_RELATIONS, type ReaderRelation, type StoreReader, type StoreReaderOptions } from './reader.js';
 export type { StoreSpan } from './catalog.js';
 export { quoteString, quoteIdentifier } from './sql.js';
 export { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '../duckdb.js';
 import { StoreError } from '../errors.js';
-import { defineViews, readStoreSpan, type StoreSpan } from './catalog.js';
+import { defineViews, readStoreSpan, STORE_VIEWS, type StoreSpan } from './catalog.js';
 import { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
 import { CATALOG_FILE, inspectDataDir } from './data-dir.js';
 import { enterCatalogTurn } from './catalog-turn.js';
@@ -43,6 +43,66 @@ export interface StoreReaderOptions {
    * holds only the batches committed since. `span` is still the whole store's.
    */
   since?: number;
+  /**
+   * The views and tables to define (with what they read: `logs` and `templates` read
+   * `template_signatures`, `templates` also `template_texts`, `log_counts` reads `log_rollup`);
+   * default all of them. `logscope sql` passes those its statement names
+   * ({@link relationsNamedIn}), so a query pays only for the tables it reads: copying a large
+   * template catalog, listing the files. `span` is read either way.
+   */
+  relations?: ReadonlySet<ReaderRelation>;
+}
+
+/** Everything a reader can define, views and tables. */
+export const READER_RELATIONS = [
+  'logs',
+  'log_records',
+  'unparsed',
+  'templates',
+  'template_signatures',
+  'template_texts',
+  'log_rollup',
+  'log_counts',
+  'sources',
+  'batches',
+  'alert_history',
+] as const;
+export type ReaderRelation = (typeof READER_RELATIONS)[number];
+
+/** What each relation reads of the others. */
+const READS: Partial<Record<ReaderRelation, ReaderRelation[]>> = {
+  logs: ['template_signatures'],
+  templates: ['template_signatures', 'template_texts'],
+  // Defined together.
+  log_counts: ['log_rollup'],
+  log_rollup: ['log_counts'],
+};
+
+/**
+ * What in a statement lists the catalog itself or reads the store's Parquet files by path
+ * (`read_parquet('…/logs/dt=…/part-….parquet')`, `parquet_metadata(…)`): a statement with one
+ * of them gets every relation and every live file.
+ */
+const WHOLE_STORE = /\b(show|describe|pragma|information_schema|duckdb_\w+|pg_catalog|sqlite_master|table_info)\b|parquet/i;
+
+/**
+ * The relations an SQL text names: every relation whose name occurs in it as a word (in any
+ * case, quoted or not, in a comment or a string: a word too many only costs its definition), or
+ * all of them when the text lists the catalog (`SHOW TABLES`, `DESCRIBE`, `duckdb_views()`,
+ * `information_schema`...) or reads Parquet files by path, so that what a user can discover and
+ * read stays the same.
+ */
+export function relationsNamedIn(sql: string): Set<ReaderRelation> {
+  if (WHOLE_STORE.test(sql)) return new Set(READER_RELATIONS);
+  const words = new Set(sql.toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  return new Set(READER_RELATIONS.filter((r) => words.has(r)));
+}
+
+/** `wanted` with what its relations read. */
+function withReads(wanted: ReadonlySet<ReaderRelation>): Set<ReaderRelation> {
+  const out = new Set(wanted);
+  for (const r of wanted) for (const read of READS[r] ?? []) out.add(read);
+  return out;
 }
 
 /**
@@ -70,37 +130,45 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
   const releaseLease = takeReaderLease(dir);
   // Apart from this process's own catalog transactions (a watcher's commits), as other processes' are by the file lock.
   const leaveTurn = await enterCatalogTurn(dir);
+  const want = withReads(options.relations ?? new Set(READER_RELATIONS));
   try {
-    let live: string[] = [];
+    const live: string[] = [];
     await attachCatalog(connection, catalogPath, dir, kind === 'marked');
     try {
       // Catalogs from before template mining lack these tables: they read as empty.
-      const tables = await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'");
-      const has = new Set(tables.getRows().map((r) => String(r[0])));
+      // Which tables the catalog has: needed to tell an unmarked store from a stranger's file, and by the relations that read optional tables.
+      const asks = kind !== 'marked' || want.has('template_signatures') || want.has('template_texts') || want.has('log_counts');
+      const tables = asks ? await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'") : undefined;
+      const has = new Set(tables?.getRows().map((r) => String(r[0])));
       // Without the marker, a catalog is ours only with our tables (stores from before the marker have them).
       if (kind !== 'marked' && !has.has('files')) throw refuseForeignStore(dir);
-      await connection.run(
+      if (want.has('template_signatures')) await connection.run(
         has.has('signatures')
           ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
           : 'CREATE TEMP TABLE template_signatures AS SELECT NULL::BIGINT AS signature, NULL::VARCHAR AS format, NULL::VARCHAR AS text, NULL::INTEGER AS tokens, NULL::BIGINT AS template_id, NULL::BIGINT AS count, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS last_seen, NULL::VARCHAR AS example, NULL::VARCHAR AS example_source, NULL::BIGINT AS example_line, NULL::BIGINT AS n_trace, NULL::BIGINT AS n_debug, NULL::BIGINT AS n_info, NULL::BIGINT AS n_notice, NULL::BIGINT AS n_warn, NULL::BIGINT AS n_error, NULL::BIGINT AS n_fatal, NULL::BIGINT AS n_unknown WHERE false',
       );
-      await connection.run(
+      if (want.has('template_texts')) await connection.run(
         has.has('templates')
           ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
           : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
       );
-      const files = await defineViews(connection, dir, 'temp', 'cat._logscope', options.since);
-      const counts = await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup_files'));
-      live = [...files.logs, ...files.unparsed].map((p) => path.resolve(dir, p)).concat(counts.rollups);
+      const views = new Set(STORE_VIEWS.filter((v) => want.has(v)));
+      if (views.size > 0 || want.has('log_counts')) {
+        const files = await defineViews(connection, dir, 'temp', 'cat._logscope', options.since, views);
+        // Only the files of the views defined are readable: the sandbox is no wider than the statement needs.
+        if (views.has('logs') || views.has('log_records') || want.has('log_counts')) live.push(...files.logs.map((p) => path.resolve(dir, p)));
+        if (views.has('unparsed')) live.push(...files.unparsed.map((p) => path.resolve(dir, p)));
+        if (want.has('log_counts')) live.push(...(await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup_files'))).rollups);
+      }
       span = await readStoreSpan(connection, 'cat._logscope');
-      await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
+      if (want.has('sources')) await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
       // With `since`, only the batches since then: the micro-batches of a long-running watcher are many.
-      await connection.run(`CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches${options.since !== undefined ? ` WHERE committed_at >= make_timestamptz(${Math.floor(options.since) * 1000})` : ''}`);
+      if (want.has('batches')) await connection.run(`CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches${options.since !== undefined ? ` WHERE committed_at >= make_timestamptz(${Math.floor(options.since) * 1000})` : ''}`);
     } finally {
       await connection.run('DETACH cat');
       leaveTurn();
     }
-    await copyAlertHistory(connection, dir);
+    if (want.has('alert_history')) await copyAlertHistory(connection, dir);
     await sealConnection(connection, { readable: live, spillDir });
   } catch (err) {
     leaveTurn();

@@ -28,13 +28,16 @@ export interface SealOptions {
  */
 export async function sealConnection(conn: DuckDBConnection, options: SealOptions): Promise<void> {
   // Setting the spill directory replaces DuckDB's default (`.tmp` under the working
-  // directory), which would otherwise be writable by queries.
-  await conn.run(`SET temp_directory = ${quoteString(options.spillDir)}`);
-  await conn.run(`SET allowed_directories = []`);
-  await conn.run(`SET allowed_paths = [${options.readable.map(quoteString).join(', ')}]`);
-  await conn.run('SET enable_external_access = false');
-  for (const setting of ['autoinstall_known_extensions', 'autoload_known_extensions', 'allow_community_extensions', 'allow_persistent_secrets']) {
-    await conn.run(`SET ${setting} = false`);
-  }
-  await conn.run('SET lock_configuration = true');
+  // directory), which would otherwise be writable by queries. One call for all the settings
+  // (DuckDB runs them in order and stops at the first that fails): a round trip each was a
+  // tenth of a plain query's start-up.
+  const settings = [
+    `SET temp_directory = ${quoteString(options.spillDir)}`,
+    'SET allowed_directories = []',
+    `SET allowed_paths = [${options.readable.map(quoteString).join(', ')}]`,
+    'SET enable_external_access = false',
+    ...['autoinstall_known_extensions', 'autoload_known_extensions', 'allow_community_extensions', 'allow_persistent_secrets'].map((s) => `SET ${s} = false`),
+    'SET lock_configuration = true',
+  ];
+  await conn.run(settings.join(';\n'));
 }

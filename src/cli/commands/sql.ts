@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 // parameter schemas when it runs, a config file the config schema.
 import { findSqlDir, isQueryName, QUERY_FILES } from '../../query/names.js';
 import { prepareReadOnly } from '../../query/run.js';
-import { openStoreReader } from '../../store/reader.js';
+import { openStoreReader, relationsNamedIn } from '../../store/reader.js';
 import { resolveDataDir, resolveReaderSettings } from '../config-file.js';
 import { JSON_OPTION_HELP, OUTPUT_FORMATS, resolveOutputFormat, writeStatement } from '../output.js';
 import { writeStdout } from '../stdout.js';
@@ -71,7 +71,8 @@ export function registerSql(program: Command): void {
       if (named === undefined && flags.fromLast === true) throw new UsageError(`--from-last is for the time parameters of the named queries of sql/ (${Object.keys(QUERY_FILES).join(', ')})`);
       const params = parseParams(flags.param);
       const settings = await resolveReaderSettings(flags.config);
-      const reader = await openStoreReader(resolveDataDir(flags.data, settings));
+      // A plain statement defines only the views it names; a named query, all of them.
+      const reader = await openStoreReader(resolveDataDir(flags.data, settings), named === undefined ? { relations: relationsNamedIn(sql) } : {});
       try {
         if (named !== undefined && isQueryName(named)) {
           const { prepareQuery, readTimeParams } = await import('../../query/registry.js');
