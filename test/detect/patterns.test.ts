@@ -15,13 +15,13 @@ const DRAIN: Record<string, number> = { Apache: 1.0, BGL: 0.9625, Hadoop: 0.9475
 /** What logscope reached when these floors were set (2026-11-26; Hadoop and Zookeeper raised 2026-12-03 by the constant test of issue 16); the floor is this minus 0.01. */
 const REACHED: Record<string, number> = { Apache: 1.0, BGL: 0.998, Hadoop: 0.9985, HDFS: 1.0, Linux: 0.941, OpenSSH: 0.9985, Spark: 1.0, Zookeeper: 0.9945 };
 
-
 /**
  * The samples also ingested again with one worker, in two runs, to check the stored ids do not
- * depend on either: the two with the most templates (the miner's own test checks the same of
- * all eight in-process, at a fraction of the cost of 16 more ingests).
+ * depend on either: Linux, with the most templates per line (the miner's own test checks the same
+ * of all eight in-process, at a fraction of the cost of 16 more ingests; BGL left this list to
+ * keep `npm test` under 5 minutes).
  */
-const AGAIN_IN_TWO_RUNS = new Set(['BGL', 'Linux']);
+const AGAIN_IN_TWO_RUNS = new Set(['Linux']);
 
 const formats = HAVE_DATASETS ? (JSON.parse(fs.readFileSync(path.join(DATASETS, 'formats.json'), 'utf8')) as Record<string, { log_format: string }>) : {};
 
