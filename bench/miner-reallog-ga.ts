@@ -5,13 +5,16 @@
  *
  *   npm run bench:miner-reallog             # the GA table
  *   npm run bench:miner-reallog -- --check  # only the labels: unlabelled messages and dead rules, no mining
- *   npm run bench:miner-reallog -- --errors # also, per file of halves A and B, the true templates the current build splits or merges
+ *   npm run bench:miner-reallog -- --errors # also, per file of halves A, B and D, the true templates the current build splits or merges
  *   npm run bench:miner-reallog -- --errors-c # the same for half C too: for checking its labels, never for tuning on it
+ *   npm run bench:miner-reallog -- --errors-e # the same for half E too: for checking its labels, never for tuning on it
  *
  * GA is Loghub's grouping accuracy: the share of messages whose predicted group is exactly the
  * set of messages of their true template. Each file's first REALLOG_CAP messages, mined in one
  * pass with default options; half A is where mining rules may be developed, half B is held out,
- * half C is held out from both (develop on A, check on B, then check once more on C).
+ * half C is held out from both (develop on A, check on B, then check once more on C). Halves D
+ * and E are a second such pair: rules may be developed on D, E is held out (like C, its
+ * mistakes are listed only on request, `--errors-e`, and never used to tune).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,13 +23,27 @@ import { realLogsDir } from './formats-reallogs.js';
 import { ROOT, say } from './common.js';
 import { loadBaselineMiner } from './miner-baseline.js';
 import { compareMiners, realLogMessages } from './miner-eval.js';
-import { labelMessages, REALLOG_CAP, REALLOG_HALF_A, REALLOG_HALF_B, REALLOG_HALF_C, REALLOG_LABELS, type LabelledFile } from './reallog-labels.js';
+import {
+  labelMessages,
+  REALLOG_CAP,
+  REALLOG_HALF_A,
+  REALLOG_HALF_B,
+  REALLOG_HALF_C,
+  REALLOG_HALF_D,
+  REALLOG_HALF_E,
+  REALLOG_LABELS,
+  type LabelledFile,
+} from './reallog-labels.js';
 
 const HALVES = [
   ['A', REALLOG_HALF_A],
   ['B', REALLOG_HALF_B],
   ['C', REALLOG_HALF_C],
+  ['D', REALLOG_HALF_D],
+  ['E', REALLOG_HALF_E],
 ] as const;
+
+type Half = (typeof HALVES)[number][0];
 
 /** The capped messages of one labelled file and their true templates. */
 async function loadLabelled(dir: string, file: LabelledFile): Promise<{ messages: string[]; truths: (string | undefined)[]; unlabelled: number[]; dead: number[] }> {
@@ -56,13 +73,23 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--check')) return check(dir);
-  const errorsC = process.argv.includes('--errors-c');
-  await score(dir, { errorHalves: errorsC ? ['A', 'B', 'C'] : process.argv.includes('--errors') ? ['A', 'B'] : [] });
+  await score(dir, { errorHalves: errorHalves(process.argv) });
 }
 
-/** Which halves' mistakes to list after the table (half C's only on request: it is not for tuning). */
+/**
+ * Which halves' mistakes to list after the table: `--errors` the halves rules are developed and
+ * checked on (A, B, D); `--errors-c` and `--errors-e` add a held-out half each (and imply `--errors`).
+ */
+function errorHalves(argv: readonly string[]): Half[] {
+  const withC = argv.includes('--errors-c');
+  const withE = argv.includes('--errors-e');
+  if (!withC && !withE && !argv.includes('--errors')) return [];
+  return HALVES.map(([half]) => half).filter((half) => (half === 'C' ? withC : half === 'E' ? withE : true));
+}
+
+/** Which halves' mistakes to list after the table (the held-out C's and E's only on request: they are not for tuning). */
 interface ScoreOptions {
-  errorHalves: readonly ('A' | 'B' | 'C')[];
+  errorHalves: readonly Half[];
 }
 
 async function score(dir: string, options: ScoreOptions): Promise<void> {
@@ -71,7 +98,7 @@ async function score(dir: string, options: ScoreOptions): Promise<void> {
   say('');
   say('| half | file | messages | true templates | GA baseline | GA now | templates baseline | templates now |');
   say('|---|---|---|---|---|---|---|---|');
-  const sums = { A: [0, 0], B: [0, 0], C: [0, 0] };
+  const sums = { A: [0, 0], B: [0, 0], C: [0, 0], D: [0, 0], E: [0, 0] };
   const errors: string[] = [];
   for (const [half, files] of HALVES) {
     for (const file of files) {
@@ -88,6 +115,8 @@ async function score(dir: string, options: ScoreOptions): Promise<void> {
   for (const [half, files] of HALVES) say(`| ${half} | average | | | ${(sums[half][0] / files.length).toFixed(4)} | ${(sums[half][1] / files.length).toFixed(4)} | | |`);
   const ab = REALLOG_HALF_A.length + REALLOG_HALF_B.length;
   say(`| A+B | average | | | ${((sums.A[0] + sums.B[0]) / ab).toFixed(4)} | ${((sums.A[1] + sums.B[1]) / ab).toFixed(4)} | | |`);
+  const de = REALLOG_HALF_D.length + REALLOG_HALF_E.length;
+  say(`| D+E | average | | | ${((sums.D[0] + sums.E[0]) / de).toFixed(4)} | ${((sums.D[1] + sums.E[1]) / de).toFixed(4)} | | |`);
   for (const line of errors) say(line);
 }
 
