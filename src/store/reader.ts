@@ -48,9 +48,14 @@ export interface StoreReaderOptions {
    * `template_signatures`, `templates` also `template_texts`, `log_counts` reads `log_rollup`);
    * default all of them. `logscope sql` passes those its statement names
    * ({@link relationsNamedIn}), so a query pays only for the tables it reads: copying a large
-   * template catalog, listing the files. `span` is read either way.
+   * template catalog, listing the files. `span` is read unless `span: false`.
    */
   relations?: ReadonlySet<ReaderRelation>;
+  /**
+   * Read the store's span (default true). `logscope sql` with a plain statement does not use
+   * it; with no relation wanted either, a marked store's catalog is then not opened at all.
+   */
+  span?: boolean;
 }
 
 /** Everything a reader can define, views and tables. */
@@ -128,45 +133,50 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
   let span: StoreSpan | null = null;
   // Before the catalog is read: a rewrite that commits after this keeps the files this reader lists (see lease.ts).
   const releaseLease = takeReaderLease(dir);
-  // Apart from this process's own catalog transactions (a watcher's commits), as other processes' are by the file lock.
-  const leaveTurn = await enterCatalogTurn(dir);
   const want = withReads(options.relations ?? new Set(READER_RELATIONS));
+  const wantSpan = options.span !== false;
+  // Nothing to read from the catalog (e.g. `SELECT 1`): a marked store's is not opened at all.
+  const needsCatalog = kind !== 'marked' || wantSpan || [...want].some((r) => r !== 'alert_history');
+  // Apart from this process's own catalog transactions (a watcher's commits), as other processes' are by the file lock.
+  const leaveTurn = needsCatalog ? await enterCatalogTurn(dir) : () => {};
   try {
     const live: string[] = [];
-    await attachCatalog(connection, catalogPath, dir, kind === 'marked');
-    try {
-      // Catalogs from before template mining lack these tables: they read as empty.
-      // Which tables the catalog has: needed to tell an unmarked store from a stranger's file, and by the relations that read optional tables.
-      const asks = kind !== 'marked' || want.has('template_signatures') || want.has('template_texts') || want.has('log_counts');
-      const tables = asks ? await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'") : undefined;
-      const has = new Set(tables?.getRows().map((r) => String(r[0])));
-      // Without the marker, a catalog is ours only with our tables (stores from before the marker have them).
-      if (kind !== 'marked' && !has.has('files')) throw refuseForeignStore(dir);
-      if (want.has('template_signatures')) await connection.run(
-        has.has('signatures')
-          ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
-          : 'CREATE TEMP TABLE template_signatures AS SELECT NULL::BIGINT AS signature, NULL::VARCHAR AS format, NULL::VARCHAR AS text, NULL::INTEGER AS tokens, NULL::BIGINT AS template_id, NULL::BIGINT AS count, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS last_seen, NULL::VARCHAR AS example, NULL::VARCHAR AS example_source, NULL::BIGINT AS example_line, NULL::BIGINT AS n_trace, NULL::BIGINT AS n_debug, NULL::BIGINT AS n_info, NULL::BIGINT AS n_notice, NULL::BIGINT AS n_warn, NULL::BIGINT AS n_error, NULL::BIGINT AS n_fatal, NULL::BIGINT AS n_unknown WHERE false',
-      );
-      if (want.has('template_texts')) await connection.run(
-        has.has('templates')
-          ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
-          : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
-      );
-      const views = new Set(STORE_VIEWS.filter((v) => want.has(v)));
-      if (views.size > 0 || want.has('log_counts')) {
-        const files = await defineViews(connection, dir, 'temp', 'cat._logscope', options.since, views);
-        // Only the files of the views defined are readable: the sandbox is no wider than the statement needs.
-        if (views.has('logs') || views.has('log_records') || want.has('log_counts')) live.push(...files.logs.map((p) => path.resolve(dir, p)));
-        if (views.has('unparsed')) live.push(...files.unparsed.map((p) => path.resolve(dir, p)));
-        if (want.has('log_counts')) live.push(...(await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup_files'))).rollups);
+    if (needsCatalog) {
+      await attachCatalog(connection, catalogPath, dir, kind === 'marked');
+      try {
+        // Catalogs from before template mining lack these tables: they read as empty.
+        // Which tables the catalog has: needed to tell an unmarked store from a stranger's file, and by the relations that read optional tables.
+        const asks = kind !== 'marked' || want.has('template_signatures') || want.has('template_texts') || want.has('log_counts');
+        const tables = asks ? await connection.runAndReadAll("SELECT table_name FROM duckdb_tables() WHERE database_name = 'cat' AND schema_name = '_logscope'") : undefined;
+        const has = new Set(tables?.getRows().map((r) => String(r[0])));
+        // Without the marker, a catalog is ours only with our tables (stores from before the marker have them).
+        if (kind !== 'marked' && !has.has('files')) throw refuseForeignStore(dir);
+        if (want.has('template_signatures')) await connection.run(
+          has.has('signatures')
+            ? 'CREATE TEMP TABLE template_signatures AS SELECT * FROM cat._logscope.signatures'
+            : 'CREATE TEMP TABLE template_signatures AS SELECT NULL::BIGINT AS signature, NULL::VARCHAR AS format, NULL::VARCHAR AS text, NULL::INTEGER AS tokens, NULL::BIGINT AS template_id, NULL::BIGINT AS count, NULL::TIMESTAMPTZ AS first_seen, NULL::TIMESTAMPTZ AS last_seen, NULL::VARCHAR AS example, NULL::VARCHAR AS example_source, NULL::BIGINT AS example_line, NULL::BIGINT AS n_trace, NULL::BIGINT AS n_debug, NULL::BIGINT AS n_info, NULL::BIGINT AS n_notice, NULL::BIGINT AS n_warn, NULL::BIGINT AS n_error, NULL::BIGINT AS n_fatal, NULL::BIGINT AS n_unknown WHERE false',
+        );
+        if (want.has('template_texts')) await connection.run(
+          has.has('templates')
+            ? 'CREATE TEMP TABLE template_texts AS SELECT * FROM cat._logscope.templates'
+            : 'CREATE TEMP TABLE template_texts AS SELECT NULL::BIGINT AS template_id, NULL::VARCHAR AS text, NULL::INTEGER AS tokens WHERE false',
+        );
+        const views = new Set(STORE_VIEWS.filter((v) => want.has(v)));
+        if (views.size > 0 || want.has('log_counts')) {
+          const files = await defineViews(connection, dir, 'temp', 'cat._logscope', options.since, views);
+          // Only the files of the views defined are readable: the sandbox is no wider than the statement needs.
+          if (views.has('logs') || views.has('log_records') || want.has('log_counts')) live.push(...files.logs.map((p) => path.resolve(dir, p)));
+          if (views.has('unparsed')) live.push(...files.unparsed.map((p) => path.resolve(dir, p)));
+          if (want.has('log_counts')) live.push(...(await defineCounts(connection, dir, 'cat._logscope', files.logs, has.has('rollup_files'))).rollups);
+        }
+        if (wantSpan) span = await readStoreSpan(connection, 'cat._logscope');
+        if (want.has('sources')) await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
+        // With `since`, only the batches since then: the micro-batches of a long-running watcher are many.
+        if (want.has('batches')) await connection.run(`CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches${options.since !== undefined ? ` WHERE committed_at >= make_timestamptz(${Math.floor(options.since) * 1000})` : ''}`);
+      } finally {
+        await connection.run('DETACH cat');
+        leaveTurn();
       }
-      span = await readStoreSpan(connection, 'cat._logscope');
-      if (want.has('sources')) await connection.run('CREATE TEMP TABLE sources AS SELECT * FROM cat._logscope.sources');
-      // With `since`, only the batches since then: the micro-batches of a long-running watcher are many.
-      if (want.has('batches')) await connection.run(`CREATE TEMP TABLE batches AS SELECT * FROM cat._logscope.batches${options.since !== undefined ? ` WHERE committed_at >= make_timestamptz(${Math.floor(options.since) * 1000})` : ''}`);
-    } finally {
-      await connection.run('DETACH cat');
-      leaveTurn();
     }
     if (want.has('alert_history')) await copyAlertHistory(connection, dir);
     await sealConnection(connection, { readable: live, spillDir });

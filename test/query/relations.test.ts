@@ -76,3 +76,33 @@ describe('logscope sql with only the views it names', () => {
     expect((await sql('SHOW TABLES')).split('\n').slice(1, -1).sort()).toEqual([...READER_RELATIONS].sort());
   });
 });
+
+describe('a statement that reads nothing of the store', () => {
+  it('does not open the catalog of a marked store: SELECT 1 answers beside a damaged catalog that a query of logs reports', async () => {
+    const copy = tmpDir('logscope-relations-damaged-');
+    fs.cpSync(data, copy, { recursive: true });
+    fs.writeFileSync(path.join(copy, 'catalog.duckdb'), 'not a database');
+    const r = await runCliHere(['sql', '--data', copy, '--format', 'csv', 'SELECT 1 AS one']);
+    expect(r.stdout).toBe('one\n1\n');
+    expect(r.status).toBe(0);
+    const logs = await runCliHere(['sql', '--data', copy, '--format', 'csv', 'SELECT count(*) FROM logs']);
+    expect(logs.status).not.toBe(0);
+    expect(logs.stderr).toContain('catalog.duckdb');
+  });
+
+  it('reads the span only when asked: span false leaves it null', async () => {
+    const r = await openStoreReader(data, { relations: new Set(), span: false });
+    try {
+      expect(r.span).toBeNull();
+      expect(Number((await r.connection.runAndReadAll('SELECT 41 + 1')).getRows()[0][0])).toBe(42);
+    } finally {
+      r.close();
+    }
+    const withSpan = await openStoreReader(data, { relations: new Set() });
+    try {
+      expect(withSpan.span?.rows).toBe(40);
+    } finally {
+      withSpan.close();
+    }
+  });
+});

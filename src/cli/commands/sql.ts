@@ -72,7 +72,7 @@ export function registerSql(program: Command): void {
       const params = parseParams(flags.param);
       const settings = await resolveReaderSettings(flags.config);
       // A plain statement defines only the views it names; a named query, all of them.
-      const reader = await openStoreReader(resolveDataDir(flags.data, settings), named === undefined ? { relations: relationsNamedIn(sql) } : {});
+      const reader = await openStoreReader(resolveDataDir(flags.data, settings), named === undefined ? { relations: relationsNamedIn(sql), span: false } : {});
       try {
         if (named !== undefined && isQueryName(named)) {
           const { prepareQuery, readTimeParams } = await import('../../query/registry.js');
