@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, CommanderError } from 'commander';
+import { openMemoryDatabaseEarly } from '../duckdb-early.js';
 import { LogscopeError } from '../errors.js';
 import { COMPLETION_SHELLS, createCompletionScript, type CompletionShell } from './completion.js';
 import { expandLocalZone } from './local-zone.js';
@@ -68,6 +69,8 @@ export async function createProgram(argv?: readonly string[]): Promise<Command> 
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)');
   const names = commandsFor(argv);
+  // DuckDB opens the reader's database while sql's modules load (see duckdb-early.ts).
+  if (names.length === 1 && names[0] === 'sql') openMemoryDatabaseEarly();
   const registers = await Promise.all(names.map((name) => COMMAND_MODULES[name]()));
   for (const register of new Set(registers)) register(program);
   if (names.length > 1) registerCompletion(program);

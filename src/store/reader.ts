@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '../duckdb.js';
+import { takeEarlyMemoryDatabase } from '../duckdb-early.js';
 import { StoreError } from '../errors.js';
 import { defineViews, readStoreSpan, STORE_VIEWS, type StoreSpan } from './catalog.js';
 import { ALERTS_FILE, ALERT_HISTORY_COLUMNS } from './alert-history.js';
@@ -124,7 +125,8 @@ export async function openStoreReader(dataDir: string, options: StoreReaderOptio
   if (!fs.existsSync(catalogPath)) {
     throw new StoreError(`no logscope data in ${dir} (no ${CATALOG_FILE}); run "logscope ingest FILE --data ${dataDir}" first`);
   }
-  const instance = await DuckDBInstance.create(':memory:', {});
+  const early = takeEarlyMemoryDatabase();
+  const instance = early !== undefined ? new DuckDBInstance(await early) : await DuckDBInstance.create(':memory:', {});
   const connection = await connectUtc(instance);
   if (options.queryProgress === true) {
     for (const set of ['SET enable_progress_bar = true', 'SET enable_progress_bar_print = false', 'SET progress_bar_time = 0']) await connection.run(set);

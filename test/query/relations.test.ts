@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStoreReader, READER_RELATIONS, relationsNamedIn, type StoreReader } from '../../src/store/index.js';
+import { openMemoryDatabaseEarly, takeEarlyMemoryDatabase } from '../../src/duckdb-early.js';
 import { runCliHere, tmpDir } from '../helpers.js';
 
 let data: string;
@@ -104,5 +105,29 @@ describe('a statement that reads nothing of the store', () => {
     } finally {
       withSpan.close();
     }
+  });
+});
+
+describe('the database sql opens early', () => {
+  it('is started by the sql command and taken by its reader, which answers on it; once taken, a reader creates its own', async () => {
+    expect(takeEarlyMemoryDatabase()).toBeUndefined();
+    openMemoryDatabaseEarly();
+    const reader = await openStoreReader(data, { relations: relationsNamedIn('SELECT count(*) FROM logs') });
+    try {
+      expect(takeEarlyMemoryDatabase()).toBeUndefined();
+      expect(Number((await reader.connection.runAndReadAll('SELECT count(*) FROM logs')).getRows()[0][0])).toBe(40);
+    } finally {
+      reader.close();
+    }
+    // The command leaves none behind: its reader took the one it started.
+    expect((await runCliHere(['sql', '--data', data, '--format', 'csv', 'SELECT 2 AS two'])).stdout).toBe('two\n2\n');
+    expect(takeEarlyMemoryDatabase()).toBeUndefined();
+  });
+
+  it('is started only for sql: another command or sql --help starts none', async () => {
+    expect((await runCliHere(['sql', '--help'])).stdout).toContain('Usage: logscope sql');
+    expect(takeEarlyMemoryDatabase()).toBeUndefined();
+    expect((await runCliHere(['coverage', '--data', data])).status).toBe(0);
+    expect(takeEarlyMemoryDatabase()).toBeUndefined();
   });
 });
