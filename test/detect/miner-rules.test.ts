@@ -12,7 +12,7 @@ import { DATASETS, HAVE_DATASETS } from '../helpers.js';
  * digest, bump MINER_RULES and write the new digests here, in the same commit.
  */
 const DIGESTS: Record<string, { fixed: string; loghub: string }> = {
-  '2026-12-04.7': { fixed: 'dac143304873749c', loghub: '53ff34a16358f17b' },
+  '2026-12-04.8': { fixed: '2909014f71eb27a5', loghub: '53ff34a16358f17b' },
 };
 
 const FIXED = [
@@ -47,6 +47,8 @@ const FIXED = [
   'GET /',
   'GET /robots.txt',
   'GET http://example.org/robots.txt',
+  'elected-as-master [{node-1}{-OIsUtKyS_irdAE9iKMSAQ}{127.0.0.1}], term: 1',
+  'elected-as-master [{node-1}{tVDIhAO7Q_q1s48Ew9hY6w}{127.0.0.1}], term: 2',
 ];
 
 function digest(messages: readonly string[]): string {

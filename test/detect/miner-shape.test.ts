@@ -164,7 +164,7 @@ describe('shape cache of the template miner', () => {
     const plain = createSignatureMiner({ shapeCache: false });
     const pairs: [string, string][] = [
       ['Jun 14 up', 'Jun A1 up'], // a month before a number is a date; before a word, a word
-      ['x -3 y', 'x -a3 y'], // a sign goes with a number, not with a word
+      ['x +3 y', 'x +a3 y'], // a sign goes with a number, not with a word (a dash goes with an id too: miner.test.ts)
       ['at a.b:80 now', 'at a.b:8a now'], // a dotted name goes with its port, a number
       ['open /tmp/ab1 My/x', 'open /tmp/ab My/x'], // a path ending in a word may run on
     ];

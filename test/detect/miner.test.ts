@@ -144,6 +144,14 @@ describe('signature miner (stage 1)', () => {
     expect(masked('thread SpringContextShutdownHook stopped')).toBe('thread SpringContextShutdownHook stopped');
   });
 
+  it('takes a dash before an id of letters and digits as part of it, as a sign is of a number', () => {
+    // Elasticsearch node ids are base64url: some start with a dash.
+    expect(masked('joined {node-1}{-OIsUtKyS_irdAE9iKMSAQ}{127.0.0.1}')).toBe(masked('joined {node-1}{tVDIhAO7Q_q1s48Ew9hY6w}{127.0.0.1}'));
+    expect(masked('joined {-OIsUtKyS_irdAE9iKMSAQ} ok')).toBe('joined {<*>} ok');
+    // A dash between two words still joins them; a word without digits keeps its dash.
+    expect(masked('range a1-b2 and --verbose -x')).toBe('range <*> and --verbose -x');
+  });
+
   it('takes a comparison before a number as part of it', () => {
     expect(masked('lifetime <1 sec')).toBe(masked('lifetime 00:01'));
     expect(masked('load >5 and ~3 left')).toBe('load <*> and <*> left');

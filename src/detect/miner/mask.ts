@@ -528,7 +528,10 @@ export class MaskScanner {
       if ((c & DIGIT) === 0) continue;
       let vs = rs;
       const sign = buf[rs - 1];
-      if (rs - 1 >= lit && isSign(sign) && (CLASS[buf[rs]] & DIGIT) !== 0 && (rs - 1 === a || (CLASS[buf[rs - 2]] & ALNUM) === 0)) {
+      // A sign before a number is the number's; a dash before an id of letters and digits is the id's
+      // (`{-OIsUtKyS_irdAE9iKMSAQ}`: a base64url id may start with one), so both shapes are one variable.
+      const signed = isSign(sign) && ((CLASS[buf[rs]] & DIGIT) !== 0 || (sign === MINUS && (c & ALPHA) !== 0));
+      if (rs - 1 >= lit && signed && (rs - 1 === a || (CLASS[buf[rs - 2]] & ALNUM) === 0)) {
         vs = rs - 1;
       } else if (sign === COLON && rs - 2 >= lit && (c & ALPHA) === 0) {
         // host.example.com:8080: a dotted name before a port is part of the address.
