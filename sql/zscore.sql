@@ -25,9 +25,9 @@
 --   $robust        BOOLEAN    value metrics: trailing median and MAD instead of mean and stddev, and every spread at
 --                             least the series' own point-to-point noise (default true; false = the earlier judgement)
 --   $day_floor     BOOLEAN    robust value metrics: a sustained change is judged against at least the typical spread
---                             of the series at that time of day (default true)
+--                             of the series at that time of day in earlier seasons (default true)
 --   $day_max       BOOLEAN    robust value metrics with a heavy tail: a bucket flagged at once must also be further
---                             from expected than the largest distance of a typical earlier day (default true)
+--                             from expected than the farthest bucket of a typical earlier season (default true)
 --   $flagged_only  BOOLEAN    only the flagged buckets
 -- Columns: bucket, series, measure, observed, expected, stddev, z, z_trailing, severity, baseline, samples, flagged
 --   measure: 'errors' (ERROR + FATAL lines, flagged when high), 'volume' (all lines, flagged
@@ -65,9 +65,18 @@
 --   At once (past 2 x threshold) is judged against the series' point-to-point jumps instead (the
 --   same median of the 99th percentile of the change of z from the bucket before, over 2.576) where
 --   they are narrower than its level's tail: a series that wanders slowly keeps its glitches.
+--   With $day_max, in a heavy-tailed series (that tail at least 1.25 x the normal's) a bucket
+--   flagged at once must also be further from expected than the farthest bucket of a typical
+--   earlier season (the median over the previous `seasons` seasons of each one's largest
+--   |observed - expected|): a lone spike no larger than what every day has is no anomaly. Runs of
+--   buckets are not held to it.
 --   Sustained changes: a bucket is also flagged when it and at least 4 of the last 6 buckets are past
 --   the threshold on the same side against the spread before widening (and past the same time of
---   earlier weeks), so a change smaller than the bursts that lasts is still found.
+--   earlier weeks), so a change smaller than the bursts that lasts is still found. With $day_floor
+--   that spread is at least the series' usual spread at this time of day: the median, over the
+--   previous `seasons` seasons, of the residuals' spread (1.4826 x MAD) in a window of `window`
+--   buckets centred on this time (used where that window held at least half its buckets). A calm
+--   night does not make ordinary daytime noise a sustained change the next morning.
 --   Collapse to near zero: a value metric watched for drops is also flagged when it and at least 4
 --   of the last 6 buckets are at most a tenth of expected (expected > 0), however wide the spread:
 --   a feed that goes dead or traffic that stops in a bursty series, whose upward bursts make the
@@ -327,7 +336,8 @@ tailed AS (
   SELECT scored_abs.* EXCLUDE (z_abs, z_jump, z_signed, stddev, today_q, today_jump_q), stddev AS stddev_raw,
     stddev * greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576) AS stddev,
     least(greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576), greatest(1, coalesce(season_tails.jump_q, today_jump_q) / 2.576)) AS jump_f,
-    coalesce(season_tails.tail_q, today_q) > 2.576 AS heavy, season_tails.max_q
+    -- Heavy-tailed: a typical day's tail at least a quarter wider than the normal's.
+    coalesce(season_tails.tail_q, today_q) >= 1.25 * 2.576 AS heavy, season_tails.max_q
   FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
