@@ -15,7 +15,9 @@
  * Env: BENCH_HOLDOUT_SEEDS (comma-separated; default 101-105), BENCH_HOLDOUT_HALVES (A,B),
  * BENCH_HOLDOUT_TRY='--threshold 4' (a further contender with these extra flags),
  * BENCH_HOLDOUT_OTHER_CLI=.../dist/src/cli/main.js (another build's defaults beside, e.g. main's),
- * BENCH_HOLDOUT_CONTENDERS=default,try (run only these), BENCH_HOLDOUT_CACHE=DIR (keep and reuse the stores), BENCH_HOLDOUT_VERBOSE=1 (per window).
+ * BENCH_HOLDOUT_CONTENDERS=default,try (run only these), BENCH_HOLDOUT_CACHE=DIR (keep and reuse the stores), BENCH_HOLDOUT_VERBOSE=1 (the windows each
+ * contender missed, and its false alarms by kind and shape: one bucket or several, warning or
+ * critical, up or down, night/day/evening UTC; then each one).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
