@@ -15,7 +15,9 @@
  * Env: BENCH_HOLDOUT_SEEDS (comma-separated; default 101-105), BENCH_HOLDOUT_HALVES (A,B),
  * BENCH_HOLDOUT_TRY='--threshold 4' (a further contender with these extra flags),
  * BENCH_HOLDOUT_OTHER_CLI=.../dist/src/cli/main.js (another build's defaults beside, e.g. main's),
- * BENCH_HOLDOUT_CONTENDERS=default,try (run only these), BENCH_HOLDOUT_CACHE=DIR (keep and reuse the stores), BENCH_HOLDOUT_VERBOSE=1 (per window).
+ * BENCH_HOLDOUT_CONTENDERS=default,try (run only these), BENCH_HOLDOUT_CACHE=DIR (keep and reuse the stores), BENCH_HOLDOUT_VERBOSE=1 (the windows each
+ * contender missed, and its false alarms by kind and shape: one bucket or several, warning or
+ * critical, up or down, night/day/evening UTC; then each one).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -44,6 +46,9 @@ interface CliEvent {
   start: string;
   end: string;
   series: string;
+  buckets?: number;
+  severity?: string;
+  peak?: { z: number | null; observed: number | null; expected: number | null };
 }
 
 /** Windows found and false alarms of a group of series, strict (issue 16) and NAB (after probation). */
@@ -59,12 +64,16 @@ interface Score {
 const ZERO: Score = { found: 0, windows: 0, falseAlarms: 0, points: 0, nabFalseAlarms: 0, nabPoints: 0 };
 
 /** Scores one series' events: a window is found when an event starts in it; an event starting in no window is a false alarm. */
-export function scoreSeries(events: readonly CliEvent[], truth: HoldoutSeries, missed?: string[]): Score {
-  const starts = events.filter((e) => e.series === truth.name).map((e) => Date.parse(e.start));
+export function scoreSeries(events: readonly CliEvent[], truth: HoldoutSeries, missed?: string[], falseAlarms?: string[]): Score {
+  const mine = events.filter((e) => e.series === truth.name);
+  const starts = mine.map((e) => Date.parse(e.start));
   const inside = (t: number, w: { start: string; end: string }) => t >= Date.parse(w.start) && t < Date.parse(w.end);
   const found = truth.windows.filter((w) => starts.some((t) => inside(t, w)));
   for (const w of truth.windows) if (!found.includes(w)) missed?.push(`${truth.name} ${w.anomaly} at ${w.onset} (window ${w.start} - ${w.end})`);
   const outside = starts.filter((t) => !truth.windows.some((w) => inside(t, w)));
+  if (falseAlarms !== undefined) {
+    for (const e of mine) if (!truth.windows.some((w) => inside(Date.parse(e.start), w))) falseAlarms.push(`${truth.kind}\t${shapeOf(e)}\t${truth.name} ${e.start}`);
+  }
   const probationEnd = Date.parse(truth.probationEnd);
   return {
     found: found.length,
@@ -74,6 +83,18 @@ export function scoreSeries(events: readonly CliEvent[], truth: HoldoutSeries, m
     nabFalseAlarms: outside.filter((t) => t >= probationEnd).length,
     nabPoints: Math.round(truth.points * 0.85),
   };
+}
+
+/**
+ * What a false alarm looks like, for the verbose breakdown: one bucket or several, at once
+ * (critical) or not, up or down, and the hour of day (UTC) it started in: night 0-6, day 6-18, evening 18-24.
+ */
+function shapeOf(e: CliEvent): string {
+  const hour = new Date(e.start).getUTCHours();
+  const when = hour < 6 ? 'night' : hour < 18 ? 'day' : 'evening';
+  const length = (e.buckets ?? 1) === 1 ? 'single' : 'multi';
+  const way = (e.peak?.z ?? 0) >= 0 ? 'up' : 'down';
+  return `${length}/${e.severity ?? '?'}/${way}/${when}`;
 }
 
 function add(a: Score, b: Score): Score {
@@ -132,6 +153,7 @@ async function main(): Promise<void> {
   const scores: Record<string, Record<string, Score[]>> = {};
   const perKind: Record<string, Record<string, Score>> = {};
   const missed: Record<string, string[]> = {};
+  const falseAlarms: Record<string, string[]> = {};
   const ms: Record<string, number[]> = {};
   try {
     for (const seed of SEEDS) {
@@ -152,7 +174,7 @@ async function main(): Promise<void> {
         for (const half of HALVES) {
           let s = ZERO;
           for (const t of truths.filter((x) => (HOLDOUT_KINDS[half] as readonly string[]).includes(x.kind))) {
-            const one = scoreSeries(events, t, (missed[c.name] ??= []));
+            const one = scoreSeries(events, t, (missed[c.name] ??= []), (falseAlarms[c.name] ??= []));
             s = add(s, one);
             perKind[c.name] ??= {};
             perKind[c.name][t.kind] = add(perKind[c.name][t.kind] ?? ZERO, one);
@@ -180,7 +202,20 @@ async function main(): Promise<void> {
     }
     const base = median(ms[CONTENDERS[0].name]);
     console.log(`\ndetect time per seed (CLI process, median): ${CONTENDERS.map((c) => `${c.name} ${median(ms[c.name]).toFixed(0)} ms (x${(median(ms[c.name]) / base).toFixed(2)})`).join(', ')}`);
-    if (VERBOSE) for (const c of CONTENDERS) console.log(`\nmissed by ${c.name}:\n  ${(missed[c.name] ?? []).join('\n  ')}`);
+    if (VERBOSE) {
+      for (const c of CONTENDERS) console.log(`\nmissed by ${c.name}:\n  ${(missed[c.name] ?? []).join('\n  ')}`);
+      // False alarms by kind and shape (length/severity/direction/time of day), all seeds pooled.
+      for (const c of CONTENDERS) {
+        const counts = new Map<string, number>();
+        for (const fa of falseAlarms[c.name] ?? []) {
+          const [kind, shape] = fa.split('\t');
+          counts.set(`${kind} ${shape}`, (counts.get(`${kind} ${shape}`) ?? 0) + 1);
+        }
+        const rows = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+        console.log(`\nfalse alarms of ${c.name} by kind and shape (length/severity/direction/time of day UTC):\n  ${rows.map(([k, n]) => `${String(n).padStart(4)}  ${k}`).join('\n  ')}`);
+        console.log(`false alarms of ${c.name}, each:\n  ${(falseAlarms[c.name] ?? []).map((f) => f.replaceAll('\t', '  ')).join('\n  ')}`);
+      }
+    }
   } finally {
     if (cache === undefined) fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -24,6 +24,10 @@
 --                             of expected (default 0.1; 0 = any change), as min_count is for counts
 --   $robust        BOOLEAN    value metrics: trailing median and MAD instead of mean and stddev, and every spread at
 --                             least the series' own point-to-point noise (default true; false = the earlier judgement)
+--   $day_floor     BOOLEAN    robust value metrics: a sustained change is judged against at least the typical spread
+--                             of the series at that time of day in earlier seasons (default true)
+--   $day_max       BOOLEAN    robust value metrics with a heavy tail: a bucket flagged at once must also be further
+--                             from expected than the farthest bucket of a typical earlier season (default true)
 --   $flagged_only  BOOLEAN    only the flagged buckets
 -- Columns: bucket, series, measure, observed, expected, stddev, z, z_trailing, severity, baseline, samples, flagged
 --   measure: 'errors' (ERROR + FATAL lines, flagged when high), 'volume' (all lines, flagged
@@ -61,9 +65,18 @@
 --   At once (past 2 x threshold) is judged against the series' point-to-point jumps instead (the
 --   same median of the 99th percentile of the change of z from the bucket before, over 2.576) where
 --   they are narrower than its level's tail: a series that wanders slowly keeps its glitches.
+--   With $day_max, in a heavy-tailed series (that tail at least 1.25 x the normal's) a bucket
+--   flagged at once must also be further from expected than the farthest bucket of a typical
+--   earlier season (the median over the previous `seasons` seasons of each one's largest
+--   |observed - expected|): a lone spike no larger than what every day has is no anomaly. Runs of
+--   buckets are not held to it.
 --   Sustained changes: a bucket is also flagged when it and at least 4 of the last 6 buckets are past
 --   the threshold on the same side against the spread before widening (and past the same time of
---   earlier weeks), so a change smaller than the bursts that lasts is still found.
+--   earlier weeks), so a change smaller than the bursts that lasts is still found. With $day_floor
+--   that spread is at least the series' usual spread at this time of day: the median, over the
+--   previous `seasons` seasons, of the residuals' spread (1.4826 x MAD) in a window of `window`
+--   buckets centred on this time (used where that window held at least half its buckets). A calm
+--   night does not make ordinary daytime noise a sustained change the next morning.
 --   Collapse to near zero: a value metric watched for drops is also flagged when it and at least 4
 --   of the last 6 buckets are at most a tenth of expected (expected > 0), however wide the spread:
 --   a feed that goes dead or traffic that stops in a bursty series, whose upward bursts make the
@@ -230,6 +243,22 @@ residual AS (
   FROM deseasoned
   WINDOW w_res AS (PARTITION BY series, measure, has_season ORDER BY bucket ROWS BETWEEN $window::INTEGER PRECEDING AND 1 PRECEDING)
 ),
+-- Robust value metrics, the spread of the series at this time of day: the residuals' spread of the
+-- window centred on this time (r_sd of the bucket half a window later, when that window is full)
+-- on the previous `seasons` seasons, their median. A floor for sustained changes: the trailing
+-- spread of a calm night is not what ordinary daytime noise should be judged against.
+day_spread AS (
+  SELECT *,
+    /*day_spread{*/CASE WHEN $day_floor::BOOLEAN AND robust_value THEN median(r_sd_ahead) OVER w_slot END/*}day_spread*/ AS day_sd
+  FROM (
+    SELECT *,
+      /*spread_ahead{*/CASE WHEN $day_floor::BOOLEAN AND robust_value AND lead(r_n, $window::INTEGER // 2) OVER w_ahead >= $window::INTEGER // 2
+        THEN lead(r_sd, $window::INTEGER // 2) OVER w_ahead END/*}spread_ahead*/ AS r_sd_ahead
+    FROM residual
+    WINDOW w_ahead AS (PARTITION BY series, measure ORDER BY bucket)
+  )
+  WINDOW w_slot AS (PARTITION BY series, measure, slot ORDER BY cycle RANGE BETWEEN $seasons::INTEGER PRECEDING AND 1 PRECEDING)
+),
 based AS (
   SELECT
     *,
@@ -248,7 +277,7 @@ based AS (
       WHEN observed < s_down THEN s_down
       ELSE observed
     END AS s_center
-  FROM residual
+  FROM day_spread
   WHERE bucket >= (SELECT coalesce(time_bucket($bucket::INTERVAL, since), bucket) FROM settings)
 ),
 seasonal_sd AS (
@@ -269,7 +298,7 @@ scored AS (
     END AS z_week,
     CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN s_mid + r_med WHEN baseline = 'seasonal' THEN s_center ELSE t_mean END AS expected,
     CASE WHEN baseline IS NULL THEN NULL WHEN robust_value OR baseline = 'seasonal' THEN s_sd ELSE t_sd END AS stddev,
-    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN r_n WHEN baseline = 'seasonal' THEN s_n ELSE t_n END AS samples, robust_value, cycle
+    CASE WHEN baseline IS NULL THEN NULL WHEN robust_value THEN r_n WHEN baseline = 'seasonal' THEN s_n ELSE t_n END AS samples, robust_value, cycle, day_sd
   FROM seasonal_sd
 ),
 -- Robust value metrics: the spread is widened where the series' own residuals have a heavier tail
@@ -291,11 +320,13 @@ scored_abs AS (
 season_tails AS (
   SELECT series, measure, cycle,
     median(day_q) OVER w_seasons AS tail_q,
-    median(day_jump_q) OVER w_seasons AS jump_q
+    median(day_jump_q) OVER w_seasons AS jump_q,
+    median(day_max) OVER w_seasons AS max_q
   FROM (
     SELECT series, measure, cycle,
       /*tail_quantile{*/CASE WHEN count(z_abs) >= 48 THEN quantile_cont(z_abs, 0.99) END AS day_q,
-      CASE WHEN count(z_jump) >= 48 THEN quantile_cont(z_jump, 0.99) END AS day_jump_q/*}tail_quantile*/
+      CASE WHEN count(z_jump) >= 48 THEN quantile_cont(z_jump, 0.99) END AS day_jump_q,
+      CASE WHEN $day_max::BOOLEAN AND count(z_abs) >= 48 THEN max(abs(observed - expected)) FILTER (WHERE z_abs IS NOT NULL) END AS day_max/*}tail_quantile*/
     FROM scored_abs
     GROUP BY series, measure, cycle
   )
@@ -304,7 +335,9 @@ season_tails AS (
 tailed AS (
   SELECT scored_abs.* EXCLUDE (z_abs, z_jump, z_signed, stddev, today_q, today_jump_q), stddev AS stddev_raw,
     stddev * greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576) AS stddev,
-    least(greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576), greatest(1, coalesce(season_tails.jump_q, today_jump_q) / 2.576)) AS jump_f
+    least(greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576), greatest(1, coalesce(season_tails.jump_q, today_jump_q) / 2.576)) AS jump_f,
+    -- Heavy-tailed: a typical day's tail at least a quarter wider than the normal's.
+    coalesce(season_tails.tail_q, today_q) >= 1.25 * 2.576 AS heavy, season_tails.max_q
   FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
@@ -312,6 +345,8 @@ judged AS (
     *,
     CASE WHEN stddev > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev END AS z,
     CASE WHEN robust_value AND stddev_raw > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / stddev_raw END AS z_raw,
+    -- For sustained changes: against at least the spread of a typical day at this time.
+    CASE WHEN robust_value AND greatest(stddev_raw, day_sd) > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / greatest(stddev_raw, day_sd) END AS z_held,
     CASE WHEN counted THEN greatest(observed, expected) >= $min_count::DOUBLE
       ELSE abs(observed - expected) >= $min_change::DOUBLE * abs(expected) END AND observed IS NOT NULL AS big_enough
   FROM tailed
@@ -333,10 +368,10 @@ passed AS (
     -- Robust value metrics, a sustained change: this bucket and at least 4 of the last 6 past the
     -- threshold on the same side before the tail widening (a burst of a few buckets is not one),
     -- and past the same time of earlier weeks.
-    CASE WHEN z_raw >= $threshold::DOUBLE AND direction IN ('up', 'both') AND coalesce(z_week >= $threshold::DOUBLE, true)
-        AND count(*) FILTER (WHERE z_raw >= $threshold::DOUBLE) OVER w_run >= 4 THEN 1
-      WHEN z_raw <= -$threshold::DOUBLE AND direction IN ('down', 'both') AND coalesce(z_week <= -$threshold::DOUBLE, true)
-        AND count(*) FILTER (WHERE z_raw <= -$threshold::DOUBLE) OVER w_run >= 4 THEN -1
+    CASE WHEN z_held >= $threshold::DOUBLE AND direction IN ('up', 'both') AND coalesce(z_week >= $threshold::DOUBLE, true)
+        AND count(*) FILTER (WHERE z_held >= $threshold::DOUBLE) OVER w_run >= 4 THEN 1
+      WHEN z_held <= -$threshold::DOUBLE AND direction IN ('down', 'both') AND coalesce(z_week <= -$threshold::DOUBLE, true)
+        AND count(*) FILTER (WHERE z_held <= -$threshold::DOUBLE) OVER w_run >= 4 THEN -1
       ELSE 0
     END AS sustained,
     -- Robust value metrics, a collapse: this bucket and at least 4 of the last 6 at most a tenth of
@@ -351,7 +386,10 @@ flagged AS (
     *,
     coalesce(big_enough AND (
       -- Far past the threshold: at once.
-      (side <> 0 AND CASE WHEN robust_value THEN abs(z_raw) >= 2 * $threshold::DOUBLE * jump_f ELSE abs(z) >= 2 * $threshold::DOUBLE END)
+      (side <> 0 AND CASE WHEN robust_value THEN abs(z_raw) >= 2 * $threshold::DOUBLE * jump_f
+          -- In a heavy-tailed series, also past the largest distance of a typical earlier day.
+          AND (NOT heavy OR max_q IS NULL OR abs(observed - expected) > max_q)
+        ELSE abs(z) >= 2 * $threshold::DOUBLE END)
       -- Past it: when the bucket before was past it on the same side too.
       OR (side <> 0 AND lag(side) OVER (PARTITION BY series, measure ORDER BY bucket) = side)
       OR sustained <> 0

@@ -186,7 +186,9 @@ const NON_ROBUST_SLOTS: Record<string, string> = {
   trail_windows: 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd,',
   residual_windows: 'NULL::DOUBLE AS r_med, NULL::DOUBLE AS r_sd, NULL::BIGINT AS r_n',
   step: 'NULL::DOUBLE',
-  tail_quantile: 'NULL::DOUBLE AS day_q, NULL::DOUBLE AS day_jump_q',
+  tail_quantile: 'NULL::DOUBLE AS day_q, NULL::DOUBLE AS day_jump_q, NULL::DOUBLE AS day_max',
+  spread_ahead: 'NULL::DOUBLE',
+  day_spread: 'NULL::DOUBLE',
   tail_today: 'NULL::DOUBLE AS today_q, NULL::DOUBLE AS today_jump_q',
 };
 

@@ -58,10 +58,12 @@ export const QUERIES = {
         min_count: numberParam.pipe(z.number().nonnegative()).default(5),
         min_change: numberParam.pipe(z.number().nonnegative()).default(0.1),
         robust: booleanParam.default(true),
+        day_floor: booleanParam.default(true),
+        day_max: booleanParam.default(true),
         flagged_only: booleanParam.default(false),
       })
       .strict(),
-    slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows', 'trail_windows', 'residual_windows', 'step', 'tail_quantile', 'tail_today'],
+    slots: ['source', 'fields', 'measures', 'seasonal_windows', 'near_windows', 'trail_windows', 'residual_windows', 'step', 'tail_quantile', 'tail_today', 'spread_ahead', 'day_spread'],
   },
   patterns: {
     params: z

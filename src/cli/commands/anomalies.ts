@@ -25,6 +25,8 @@ interface AnomaliesFlags extends InputFlags {
   minCount: string;
   minChange: string;
   robust: boolean;
+  dayFloor: boolean;
+  dayMax: boolean;
   metric?: string;
   direction?: string;
   explain?: boolean;
@@ -83,6 +85,8 @@ export function registerAnomalies(program: Command): void {
     .option('--min-count <n>', 'counts: ignore buckets where both observed and expected are below this', '5')
     .option('--min-change <share>', 'value metrics: ignore changes smaller than this share of the expected value (0.1 = 10%; 0 = any)', '0.1')
     .option('--no-robust', 'value metrics: mean and stddev of the trailing window and the raw seasonal values, without the noise floor (the earlier judgement)')
+    .option('--no-day-floor', 'value metrics: judge sustained changes against the trailing spread alone, not also the usual spread at that time of day')
+    .option('--no-day-max', 'value metrics: a lone spike in a heavy-tailed series need not exceed the largest distance of a typical earlier day')
     .option('--metric <expr>', 'an aggregate per bucket instead of error count and volume, e.g. "avg(latency_ms)"')
     .option('--direction <dir>', 'with --metric: flag rises (up), drops (down) or both', 'both')
     .option('--explain', 'name the services, hosts and messages that changed most in each anomaly')
@@ -122,6 +126,8 @@ export function registerAnomalies(program: Command): void {
           min_count: flags.minCount,
           min_change: flags.minChange,
           robust: flags.robust,
+          day_floor: flags.dayFloor,
+          day_max: flags.dayMax,
       };
       const readRange = (times: TimeContext) => readTimeParams('zscore', { since: flags.since ?? null, until: flags.until ?? null }, times) as { since: string | null; until: string | null };
       let result: DetectResult;
