@@ -238,8 +238,9 @@ export async function runLogscopeIngest(
   warnings: string[],
   extraArgs: string[] = [],
   env?: NodeJS.ProcessEnv,
+  cli: string = CLI,
 ): Promise<{ child: ChildResult; summary: LogscopeSummary }> {
-  const child = await runChild(process.execPath, [CLI, 'ingest', input.file, '--data', dataDir, '--quiet', '--json', ...extraArgs], cwd, env);
+  const child = await runChild(process.execPath, [cli, 'ingest', input.file, '--data', dataDir, '--quiet', '--json', ...extraArgs], cwd, env);
   const summary = parseJsonOutput(child.stdout, LogscopeSummarySchema, 'logscope ingest --json');
   const t = summary.totals;
   if (t.lines !== input.truth.lines) {

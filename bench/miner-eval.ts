@@ -93,14 +93,16 @@ export async function realLogMessages(file: string): Promise<string[]> {
   const messages: string[] = [];
   // A signer that keeps the messages the row writer hands to the miner.
   const keep = {
-    signature(message: string): number {
+    refOfText(message: string): number {
       messages.push(message);
-      return 1;
+      return 0;
     },
-    signatureOf(b: Buffer, start: number, end: number): number {
+    refOf(b: Buffer, start: number, end: number): number {
       messages.push(b.toString('utf8', start, end));
-      return 1;
+      return 0;
     },
+    idOfRef: (): number => 1,
+    digitsOfRef: (): Uint8Array => Buffer.from('1'),
   };
   const out = new RowWriter(1 << 20, new SignatureTally(keep));
   parseLines(buf, 0, buf.length, parser, out);

@@ -18,6 +18,15 @@ let readBuffer = Buffer.alloc(0);
 /** Stage-1 template miners of this worker, by their masks: a miner keeps a cache of signatures. */
 const miners = new Map<string, SignatureMiner>();
 
+/** The tally of each miner, emptied by every chunk's `take`. */
+const tallies = new WeakMap<SignatureMiner, SignatureTally>();
+
+function getTally(miner: SignatureMiner): SignatureTally {
+  let tally = tallies.get(miner);
+  if (tally === undefined) tallies.set(miner, (tally = new SignatureTally(miner)));
+  return tally;
+}
+
 function getMiner(masks: string[]): SignatureMiner {
   const key = JSON.stringify(masks);
   let miner = miners.get(key);
@@ -83,13 +92,17 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
     return { seq: task.seq, counts, bytes: len, dayFiles: [], unparsedRows: counts.unparsed, table: counter.table() };
   }
   const miner = task.mining !== undefined ? getMiner(task.mining.masks) : undefined;
-  const tally = miner !== undefined ? new SignatureTally(miner) : null;
+  const tally = miner !== undefined ? getTally(miner) : null;
+  // What a chunk that failed part way left in the tally is no part of this one.
+  tally?.take();
   const out = new RowWriter(Math.min(Math.max(len, 4096), 16 << 20), tally);
   const counts = parseLines(buf, 0, len, parser, out);
   let signatures: ChunkResult['signatures'];
   if (miner !== undefined && tally !== null) {
+    // The tally first: its refs are the miner's until the drain.
+    const taken = tally.take();
     const texts = new Map(miner.drain().map((e) => [e.id, e]));
-    signatures = tally.take().map((t) => {
+    signatures = taken.map((t) => {
       const e = texts.get(t.id);
       return { ...t, text: e?.text ?? '', tokens: e?.tokens ?? 0 };
     });

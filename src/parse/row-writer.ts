@@ -225,7 +225,7 @@ export class RowWriter {
   /** The level (field 3) and message (field 5) of a mined record go to the tally too. */
   private tallyBytes(buf: Buffer, start: number, end: number): void {
     if (this.field === 5) (this.mined as SignatureTally).messageBytes(buf, start, end);
-    else if (this.field === 3) (this.mined as SignatureTally).levelText(buf.toString('latin1', start, end));
+    else if (this.field === 3) (this.mined as SignatureTally).levelBytes(buf, start, end);
   }
 
   private tallyText(value: string): void {
@@ -238,8 +238,16 @@ export class RowWriter {
     this.cur.ensure(48);
     // The signature column: empty (NULL) when not mining or when the record has no message.
     if (this.mined !== null) {
-      const id = this.mined.end(relLine);
-      if (id !== 0) this.writeInt(this.cur, id);
+      const ref = this.mined.end(relLine);
+      if (ref >= 0) {
+        // The id's digits, made once per signature: a copy instead of a conversion per record.
+        const digits = this.mined.digitsOf(ref);
+        const o = this.cur;
+        const b = o.buf;
+        let p = o.pos;
+        for (let i = 0; i < digits.length; i++) b[p++] = digits[i];
+        o.pos = p;
+      }
     }
     this.cur.buf[this.cur.pos++] = US;
     this.writeInt(this.cur, relLine);

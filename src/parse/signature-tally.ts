@@ -1,7 +1,10 @@
-/** What the tally needs of a stage-1 template miner (`src/detect/miner`). */
+/** What the tally needs of a stage-1 template miner (`src/detect/miner`): refs, small whole numbers naming signatures until the miner's next drain. */
 export interface MessageSigner {
-  signature(message: string): number;
-  signatureOf(buf: Buffer, start: number, end: number): number;
+  refOf(buf: Buffer, start: number, end: number): number;
+  refOfText(message: string): number;
+  idOfRef(ref: number): number;
+  /** The id as ASCII decimal digits: the whole array. */
+  digitsOfRef(ref: number): Uint8Array;
 }
 
 /** One signature's share of a chunk. */
@@ -19,21 +22,46 @@ export interface ChunkSignature {
 
 const LEVEL_INDEX: Record<string, number> = { TRACE: 0, DEBUG: 1, INFO: 2, NOTICE: 3, WARN: 4, ERROR: 5, FATAL: 6 };
 const NO_LEVEL = 7;
+const LEVEL_NAMES = Object.keys(LEVEL_INDEX);
 /** Longest example kept, in characters. */
 export const EXAMPLE_CHARS = 1000;
+
+/** LEVEL_INDEX of the latin1 text buf[start, end), without making a string. */
+function levelIndexOf(buf: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  for (let l = 0; l < LEVEL_NAMES.length; l++) {
+    const name = LEVEL_NAMES[l];
+    if (name.length !== n) continue;
+    let i = 0;
+    while (i < n && buf[start + i] === name.charCodeAt(i)) i++;
+    if (i === n) return l;
+  }
+  return NO_LEVEL;
+}
 
 /**
  * Per chunk, in a parse worker: the signature of every record's message (stage 1 of template
  * mining), and per distinct signature how many records, when first and last, the level mix and
  * a first example — what the catalog's `templates` view shows. The RowWriter feeds it.
+ *
+ * Signatures are counted by their miner's ref in typed arrays (no map keyed by the 53-bit id
+ * per record); a tally lives as long as its miner and is emptied by `take`, which must come
+ * before the miner's drain (refs are valid until then).
  */
 export class SignatureTally {
-  private readonly stats = new Map<number, ChunkSignature>();
-  private id = 0;
+  /** Per ref: records this chunk (0: not seen), first and last time, levels (8 a ref), example and its line. */
+  private counts = new Int32Array(1024);
+  private firstUs = new Float64Array(1024);
+  private lastUs = new Float64Array(1024);
+  private levels = new Int32Array(1024 * 8);
+  private examples: string[] = [];
+  private exampleLines = new Int32Array(1024);
+  private touched: number[] = [];
+  /** The current record's ref (-1: no message yet), level and time. */
+  private ref = -1;
   private level = NO_LEVEL;
   private us = 0;
   /** Where the current record's message is: bytes of exBuf, or exText. */
-  private hasMessage = false;
   private exBuf: Buffer | null = null;
   private exStart = 0;
   private exEnd = 0;
@@ -44,25 +72,27 @@ export class SignatureTally {
   begin(us: number): void {
     this.us = us;
     this.level = NO_LEVEL;
-    this.id = 0;
-    this.hasMessage = false;
+    this.ref = -1;
   }
 
   levelText(value: string): void {
     this.level = LEVEL_INDEX[value] ?? NO_LEVEL;
   }
 
+  /** The level as latin1 bytes buf[start, end). */
+  levelBytes(buf: Buffer, start: number, end: number): void {
+    this.level = levelIndexOf(buf, start, end);
+  }
+
   messageBytes(buf: Buffer, start: number, end: number): void {
-    this.id = this.signer.signatureOf(buf, start, end);
-    this.hasMessage = true;
+    this.ref = this.signer.refOf(buf, start, end);
     this.exBuf = buf;
     this.exStart = start;
     this.exEnd = end;
   }
 
   messageText(value: string): void {
-    this.id = this.signer.signature(value);
-    this.hasMessage = true;
+    this.ref = this.signer.refOfText(value);
     this.exBuf = null;
     this.exText = value;
   }
@@ -72,28 +102,69 @@ export class SignatureTally {
     return this.exBuf.toString('utf8', this.exStart, Math.min(this.exEnd, this.exStart + EXAMPLE_CHARS * 3)).slice(0, EXAMPLE_CHARS);
   }
 
-  /** Ends the record: returns its signature id (0 when it had no message). */
-  end(relLine: number): number {
-    const id = this.id;
-    if (!this.hasMessage) return 0;
-    let s = this.stats.get(id);
-    if (s === undefined) {
-      s = { id, count: 0, firstUs: this.us, lastUs: this.us, levels: [0, 0, 0, 0, 0, 0, 0, 0], example: this.example(), exampleLine: relLine };
-      this.stats.set(id, s);
-    }
-    s.count++;
-    if (this.us < s.firstUs) {
-      s.firstUs = this.us;
-      s.example = this.example();
-      s.exampleLine = relLine;
-    }
-    if (this.us > s.lastUs) s.lastUs = this.us;
-    s.levels[this.level]++;
-    return id;
+  /** Makes room for ref r in the per-ref arrays. */
+  private grow(r: number): void {
+    let size = this.counts.length;
+    while (size <= r) size *= 2;
+    const counts = new Int32Array(size);
+    counts.set(this.counts);
+    this.counts = counts;
+    const firstUs = new Float64Array(size);
+    firstUs.set(this.firstUs);
+    this.firstUs = firstUs;
+    const lastUs = new Float64Array(size);
+    lastUs.set(this.lastUs);
+    this.lastUs = lastUs;
+    const levels = new Int32Array(size * 8);
+    levels.set(this.levels);
+    this.levels = levels;
+    const lines = new Int32Array(size);
+    lines.set(this.exampleLines);
+    this.exampleLines = lines;
   }
 
-  /** The chunk's signatures. */
+  /** Ends the record: returns the ref of its signature, or -1 when it had no message. */
+  end(relLine: number): number {
+    const r = this.ref;
+    if (r < 0) return -1;
+    if (r >= this.counts.length) this.grow(r);
+    const us = this.us;
+    if (this.counts[r]++ === 0) {
+      this.touched.push(r);
+      this.firstUs[r] = us;
+      this.lastUs[r] = us;
+      this.examples[r] = this.example();
+      this.exampleLines[r] = relLine;
+    } else if (us < this.firstUs[r]) {
+      this.firstUs[r] = us;
+      this.examples[r] = this.example();
+      this.exampleLines[r] = relLine;
+    } else if (us > this.lastUs[r]) {
+      this.lastUs[r] = us;
+    }
+    this.levels[r * 8 + this.level]++;
+    return r;
+  }
+
+  /** The id of a ref `end` returned, as ASCII digits (see MessageSigner.digitsOfRef). */
+  digitsOf(ref: number): Uint8Array {
+    return this.signer.digitsOfRef(ref);
+  }
+
+  /** The chunk's signatures; empties the tally for the next chunk. */
   take(): ChunkSignature[] {
-    return [...this.stats.values()];
+    const out: ChunkSignature[] = [];
+    for (const r of this.touched) {
+      const at = r * 8;
+      out.push({
+        id: this.signer.idOfRef(r), count: this.counts[r], firstUs: this.firstUs[r], lastUs: this.lastUs[r],
+        levels: Array.from(this.levels.subarray(at, at + 8)), example: this.examples[r], exampleLine: this.exampleLines[r],
+      });
+      this.counts[r] = 0;
+      this.levels.fill(0, at, at + 8);
+      this.examples[r] = '';
+    }
+    this.touched = [];
+    return out;
   }
 }

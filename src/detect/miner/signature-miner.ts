@@ -47,6 +47,18 @@ export interface SignatureMiner {
   signature(message: string): number;
   /** The signature id of the UTF-8 message buf[start, end): the same id as `signature` of its text, without decoding it. */
   signatureOf(buf: Buffer, start: number, end: number): number;
+  /**
+   * The signature of buf[start, end) as a ref: a small whole number (from 0) naming the
+   * signature in this miner's table until the next `drain`, so that a caller can keep per
+   * signature counts in arrays instead of maps keyed by the 53-bit id. `idOfRef` gives the id.
+   */
+  refOf(buf: Buffer, start: number, end: number): number;
+  /** `refOf` for a message given as text. */
+  refOfText(message: string): number;
+  /** The id of a ref given since the last drain. */
+  idOfRef(ref: number): number;
+  /** The id of a ref as ASCII decimal digits (what a staging row holds), bytes [0, length) of a cached array. */
+  digitsOfRef(ref: number): Uint8Array;
   /** The distinct signatures seen since the last drain, with their counts; starts a new count. */
   drain(): SignatureEntry[];
 }
@@ -80,13 +92,6 @@ function resolveMinerOptions(options: SignatureMinerOptions = {}): ResolvedMiner
 
 const encoder = new TextEncoder();
 
-interface CacheEntry {
-  text: string;
-  tokens: number;
-  /** Messages since the last drain. */
-  count: number;
-}
-
 /**
  * Creates a stage-1 miner: one per worker.
  * @example
@@ -97,39 +102,54 @@ interface CacheEntry {
 export function createSignatureMiner(options: SignatureMinerOptions = {}): SignatureMiner {
   const { masks, maxTokens, cacheSize, shapeCache } = resolveMinerOptions(options);
   const scanner = new MaskScanner(maxTokens);
+  // The shape cache remembers refs: it is emptied whenever the table below is.
   const shapes = shapeCache ? new ShapeCache() : undefined;
   let scratch = Buffer.allocUnsafe(4096);
-  let cache = new Map<number, CacheEntry>();
+  // The table of signatures known since the table was last emptied (at a drain, once larger
+  // than cacheSize): per ref, the id, text, tokens, count since the last drain and the id's digits.
+  let refs = new Map<number, number>();
+  let ids: number[] = [];
+  let texts: string[] = [];
+  let tokenCounts: number[] = [];
+  let digits: Uint8Array[] = [];
+  let counts = new Int32Array(1024);
   let touched: number[] = [];
 
-  function note(id: number): number {
-    const e = cache.get(id);
-    if (e !== undefined) {
-      if (e.count++ === 0) touched.push(id);
-      return id;
-    }
-    cache.set(id, { text: scanner.text(), tokens: scanner.tokens, count: 1 });
-    touched.push(id);
-    return id;
-  }
-
-  /** The signature of buf[start, end), noted: from the shape cache when the shape and its text are known. */
-  function scan(buf: Buffer, start: number, end: number): number {
-    if (shapes === undefined) return note(scanner.scan(buf, start, end));
-    const known = shapes.find(buf, start, end);
-    if (known >= 0) {
-      const e = cache.get(known);
-      if (e !== undefined) {
-        if (e.count++ === 0) touched.push(known);
-        return known;
+  /** The ref of the signature the scanner just scanned (its id), added to the table when new; counted. */
+  function noteScanned(id: number): number {
+    let ref = refs.get(id);
+    if (ref === undefined) {
+      ref = ids.length;
+      refs.set(id, ref);
+      ids.push(id);
+      texts.push(scanner.text());
+      tokenCounts.push(scanner.tokens);
+      // A record whose id is 0 stores NULL, as it always has.
+      digits.push(id === 0 ? new Uint8Array(0) : Buffer.from(String(id), 'latin1'));
+      if (ref === counts.length) {
+        const grown = new Int32Array(counts.length * 2);
+        grown.set(counts);
+        counts = grown;
       }
     }
-    const id = note(scanner.scan(buf, start, end));
-    shapes.remember(id);
-    return id;
+    if (counts[ref]++ === 0) touched.push(ref);
+    return ref;
   }
 
-  function signature(message: string): number {
+  /** The ref of buf[start, end), counted: from the shape cache when the shape is known. */
+  function scan(buf: Buffer, start: number, end: number): number {
+    if (shapes === undefined) return noteScanned(scanner.scan(buf, start, end));
+    const known = shapes.find(buf, start, end);
+    if (known >= 0) {
+      if (counts[known]++ === 0) touched.push(known);
+      return known;
+    }
+    const ref = noteScanned(scanner.scan(buf, start, end));
+    shapes.remember(ref);
+    return ref;
+  }
+
+  function refOfText(message: string): number {
     if (masks.length > 0) message = applyMasks(message, masks);
     if (message.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(message.length * 3, scratch.length * 2));
     // encodeInto is the fastest way to UTF-8 for short strings (faster than Buffer.write or a loop).
@@ -137,21 +157,33 @@ export function createSignatureMiner(options: SignatureMinerOptions = {}): Signa
     return scan(scratch, 0, n);
   }
 
+  function refOf(buf: Buffer, start: number, end: number): number {
+    if (masks.length > 0) return refOfText(buf.toString('utf8', start, end));
+    return scan(buf, start, end);
+  }
+
   return {
-    signature,
-    signatureOf(buf, start, end) {
-      if (masks.length > 0) return signature(buf.toString('utf8', start, end));
-      return scan(buf, start, end);
-    },
+    signature: (message) => ids[refOfText(message)],
+    signatureOf: (buf, start, end) => ids[refOf(buf, start, end)],
+    refOf,
+    refOfText,
+    idOfRef: (ref) => ids[ref],
+    digitsOfRef: (ref) => digits[ref],
     drain() {
       const out: SignatureEntry[] = [];
-      for (const id of touched) {
-        const e = cache.get(id)!;
-        out.push({ id, text: e.text, tokens: e.tokens, count: e.count });
-        e.count = 0;
+      for (const ref of touched) {
+        out.push({ id: ids[ref], text: texts[ref], tokens: tokenCounts[ref], count: counts[ref] });
+        counts[ref] = 0;
       }
       touched = [];
-      if (cache.size > cacheSize) cache = new Map();
+      if (ids.length > cacheSize) {
+        refs = new Map();
+        ids = [];
+        texts = [];
+        tokenCounts = [];
+        digits = [];
+        shapes?.clear();
+      }
       scanner.release();
       return out;
     },
