@@ -215,6 +215,42 @@ describe('shape cache of the template miner', () => {
     expect(check.mismatches).toEqual([]);
   }, 60_000);
 
+  it.skipIf(!HAVE_DATASETS)('answers a cache hit with the signature a fresh scan gives, on the real Loghub-2k lines', () => {
+    // Whole lines and their messages, twice, so that most shapes are hit (a shape is remembered
+    // the second time it is seen); every hit is checked against the uncached signature.
+    const names = fs.readdirSync(DATASETS).filter((n) => fs.existsSync(path.join(DATASETS, n, `${n}_2k.log_structured_corrected.csv`)));
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    const lines = names.flatMap((n) => [...fs.readFileSync(path.join(DATASETS, n, `${n}_2k.log`), 'utf8').split('\n').filter((l) => l !== ''), ...loadLoghubSample(DATASETS, n).contents]);
+    const plain = createSignatureMiner({ shapeCache: false });
+    const shapes = new ShapeCache();
+    let hits = 0;
+    const wrong: string[] = [];
+    for (const line of [...lines, ...lines]) {
+      const bytes = Buffer.from(line);
+      const fresh = plain.signatureOf(bytes, 0, bytes.length);
+      const cached = shapes.find(bytes, 0, bytes.length);
+      if (cached < 0) shapes.remember(fresh);
+      else if (++hits && cached !== fresh && wrong.length < 10) wrong.push(line);
+    }
+    expect(wrong).toEqual([]);
+    expect(hits).toBeGreaterThan(lines.length);
+
+    // The same through a miner's refs, its table emptied at drains (a small cacheSize) and the
+    // refs' ids and digits (what a staging row holds) checked against the uncached ids.
+    const cachedMiner = createSignatureMiner({ cacheSize: 500 });
+    lines.forEach((line, i) => {
+      const bytes = Buffer.from(line);
+      const ref = cachedMiner.refOf(bytes, 0, bytes.length);
+      const id = plain.signatureOf(bytes, 0, bytes.length);
+      if (cachedMiner.idOfRef(ref) !== id || Buffer.from(cachedMiner.digitsOfRef(ref)).toString('latin1') !== String(id)) wrong.push(line);
+      if (i % 1000 === 999) {
+        cachedMiner.drain();
+        plain.drain();
+      }
+    });
+    expect(wrong).toEqual([]);
+  }, 60_000);
+
   it.skipIf(!HAVE_REALLOGS)('gives each line of the real logs and its rewrites one signature', () => {
     const check = checkShapes(linesUnder(REALLOGS), 1, 9);
     expect(check.messages).toBeGreaterThan(50_000);
