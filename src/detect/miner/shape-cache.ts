@@ -128,6 +128,10 @@ export class ShapeCache {
     }
     const shape = this.shape;
     let n = 0;
+    // The current word: where it starts in the shape (-1: none), its kinds, its last kind.
+    let word = -1;
+    let kinds = 0;
+    let last = 0;
     // The current token: where it starts in the input and in the shape, the kinds of its words
     // (only one with a digit may have a shape other than its bytes, and be kept whole instead),
     // and whether it holds a colon.
@@ -135,15 +139,17 @@ export class ShapeCache {
     let tokenAt = 0;
     let tokenKinds = 0;
     let colon = false;
-    let i = start;
-    // One pass, a run at a time (a word, a digit run, a separator), so that the branches taken
-    // change once per run rather than per byte.
-    while (i < end) {
-      let b = buf[i];
-      let k = WORD_KIND[b];
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      const k = WORD_KIND[b];
       if (k === 0) {
+        if (word >= 0) {
+          tokenKinds |= kinds;
+          if ((kinds & ~WORD_LOWER) === (DIGIT | HEX)) n = this.hexWord(word, last);
+          word = -1;
+        }
         if (b <= 32 || b === 127) {
-          if (tokenKinds !== 0 && mayKeepWhole(tokenKinds, colon)) n = this.keepWhole(buf, token, i, tokenAt, n);
+          if (mayKeepWhole(tokenKinds, colon)) n = this.keepWhole(buf, token, i, tokenAt, n);
           tokenKinds = 0;
           colon = false;
           token = i + 1;
@@ -152,43 +158,34 @@ export class ShapeCache {
           colon = true;
         }
         shape[n++] = b;
-        i++;
         continue;
       }
-      // A word: letters copied, each run of digits one 0.
-      const word = n;
-      let kinds = 0;
-      let last = 0;
-      for (;;) {
-        if (k === DIGIT) {
-          shape[n++] = ZERO;
-          kinds |= DIGIT;
-          last = DIGIT;
-          do i++;
-          while (i < end && WORD_KIND[buf[i]] === DIGIT);
-        } else {
-          kinds |= k;
-          last = k;
-          shape[n++] = b;
-          i++;
-        }
-        if (i >= end) break;
-        b = buf[i];
-        k = WORD_KIND[b];
-        if (k === 0) break;
+      if (word < 0) {
+        word = n;
+        kinds = 0;
       }
+      kinds |= k;
+      // A run of digits is one 0.
+      if (k === DIGIT) {
+        if (last !== DIGIT || n === word) shape[n++] = ZERO;
+      } else {
+        shape[n++] = b;
+      }
+      last = k;
+    }
+    if (word >= 0) {
       tokenKinds |= kinds;
       if ((kinds & ~WORD_LOWER) === (DIGIT | HEX)) n = this.hexWord(word, last);
     }
-    if (tokenKinds !== 0 && mayKeepWhole(tokenKinds, colon)) n = this.keepWhole(buf, token, end, tokenAt, n);
+    if (mayKeepWhole(tokenKinds, colon)) n = this.keepWhole(buf, token, end, tokenAt, n);
     shape[n] = 0;
     shape[n + 1] = 0;
     shape[n + 2] = 0;
     const count = (n + 3) >> 2;
     const words = this.words;
     let h = 0x811c9dc5 ^ n;
-    for (let w = 0; w < count; w++) {
-      h = Math.imul(h ^ words[w], 0x9e3779b1);
+    for (let i = 0; i < count; i++) {
+      h = Math.imul(h ^ words[i], 0x9e3779b1);
       h = (h << 13) | (h >>> 19);
     }
     h ^= h >>> 16;
@@ -202,7 +199,8 @@ export class ShapeCache {
     const slot = h & this.mask;
     if (this.hashes[slot] !== h || this.bytes[slot] !== n) return -1;
     const known = this.shapes[slot] as Int32Array;
-    for (let w = 0; w < count; w++) if (known[w] !== words[w]) return -1;
+    if (known.length !== count) return -1;
+    for (let i = 0; i < count; i++) if (known[i] !== words[i]) return -1;
     return this.ids[slot];
   }
 
