@@ -242,11 +242,7 @@ export class RowWriter {
       if (ref >= 0) {
         // The id's digits, made once per signature: a copy instead of a conversion per record.
         const digits = this.mined.digitsOf(ref);
-        const o = this.cur;
-        const b = o.buf;
-        let p = o.pos;
-        for (let i = 0; i < digits.length; i++) b[p++] = digits[i];
-        o.pos = p;
+        copyPlain(this.cur, digits, 0, digits.length);
       }
     }
     this.cur.buf[this.cur.pos++] = US;
@@ -354,7 +350,7 @@ function writeBelow1e8(buf: Buffer, p: number, x: number): number {
   return p + n;
 }
 
-function copyPlain(o: ByteOut, src: Buffer, start: number, end: number): void {
+function copyPlain(o: ByteOut, src: Uint8Array, start: number, end: number): void {
   const len = end - start;
   o.ensure(len + 1);
   if (len > 200) {
