@@ -39,6 +39,12 @@ function levelIndexOf(buf: Uint8Array, start: number, end: number): number {
   return NO_LEVEL;
 }
 
+/** `into`, a larger array, with `from` copied to its start. */
+function enlarged<T extends Int32Array | Float64Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
+}
+
 /**
  * Per chunk, in a parse worker: the signature of every record's message (stage 1 of template
  * mining), and per distinct signature how many records, when first and last, the level mix and
@@ -106,21 +112,11 @@ export class SignatureTally {
   private grow(r: number): void {
     let size = this.counts.length;
     while (size <= r) size *= 2;
-    const counts = new Int32Array(size);
-    counts.set(this.counts);
-    this.counts = counts;
-    const firstUs = new Float64Array(size);
-    firstUs.set(this.firstUs);
-    this.firstUs = firstUs;
-    const lastUs = new Float64Array(size);
-    lastUs.set(this.lastUs);
-    this.lastUs = lastUs;
-    const levels = new Int32Array(size * 8);
-    levels.set(this.levels);
-    this.levels = levels;
-    const lines = new Int32Array(size);
-    lines.set(this.exampleLines);
-    this.exampleLines = lines;
+    this.counts = enlarged(this.counts, new Int32Array(size));
+    this.firstUs = enlarged(this.firstUs, new Float64Array(size));
+    this.lastUs = enlarged(this.lastUs, new Float64Array(size));
+    this.levels = enlarged(this.levels, new Int32Array(size * 8));
+    this.exampleLines = enlarged(this.exampleLines, new Int32Array(size));
   }
 
   /** Ends the record: returns the ref of its signature, or -1 when it had no message. */
