@@ -102,7 +102,6 @@ export async function realLogMessages(file: string): Promise<string[]> {
       return 0;
     },
     idOfRef: (): number => 1,
-    digitsOfRef: (): Uint8Array => Buffer.from('1'),
   };
   const out = new RowWriter(1 << 20, new SignatureTally(keep));
   parseLines(buf, 0, buf.length, parser, out);

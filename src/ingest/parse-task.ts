@@ -71,6 +71,18 @@ function shrankError(file: string, fd: number, at: number): InputError {
   return new InputError(file, `shrank while being read (it is now ${size} bytes; the ingest was reading at byte ${at}); was it truncated or rotated with copytruncate? Nothing after the last committed batch was stored; run the ingest again`);
 }
 
+/** Writes a file from its parts, in order. */
+function writeParts(file: string, parts: Uint8Array[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (const part of parts) {
+      for (let done = 0; done < part.length; ) done += fs.writeSync(fd, part, done, part.length - done);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Runs one chunk task: reads its bytes, parses every line, writes the staging files.
  * This is the body of a worker thread, and plain function for tests.
@@ -109,8 +121,8 @@ export async function runChunkTask(task: ChunkTask): Promise<ChunkResult> {
   }
   const done = out.finish();
   const dayFiles = done.days.map((d) => {
-    const file = path.join(task.stagingDir, `c${task.seq}-${d.day}.csv`);
-    fs.writeFileSync(file, d.data);
+    const file = path.join(task.stagingDir, `c${task.seq}-${d.day}.parquet`);
+    writeParts(file, d.data);
     return { day: d.day, path: file, rows: d.rows, minUs: d.minUs, maxUs: d.maxUs };
   });
   let unparsedFile: string | undefined;

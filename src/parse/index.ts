@@ -3,7 +3,7 @@ export { RECORD_COLUMNS, HEADER_LINE } from './format.js';
 export { loadFormats, createParser, builtinFormatNames } from './registry.js';
 export { assertNoExponentialBacktracking, mayBacktrackExponentially } from './regex-safety.js';
 export { parseLines, MAX_LINE_BYTES, type ParseCounts } from './parse-chunk.js';
-export { RowWriter, STAGING_MAX_LINE_BYTES, RECORD_STAGING_COLUMNS, UNPARSED_STAGING_COLUMNS, STAGING_CSV_OPTIONS, type DayOutput } from './row-writer.js';
+export { RowWriter, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS, STAGING_CSV_OPTIONS, type DayOutput } from './row-writer.js';
 export { createLocalZone, createZone, describeZone, utcZone, type ZoneResolver, parseIsoString, parseTimestampString, dayOf } from './timestamp.js';
 export { LEVELS, normalizeLevel, type Level } from './level.js';
 export { LogRecordSchema, type LogRecord, LOG_COLUMNS, UNPARSED_COLUMNS } from './record.js';

@@ -1,9 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { SignatureTally } from './signature-tally.js';
+import { StagedColumns, type StringColumn } from './staging-parquet.js';
 import { dayOf } from './timestamp.js';
 
 /**
- * The staging text between a parse worker and DuckDB: one record a line, fields
+ * The staging text of unparsed lines between a parse worker and DuckDB (parsed records are
+ * staged as plain Parquet, see `staging-parquet.ts`): one line a row, fields
  * separated by US (0x1f); a field holding US, RS, CR, LF or NUL is quoted with RS
  * (0x1e), RS doubled inside. Chosen because log text almost never contains these
  * bytes, so nearly every field is a plain byte copy, and DuckDB's CSV reader
@@ -16,20 +18,6 @@ export const STAGING_CSV_OPTIONS = { delim: '\x1f', quote: '\x1e', escape: '\x1e
  * (each invalid byte becomes a 3-byte U+FFFD), plus the other fields.
  */
 export const STAGING_MAX_LINE_BYTES = 32 << 20;
-
-/** Column order of a parsed-record staging file, with DuckDB types. */
-export const RECORD_STAGING_COLUMNS = {
-  us: 'BIGINT',
-  host: 'VARCHAR',
-  service: 'VARCHAR',
-  pid: 'BIGINT',
-  level: 'VARCHAR',
-  level_raw: 'VARCHAR',
-  message: 'VARCHAR',
-  attrs: 'VARCHAR',
-  signature: 'BIGINT',
-  rel_line: 'BIGINT',
-} as const;
 
 /** Column order of an unparsed-line staging file. */
 export const UNPARSED_STAGING_COLUMNS = {
@@ -77,26 +65,40 @@ class ByteOut {
   }
 }
 
-/** One day's parsed rows of a chunk. */
+/** One day's parsed rows of a chunk: a plain Parquet file, in parts (see `staging-parquet.ts`). */
 export interface DayOutput {
   day: string;
   rows: number;
   minUs: number;
   maxUs: number;
-  data: Buffer;
+  data: Uint8Array[];
 }
 
+interface Day {
+  cols: StagedColumns;
+  day: string;
+  minUs: number;
+  maxUs: number;
+}
+
+/** Column of STAGED_COLUMNS that field f (host 0 ... attrs 6) fills. */
+const PID = 3;
+const SIGNATURE = 8;
+const REL_LINE = 9;
+
 /**
- * Accumulates parsed records (split by UTC day, the partition key) and unparsed
- * lines as staging text. Fields go in RECORD_STAGING_COLUMNS order:
- * `beginRecord(us)`, then host, service, pid, level, level_raw, message, attrs
- * through the field methods, then `endRecord(relLine)`.
+ * Accumulates parsed records (split by UTC day, the partition key) as columns, and unparsed
+ * lines as staging text. Fields go in STAGED_COLUMNS order: `beginRecord(us)`, then
+ * host, service, pid, level, level_raw, message, attrs through the field methods (an empty
+ * value is NULL), then `endRecord(relLine)`.
  */
 export class RowWriter {
-  private days = new Map<number, { out: ByteOut; day: string; minUs: number; maxUs: number }>();
-  private cur!: ByteOut;
+  private days = new Map<number, Day>();
+  private cols!: StagedColumns;
   private curDayKey = NaN;
-  private curDay!: { out: ByteOut; day: string; minUs: number; maxUs: number };
+  private curDay!: Day;
+  /** Bit c - 1 set when nullable column c has a value in the current record. */
+  private present = 0;
   /** True while the input piece is known to hold no byte that needs escaping (see `setInputClean`). */
   private clean = false;
   private readonly unparsedOut: ByteOut;
@@ -147,13 +149,12 @@ export class RowWriter {
 
   /** The message field of a multi-line record: first line, LF, the continuation. */
   private writeJoinedMessage(first: string): void {
-    writeTextField(this.cur, first === '' ? (this.continuation as string) : `${first}\n${this.continuation as string}`);
-    this.cur.buf[this.cur.pos++] = US;
+    this.string(6, first === '' ? (this.continuation as string) : `${first}\n${this.continuation as string}`);
   }
 
   /**
-   * Declares whether the input bytes about to be copied are valid UTF-8 and free of
-   * US, RS, CR and NUL: then fields are plain copies, the fast path.
+   * Declares whether the input bytes about to be copied are valid UTF-8 and free of NUL
+   * (and of US, RS, CR, which the unparsed lines' text quotes): then fields are plain copies.
    */
   setInputClean(clean: boolean): void {
     this.clean = clean;
@@ -163,9 +164,9 @@ export class RowWriter {
     const dayKey = Math.floor(us / 86_400_000_000);
     let d = this.curDay;
     if (dayKey !== this.curDayKey) {
-      d = this.days.get(dayKey) as typeof d;
+      d = this.days.get(dayKey) as Day;
       if (d === undefined) {
-        d = { out: new ByteOut(this.initial), day: dayOf(us), minUs: us, maxUs: us };
+        d = { cols: new StagedColumns(this.initial), day: dayOf(us), minUs: us, maxUs: us };
         this.days.set(dayKey, d);
       }
       this.curDayKey = dayKey;
@@ -173,53 +174,80 @@ export class RowWriter {
     }
     if (us < d.minUs) d.minUs = us;
     if (us > d.maxUs) d.maxUs = us;
-    this.cur = d.out;
+    this.cols = d.cols;
     this.field = 0;
+    this.present = 0;
     this.mined?.begin(us);
-    this.writeInt(this.cur, us);
-    this.cur.buf[this.cur.pos++] = US;
+    this.cols.ints[0].push(us);
   }
 
   /** A field copied from the input bytes [start, end). */
   bytes(buf: Buffer, start: number, end: number): void {
     if (this.mined !== null) this.tallyBytes(buf, start, end);
-    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(buf.toString('utf8', start, end));
-    if (this.clean) copyPlain(this.cur, buf, start, end);
-    else writeBytesField(this.cur, buf, start, end);
-    this.cur.buf[this.cur.pos++] = US;
+    const f = this.field++;
+    if (f === 5 && this.continuation !== null) return this.writeJoinedMessage(buf.toString('utf8', start, end));
+    if (f === 2) return this.pidText(buf.toString('latin1', start, end));
+    if (end === start) return;
+    const col = this.cols.strings[f + 1];
+    const at = col.pos;
+    if (this.clean) copyPlain(col, buf, start, end);
+    else if (!copyChecked(col, buf, start, end)) return this.string(f + 1, buf.toString('utf8', start, end));
+    col.close(at);
+    this.present |= 1 << f;
   }
 
   /** A field from a string. */
   text(value: string): void {
     if (this.mined !== null) this.tallyText(value);
-    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
-    writeTextField(this.cur, value);
-    this.cur.buf[this.cur.pos++] = US;
+    const f = this.field++;
+    if (f === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
+    if (f === 2) return this.pidText(value);
+    this.string(f + 1, value);
   }
 
   /** A short ASCII field (a level name): written without a native call. */
   ascii(value: string): void {
     if (this.mined !== null) this.tallyText(value);
-    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
-    const o = this.cur;
-    o.ensure(value.length + 1);
-    for (let i = 0; i < value.length; i++) o.buf[o.pos++] = value.charCodeAt(i);
-    o.buf[o.pos++] = US;
+    const f = this.field++;
+    if (f === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
+    if (f === 2) return this.pidText(value);
+    if (value.length === 0) return;
+    const col = this.cols.strings[f + 1];
+    col.ensure(value.length + 4);
+    const at = col.pos;
+    col.pos += 4;
+    for (let i = 0; i < value.length; i++) col.buf[col.pos++] = value.charCodeAt(i);
+    col.close(at);
+    this.present |= 1 << f;
   }
 
-  /** An integer field (pid). */
+  /** An integer field (pid; a number written into a text column, such as a syslog severity as level_raw, is its digits). */
   int(value: number): void {
-    this.field++;
-    this.cur.ensure(24);
-    this.writeInt(this.cur, value);
-    this.cur.buf[this.cur.pos++] = US;
+    const f = this.field++;
+    if (f !== 2) return this.string(f + 1, String(value));
+    if (!Number.isSafeInteger(value)) return;
+    this.cols.ints[PID].push(value);
+    this.present |= 1 << 2;
   }
 
   /** A missing value (NULL). */
   empty(): void {
     if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage('');
-    this.cur.ensure(1);
-    this.cur.buf[this.cur.pos++] = US;
+  }
+
+  /** The pid given as text: its integer, or NULL when it is none. */
+  private pidText(value: string): void {
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isSafeInteger(n)) return;
+    this.cols.ints[PID].push(n);
+    this.present |= 1 << 2;
+  }
+
+  /** A string into text column c (1..7): empty is NULL; NUL becomes U+FFFD. */
+  private string(c: number, value: string): void {
+    if (value.length === 0) return;
+    writeText(this.cols.strings[c], value);
+    this.present |= 1 << (c - 1);
   }
 
   /** The level (field 3) and message (field 5) of a mined record go to the tally too. */
@@ -235,20 +263,20 @@ export class RowWriter {
 
   endRecord(relLine: number): void {
     this.continuation = null;
-    this.cur.ensure(48);
-    // The signature column: empty (NULL) when not mining or when the record has no message.
+    const cols = this.cols;
+    // The signature column: NULL when not mining or when the record has no message.
     if (this.mined !== null) {
       const ref = this.mined.end(relLine);
-      if (ref >= 0) {
-        // The id's digits, made once per signature: a copy instead of a conversion per record.
-        const digits = this.mined.digitsOf(ref);
-        copyPlain(this.cur, digits, 0, digits.length);
+      // Id 0 (a message with no tokens) is stored as NULL, as it was when ids were staged as digits.
+      const id = ref >= 0 ? this.mined.idOf(ref) : 0;
+      if (id !== 0) {
+        cols.ints[SIGNATURE].push(id);
+        this.present |= 1 << (SIGNATURE - 1);
       }
     }
-    this.cur.buf[this.cur.pos++] = US;
-    this.writeInt(this.cur, relLine);
-    this.cur.buf[this.cur.pos++] = LF;
-    this.cur.rows++;
+    cols.ints[REL_LINE].push(relLine);
+    cols.beginRow();
+    cols.present[cols.rows++] = this.present;
   }
 
   /** A line that did not parse: kept raw with a short reason. */
@@ -270,17 +298,15 @@ export class RowWriter {
 
   /** Returns the buffers to the pool, once the outputs of `finish` are written out. */
   release(): void {
-    for (const d of this.days.values()) giveBuffer(d.out.buf);
+    for (const d of this.days.values()) d.cols.release();
     giveBuffer(this.unparsedOut.buf);
     this.days.clear();
   }
 
-  /** The finished outputs (views of pooled buffers: valid until `release`). */
+  /** The finished outputs (views of the writer's buffers: valid until `release`). */
   finish(): { days: DayOutput[]; unparsed: Buffer; unparsedRows: number } {
     const days: DayOutput[] = [];
-    for (const d of this.days.values()) {
-      days.push({ day: d.day, rows: d.out.rows, minUs: d.minUs, maxUs: d.maxUs, data: d.out.buf.subarray(0, d.out.pos) });
-    }
+    for (const d of this.days.values()) days.push({ day: d.day, rows: d.cols.rows, minUs: d.minUs, maxUs: d.maxUs, data: d.cols.encode() });
     days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
     return { days, unparsed: this.unparsedOut.buf.subarray(0, this.unparsedOut.pos), unparsedRows: this.unparsedOut.rows };
   }
@@ -350,9 +376,11 @@ function writeBelow1e8(buf: Buffer, p: number, x: number): number {
   return p + n;
 }
 
-function copyPlain(o: ByteOut, src: Uint8Array, start: number, end: number): void {
+/** Appends src[start, end) to a text column as one value, its length prefix left for `close`. */
+function copyPlain(o: StringColumn, src: Uint8Array, start: number, end: number): void {
   const len = end - start;
-  o.ensure(len + 1);
+  o.ensure(len + 4);
+  o.pos += 4;
   if (len > 200) {
     o.buf.set(src.subarray(start, end), o.pos);
     o.pos += len;
@@ -362,6 +390,47 @@ function copyPlain(o: ByteOut, src: Uint8Array, start: number, end: number): voi
   let p = o.pos;
   for (let i = start; i < end; i++) dst[p++] = src[i];
   o.pos = p;
+}
+
+/**
+ * copyPlain for input not known to be clean: false (nothing written) when the bytes hold NUL
+ * or are not valid UTF-8, which then go through their string.
+ */
+function copyChecked(o: StringColumn, src: Buffer, start: number, end: number): boolean {
+  const len = end - start;
+  o.ensure(len + 4);
+  const dst = o.buf;
+  const begin = o.pos;
+  let p = begin + 4;
+  let bad = 0;
+  let high = 0;
+  for (let i = start; i < end; i++) {
+    const c = src[i];
+    if (c === 0) bad = 1;
+    else if (c >= 0x80) high = 1;
+    dst[p++] = c;
+  }
+  if (bad === 1 || (high === 1 && !isUtf8(src.subarray(start, end)))) return false;
+  o.pos = p;
+  return true;
+}
+
+/** Appends a string to a text column as one value (UTF-8, NUL as U+FFFD). */
+function writeText(o: StringColumn, value: string): void {
+  const n = value.length;
+  o.ensure(n * 3 + 4);
+  const dst = o.buf;
+  const at = o.pos;
+  let p = at + 4;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80 || c === 0) break;
+    dst[p++] = c;
+  }
+  if (i < n) p = at + 4 + Buffer.from(dst.buffer, dst.byteOffset, dst.length).write(value.includes('\0') ? value.replace(/\x00/g, '\ufffd') : value, at + 4, 'utf8');
+  o.pos = p;
+  o.close(at);
 }
 
 function writeBytesField(o: ByteOut, src: Buffer, start: number, end: number): void {

@@ -3,8 +3,6 @@ export interface MessageSigner {
   refOf(buf: Buffer, start: number, end: number): number;
   refOfText(message: string): number;
   idOfRef(ref: number): number;
-  /** The id as ASCII decimal digits: the whole array. */
-  digitsOfRef(ref: number): Uint8Array;
 }
 
 /** One signature's share of a chunk. */
@@ -142,9 +140,9 @@ export class SignatureTally {
     return r;
   }
 
-  /** The id of a ref `end` returned, as ASCII digits (see MessageSigner.digitsOfRef). */
-  digitsOf(ref: number): Uint8Array {
-    return this.signer.digitsOfRef(ref);
+  /** The signature id of a ref `end` returned. */
+  idOf(ref: number): number {
+    return this.signer.idOfRef(ref);
   }
 
   /** The chunk's signatures; empties the tally for the next chunk. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance, listValue } from '../duckdb.js';
 import { LogscopeError, StoreError } from '../errors.js';
-import { RECORD_STAGING_COLUMNS, STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
+import { STAGING_CSV_OPTIONS, STAGING_MAX_LINE_BYTES, UNPARSED_STAGING_COLUMNS } from '../parse/index.js';
 import { CATALOG_DDL, defineViews, listFiles, migrateSourceLines } from './catalog.js';
 import { connectUtc } from './connect.js';
 import { CATALOG_FILE, inspectDataDir, refuseForeignDir, writeMarker } from './data-dir.js';
@@ -706,9 +706,9 @@ export async function writeChunksParquet(conn: DuckDBConnection, chunks: StagedC
     const out = path.join(outDir, `logs-${day}.parquet`);
     await conn.run(
       `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature
-             FROM read_csv($files, ${readCsvArgs(RECORD_STAGING_COLUMNS)}) r JOIN chunk_meta m ON r.filename = m.file)
+             FROM read_parquet($files, filename = true, hive_partitioning = false) r JOIN chunk_meta m ON r.filename = m.file)
        TO $out (${parquetWriteOptions()})`,
-      { files: listValue(files.map((f) => f.path)), out, ...STAGING_CSV_OPTIONS },
+      { files: listValue(files.map((f) => f.path)), out },
     );
     written.push({
       path: out,

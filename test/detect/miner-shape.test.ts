@@ -236,13 +236,13 @@ describe('shape cache of the template miner', () => {
     expect(hits).toBeGreaterThan(lines.length);
 
     // The same through a miner's refs, its table emptied at drains (a small cacheSize) and the
-    // refs' ids and digits (what a staging row holds) checked against the uncached ids.
+    // refs' ids (what a staged record holds) checked against the uncached ids.
     const cachedMiner = createSignatureMiner({ cacheSize: 500 });
     lines.forEach((line, i) => {
       const bytes = Buffer.from(line);
       const ref = cachedMiner.refOf(bytes, 0, bytes.length);
       const id = plain.signatureOf(bytes, 0, bytes.length);
-      if (cachedMiner.idOfRef(ref) !== id || Buffer.from(cachedMiner.digitsOfRef(ref)).toString('latin1') !== String(id)) wrong.push(line);
+      if (cachedMiner.idOfRef(ref) !== id) wrong.push(line);
       if (i % 1000 === 999) {
         cachedMiner.drain();
         plain.drain();

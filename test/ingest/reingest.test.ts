@@ -82,7 +82,7 @@ describe('ingest --reingest', () => {
     const deadline = Date.now() + 60_000;
     // Killed once several chunks are parsed and staged: the batch is not committed yet.
     while (Date.now() < deadline && child.exitCode === null) {
-      const staged = fs.existsSync(staging) ? fs.readdirSync(staging, { recursive: true }).filter((f) => String(f).endsWith('.csv')).length : 0;
+      const staged = fs.existsSync(staging) ? fs.readdirSync(staging, { recursive: true }).filter((f) => /^c\d+-.*\.parquet$/.test(path.basename(String(f)))).length : 0;
       if (staged >= 4) {
         child.kill('SIGKILL');
         break;

@@ -1,3 +1,4 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -100,11 +101,16 @@ describe('apache format', () => {
     const out = new RowWriter(1024);
     const counts = parseLines(input, 0, input.length, parser, out);
     expect(counts.parsed).toBeGreaterThan(450);
-    const staging = out.finish().days[0].data.toString('utf8').split('\n').filter((l) => l !== '');
-    expect(staging).toHaveLength(counts.parsed);
-    for (const l of staging) {
-      const attrs = l.split('\x1f')[7];
-      expect(attrs, l).not.toMatch(/[\x00-\x1f\x1e]/);
+    const file = path.join(tmpDir(), 'staged.parquet');
+    fs.writeFileSync(file, Buffer.concat(out.finish().days[0].data));
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const rows = (await conn.runAndReadAll('SELECT attrs FROM read_parquet($f)', { f: file })).getRows().map((r) => String(r[0]));
+    conn.closeSync();
+    db.closeSync();
+    expect(rows).toHaveLength(counts.parsed);
+    for (const attrs of rows) {
+      expect(attrs).not.toMatch(/[\x00-\x1f\x1e]/);
       expect(typeof (JSON.parse(attrs) as Record<string, unknown>).user_agent).toBe('string');
     }
   });

@@ -2,33 +2,38 @@ import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createParser, parseLines, RowWriter, STAGING_CSV_OPTIONS, UNPARSED_STAGING_COLUMNS, RECORD_STAGING_COLUMNS, utcZone } from '../../src/parse/index.js';
+import { createParser, parseLines, RowWriter, STAGING_CSV_OPTIONS, UNPARSED_STAGING_COLUMNS, utcZone } from '../../src/parse/index.js';
 import { writeIntDigits } from '../../src/parse/row-writer.js';
 import { tmpDir } from '../helpers.js';
 
-/** Parses raw bytes and reads the staging files back with DuckDB, as the store does. */
+/** Parses raw bytes and reads the staged files back with DuckDB, as the store does. */
 async function roundTrip(bytes: Buffer) {
   const dir = tmpDir();
   const parser = await createParser({ name: 'syslog', options: {} }, { zone: utcZone, referenceMicros: Date.now() * 1000 });
   const out = new RowWriter(64);
   const counts = parseLines(bytes, 0, bytes.length, parser, out);
   const done = out.finish();
-  const recFile = path.join(dir, 'r.csv');
-  fs.writeFileSync(recFile, Buffer.concat(done.days.map((d) => d.data)));
+  const recFiles = done.days.map((d, i) => {
+    const file = path.join(dir, `r${i}.parquet`);
+    fs.writeFileSync(file, Buffer.concat(d.data));
+    return file;
+  });
   const unFile = path.join(dir, 'u.csv');
   fs.writeFileSync(unFile, done.unparsed);
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
-  const read = async (file: string, columns: Record<string, string>) => {
-    const cols = Object.entries(columns).map(([n, t]) => `'${n}': '${t}'`).join(', ');
-    const r = await conn.runAndReadAll(
-      `SELECT * FROM read_csv($f, delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', columns = {${cols}})`,
-      { f: listValue([file]), ...STAGING_CSV_OPTIONS },
-    );
-    return r.getRowObjectsJson();
-  };
-  const records = fs.statSync(recFile).size > 0 ? await read(recFile, RECORD_STAGING_COLUMNS) : [];
-  const unparsed = fs.statSync(unFile).size > 0 ? await read(unFile, UNPARSED_STAGING_COLUMNS) : [];
+  const cols = Object.entries(UNPARSED_STAGING_COLUMNS).map(([n, t]) => `'${n}': '${t}'`).join(', ');
+  const records =
+    recFiles.length > 0 ? (await conn.runAndReadAll('SELECT * FROM read_parquet($f) ORDER BY rel_line', { f: listValue(recFiles) })).getRowObjectsJson() : [];
+  const unparsed =
+    fs.statSync(unFile).size > 0
+      ? (
+          await conn.runAndReadAll(
+            `SELECT * FROM read_csv($f, delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', columns = {${cols}})`,
+            { f: listValue([unFile]), ...STAGING_CSV_OPTIONS },
+          )
+        ).getRowObjectsJson()
+      : [];
   conn.closeSync();
   db.closeSync();
   return { counts, records, unparsed };

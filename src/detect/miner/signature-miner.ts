@@ -57,8 +57,6 @@ export interface SignatureMiner {
   refOfText(message: string): number;
   /** The id of a ref given since the last drain. */
   idOfRef(ref: number): number;
-  /** The id of a ref as ASCII decimal digits (what a staging row holds), bytes [0, length) of a cached array. */
-  digitsOfRef(ref: number): Uint8Array;
   /** The distinct signatures seen since the last drain, with their counts; starts a new count. */
   drain(): SignatureEntry[];
 }
@@ -106,12 +104,11 @@ export function createSignatureMiner(options: SignatureMinerOptions = {}): Signa
   const shapes = shapeCache ? new ShapeCache() : undefined;
   let scratch = Buffer.allocUnsafe(4096);
   // The table of signatures known since the table was last emptied (at a drain, once larger
-  // than cacheSize): per ref, the id, text, tokens, count since the last drain and the id's digits.
+  // than cacheSize): per ref, the id, text, tokens, count since the last drain.
   let refs = new Map<number, number>();
   let ids: number[] = [];
   let texts: string[] = [];
   let tokenCounts: number[] = [];
-  let digits: Uint8Array[] = [];
   let counts = new Int32Array(1024);
   let touched: number[] = [];
 
@@ -124,8 +121,6 @@ export function createSignatureMiner(options: SignatureMinerOptions = {}): Signa
       ids.push(id);
       texts.push(scanner.text());
       tokenCounts.push(scanner.tokens);
-      // A record whose id is 0 stores NULL, as it always has.
-      digits.push(id === 0 ? new Uint8Array(0) : Buffer.from(String(id), 'latin1'));
       if (ref === counts.length) {
         const grown = new Int32Array(counts.length * 2);
         grown.set(counts);
@@ -168,7 +163,6 @@ export function createSignatureMiner(options: SignatureMinerOptions = {}): Signa
     refOf,
     refOfText,
     idOfRef: (ref) => ids[ref],
-    digitsOfRef: (ref) => digits[ref],
     drain() {
       const out: SignatureEntry[] = [];
       for (const ref of touched) {
@@ -181,7 +175,6 @@ export function createSignatureMiner(options: SignatureMinerOptions = {}): Signa
         ids = [];
         texts = [];
         tokenCounts = [];
-        digits = [];
         shapes?.clear();
       }
       scanner.release();
