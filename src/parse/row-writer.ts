@@ -81,7 +81,7 @@ interface Day {
   maxUs: number;
 }
 
-/** Column of STAGED_COLUMNS that field f (host 0 ... attrs 6) fills. */
+/** Indexes into STAGED_COLUMNS of the integer columns (field f, host 0 ... attrs 6, fills column f + 1). */
 const PID = 3;
 const SIGNATURE = 8;
 const REL_LINE = 9;
