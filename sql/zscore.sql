@@ -78,9 +78,10 @@
 --   buckets centred on this time (used where that window held at least half its buckets). A calm
 --   night does not make ordinary daytime noise a sustained change the next morning.
 --   Collapse to near zero: a value metric watched for drops is also flagged when it and at least 4
---   of the last 6 buckets are at most a tenth of expected (expected > 0), however wide the spread:
---   a feed that goes dead or traffic that stops in a bursty series, whose upward bursts make the
---   spread and the noise floor wider than the whole level.
+--   of the last 6 buckets are at most a tenth of expected and of the trailing median (both > 0),
+--   however wide the spread: a feed that goes dead or traffic that stops in a bursty series, whose
+--   upward bursts make the spread and the noise floor wider than the whole level. A series that
+--   is mostly zeros (trailing median 0) has no level to collapse from.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
@@ -375,9 +376,11 @@ passed AS (
       ELSE 0
     END AS sustained,
     -- Robust value metrics, a collapse: this bucket and at least 4 of the last 6 at most a tenth of
-    -- expected, whatever the spread (upward bursts can make it wider than the level itself).
-    robust_value AND direction IN ('down', 'both') AND expected > 0 AND observed <= 0.1 * expected
-      AND count(*) FILTER (WHERE observed <= 0.1 * expected) OVER w_run >= 4 AS collapsed
+    -- expected and of the trailing median, whatever the spread (upward bursts can make it wider
+    -- than the level itself). A series whose trailing median is 0 (mostly zeros, with a few
+    -- non-zero readings) has no level to fall from.
+    robust_value AND direction IN ('down', 'both') AND expected > 0 AND t_mean > 0 AND observed <= 0.1 * least(expected, t_mean)
+      AND count(*) FILTER (WHERE observed <= 0.1 * least(expected, t_mean)) OVER w_run >= 4 AS collapsed
   FROM judged
   WINDOW w_run AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
 ),

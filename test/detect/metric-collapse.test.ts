@@ -62,3 +62,35 @@ describe('value metrics: a collapse to near zero is found however wide upward bu
     expect(other.length).toBeLessThanOrEqual(2);
   });
 });
+
+/**
+ * A series that is mostly zeros: a reading of 1 in about one point in twenty (a flag, a sparse
+ * count), at times that move from day to day. Its trailing median is 0, so it has no level to
+ * collapse from; before, an earlier day's 1 near the same time made `expected` above 0 and its
+ * ordinary zeros were taken for a collapse, firing for hours.
+ */
+function sparseRecords(): FixtureRecord[] {
+  return readings('sparse', POINTS, (i) => (noise(i, 7) > 0.9 ? 1 : 0));
+}
+
+describe('value metrics: a series that is mostly zeros', () => {
+  let reader: StoreReader;
+  beforeAll(async () => {
+    ({ reader } = await storeOf(sparseRecords()));
+  });
+  afterAll(() => reader?.close());
+
+  it('has ones at 2-15% of its points (the fixture is what this test is about)', () => {
+    const ones = sparseRecords().filter((r) => r.extra?.value === 1).length;
+    expect(ones).toBeGreaterThan(0.02 * POINTS);
+    expect(ones).toBeLessThan(0.15 * POINTS);
+  });
+
+  it('is never taken for a collapse: no drop is flagged in its zeros', async () => {
+    const { buckets } = await detectAnomalies(reader.connection, { ...OPTIONS, allBuckets: true });
+    // Judged with an expected value above 0 at some zeros (what used to fire), yet none flagged low.
+    expect(buckets!.filter((b) => b.observed === 0 && (b.expected ?? 0) > 0).length).toBeGreaterThan(0);
+    const { events } = await detectAnomalies(reader.connection, OPTIONS);
+    expect(events.filter((e) => e.peak.observed === 0)).toEqual([]);
+  });
+});
