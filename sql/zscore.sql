@@ -81,7 +81,8 @@
 --   of the last 6 buckets are at most a tenth of expected and of the trailing median (both > 0),
 --   however wide the spread: a feed that goes dead or traffic that stops in a bursty series, whose
 --   upward bursts make the spread and the noise floor wider than the whole level. A series that
---   is mostly zeros (trailing median 0) has no level to collapse from.
+--   is mostly zeros (trailing median 0) has no level to collapse from; one with values below 0 in
+--   the trailing window is a signed quantity, which this rule leaves alone.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
@@ -158,6 +159,8 @@ leveled AS (
     stddev_samp(observed) OVER w_trail AS t_sd_raw,
     -- Steps of 0 are left out: a sensor that repeats its reading for hours has not stopped being noisy.
     CASE WHEN robust_value THEN 0.8862 * avg(step) FILTER (WHERE step > 0) OVER w_long END AS noise_sd,
+    -- The trailing window's lowest value: a collapse to near zero is one of a series that is never below 0.
+    CASE WHEN robust_value THEN min(observed) OVER w_trail END AS t_min,
     /*}trail_windows*/
     count(observed) OVER w_trail AS t_n
   FROM (
@@ -292,7 +295,10 @@ seasonal_sd AS (
 ),
 scored AS (
   SELECT
-    bucket, series, measure, direction, counted, observed, baseline, z_trailing, t_mean,
+    bucket, series, measure, direction, counted, observed, baseline, z_trailing, t_mean, t_min,
+    -- Robust value metrics: the lowest seasonal reference nearby (at today's level), where the
+    -- earlier seasons give one: what this time of day has been at its lowest.
+    CASE WHEN robust_value AND has_season THEN t_mean + s_down END AS s_low,
     -- Against the same time a week before (when a week of history exists): how far past it.
     CASE WHEN baseline = 'seasonal' AND w_n > $spread::INTEGER AND s_sd > 0 THEN
       CASE WHEN sv > w_up THEN (sv - w_up) / s_sd WHEN sv < w_down THEN (sv - w_down) / s_sd ELSE 0 END
@@ -378,9 +384,13 @@ passed AS (
     -- Robust value metrics, a collapse: this bucket and at least 4 of the last 6 at most a tenth of
     -- expected and of the trailing median, whatever the spread (upward bursts can make it wider
     -- than the level itself). A series whose trailing median is 0 (mostly zeros, with a few
-    -- non-zero readings) has no level to fall from.
-    robust_value AND direction IN ('down', 'both') AND expected > 0 AND t_mean > 0 AND observed <= 0.1 * least(expected, t_mean)
-      AND count(*) FILTER (WHERE observed <= 0.1 * least(expected, t_mean)) OVER w_run >= 4 AS collapsed
+    -- non-zero readings) has no level to fall from, and one with values below 0 in the trailing
+    -- window (a signed quantity) no zero to fall to. Nor is it a collapse where the earlier days
+    -- nearby were as low (the lowest seasonal reference, s_low): a series that falls to 0 every
+    -- night at midnight, whose trailing median is still the day's level for hours.
+    robust_value AND direction IN ('down', 'both') AND expected > 0 AND t_mean > 0 AND t_min >= 0 AND observed >= 0
+      AND observed <= 0.1 * least(expected, t_mean, coalesce(s_low, expected))
+      AND count(*) FILTER (WHERE observed <= 0.1 * least(expected, t_mean, coalesce(s_low, expected))) OVER w_run >= 4 AS collapsed
   FROM judged
   WINDOW w_run AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
 ),

@@ -183,7 +183,7 @@ const RECORD_MEASURES: readonly Measure[] = [
  * volume counts).
  */
 const NON_ROBUST_SLOTS: Record<string, string> = {
-  trail_windows: 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd,',
+  trail_windows: 'avg(observed) OVER w_trail AS t_mean, stddev_samp(observed) OVER w_trail AS t_sd_raw, NULL::DOUBLE AS noise_sd, NULL::DOUBLE AS t_min,',
   residual_windows: 'NULL::DOUBLE AS r_med, NULL::DOUBLE AS r_sd, NULL::BIGINT AS r_n',
   step: 'NULL::DOUBLE',
   tail_quantile: 'NULL::DOUBLE AS day_q, NULL::DOUBLE AS day_jump_q, NULL::DOUBLE AS day_max',
