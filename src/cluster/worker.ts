@@ -68,7 +68,8 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const pool = createWorkerPool(concurrency);
   // One DuckDB thread: a chunk's COPY is small, and more threads beside the parse threads cost CPU (≈ 20% of the worker's in bench:cluster).
-  const duck = await DuckDBInstance.create(':memory:', { memory_limit: '512MB', preserve_insertion_order: 'false', threads: '1' });
+  // Staged files are read once: no cache of their contents (see StoreWriter.open).
+  const duck = await DuckDBInstance.create(':memory:', { memory_limit: '512MB', preserve_insertion_order: 'false', threads: '1', enable_external_file_cache: 'false' });
   const conn = await connectUtc(duck);
   const redis = connectRedis(options.redisUrl);
   const host = os.hostname();

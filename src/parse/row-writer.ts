@@ -166,7 +166,9 @@ export class RowWriter {
     if (dayKey !== this.curDayKey) {
       d = this.days.get(dayKey) as Day;
       if (d === undefined) {
-        d = { cols: new StagedColumns(this.initial), day: dayOf(us), minUs: us, maxUs: us };
+        // The chunk's first day is sized for the whole chunk; a chunk that spans days mostly holds
+        // few records of the others (a log over years: thousands of days in one chunk).
+        d = { cols: new StagedColumns(this.days.size === 0 ? this.initial : Math.min(this.initial, 64 * 1024)), day: dayOf(us), minUs: us, maxUs: us };
         this.days.set(dayKey, d);
       }
       this.curDayKey = dayKey;

@@ -363,6 +363,9 @@ export class StoreWriter {
         memory_limit: '512MB',
         preserve_insertion_order: 'false',
         temp_directory: path.join(staging, 'tmp'),
+        // Staged files are read once: DuckDB's cache of file contents only held them in memory
+        // (a log over 3,000 days: 600 MB peak RSS with it, 390 without; CPU the same).
+        enable_external_file_cache: 'false',
       });
       const conn = await connectUtc(work);
       try {
