@@ -78,11 +78,12 @@
 --   buckets centred on this time (used where that window held at least half its buckets). A calm
 --   night does not make ordinary daytime noise a sustained change the next morning.
 --   Collapse to near zero: a value metric watched for drops is also flagged when it and at least 4
---   of the last 6 buckets are at most a tenth of expected and of the trailing median (both > 0),
---   however wide the spread: a feed that goes dead or traffic that stops in a bursty series, whose
---   upward bursts make the spread and the noise floor wider than the whole level. A series that
---   is mostly zeros (trailing median 0) has no level to collapse from; one with values below 0 in
---   the trailing window is a signed quantity, which this rule leaves alone.
+--   of the last 6 buckets are at most a tenth of expected, of the trailing median (both > 0) and
+--   of the lowest seasonal reference nearby, however wide the spread: a feed that goes dead or
+--   traffic that stops in a bursty series, whose upward bursts make the spread and the noise
+--   floor wider than the whole level. A series that is mostly zeros (trailing median 0) has no
+--   level to collapse from; one with values below 0 in the trailing window is a signed quantity,
+--   which this rule leaves alone; a fall to 0 that earlier days show at this time is none.
 -- Buckets are zero-filled for counts; a bucket without records is a gap (NULL) for a value metric.
 WITH settings AS (
   SELECT
@@ -355,7 +356,10 @@ judged AS (
     -- For sustained changes: against at least the spread of a typical day at this time.
     CASE WHEN robust_value AND greatest(stddev_raw, day_sd) > 1e-9 * greatest(1, abs(expected)) THEN (observed - expected) / greatest(stddev_raw, day_sd) END AS z_held,
     CASE WHEN counted THEN greatest(observed, expected) >= $min_count::DOUBLE
-      ELSE abs(observed - expected) >= $min_change::DOUBLE * abs(expected) END AND observed IS NOT NULL AS big_enough
+      ELSE abs(observed - expected) >= $min_change::DOUBLE * abs(expected) END AND observed IS NOT NULL AS big_enough,
+    -- Robust value metrics, near zero: at most a tenth of expected, of the trailing median and of
+    -- the lowest seasonal reference nearby (see the collapse below).
+    0.1 * least(expected, t_mean, coalesce(s_low, expected)) AS near_zero
   FROM tailed
 ),
 passed AS (
@@ -389,8 +393,7 @@ passed AS (
     -- nearby were as low (the lowest seasonal reference, s_low): a series that falls to 0 every
     -- night at midnight, whose trailing median is still the day's level for hours.
     robust_value AND direction IN ('down', 'both') AND expected > 0 AND t_mean > 0 AND t_min >= 0 AND observed >= 0
-      AND observed <= 0.1 * least(expected, t_mean, coalesce(s_low, expected))
-      AND count(*) FILTER (WHERE observed <= 0.1 * least(expected, t_mean, coalesce(s_low, expected))) OVER w_run >= 4 AS collapsed
+      AND observed <= near_zero AND count(*) FILTER (WHERE observed <= near_zero) OVER w_run >= 4 AS collapsed
   FROM judged
   WINDOW w_run AS (PARTITION BY series, measure ORDER BY bucket ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)
 ),
