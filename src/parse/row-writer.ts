@@ -207,29 +207,16 @@ export class RowWriter {
     this.string(f + 1, value);
   }
 
-  /** A short ASCII field (a level name): written without a native call. */
+  /** A short ASCII field (a level name): as `text`, whose ASCII loop makes no native call. */
   ascii(value: string): void {
-    if (this.mined !== null) this.tallyText(value);
-    const f = this.field++;
-    if (f === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
-    if (f === 2) return this.pidText(value);
-    if (value.length === 0) return;
-    const col = this.cols.strings[f + 1];
-    col.ensure(value.length + 4);
-    const at = col.pos;
-    col.pos += 4;
-    for (let i = 0; i < value.length; i++) col.buf[col.pos++] = value.charCodeAt(i);
-    col.close(at);
-    this.present |= 1 << f;
+    this.text(value);
   }
 
   /** An integer field (pid; a number written into a text column, such as a syslog severity as level_raw, is its digits). */
   int(value: number): void {
     const f = this.field++;
-    if (f !== 2) return this.string(f + 1, String(value));
-    if (!Number.isSafeInteger(value)) return;
-    this.cols.ints[PID].push(value);
-    this.present |= 1 << 2;
+    if (f === 2) this.pid(value);
+    else this.string(f + 1, String(value));
   }
 
   /** A missing value (NULL). */
@@ -239,10 +226,14 @@ export class RowWriter {
 
   /** The pid given as text: its integer, or NULL when it is none. */
   private pidText(value: string): void {
-    const n = value.trim() === '' ? NaN : Number(value);
-    if (!Number.isSafeInteger(n)) return;
-    this.cols.ints[PID].push(n);
-    this.present |= 1 << 2;
+    this.pid(value.trim() === '' ? NaN : Number(value));
+  }
+
+  /** The pid column: the value when it is an integer, else NULL. */
+  private pid(value: number): void {
+    if (!Number.isSafeInteger(value)) return;
+    this.cols.ints[PID].push(value);
+    this.present |= 1 << (PID - 1);
   }
 
   /** A string into text column c (1..7): empty is NULL; NUL becomes U+FFFD. */

@@ -48,6 +48,22 @@ function give<T>(pool: T[], a: T): void {
   if (pool.length < POOL_MAX) pool.push(a);
 }
 
+/** A pooled array of at least `size` elements holding old[0, used); `old` goes back to the pool. */
+function regrow<T extends Uint8Array | Int32Array>(pool: T[], old: T, used: number, size: number, make: (n: number) => T): T {
+  const next = take(pool, size, make);
+  next.set(old.subarray(0, used));
+  give(pool, old);
+  return next;
+}
+
+/** Writes n as 4 bytes, little-endian, at buf[at]. */
+function putUint32(buf: Uint8Array, at: number, n: number): void {
+  buf[at] = n & 0xff;
+  buf[at + 1] = (n >>> 8) & 0xff;
+  buf[at + 2] = (n >>> 16) & 0xff;
+  buf[at + 3] = n >>> 24;
+}
+
 const newBytes = (n: number): Uint8Array => Buffer.allocUnsafeSlow(n);
 const newWords = (n: number): Int32Array => new Int32Array(n);
 
@@ -62,20 +78,12 @@ export class StringColumn {
   /** Room for `extra` more bytes. */
   ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
-    const next = take(bytePool, Math.max(this.buf.length * 2, this.pos + extra + 1024), newBytes);
-    next.set(this.buf.subarray(0, this.pos));
-    give(bytePool, this.buf);
-    this.buf = next;
+    this.buf = regrow(bytePool, this.buf, this.pos, Math.max(this.buf.length * 2, this.pos + extra + 1024), newBytes);
   }
 
   /** Writes the length of the value that starts at `at` (its prefix) now that it ends at pos. */
   close(at: number): void {
-    const n = this.pos - at - 4;
-    const b = this.buf;
-    b[at] = n & 0xff;
-    b[at + 1] = (n >>> 8) & 0xff;
-    b[at + 2] = (n >>> 16) & 0xff;
-    b[at + 3] = n >>> 24;
+    putUint32(this.buf, at, this.pos - at - 4);
   }
 }
 
@@ -89,12 +97,7 @@ export class IntColumn {
 
   /** Appends an integer (|value| < 2^53). */
   push(value: number): void {
-    if (this.count * 2 === this.words.length) {
-      const next = take(wordPool, this.words.length * 2, newWords);
-      next.set(this.words.subarray(0, this.count * 2));
-      give(wordPool, this.words);
-      this.words = next;
-    }
+    if (this.count * 2 === this.words.length) this.words = regrow(wordPool, this.words, this.count * 2, this.words.length * 2, newWords);
     const hi = Math.floor(value / 4294967296);
     const k = this.count++ * 2;
     this.words[k] = value - hi * 4294967296;
@@ -122,12 +125,7 @@ export class StagedColumns {
 
   /** Starts row `rows` with no value present; the caller sets bits, then `rows++`. */
   beginRow(): void {
-    if (this.rows === this.present.length) {
-      const next = take(bytePool, this.present.length * 2, newBytes);
-      next.set(this.present.subarray(0, this.rows));
-      give(bytePool, this.present);
-      this.present = next;
-    }
+    if (this.rows === this.present.length) this.present = regrow(bytePool, this.present, this.rows, this.present.length * 2, newBytes);
     this.present[this.rows] = 0;
   }
 
@@ -157,7 +155,7 @@ export class StagedColumns {
     }
     const footer = fileMetaData(this.rows, chunks);
     const tail = new Uint8Array(8);
-    new DataView(tail.buffer).setUint32(0, footer.length, true);
+    putUint32(tail, 0, footer.length);
     tail.set(MAGIC, 4);
     parts.push(footer, tail);
     return parts;
@@ -193,11 +191,7 @@ function definitionLevels(present: Uint8Array, rows: number, bit: number): Uint8
       out.byte(v);
     }
   }
-  const n = out.pos - 4;
-  out.buf[0] = n & 0xff;
-  out.buf[1] = (n >>> 8) & 0xff;
-  out.buf[2] = (n >>> 16) & 0xff;
-  out.buf[3] = n >>> 24;
+  putUint32(out.buf, 0, out.pos - 4);
   return out.buf.subarray(0, out.pos);
 }
 
