@@ -28,7 +28,7 @@ import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { STAGING_CSV_OPTIONS } from '../src/parse/index.js';
 import { STAGED_COLUMNS } from '../src/parse/staging-parquet.js';
-import { parquetWriteOptions, writeChunksParquet, type StagedChunk } from '../src/store/store.js';
+import { parquetWriteOptions, readCsvArgs, writeChunksParquet, type StagedChunk } from '../src/store/store.js';
 import { writeRollupFile } from '../src/store/rollup.js';
 
 /** Rows of a staged piece: about what an 8 MiB chunk of 124-byte lines holds. */
@@ -88,11 +88,11 @@ async function copyFromCsv(conn: DuckDBConnection, chunks: StagedChunk[], csv: M
       byDay.set(d.day, [...(byDay.get(d.day) ?? []), file]);
     }
   }
-  const columns = STAGED_COLUMNS.map((c) => `'${c.name}': '${c.kind === 'int' ? 'BIGINT' : 'VARCHAR'}'`).join(', ');
+  const columns = Object.fromEntries(STAGED_COLUMNS.map((c) => [c.name, c.kind === 'int' ? 'BIGINT' : 'VARCHAR']));
   for (const [day, files] of byDay) {
     await conn.run(
       `COPY (SELECT make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature
-             FROM read_csv($files, delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', filename = true, columns = {${columns}}) r
+             FROM read_csv($files, ${readCsvArgs(columns)}) r
              JOIN csv_meta m ON r.filename = m.file)
        TO $out (${parquetWriteOptions()})`,
       { files: listValue(files), out: path.join(outDir, `logs-${day}.parquet`), ...STAGING_CSV_OPTIONS },

@@ -314,7 +314,8 @@ export function parquetWriteOptions(env: NodeJS.ProcessEnv = process.env): strin
   return env.LOGSCOPE_PARQUET_COMPAT === '1' ? 'FORMAT parquet, COMPRESSION zstd' : 'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1';
 }
 
-function readCsvArgs(columns: Record<string, string>): string {
+/** The read_csv arguments of a staging text file with these columns (name: DuckDB type), file names included; bind STAGING_CSV_OPTIONS. */
+export function readCsvArgs(columns: Record<string, string>): string {
   const cols = Object.entries(columns).map(([n, t]) => `'${n}': '${t}'`).join(', ');
   return `delim = $delim, quote = $quote, escape = $escape, header = false, auto_detect = false, new_line = '\\n', max_line_size = ${STAGING_MAX_LINE_BYTES}, buffer_size = ${STAGING_MAX_LINE_BYTES}, filename = true, columns = {${cols}}`;
 }
