@@ -42,8 +42,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { copyPartitioned, PARTITIONS_PER_COPY, SMALL_FILE_ROWS } from './partitioned-copy.js';
 import { retireFiles } from './retired.js';
-import { quoteString } from './sql.js';
+import { quoteString, textLists } from './sql.js';
 
 /** A rollup file and the log file it counts, both relative to the data directory. */
 export interface RollupListing {
@@ -67,9 +68,42 @@ export async function writeRollupFile(conn: DuckDBConnection, file: string, out:
   );
 }
 
+/** A log file to count into a rollup file: `file`, its `rows`, and where its rollup goes (`out`). */
+export interface RollupToWrite {
+  file: string;
+  rows: number;
+  out: string;
+}
+
+/**
+ * Writes the rollup of each log file, as {@link writeRollupFile} does: files of few rows
+ * together, in one partitioned COPY for up to PARTITIONS_PER_COPY of them (partitioned-copy.ts).
+ */
+export async function writeRollupFiles(conn: DuckDBConnection, todo: RollupToWrite[]): Promise<void> {
+  const small = todo.filter((t) => t.rows < SMALL_FILE_ROWS);
+  const together = small.length >= 2 ? small : [];
+  for (let i = 0; i < together.length; i += PARTITIONS_PER_COPY) {
+    const group = together.slice(i, i + PARTITIONS_PER_COPY);
+    await copyPartitioned(
+      conn,
+      `COPY (SELECT k.part, make_timestamptz(epoch_us(r.ts) // 60000000 * 60000000) AS ts, r.service::VARCHAR AS service, r.host::VARCHAR AS host, r.level::VARCHAR AS level, count(*)::BIGINT AS n
+             FROM read_parquet($files, filename = true, hive_partitioning = false) r
+             JOIN (SELECT unnest($files) AS file, generate_subscripts($files, 1) AS part) k ON r.filename = k.file
+             GROUP BY ALL ORDER BY k.part, ts)
+       TO $dir (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (part))`,
+      textLists({ files: group.map((t) => t.file) })[0],
+      `${group[0].out}.parts`,
+      'part',
+      new Map(group.map((t, k) => [String(k + 1), t.out])),
+    );
+  }
+  for (const t of todo) if (!together.includes(t)) await writeRollupFile(conn, t.file, t.out);
+}
+
 /** Inside a catalog transaction: lists rollup files (already moved into the store). */
 export async function insertRollups(cat: DuckDBConnection, listings: RollupListing[]): Promise<void> {
-  for (const r of listings) await cat.run('INSERT INTO _logscope.rollup_files VALUES ($path, $of)', { path: r.path, of: r.ofPath });
+  if (listings.length === 0) return;
+  await cat.run('INSERT INTO _logscope.rollup_files SELECT * FROM (SELECT unnest($path), unnest($of))', ...textLists({ path: listings.map((r) => r.path), of: listings.map((r) => r.ofPath) }));
 }
 
 /** Inside a catalog transaction: unlists the rollups of log files being unlisted; returns their files, to delete once it committed. */
