@@ -191,6 +191,16 @@ describe('template catalog (stage 2)', () => {
     expect(templatesOf(levels)).toEqual(['job [ERROR] queue full', 'job [WARN] queue full']);
   });
 
+  it('keeps a position whose words are a variable over a cluster a variable in the parts of a split elsewhere', () => {
+    const invalid = ['admin', 'pi', 'oracle', 'guest', 'ubnt'].map((u, i) => `Disconnected from invalid user ${u} 10.0.0.${i} port 22 [preauth]`);
+    const known = ['root', 'bin'].map((u, i) => `Disconnected from authenticating user ${u} 10.0.1.${i} port 22 [preauth]`);
+    expect(new Set(templatesOf([...invalid, ...known]))).toEqual(
+      new Set(['Disconnected from invalid user <*> <*> port <*> [preauth]', 'Disconnected from authenticating user <*> <*> port <*> [preauth]']),
+    );
+    // Two words alone are still two templates.
+    expect(new Set(templatesOf(known)).size).toBe(2);
+  });
+
   it('merges templates of different lengths where a value has several words or none', () => {
     const names = ['deployment', 'job', 'garbage collector', 'TTL after finished', 'service account', 'endpoint'];
     expect(new Set(templatesOf(names.map((n) => `Caches are synced for ${n}`)))).toEqual(new Set(['Caches are synced for <*>']));
