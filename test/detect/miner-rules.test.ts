@@ -12,7 +12,7 @@ import { DATASETS, HAVE_DATASETS } from '../helpers.js';
  * digest, bump MINER_RULES and write the new digests here, in the same commit.
  */
 const DIGESTS: Record<string, { fixed: string; loghub: string }> = {
-  '2026-12-04.9': { fixed: '2b064239405b2f3e', loghub: '53ff34a16358f17b' },
+  '2026-12-04.10': { fixed: '2e1749f22356d709', loghub: '1f8ea43eba199d8c' },
 };
 
 const FIXED = [
@@ -54,6 +54,8 @@ const FIXED = [
   'Disconnected from invalid user oracle 10.0.0.3 port 22 [preauth]',
   'Disconnected from authenticating user root 10.0.0.4 port 22 [preauth]',
   'Disconnected from authenticating user bin 10.0.0.5 port 22 [preauth]',
+  '[.geoip_databases] creating index, cause [auto(bulk api)], templates [], shards [1]/[0]',
+  '[.tasks] creating index, cause [api], templates [], shards [1]/[0]',
 ];
 
 function digest(messages: readonly string[]): string {

@@ -108,19 +108,22 @@ const KEY_MARK = 4;
 
 /**
  * A dotted name of three or more parts, with nothing but a `:` after it (`com.apple.xyz.daily:`,
- * `org.example.Worker`): a leading one routes as a variable, since such names (of a job, a
- * logger, a host) are many and name the source more often than the event.
+ * `org.example.Worker`), or a word in square brackets that is not a capitalised event word
+ * (`[.kibana]`, `[mpm_event:notice]`, not `[ERROR]`): a leading one routes as a variable, since
+ * such names (of a job, a logger, a host, an index, a module) are many and name the source or
+ * the object more often than the event.
  */
-export const DOTTED = 8;
+export const LEAD_NAME = 8;
 const DOTTED_NAME = /^[A-Za-z][\w-]*(?:\.[\w-]+){2,}:?$/;
 
 /** A capitalised word of letters only, with quotes or brackets around it: `Started`, `"GET`, `[ERROR]`, not `Report-2.xlsx`. */
 const EVENT_WORD_TEXT = /^["'([{<]*[A-Z][A-Za-z]*["')\]}>,;:.]*$/;
 
-/** EVENT_WORD, KEY_MARK and DOTTED bits of a token. */
+/** EVENT_WORD, KEY_MARK and LEAD_NAME bits of a token. */
 function wordShape(token: string): number {
   const last = token.charCodeAt(token.length - 1);
-  return (EVENT_WORD_TEXT.test(token) ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) ? DOTTED : 0);
+  const event = EVENT_WORD_TEXT.test(token);
+  return (event ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) || (!event && BRACKETED.test(token)) ? LEAD_NAME : 0);
 }
 
 function sameChars(token: string, text: string, s: number, e: number): boolean {
@@ -427,7 +430,7 @@ function keyedValues(m: readonly ClusterInput[], p: number, values: ReadonlySet<
  * Marks (1 in a flat sigs.length x n array) the positions where a signature varies among at
  * least `min` siblings: signatures equal to it at every other position, where at least one
  * token is a constant (`<*> started` / `<*> stopped` are no evidence). The first position is
- * marked only when it holds a dotted name (`com.apple.xyz.daily:`): other leading words are
+ * marked only when it holds a LEAD_NAME (`com.apple.xyz.daily:`, `[.kibana]`): other leading words are
  * most often constants (Drain's observation).
  */
 function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32Array, wild: Uint8Array, shape: Uint8Array, min: number): Uint8Array {
@@ -476,7 +479,7 @@ function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32A
     const off = sigs[i].off;
     let constants = 0;
     for (let p = 0; p < n; p++) constants += 1 - wild[pool[off + p]];
-    for (let p = (shape[pool[off]] & DOTTED) !== 0 ? 0 : 1; p < n; p++) {
+    for (let p = (shape[pool[off]] & LEAD_NAME) !== 0 ? 0 : 1; p < n; p++) {
       if (counts[slots[i * n + p]] >= min && constants - (1 - wild[pool[off + p]]) > 0) out[i * n + p] = 1;
     }
   }
