@@ -12,7 +12,7 @@ import { DATASETS, HAVE_DATASETS } from '../helpers.js';
  * digest, bump MINER_RULES and write the new digests here, in the same commit.
  */
 const DIGESTS: Record<string, { fixed: string; loghub: string }> = {
-  '2026-12-04.8': { fixed: '2909014f71eb27a5', loghub: '53ff34a16358f17b' },
+  '2026-12-04.10': { fixed: '2e1749f22356d709', loghub: '1f8ea43eba199d8c' },
 };
 
 const FIXED = [
@@ -49,6 +49,13 @@ const FIXED = [
   'GET http://example.org/robots.txt',
   'elected-as-master [{node-1}{-OIsUtKyS_irdAE9iKMSAQ}{127.0.0.1}], term: 1',
   'elected-as-master [{node-1}{tVDIhAO7Q_q1s48Ew9hY6w}{127.0.0.1}], term: 2',
+  'Disconnected from invalid user admin 10.0.0.1 port 22 [preauth]',
+  'Disconnected from invalid user pi 10.0.0.2 port 22 [preauth]',
+  'Disconnected from invalid user oracle 10.0.0.3 port 22 [preauth]',
+  'Disconnected from authenticating user root 10.0.0.4 port 22 [preauth]',
+  'Disconnected from authenticating user bin 10.0.0.5 port 22 [preauth]',
+  '[.geoip_databases] creating index, cause [auto(bulk api)], templates [], shards [1]/[0]',
+  '[.tasks] creating index, cause [api], templates [], shards [1]/[0]',
 ];
 
 function digest(messages: readonly string[]): string {

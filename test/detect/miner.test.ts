@@ -124,6 +124,18 @@ describe('signature miner (stage 1)', () => {
     expect(masked('[2023-06-12 10:00:01]')).toBe('<*>');
   });
 
+  it('takes a square-bracket group of several tokens holding words for one value, past the first token', () => {
+    expect(masked('[.geoip_databases] creating index, cause [auto(bulk api)], templates [], shards [1]/[0]')).toBe('[.geoip_databases] creating index, cause [<*>], templates [], shards [<*>]/[<*>]');
+    expect(masked('The Cgroup [kubepods besteffort] has some missing paths: [/sys/fs/cgroup/x]')).toBe('The Cgroup [<*>] has some missing paths: [<*>]');
+    expect(masked('done [a [b] c] now')).toBe('done [<*>] now');
+    // A group that opens the message (the source's context), a group in parentheses, a group
+    // with more than punctuation after it, one that never closes: kept.
+    expect(masked('[session uid=1000 pid=42] Activating service')).toBe('[session uid=<*> pid=<*>] Activating service');
+    expect(masked('Pause Young (Metadata GC Threshold) done')).toBe('Pause Young (Metadata GC Threshold) done');
+    expect(masked('done [a b]x now')).toBe('done [a b]x now');
+    expect(masked('skipping sync - [runtime not ready')).toBe('skipping sync - [runtime not ready');
+  });
+
   it('runs a path on over a blank when a token after it continues it', () => {
     expect(masked('Opening file /tmp/My Documents/report 3.txt for reading')).toBe('Opening file <*> for reading');
     expect(masked('open "C:\\Program Files (x86)\\Google\\chrome.exe" now')).toBe('open "<*>" now');
@@ -189,6 +201,27 @@ describe('template catalog (stage 2)', () => {
     expect(new Set(templatesOf(threads))).toEqual(new Set(['--- <*> com.alibaba.druid.pool.DruidDataSource : {<*>} closed']));
     const levels = ['ERROR', 'WARN'].map((l) => `job [${l}] queue full`);
     expect(templatesOf(levels)).toEqual(['job [ERROR] queue full', 'job [WARN] queue full']);
+  });
+
+  it('keeps a position whose words are a variable over a cluster a variable in the parts of a split elsewhere', () => {
+    const invalid = ['admin', 'pi', 'oracle', 'guest', 'ubnt'].map((u, i) => `Disconnected from invalid user ${u} 10.0.0.${i} port 22 [preauth]`);
+    const known = ['root', 'bin'].map((u, i) => `Disconnected from authenticating user ${u} 10.0.1.${i} port 22 [preauth]`);
+    expect(new Set(templatesOf([...invalid, ...known]))).toEqual(
+      new Set(['Disconnected from invalid user <*> <*> port <*> [preauth]', 'Disconnected from authenticating user <*> <*> port <*> [preauth]']),
+    );
+    // Two words alone are still two templates.
+    expect(new Set(templatesOf(known)).size).toBe(2);
+  });
+
+  it('routes a leading name in square brackets as a variable, unless it is a capitalised event word', () => {
+    const indices = ['[.kibana]', '[.kibana_task_manager]', '[.tasks]'].map((k, i) => `${k} INIT -> DONE. took: ${i}ms.`);
+    expect(new Set(templatesOf(indices))).toEqual(new Set(['<*> INIT -> DONE. took: <*>.']));
+    expect(new Set(templatesOf(['[ERROR]', '[WARN]'].map((l, i) => `${l} queue full after ${i} s`))).size).toBe(2);
+  });
+
+  it('merges a value in square brackets of one word with values of several', () => {
+    const cgroups = ['kubepods', 'kubepods besteffort', 'kubepods burstable'].map((k) => `The Cgroup [${k}] has some missing paths: [/sys/fs/cgroup/cpu]`);
+    expect(new Set(templatesOf(cgroups))).toEqual(new Set(['The Cgroup <*> has some missing paths: [<*>]']));
   });
 
   it('merges templates of different lengths where a value has several words or none', () => {

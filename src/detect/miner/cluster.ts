@@ -108,19 +108,22 @@ const KEY_MARK = 4;
 
 /**
  * A dotted name of three or more parts, with nothing but a `:` after it (`com.apple.xyz.daily:`,
- * `org.example.Worker`): a leading one routes as a variable, since such names (of a job, a
- * logger, a host) are many and name the source more often than the event.
+ * `org.example.Worker`), or a word in square brackets that is not a capitalised event word
+ * (`[.kibana]`, `[mpm_event:notice]`, not `[ERROR]`): a leading one routes as a variable, since
+ * such names (of a job, a logger, a host, an index, a module) are many and name the source or
+ * the object more often than the event.
  */
-export const DOTTED = 8;
+export const LEAD_NAME = 8;
 const DOTTED_NAME = /^[A-Za-z][\w-]*(?:\.[\w-]+){2,}:?$/;
 
 /** A capitalised word of letters only, with quotes or brackets around it: `Started`, `"GET`, `[ERROR]`, not `Report-2.xlsx`. */
 const EVENT_WORD_TEXT = /^["'([{<]*[A-Z][A-Za-z]*["')\]}>,;:.]*$/;
 
-/** EVENT_WORD, KEY_MARK and DOTTED bits of a token. */
+/** EVENT_WORD, KEY_MARK and LEAD_NAME bits of a token. */
 function wordShape(token: string): number {
   const last = token.charCodeAt(token.length - 1);
-  return (EVENT_WORD_TEXT.test(token) ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) ? DOTTED : 0);
+  const event = EVENT_WORD_TEXT.test(token);
+  return (event ? EVENT_WORD : 0) | (last === 0x3a || last === 0x3d ? KEY_MARK : 0) | (DOTTED_NAME.test(token) || (!event && BRACKETED.test(token)) ? LEAD_NAME : 0);
 }
 
 function sameChars(token: string, text: string, s: number, e: number): boolean {
@@ -328,35 +331,21 @@ const HANDFUL = 6;
  *   `Paused` / `Resumed`); names of things (users, hosts) are most often lower case, and a
  *   variable of many values is more than a handful;
  * - otherwise a variable (`user root` / `user news` / `user test`).
+ * The test is taken over the whole cluster: a position found a variable there stays one in the
+ * parts of a split at another position (`inherited`), even where a part holds fewer values.
  * The result depends on the set of members only, as the clustering does.
  */
-function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenTable, minValues: number, out: S[][]): void {
-  const { pool, wild, shape } = table;
+function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenTable, minValues: number, out: S[][], inherited: Uint8Array | null = null): void {
+  const { pool } = table;
   if (m.length > 1) {
-    const limit = Math.max(minValues, HANDFUL + 1);
     for (let p = 0; p < n; p++) {
-      const values = new Set<number>();
-      let wilds = 0;
-      let events = 0;
-      let bare = false;
-      for (const s of m) {
-        const t = pool[s.off + p];
-        if (!values.has(t)) {
-          values.add(t);
-          wilds += wild[t];
-          events += shape[t] & EVENT_WORD;
-          if (table.texts[t] === WILDCARD) bare = true;
-        }
-        if (values.size >= limit && wilds === 0) break;
-      }
-      const k = values.size;
-      // Variables (some values masked, or one the wildcard alone: `<*>` / `http:<*>`) are not
-      // split; values that all hold a wildcard with a word of their own (`rhost=<*>` /
-      // `user=<*>`, different keys) are tested as words.
-      if (k < 2 || (wilds > 0 && (wilds < k || bare))) continue;
-      const handful = wilds === 0 && k <= HANDFUL && events === k * EVENT_WORD;
-      const constant = handful || (k < minValues && !allBracketed(values, table));
-      if (!constant || keyedValues(m, p, values, table)) continue;
+      if (inherited !== null && inherited[p] !== 0) continue;
+      if (judgePosition(m, p, table, minValues) !== SPLIT) continue;
+      // A position whose words are a variable over the whole cluster stays one in each part,
+      // where fewer of its values may be left (`authenticating user root` / `... user bin`
+      // beside `invalid user admin` / `pi` / `test`).
+      const variables = new Uint8Array(n);
+      for (let q = 0; q < n; q++) variables[q] = (inherited !== null && inherited[q] !== 0) || (q !== p && judgePosition(m, q, table, minValues) === WORDS) ? 1 : 0;
       // Members are in id order, so the parts come out in a fixed order too.
       const parts = new Map<number, S[]>();
       for (const s of m) {
@@ -365,11 +354,48 @@ function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenT
         if (part === undefined) parts.set(t, [s]);
         else part.push(s);
       }
-      for (const part of parts.values()) splitConstants(part, n, table, minValues, out);
+      for (const part of parts.values()) splitConstants(part, n, table, minValues, out, variables);
       return;
     }
   }
   out.push(m);
+}
+
+/** What `judgePosition` finds at a position: the members agree, or hold masked values. */
+const AGREE = 0;
+/** Constant words that name the event: the cluster is split there. */
+const SPLIT = 1;
+/** Constant words that are values of a variable. */
+const WORDS = 2;
+
+/** How the members of a cluster differ at position p: AGREE, SPLIT or WORDS (the constant test of `splitConstants`). */
+function judgePosition(m: readonly ClusterInput[], p: number, table: TokenTable, minValues: number): number {
+  const { pool, wild, shape } = table;
+  const limit = Math.max(minValues, HANDFUL + 1);
+  const values = new Set<number>();
+  let wilds = 0;
+  let events = 0;
+  let bare = false;
+  for (const s of m) {
+    const t = pool[s.off + p];
+    if (!values.has(t)) {
+      values.add(t);
+      wilds += wild[t];
+      events += shape[t] & EVENT_WORD;
+      if (table.texts[t] === WILDCARD) bare = true;
+    }
+    if (values.size >= limit && wilds === 0) break;
+  }
+  const k = values.size;
+  if (k < 2) return AGREE;
+  // Variables (some values masked, or one the wildcard alone: `<*>` / `http:<*>`) are not
+  // split; values that all hold a wildcard with a word of their own (`rhost=<*>` /
+  // `user=<*>`, different keys) are tested as words.
+  if (wilds > 0 && (wilds < k || bare)) return AGREE;
+  const handful = wilds === 0 && k <= HANDFUL && events === k * EVENT_WORD;
+  const constant = handful || (k < minValues && !allBracketed(values, table));
+  if (!constant || keyedValues(m, p, values, table)) return WORDS;
+  return SPLIT;
 }
 
 /** A word in square brackets, alone in its token: `[main]`, `[ftdc]`, `[worker-pool]:`. */
@@ -404,7 +430,7 @@ function keyedValues(m: readonly ClusterInput[], p: number, values: ReadonlySet<
  * Marks (1 in a flat sigs.length x n array) the positions where a signature varies among at
  * least `min` siblings: signatures equal to it at every other position, where at least one
  * token is a constant (`<*> started` / `<*> stopped` are no evidence). The first position is
- * marked only when it holds a dotted name (`com.apple.xyz.daily:`): other leading words are
+ * marked only when it holds a LEAD_NAME (`com.apple.xyz.daily:`, `[.kibana]`): other leading words are
  * most often constants (Drain's observation).
  */
 function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32Array, wild: Uint8Array, shape: Uint8Array, min: number): Uint8Array {
@@ -453,7 +479,7 @@ function siblingPositions(sigs: readonly ClusterInput[], n: number, pool: Int32A
     const off = sigs[i].off;
     let constants = 0;
     for (let p = 0; p < n; p++) constants += 1 - wild[pool[off + p]];
-    for (let p = (shape[pool[off]] & DOTTED) !== 0 ? 0 : 1; p < n; p++) {
+    for (let p = (shape[pool[off]] & LEAD_NAME) !== 0 ? 0 : 1; p < n; p++) {
       if (counts[slots[i * n + p]] >= min && constants - (1 - wild[pool[off + p]]) > 0) out[i * n + p] = 1;
     }
   }

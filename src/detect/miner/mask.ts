@@ -72,7 +72,7 @@ const GROUP_CLOSE = 2;
 const MIN_BASE64 = 16;
 /** Blanks a path may hold (see `extendPath`). */
 const PATH_SPACES = 2;
-/** Most tokens a bracket group of variables spans. */
+/** Most tokens a bracket group of variables, or a square-bracket group of words (see `wordGroupEnd`), spans. */
 const MAX_GROUP = 8;
 
 /** A piece that is a wildcard; others are ranges of the input (start >= 0). */
@@ -162,7 +162,12 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  *   name that starts a date (`Jun 14`, `Tue Jul 26`), and a value word (`true`, `false`,
  *   `null`, also as `enabled=true`) are variables too.
  * A run of tokens that are each one wildcard (`<*> <*> <*>`: a date, a list of ids) counts as
- * one token, so a variable of any length is one `<*>`. Tokens past `maxTokens` are left out.
+ * one token, so a variable of any length is one `<*>`. A bracket group of two or more tokens
+ * (up to MAX_GROUP) that holds only variables leaves no token (`(1.16 KB)`); one in square
+ * brackets that holds words, past the first token of the message, is one token `[<*>]`
+ * (`cause [auto(bulk api)],`, `The Cgroup [kubepods besteffort] has`): square brackets hold a
+ * value (a name, a list, a reason) far more often than the words of the event. Tokens past
+ * `maxTokens` are left out.
  */
 export class MaskScanner {
   private starts = new Int32Array(256);
@@ -180,6 +185,15 @@ export class MaskScanner {
   private t2 = 0;
   /** End of the run scanned by `scanRun`. */
   private runEnd = 0;
+  /** The closing bracket found by `wordGroupEnd`. */
+  private closerAt = 0;
+  /** An open square-bracket group (see `openWordGroup`): where it ends (-1: none open), its first byte, and the tokens, pieces and hash lanes before it. */
+  private wordEnd = -1;
+  private wordOpen = 0;
+  private wordTokens = 0;
+  private wordCount = 0;
+  private wordH1 = 0;
+  private wordH2 = 0;
 
   constructor(private readonly maxTokens: number) {}
 
@@ -208,6 +222,7 @@ export class MaskScanner {
     let groupEndsWild = false;
     let groupWholeWild = false;
     let elided = false;
+    this.wordEnd = -1;
     while (pos < end) {
       while (pos < end && (CLASS[buf[pos]] & SPACE) !== 0) pos++;
       if (pos >= end || this.tokens === this.maxTokens) break;
@@ -226,6 +241,10 @@ export class MaskScanner {
       }
       const first = this.count;
       const prevEndsWildBefore: boolean = prevEndsWild;
+      // A square-bracket group of several tokens (see `openWordGroup`); one at the message's
+      // start is left as it is: the first token routes the message to its family, and there a
+      // group is most often the source's context (`[session uid=1 pid=2]`).
+      if (buf[ts] === OPEN_BRACKET && this.wordEnd < 0 && this.tokens > 0) this.openWordGroup(ts, end, h1, h2);
       let masked = true;
       const b64 = (flags & DIGIT) !== 0 && (flags & ALPHA) !== 0 && pos - ts >= MIN_BASE64 ? this.maskBase64(ts, pos) : false;
       const path = !b64 && (flags & SLASH_CLASS) !== 0 ? this.pathStart(ts, pos) : -1;
@@ -277,6 +296,15 @@ export class MaskScanner {
         prevWholeWild = groupWholeWild;
         groupTokens = -1;
         elided = true;
+        if (pos >= this.wordEnd) this.wordEnd = -1;
+        continue;
+      }
+      if (this.wordEnd >= 0 && pos >= this.wordEnd && this.closeWordGroup(pos)) {
+        h1 = this.t1;
+        h2 = this.t2;
+        prevEndsWild = false;
+        prevWholeWild = false;
+        groupTokens = -1;
         continue;
       }
       if (shape === GROUP_OPEN) {
@@ -322,6 +350,73 @@ export class MaskScanner {
       h2 = mixToken2(h2, WILD_T2);
     }
     return finishId(h1 ^ this.tokens, h2);
+  }
+
+  /**
+   * Notes a square-bracket group of several tokens opened by the token at ts (see
+   * `wordGroupEnd`), and the state before it, with h1, h2 the message's hash lanes so far.
+   */
+  private openWordGroup(ts: number, end: number, h1: number, h2: number): void {
+    this.wordEnd = this.wordGroupEnd(ts, end);
+    this.wordOpen = ts;
+    this.wordTokens = this.tokens;
+    this.wordCount = this.count;
+    this.wordH1 = h1;
+    this.wordH2 = h2;
+  }
+
+  /**
+   * At the end of a token at or past the open group's end: when the token closes it, turns the
+   * group's tokens, words and variables, into one variable in its brackets (`[<*>],`), leaves
+   * the message's hash lanes with that token mixed in in t1, t2, and returns true. Either way
+   * the group is closed.
+   */
+  private closeWordGroup(pos: number): boolean {
+    const closes = pos === this.wordEnd;
+    this.wordEnd = -1;
+    if (!closes) return false;
+    const first = this.wordCount;
+    this.tokens = this.wordTokens;
+    this.count = first;
+    this.push(this.wordOpen, this.wordOpen + 1);
+    this.push(P_WILD, 0);
+    this.push(this.closerAt, pos);
+    this.hashPieces(first);
+    this.marks[this.tokens++] = first;
+    this.t1 = mixToken1(this.wordH1, this.t1);
+    this.t2 = mixToken2(this.wordH2, this.t2);
+    return true;
+  }
+
+  /**
+   * Where the square-bracket group opened by the token at ts ends (the end of the token that
+   * closes it), or -1: it must close in a later token, MAX_GROUP tokens at most, with `]` and
+   * nothing but closing punctuation after it (`[auto(bulk api)],`). Sets `closerAt`.
+   */
+  private wordGroupEnd(ts: number, end: number): number {
+    const buf = this.buf;
+    let depth = 0;
+    let tokens = 1;
+    let i = ts;
+    for (;;) {
+      while (i < end && (CLASS[buf[i]] & SPACE) === 0) {
+        const b = buf[i];
+        if (b === OPEN_PAREN || b === OPEN_BRACKET) depth++;
+        else if ((b === CLOSE_PAREN || b === CLOSE_BRACKET) && --depth === 0) {
+          if (tokens === 1 || b !== CLOSE_BRACKET) return -1;
+          let e = i + 1;
+          while (e < end && (CLASS[buf[e]] & SPACE) === 0) {
+            if ((CLASS[buf[e]] & CLOSE) === 0) return -1;
+            e++;
+          }
+          this.closerAt = i;
+          return e;
+        }
+        i++;
+      }
+      if (i >= end || ++tokens > MAX_GROUP) return -1;
+      while (i < end && (CLASS[buf[i]] & SPACE) !== 0) i++;
+    }
   }
 
   /**

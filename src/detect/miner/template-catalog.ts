@@ -1,5 +1,5 @@
 import { ConfigError } from '../../errors.js';
-import { clusterGroup, DOTTED, TokenTable, type ClusterOptions } from './cluster.js';
+import { clusterGroup, LEAD_NAME, TokenTable, type ClusterOptions } from './cluster.js';
 import { createLengthMemo, mergeAcrossLengths, type LengthCluster, type LengthMemo } from './lengths.js';
 import { templateIdOfText } from './hash.js';
 import { WILDCARD } from './mask.js';
@@ -14,7 +14,7 @@ export interface TemplateCatalogOptions {
   /**
    * Leading tokens that must be equal for two signatures to be compared at all, as in
    * Drain's prefix tree (default 1; 0: only the token count must be equal). A leading
-   * token holding a wildcard, or a dotted name like `com.apple.xyz.daily:`, routes as `<*>`.
+   * token holding a wildcard, a dotted name like `com.apple.xyz.daily:` or a bracketed name like `[.kibana]`, routes as `<*>`.
    */
   depth?: number;
   /**
@@ -152,8 +152,8 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
   function familyKey(off: number, n: number): string | number {
     const pool = table.pool;
     if (resolved.depth === 0 || n === 0) return -2;
-    // A leading dotted name routes as a variable (see DOTTED).
-    const lead = table.wild[pool[off]] === 1 || (table.shape[pool[off]] & DOTTED) !== 0 ? -1 : pool[off];
+    // A leading dotted name or bracketed name routes as a variable (see LEAD_NAME).
+    const lead = table.wild[pool[off]] === 1 || (table.shape[pool[off]] & LEAD_NAME) !== 0 ? -1 : pool[off];
     if (resolved.depth === 1) return lead;
     let key = `${lead}`;
     for (let i = 1; i < resolved.depth && i < n; i++) key += ' ' + (table.wild[pool[off + i]] === 1 ? -1 : pool[off + i]);
