@@ -106,6 +106,33 @@ describe('staged records as plain Parquet', () => {
     expect(out.finish().days).toEqual([]);
   });
 
+  it('stores a pid given as bytes as the same pid given as text: digits read in place, anything else as Number reads it', async () => {
+    const values = ['4242', '0', '0012', '999999999999999', '1234567890123456', '', ' 12 ', '12ab', '-7', '+3', '0x1f', '1e3', '١٢', '4.5'];
+    const out = new RowWriter(64);
+    values.forEach((v, i) => {
+      for (const asBytes of [true, false]) {
+        out.beginRecord(1000 + i);
+        out.empty();
+        out.empty();
+        const bytes = Buffer.from(`<${v}>`, 'latin1');
+        if (asBytes) out.bytes(bytes, 1, bytes.length - 1);
+        else out.text(v);
+        out.endRecord(2 * i + (asBytes ? 1 : 2));
+      }
+    });
+    const dir = tmpDir();
+    const file = path.join(dir, 'p.parquet');
+    fs.writeFileSync(file, Buffer.concat(out.finish().days[0].data));
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const rows = (await conn.runAndReadAll('SELECT rel_line, pid::VARCHAR AS pid FROM read_parquet($f) ORDER BY rel_line', { f: file })).getRowObjectsJson();
+    conn.closeSync();
+    db.closeSync();
+    const pairs = values.map((v, i) => ({ value: v, bytes: rows[2 * i].pid, text: rows[2 * i + 1].pid }));
+    for (const p of pairs) expect(p.bytes, p.value).toBe(p.text);
+    expect(pairs.map((p) => p.bytes)).toEqual(['4242', '0', '12', '999999999999999', '1234567890123456', null, '12', null, '-7', '3', '31', '1000', null, null]);
+  });
+
   it('stores NUL and invalid UTF-8 as U+FFFD, a text pid as its integer, and a pid that is no integer as NULL', async () => {
     const out = new RowWriter(64);
     const cases: Array<[Buffer, string]> = [
