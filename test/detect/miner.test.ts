@@ -150,6 +150,15 @@ describe('signature miner (stage 1)', () => {
     expect(masked("it's a 'b c")).toBe("it's a 'b c");
   });
 
+  it('masks a JSON object in one token as one variable', () => {
+    expect(masked('moving index [logs] from [{"phase":"new","action":"complete"}] to [{"phase":"hot"}] in policy [p]')).toBe('moving index [logs] from [<*>] to [<*>] in policy [p]');
+    expect(masked('patch data={"replicas":"two"}, applied')).toBe('patch data=<*>, applied');
+    // Braces without a quoted key, a key with a digit before the object, an object over several tokens: not one.
+    expect(masked('set {a:b} now')).toBe('set {a:b} now');
+    expect(masked('set {"a"} now')).toBe('set {"a"} now');
+    expect(masked('set {"a": "b"} now')).toBe('set {"a": "b"} now');
+  });
+
   it('runs a path on over a blank when a token after it continues it', () => {
     expect(masked('Opening file /tmp/My Documents/report 3.txt for reading')).toBe('Opening file <*> for reading');
     expect(masked('open "C:\\Program Files (x86)\\Google\\chrome.exe" now')).toBe('open "<*>" now');

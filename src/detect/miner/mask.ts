@@ -54,6 +54,8 @@ const LESS = 0x3c;
 const GREATER = 0x3e;
 const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
 const OPEN_BRACKET = 0x5b;
@@ -162,7 +164,8 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  *   a sign goes with its number (`-3`), a dotted name with its port (`host.example.com:80`);
  * - a unit after a token that ends in a variable (`5.8 KB`, `21 ms`), a month or weekday
  *   name that starts a date (`Jun 14`, `Tue Jul 26`), and a value word (`true`, `false`,
- *   `null`, also as `enabled=true`) are variables too.
+ *   `null`, also as `enabled=true`) are variables too; so is a JSON object written in one token
+ *   (`[{"phase":"new","action":"complete"}]` is `[<*>]`).
  * A run of tokens that are each one wildcard (`<*> <*> <*>`: a date, a list of ids) counts as
  * one token, so a variable of any length is one `<*>`. A bracket group of two or more tokens
  * (up to MAX_GROUP) that holds only variables leaves no token (`(1.16 KB)`); one in square
@@ -257,9 +260,13 @@ export class MaskScanner {
         else if (buf[ts] === APOSTROPHE || ((flags & OPEN) !== 0 && (CLASS[buf[pos - 1]] & CLOSE) === 0)) this.openQuotedValue(ts, pos, end, h1, h2);
       }
       let masked = true;
-      const b64 = (flags & DIGIT) !== 0 && (flags & ALPHA) !== 0 && pos - ts >= MIN_BASE64 ? this.maskBase64(ts, pos) : false;
+      const json = (flags & OPEN) !== 0 && (CLASS[buf[pos - 1]] & CLOSE) !== 0 && this.maskJsonObject(ts, pos);
+      const b64 = !json && (flags & DIGIT) !== 0 && (flags & ALPHA) !== 0 && pos - ts >= MIN_BASE64 ? this.maskBase64(ts, pos) : false;
       const path = !b64 && (flags & SLASH_CLASS) !== 0 ? this.pathStart(ts, pos) : -1;
-      if (b64) {
+      if (json) {
+        // `[{"phase":"new","action":"complete"}]`: an object, one variable.
+        prevEndsWild = this.starts[this.count - 1] === P_WILD;
+      } else if (b64) {
         // `"d3YN7OD60Ggqc9hClW0/al6tlFEshidDnQKzZRRk410="`: a base64 value, one variable.
         prevEndsWild = this.starts[this.count - 1] === P_WILD;
       } else if (path < 0 && (flags & ~NUMBER_CLASSES) === 0 && (CLASS[buf[ts]] & DIGIT) !== 0 && (CLASS[buf[pos - 1]] & DIGIT) !== 0) {
@@ -550,6 +557,33 @@ export class MaskScanner {
     }
     this.t1 = t1;
     this.t2 = t2;
+  }
+
+  /**
+   * Masks a JSON object written in one token (`{"phase":"new","action":"complete"}`, with
+   * brackets, quotes or a key without digits before it and closing punctuation after it:
+   * `[{"a":1}],`, `data={"a":"b"}`) as one variable, and returns true; else pushes nothing and
+   * returns false. An object's keys are constants and its values variables, but in one token
+   * they are one value: the object a statement prints.
+   */
+  private maskJsonObject(ts: number, te: number): boolean {
+    const buf = this.buf;
+    let close = te - 1;
+    while (close > ts && buf[close] !== CLOSE_BRACE && (CLASS[buf[close]] & CLOSE) !== 0) close--;
+    if (buf[close] !== CLOSE_BRACE) return false;
+    let open = ts;
+    while (open < close && buf[open] !== OPEN_BRACE) {
+      if ((CLASS[buf[open]] & DIGIT) !== 0) return false;
+      open++;
+    }
+    if (open >= close - 3 || buf[open + 1] !== QUOTE) return false;
+    let keyed = false;
+    for (let i = open + 2; i < close && !keyed; i++) keyed = buf[i] === QUOTE && buf[i + 1] === COLON;
+    if (!keyed) return false;
+    if (open > ts) this.push(ts, open);
+    this.push(P_WILD, 0);
+    if (close + 1 < te) this.push(close + 1, te);
+    return true;
   }
 
   private push(s: number, e: number): void {
