@@ -12,7 +12,7 @@ import { DATASETS, HAVE_DATASETS } from '../helpers.js';
  * digest, bump MINER_RULES and write the new digests here, in the same commit.
  */
 const DIGESTS: Record<string, { fixed: string; loghub: string }> = {
-  '2026-12-04.10': { fixed: '2e1749f22356d709', loghub: '1f8ea43eba199d8c' },
+  '2026-12-04.12': { fixed: 'b81e1601c8346156', loghub: '1f8ea43eba199d8c' },
 };
 
 const FIXED = [
@@ -56,6 +56,10 @@ const FIXED = [
   'Disconnected from authenticating user bin 10.0.0.5 port 22 [preauth]',
   '[.geoip_databases] creating index, cause [auto(bulk api)], templates [], shards [1]/[0]',
   '[.tasks] creating index, cause [api], templates [], shards [1]/[0]',
+  'level=info msg="starting containerd" revision=c507a02',
+  "route failed reason='no route to host', retrying",
+  'moving index [logs] from [{"phase":"new","action":"complete"}] to [{"phase":"hot"}] in policy [p]',
+  "x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'",
 ];
 
 function digest(messages: readonly string[]): string {

@@ -136,6 +136,29 @@ describe('signature miner (stage 1)', () => {
     expect(masked('skipping sync - [runtime not ready')).toBe('skipping sync - [runtime not ready');
   });
 
+  it('takes a value in single quotes of several tokens for one value, past the first token', () => {
+    expect(masked("x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'")).toBe("<*>/fpu: Supporting XSAVE feature <*>: '<*>'");
+    expect(masked('Server rejected event \'&v1.Event{Kind:"", Name:"a b"}\': \'events is forbidden: User "kubelet" cannot create\' (will not retry!)')).toBe("Server rejected event '<*>': '<*>' (will not retry!)");
+    expect(masked("route failed reason='no route to host', retrying")).toBe("route failed reason='<*>', retrying");
+    // Double quotes (a logfmt message, a klog message, a request line), a group that opens the
+    // message, a key with a digit, a quote closed inside a token or never: kept.
+    expect(masked('level=info msg="starting containerd" revision=c507a02')).toBe('level=info msg="starting containerd" revision=<*>');
+    expect(masked('said "hello world" ok')).toBe('said "hello world" ok');
+    expect(masked("'a b' done")).toBe("'a b' done");
+    expect(masked("set arg1='a b' ok")).toBe("set <*>='a b' ok");
+    expect(masked("set x='a b'c d")).toBe("set x='a b'c d");
+    expect(masked("it's a 'b c")).toBe("it's a 'b c");
+  });
+
+  it('masks a JSON object in one token as one variable', () => {
+    expect(masked('moving index [logs] from [{"phase":"new","action":"complete"}] to [{"phase":"hot"}] in policy [p]')).toBe('moving index [logs] from [<*>] to [<*>] in policy [p]');
+    expect(masked('patch data={"replicas":"two"}, applied')).toBe('patch data=<*>, applied');
+    // Braces without a quoted key, a key with a digit before the object, an object over several tokens: not one.
+    expect(masked('set {a:b} now')).toBe('set {a:b} now');
+    expect(masked('set {"a"} now')).toBe('set {"a"} now');
+    expect(masked('set {"a": "b"} now')).toBe('set {"a": "b"} now');
+  });
+
   it('runs a path on over a blank when a token after it continues it', () => {
     expect(masked('Opening file /tmp/My Documents/report 3.txt for reading')).toBe('Opening file <*> for reading');
     expect(masked('open "C:\\Program Files (x86)\\Google\\chrome.exe" now')).toBe('open "<*>" now');
@@ -217,6 +240,11 @@ describe('template catalog (stage 2)', () => {
     const indices = ['[.kibana]', '[.kibana_task_manager]', '[.tasks]'].map((k, i) => `${k} INIT -> DONE. took: ${i}ms.`);
     expect(new Set(templatesOf(indices))).toEqual(new Set(['<*> INIT -> DONE. took: <*>.']));
     expect(new Set(templatesOf(['[ERROR]', '[WARN]'].map((l, i) => `${l} queue full after ${i} s`))).size).toBe(2);
+  });
+
+  it('merges values in single quotes of one word and of several', () => {
+    const certs = ['kernel key', 'Canonical Ltd. Secure Boot Signing', 'Canonical Ltd. Live Patch Signing', 'Module Signing'].map((c) => `Loaded X.509 cert '${c}'`);
+    expect(new Set(templatesOf([...certs, "Loaded X.509 cert 'mok'"]))).toEqual(new Set(['Loaded <*> cert <*>']));
   });
 
   it('merges a value in square brackets of one word with values of several', () => {

@@ -54,6 +54,10 @@ const LESS = 0x3c;
 const GREATER = 0x3e;
 const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 
@@ -160,14 +164,19 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  *   a sign goes with its number (`-3`), a dotted name with its port (`host.example.com:80`);
  * - a unit after a token that ends in a variable (`5.8 KB`, `21 ms`), a month or weekday
  *   name that starts a date (`Jun 14`, `Tue Jul 26`), and a value word (`true`, `false`,
- *   `null`, also as `enabled=true`) are variables too.
+ *   `null`, also as `enabled=true`) are variables too; so is a JSON object written in one token
+ *   (`[{"phase":"new","action":"complete"}]` is `[<*>]`).
  * A run of tokens that are each one wildcard (`<*> <*> <*>`: a date, a list of ids) counts as
  * one token, so a variable of any length is one `<*>`. A bracket group of two or more tokens
  * (up to MAX_GROUP) that holds only variables leaves no token (`(1.16 KB)`); one in square
  * brackets that holds words, past the first token of the message, is one token `[<*>]`
  * (`cause [auto(bulk api)],`, `The Cgroup [kubepods besteffort] has`): square brackets hold a
- * value (a name, a list, a reason) far more often than the words of the event. Tokens past
- * `maxTokens` are left out.
+ * value (a name, a list, a reason) far more often than the words of the event. So do single
+ * quotes: a group of several tokens in them past the first token, alone or after a key, is one
+ * token `'<*>'` (`feature 0x001: 'x87 floating point registers'`, `cert 'Canonical Ltd. Secure
+ * Boot Signing'`, `reason='no route'`). Double quotes are kept, as they hold the event's own
+ * words as often as a value (klog's `"Event occurred"`, logfmt's `msg="starting containerd"`,
+ * an access log's `"GET / HTTP/1.1"`). Tokens past `maxTokens` are left out.
  */
 export class MaskScanner {
   private starts = new Int32Array(256);
@@ -187,9 +196,10 @@ export class MaskScanner {
   private runEnd = 0;
   /** The closing bracket found by `wordGroupEnd`. */
   private closerAt = 0;
-  /** An open square-bracket group (see `openWordGroup`): where it ends (-1: none open), its first byte, and the tokens, pieces and hash lanes before it. */
+  /** An open square-bracket group or quoted value (see `openWordGroup`): where it ends (-1: none open), its first byte and the end of what its token keeps, and the tokens, pieces and hash lanes before it. */
   private wordEnd = -1;
   private wordOpen = 0;
+  private wordOpenEnd = 0;
   private wordTokens = 0;
   private wordCount = 0;
   private wordH1 = 0;
@@ -241,14 +251,22 @@ export class MaskScanner {
       }
       const first = this.count;
       const prevEndsWildBefore: boolean = prevEndsWild;
-      // A square-bracket group of several tokens (see `openWordGroup`); one at the message's
-      // start is left as it is: the first token routes the message to its family, and there a
-      // group is most often the source's context (`[session uid=1 pid=2]`).
-      if (buf[ts] === OPEN_BRACKET && this.wordEnd < 0 && this.tokens > 0) this.openWordGroup(ts, end, h1, h2);
+      // A square-bracket group or a value in single quotes of several tokens (see
+      // `openWordGroup`, `openQuotedValue`); one at the message's start is left as it is: the first token routes
+      // the message to its family, and there a group is most often the source's context
+      // (`[session uid=1 pid=2]`).
+      if (this.wordEnd < 0 && this.tokens > 0) {
+        if (buf[ts] === OPEN_BRACKET) this.openWordGroup(ts, ts + 1, this.wordGroupEnd(ts, end), h1, h2);
+        else if (buf[ts] === APOSTROPHE || ((flags & OPEN) !== 0 && (CLASS[buf[pos - 1]] & CLOSE) === 0)) this.openQuotedValue(ts, pos, end, h1, h2);
+      }
       let masked = true;
-      const b64 = (flags & DIGIT) !== 0 && (flags & ALPHA) !== 0 && pos - ts >= MIN_BASE64 ? this.maskBase64(ts, pos) : false;
+      const json = (flags & OPEN) !== 0 && (CLASS[buf[pos - 1]] & CLOSE) !== 0 && this.maskJsonObject(ts, pos);
+      const b64 = !json && (flags & DIGIT) !== 0 && (flags & ALPHA) !== 0 && pos - ts >= MIN_BASE64 ? this.maskBase64(ts, pos) : false;
       const path = !b64 && (flags & SLASH_CLASS) !== 0 ? this.pathStart(ts, pos) : -1;
-      if (b64) {
+      if (json) {
+        // `[{"phase":"new","action":"complete"}]`: an object, one variable.
+        prevEndsWild = this.starts[this.count - 1] === P_WILD;
+      } else if (b64) {
         // `"d3YN7OD60Ggqc9hClW0/al6tlFEshidDnQKzZRRk410="`: a base64 value, one variable.
         prevEndsWild = this.starts[this.count - 1] === P_WILD;
       } else if (path < 0 && (flags & ~NUMBER_CLASSES) === 0 && (CLASS[buf[ts]] & DIGIT) !== 0 && (CLASS[buf[pos - 1]] & DIGIT) !== 0) {
@@ -353,12 +371,14 @@ export class MaskScanner {
   }
 
   /**
-   * Notes a square-bracket group of several tokens opened by the token at ts (see
-   * `wordGroupEnd`), and the state before it, with h1, h2 the message's hash lanes so far.
+   * Notes a group of several tokens opened by the token at ts and ending at groupEnd (see
+   * `wordGroupEnd`, `quotedValueEnd`), the bytes buf[ts, openEnd) its token keeps before the
+   * variable (`[`, `reason='`), and the state before it, with h1, h2 the message's hash lanes so far.
    */
-  private openWordGroup(ts: number, end: number, h1: number, h2: number): void {
-    this.wordEnd = this.wordGroupEnd(ts, end);
+  private openWordGroup(ts: number, openEnd: number, groupEnd: number, h1: number, h2: number): void {
+    this.wordEnd = groupEnd;
     this.wordOpen = ts;
+    this.wordOpenEnd = openEnd;
     this.wordTokens = this.tokens;
     this.wordCount = this.count;
     this.wordH1 = h1;
@@ -367,9 +387,9 @@ export class MaskScanner {
 
   /**
    * At the end of a token at or past the open group's end: when the token closes it, turns the
-   * group's tokens, words and variables, into one variable in its brackets (`[<*>],`), leaves
-   * the message's hash lanes with that token mixed in in t1, t2, and returns true. Either way
-   * the group is closed.
+   * group's tokens, words and variables, into one variable in its brackets or quotes (`[<*>],`,
+   * `'<*>'`), leaves the message's hash lanes with that token mixed in in t1, t2, and
+   * returns true. Either way the group is closed.
    */
   private closeWordGroup(pos: number): boolean {
     const closes = pos === this.wordEnd;
@@ -378,7 +398,7 @@ export class MaskScanner {
     const first = this.wordCount;
     this.tokens = this.wordTokens;
     this.count = first;
-    this.push(this.wordOpen, this.wordOpen + 1);
+    this.push(this.wordOpen, this.wordOpenEnd);
     this.push(P_WILD, 0);
     this.push(this.closerAt, pos);
     this.hashPieces(first);
@@ -416,6 +436,57 @@ export class MaskScanner {
       }
       if (i >= end || ++tokens > MAX_GROUP) return -1;
       while (i < end && (CLASS[buf[i]] & SPACE) !== 0) i++;
+    }
+  }
+
+  /**
+   * Opens a value in single quotes of several tokens (see `quotedValueEnd`) when the token
+   * buf[ts, te), past the message's first, starts one: a single quote, or a key of letters
+   * without digits, `=` and a single quote, then a word that the quote does not close within
+   * the token (`'x87 floating point registers'`, `reason='no route'`).
+   */
+  private openQuotedValue(ts: number, te: number, end: number, h1: number, h2: number): void {
+    const buf = this.buf;
+    let at = ts;
+    if (buf[ts] === APOSTROPHE) {
+      if (te - ts < 2) return;
+    } else {
+      while (at < te && buf[at] !== EQUALS) {
+        if ((CLASS[buf[at]] & DIGIT) !== 0) return;
+        at++;
+      }
+      if (at === ts || at >= te - 2 || buf[at + 1] !== APOSTROPHE) return;
+      at++;
+    }
+    const q = buf[at];
+    for (let k = at + 1; k < te; k++) if (buf[k] === q) return;
+    const groupEnd = this.quotedValueEnd(te, end, q);
+    if (groupEnd >= 0) this.openWordGroup(ts, at + 1, groupEnd, h1, h2);
+  }
+
+  /**
+   * Where a quoted value opened before `from` ends (the end of the token that closes it), or
+   * -1: the quote q must close in a later token, at its end but for closing punctuation
+   * (`registers'`, `route',`), and nowhere before. Sets `closerAt`. The look stops at the next
+   * quote q, and every token that opens a value holds one, so a message is read at most about
+   * twice whatever its quotes.
+   */
+  private quotedValueEnd(from: number, end: number, q: number): number {
+    const buf = this.buf;
+    let i = from;
+    for (;;) {
+      while (i < end && (CLASS[buf[i]] & SPACE) !== 0) i++;
+      if (i >= end) return -1;
+      for (; i < end && (CLASS[buf[i]] & SPACE) === 0; i++) {
+        if (buf[i] !== q) continue;
+        let e = i + 1;
+        while (e < end && (CLASS[buf[e]] & SPACE) === 0) {
+          if ((CLASS[buf[e]] & CLOSE) === 0 || buf[e] === q) return -1;
+          e++;
+        }
+        this.closerAt = i;
+        return e;
+      }
     }
   }
 
@@ -486,6 +557,33 @@ export class MaskScanner {
     }
     this.t1 = t1;
     this.t2 = t2;
+  }
+
+  /**
+   * Masks a JSON object written in one token (`{"phase":"new","action":"complete"}`, with
+   * brackets, quotes or a key without digits before it and closing punctuation after it:
+   * `[{"a":1}],`, `data={"a":"b"}`) as one variable, and returns true; else pushes nothing and
+   * returns false. An object's keys are constants and its values variables, but in one token
+   * they are one value: the object a statement prints.
+   */
+  private maskJsonObject(ts: number, te: number): boolean {
+    const buf = this.buf;
+    let close = te - 1;
+    while (close > ts && buf[close] !== CLOSE_BRACE && (CLASS[buf[close]] & CLOSE) !== 0) close--;
+    if (buf[close] !== CLOSE_BRACE) return false;
+    let open = ts;
+    while (open < close && buf[open] !== OPEN_BRACE) {
+      if ((CLASS[buf[open]] & DIGIT) !== 0) return false;
+      open++;
+    }
+    if (open >= close - 3 || buf[open + 1] !== QUOTE) return false;
+    let keyed = false;
+    for (let i = open + 2; i < close && !keyed; i++) keyed = buf[i] === QUOTE && buf[i + 1] === COLON;
+    if (!keyed) return false;
+    if (open > ts) this.push(ts, open);
+    this.push(P_WILD, 0);
+    if (close + 1 < te) this.push(close + 1, te);
+    return true;
   }
 
   private push(s: number, e: number): void {
