@@ -3,6 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/index.js';
 import { detectFormat, utcZone } from '../../src/parse/index.js';
+import { readHead } from '../../src/ingest/source-chunks.js';
+import { DATASETS, HAVE_DATASETS, HAVE_REALLOGS, REALLOGS, REPO } from '../datasets.js';
 import { query, runCliHere, tmpDir } from '../helpers.js';
 
 const ctx = { zone: utcZone, referenceMicros: Date.UTC(2026, 10, 25) * 1000 };
@@ -95,5 +97,31 @@ describe('format detection', () => {
     expect(i.stdout).toMatch(/hint: .*odd\.log: no format matched .*--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'.*logscope coverage/);
     const t = (await runCliHere(['ingest', file, '--data', path.join(dir, 'data2'), '--template', '<Field1> <Field2> <Date> <Time> <Level> <Content>', '--json']));
     expect(JSON.parse(t.stdout).sources[0]).toMatchObject({ parsed: 20, unparsed: 0 });
+  });
+});
+
+/** Every file under dir (the format fixtures, the real-log dev files, the Loghub samples). */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name !== 'README.md').map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('format detection, stopping early', () => {
+  const corpora = [path.join(REPO, 'test', 'fixtures', 'formats'), ...(HAVE_REALLOGS ? [REALLOGS] : []), ...(HAVE_DATASETS ? [DATASETS] : [])];
+
+  it(`chooses the format, options and rate that trying every format chooses, on every file of ${corpora.length} corpora, and tries fewer formats on some`, async () => {
+    const files = corpora.flatMap(filesUnder).filter((f) => !f.endsWith('.gz'));
+    expect(files.length).toBeGreaterThan(30);
+    let stoppedEarly = 0;
+    for (const file of files) {
+      const sample = await readHead(file, undefined);
+      const fileCtx = { zone: utcZone, referenceMicros: Math.round(fs.statSync(file).mtimeMs * 1000) };
+      const every = await detectFormat(sample, fileCtx, undefined, true);
+      const early = await detectFormat(sample, fileCtx);
+      expect({ file, format: early.format, options: early.options, rate: early.rate, matched: early.matched }).toEqual({ file, format: every.format, options: every.options, rate: every.rate, matched: every.matched });
+      expect(early.scores[0]).toEqual(every.scores[0]);
+      if (early.scores.length < every.scores.length) stoppedEarly++;
+    }
+    expect(stoppedEarly).toBeGreaterThan(files.length / 4);
   });
 });

@@ -24,7 +24,7 @@ export function registerDetect(program: Command): void {
         if (ref.kind !== 'file') continue;
         const sample = await readHead(ref.path, compressionOf(ref));
         const ctx = { zone, referenceMicros: Math.round(ref.mtimeMs * 1000) };
-        const detection = await detectFormat(sample, ctx);
+        const detection = await detectFormat(sample, ctx, undefined, true);
         const suggestion = detection.matched ? undefined : await suggestTemplate(sample, ctx);
         results.push({ file: ref.path, ...detection, template: suggestion?.template ?? null, advice: detection.matched ? [] : noMatchAdvice(ref.path, detection, suggestion) });
       }
