@@ -49,20 +49,6 @@ export class CountingWriter extends RowWriter {
     if (by !== '') this.out.seriesNames = [];
   }
 
-  /** Kept only for a format that reads its record's later lines (continuationText); never written. */
-  private joined: string | null = null;
-
-  override setContinuation(text: string): void {
-    this.joined = text;
-  }
-
-  override clearContinuation(): void {
-    this.joined = null;
-  }
-
-  override continuationText(): string | null {
-    return this.joined;
-  }
   override setInputClean(): void {}
 
   override beginRecord(us: number): void {
@@ -101,7 +87,8 @@ export class CountingWriter extends RowWriter {
   }
 
   override endRecord(): void {
-    this.joined = null;
+    // The continuation is kept only for a format that reads its record's later lines (continuationText); never written.
+    this.clearContinuation();
     const slot = this.seriesId * LEVEL_SLOTS + this.level;
     if (slot >= this.tally.length) {
       const grown = new Float64Array(Math.max(this.tally.length * 2, slot + LEVEL_SLOTS));

@@ -79,6 +79,22 @@ for (const [word, level] of Object.entries(ALIASES)) {
   if (word.length >= 3 && word.length <= 6) SHORT_WORDS.set(wordKey(Buffer.from(word, 'latin1'), 0, word.length), level);
 }
 
+/** Keys (wordKey) of the first six letters of the level words of seven letters or more. */
+const LONG_PREFIXES = new Set<number>();
+for (const word of Object.keys(ALIASES)) if (word.length > 6) LONG_PREFIXES.add(wordKey(Buffer.from(word, 'latin1'), 0, 6));
+
+/**
+ * Whether the letters buf[s, e) may be a level word of any case, without making a string: true
+ * for every word `normalizeLevel` knows of 3 letters or more (and for a few longer words that only
+ * start like one), false for almost every other word.
+ */
+export function mayBeLevelWord(buf: Buffer, s: number, e: number): boolean {
+  const n = e - s;
+  if (n < 3) return false;
+  if (n <= 6) return SHORT_WORDS.has(wordKey(buf, s, e));
+  return LONG_PREFIXES.has(wordKey(buf, s, s + 6));
+}
+
 /**
  * Writes the level, level_raw and message fields of a record whose message may lead with a
  * level word (formats without a level field): the normalised level, the word as written and the

@@ -36,7 +36,7 @@ export interface ParseCounts {
  * joined so, and the blank lines between such lines (see `continuesUntimed`). For a format that splits lines into pieces (`LineParser.piece`: CRI `P` lines), the pieces
  * of one line are joined likewise, with no separator (see `joinPieces`).
  */
-export function parseLines(buf: Buffer, start: number, end: number, parser: LineParser, out: RowWriter): ParseCounts {
+export function parseLines(buf: Buffer, start: number, end: number, parser: LineParser, out: RowWriter, reuseRuns = true): ParseCounts {
   const counts: ParseCounts = { lines: 0, parsed: 0, unparsed: 0, blank: 0, joined: 0 };
   const clean = isCleanInput(buf, start, end);
   out.setInputClean(clean);
@@ -49,6 +49,20 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
   // The newline after `pos` when the look-ahead below already found it.
   let knownNl = -1;
   const startsRecord = parser.startsRecord?.bind(parser);
+  // The run of continuation lines found after a line that did not parse: its lines are then
+  // tried as records of their own, and the run of each is the rest of that run, up to the same
+  // line. Remembered so that a long run (a dump of lines no record continues, after an unparsed
+  // line) is looked through once, not once per line: that was quadratic. Only where a line's
+  // continuing the run depends on nothing but that line and those after it: not for a format
+  // whose `continues` reads the record's first line, nor for a run cut by the size limit.
+  // runFrom: the run's first line (-1: none); runJoined: its lines; runJoinedEnd: the end of its
+  // last; runStop: the line that ended it (or end), and that line's newline (-1: none).
+  const runs = reuseRuns && continues === undefined && taken === null;
+  let runFrom = -1;
+  let runJoined = 0;
+  let runJoinedEnd = 0;
+  let runStop = 0;
+  let runStopNl = -1;
   while (pos < end) {
     let nl = knownNl >= 0 ? knownNl : buf.indexOf(10, pos);
     knownNl = -1;
@@ -63,6 +77,10 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
     }
     if (isBlank(buf, pos, le)) {
       counts.blank++;
+      if (pos === runFrom) {
+        // A blank line of the run: the run goes on from the line after it.
+        runFrom = --runJoined > 0 ? nl + 1 : -1;
+      }
       pos = nl + 1;
       continue;
     }
@@ -86,24 +104,38 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
     let joined = 0;
     let joinedEnd = next;
     let size = le - pos;
-    while (next < end) {
-      let cnl = buf.indexOf(10, next);
-      if (cnl < 0 || cnl >= end) cnl = end;
-      let ce = cnl;
-      if (ce > next && buf[ce - 1] === 13) ce--;
-      size += ce - next + 1;
-      if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (continues !== undefined && continues.call(parser, buf, pos, next, ce)) || (startsRecord !== undefined && continuesUntimed(buf, next, ce, cnl, end, startsRecord)))) {
-        if (joined === 0) knownNl = cnl;
-        break;
+    let capped = false;
+    let stopNl = -1;
+    if (pos === runFrom && runJoined > 0) {
+      // The line after an unparsed one, in its run: this line's run is the rest of it.
+      joined = runJoined - 1;
+      if (joined > 0) {
+        joinedEnd = runJoinedEnd;
+        next = runStop;
+      } else {
+        knownNl = runStopNl;
       }
-      joined++;
-      joinedEnd = ce;
-      next = cnl + 1;
+      stopNl = runStopNl;
+    } else {
+      while (next < end) {
+        let cnl = buf.indexOf(10, next);
+        if (cnl < 0 || cnl >= end) cnl = end;
+        let ce = cnl;
+        if (ce > next && buf[ce - 1] === 13) ce--;
+        size += ce - next + 1;
+        if (size > MAX_LINE_BYTES || !(isContinuation(buf, next, ce) || (continues !== undefined && continues.call(parser, buf, pos, next, ce)) || (startsRecord !== undefined && continuesUntimed(buf, next, ce, cnl, end, startsRecord)))) {
+          if (joined === 0) knownNl = cnl;
+          capped = size > MAX_LINE_BYTES;
+          stopNl = cnl;
+          break;
+        }
+        joined++;
+        joinedEnd = ce;
+        next = cnl + 1;
+      }
     }
-    if (joined > 0) {
-      const text = buf.toString('utf8', nl + 1, joinedEnd);
-      out.setContinuation(clean ? text : text.replace(/\r\n/g, '\n'));
-    }
+    runFrom = -1;
+    if (joined > 0) out.setContinuationBytes(buf, nl + 1, joinedEnd, !clean);
     const reason = parser.parseLine(buf, pos, le, out);
     if (reason === null) {
       out.endRecord(lineNo);
@@ -121,6 +153,13 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
       out.clearContinuation();
       out.unparsed(lineNo, buf, pos, le, reason);
       counts.unparsed++;
+      if (runs && joined > 0 && !capped) {
+        runFrom = nl + 1;
+        runJoined = joined;
+        runJoinedEnd = joinedEnd;
+        runStop = next;
+        runStopNl = stopNl;
+      }
       pos = nl + 1;
     }
   }

@@ -117,6 +117,14 @@ export class RowWriter {
   private field = 0;
   /** Continuation lines (joined by LF) to append to the next record's message, or null. */
   private continuation: string | null = null;
+  /**
+   * Or the bytes they are, not yet made a string (setContinuationBytes): buffer (null: none),
+   * range, and whether to turn CRLF into LF.
+   */
+  private contBuf: Buffer | null = null;
+  private contStart = 0;
+  private contEnd = 0;
+  private contCrlf = false;
 
   /**
    * Appends text to the message of the record parsed next: the continuation lines of a
@@ -124,6 +132,26 @@ export class RowWriter {
    */
   setContinuation(text: string): void {
     this.continuation = text;
+    this.contBuf = null;
+  }
+
+  /**
+   * As setContinuation, with the lines buf[start, end) (UTF-8; CRLF becomes LF when `crlf`),
+   * made a string only when the record reads or writes them. A line that does not parse never
+   * pays for the lines after it: parseLines tries each line of a long run of continuation lines
+   * after an unparsed one as a record of its own, with the rest of the run joined to it.
+   */
+  setContinuationBytes(buf: Buffer, start: number, end: number, crlf: boolean): void {
+    this.continuation = null;
+    this.contBuf = buf;
+    this.contStart = start;
+    this.contEnd = end;
+    this.contCrlf = crlf;
+  }
+
+  /** Whether continuation lines are set for the record being parsed. */
+  private hasContinuation(): boolean {
+    return this.continuation !== null || this.contBuf !== null;
   }
 
   /**
@@ -132,11 +160,17 @@ export class RowWriter {
    * section's `Section start`) reads it here.
    */
   continuationText(): string | null {
+    if (this.contBuf !== null) {
+      const text = this.contBuf.toString('utf8', this.contStart, this.contEnd);
+      this.continuation = this.contCrlf ? text.replace(/\r\n/g, '\n') : text;
+      this.contBuf = null;
+    }
     return this.continuation;
   }
 
   clearContinuation(): void {
     this.continuation = null;
+    this.contBuf = null;
   }
 
   /**
@@ -144,12 +178,13 @@ export class RowWriter {
    * writes a message of its own from them (then it calls clearContinuation first).
    */
   get pendingContinuation(): string | null {
-    return this.continuation;
+    return this.continuationText();
   }
 
   /** The message field of a multi-line record: first line, LF, the continuation. */
   private writeJoinedMessage(first: string): void {
-    this.string(6, first === '' ? (this.continuation as string) : `${first}\n${this.continuation as string}`);
+    const joined = this.continuationText() as string;
+    this.string(6, first === '' ? joined : `${first}\n${joined}`);
   }
 
   /**
@@ -187,7 +222,7 @@ export class RowWriter {
   bytes(buf: Buffer, start: number, end: number): void {
     if (this.mined !== null) this.tallyBytes(buf, start, end);
     const f = this.field++;
-    if (f === 5 && this.continuation !== null) return this.writeJoinedMessage(buf.toString('utf8', start, end));
+    if (f === 5 && this.hasContinuation()) return this.writeJoinedMessage(buf.toString('utf8', start, end));
     if (f === 2) return this.pidText(buf.toString('latin1', start, end));
     if (end === start) return;
     const col = this.cols.strings[f + 1];
@@ -202,7 +237,7 @@ export class RowWriter {
   text(value: string): void {
     if (this.mined !== null) this.tallyText(value);
     const f = this.field++;
-    if (f === 5 && this.continuation !== null) return this.writeJoinedMessage(value);
+    if (f === 5 && this.hasContinuation()) return this.writeJoinedMessage(value);
     if (f === 2) return this.pidText(value);
     this.string(f + 1, value);
   }
@@ -221,7 +256,7 @@ export class RowWriter {
 
   /** A missing value (NULL). */
   empty(): void {
-    if (this.field++ === 5 && this.continuation !== null) return this.writeJoinedMessage('');
+    if (this.field++ === 5 && this.hasContinuation()) return this.writeJoinedMessage('');
   }
 
   /** The pid given as text: its integer, or NULL when it is none. */
@@ -255,7 +290,7 @@ export class RowWriter {
   }
 
   endRecord(relLine: number): void {
-    this.continuation = null;
+    this.clearContinuation();
     const cols = this.cols;
     // The signature column: NULL when not mining or when the record has no message.
     if (this.mined !== null) {

@@ -1,5 +1,6 @@
 import type { FormatDefinition, LineParser, ParseContext } from '../format.js';
-import { normalizeLevel, type Level } from '../level.js';
+import { mayBeLevelWord, normalizeLevel, type Level } from '../level.js';
+import { startsWithAscii } from '../line-scan.js';
 import { TimestampScanner, type ScannedTime } from '../timestamp-scan.js';
 
 /**
@@ -77,6 +78,8 @@ function levelOf(buf: Buffer, s: number, e: number, upperOnly: boolean, brackete
     const b = buf[s];
     return b === 73 || b === 87 || b === 69 || b === 70 || b === 68 ? normalizeLevel(String.fromCharCode(b)) : undefined;
   }
+  // Most words are no level: tell without making a string of each.
+  if (!mayBeLevelWord(buf, s, e)) return undefined;
   const word = buf.toString('latin1', s, e);
   // Mixed or lower case: only the usual names (`Alert`, `Note`, `Fine` lead sentences too).
   if (!bracketed && buf[s + 1] >= 97 && !COMMON_WORDS.has(word.toLowerCase())) return undefined;
@@ -140,13 +143,13 @@ function createGenericParser(ctx: ParseContext): LineParser & { startsRecord(buf
       let j = i + 1;
       while (j < limit && isLetter(buf[j])) j++;
       const lvl = levelOf(buf, i + 1, j, true) ?? ERLANG_REPORTS[buf.toString('latin1', i + 1, j)];
-      if (lvl !== undefined && buf.compare(REPORT, 0, REPORT.length, j, j + REPORT.length) === 0) {
+      if (lvl !== undefined && startsWithAscii(buf, j, end, REPORT)) {
         p.prefixLevel = lvl;
         p.plStart = i + 1;
         p.plEnd = j;
         const o = tryAt(buf, j + REPORT.length, end);
         if (o >= 0) {
-          if (buf.compare(REPORT_END, 0, REPORT_END.length, ts.end, ts.end + REPORT_END.length) === 0) ts.end += REPORT_END.length;
+          if (startsWithAscii(buf, ts.end, end, REPORT_END)) ts.end += REPORT_END.length;
           return o;
         }
         p.prefixLevel = undefined;
@@ -510,12 +513,11 @@ function findLevel(buf: Buffer, i: number, end: number): Level | undefined {
   return undefined;
 }
 
-const PHP = Buffer.from('PHP ', 'latin1');
 const PHP_EXTRA: Record<string, Level> = { parse: 'ERROR', deprecated: 'WARN', catchable: 'ERROR' };
 
 /** PHP's error_log: `PHP Fatal error:  ...`, `PHP Warning:  ...`: the level after `PHP `, the message whole. */
 function phpLevel(buf: Buffer, i: number, end: number): Level | undefined {
-  if (end - i < 8 || buf.compare(PHP, 0, 4, i, i + 4) !== 0) return undefined;
+  if (end - i < 8 || !startsWithAscii(buf, i, end, 'PHP ')) return undefined;
   let j = i + 4;
   while (j < end && j - i < 16 && isLetter(buf[j])) j++;
   const word = buf.toString('latin1', i + 4, j);
@@ -528,15 +530,17 @@ function phpLevel(buf: Buffer, i: number, end: number): Level | undefined {
   return level;
 }
 
-const REPORT = Buffer.from(' REPORT==== ', 'latin1');
-const REPORT_END = Buffer.from(' ===', 'latin1');
+const REPORT = ' REPORT==== ';
+const REPORT_END = ' ===';
 const ERLANG_REPORTS: Record<string, Level> = { CRASH: 'ERROR', SUPERVISOR: 'ERROR', PROGRESS: 'INFO' };
 
-const TIME_KEYS = ['time=', 'ts=', 'timestamp='].map((k) => Buffer.from(k, 'latin1'));
+const TIME_KEYS = ['time=', 'ts=', 'timestamp='];
 
 /** Just past `time=`, `ts=` or `timestamp=` at buf[i], or -1. */
 function timeKeyEnd(buf: Buffer, i: number, limit: number): number {
-  for (const k of TIME_KEYS) if (i + k.length < limit && buf.compare(k, 0, k.length, i, i + k.length) === 0) return i + k.length;
+  // Byte compares: a native Buffer.compare per key and line cost more than the parse itself.
+  if (buf[i] !== 116) return -1;
+  for (const k of TIME_KEYS) if (i + k.length < limit && startsWithAscii(buf, i, limit, k)) return i + k.length;
   return -1;
 }
 
