@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/generate/rng.js';
 import { readHead } from '../../src/ingest/source-chunks.js';
 import { createParser, detectFormat, parseLines, RowWriter, utcZone } from '../../src/parse/index.js';
 import { DATASETS, HAVE_DATASETS, HAVE_REALLOGS, REALLOGS, REPO } from '../datasets.js';
@@ -25,21 +26,10 @@ async function parsed(buf: Buffer, format: string, options: Record<string, unkno
   return result;
 }
 
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Lines of every kind a run is made of: records, lines that do not parse, stack frames, tracebacks, blank lines, untimed text. */
 function mixedLog(seed: number, lines: number): Buffer {
-  const rnd = random(seed);
+  const rng = new Rng(seed);
+  const rnd = (): number => rng.next();
   const kinds = [
     (i: number) => `2026-11-25 10:${String(i % 60).padStart(2, '0')}:00,123 ERROR [main] com.example.App - failed ${i}`,
     (i: number) => `2026-11-25T10:00:${String(i % 60).padStart(2, '0')}Z host app[1]: INFO ok ${i}`,
