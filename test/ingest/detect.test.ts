@@ -110,7 +110,7 @@ describe('format detection, stopping early', () => {
   const corpora = [path.join(REPO, 'test', 'fixtures', 'formats'), ...(HAVE_REALLOGS ? [REALLOGS] : []), ...(HAVE_DATASETS ? [DATASETS] : [])];
 
   it(`chooses the format, options and rate that trying every format chooses, on every file of ${corpora.length} corpora, and tries fewer formats on some`, async () => {
-    const files = corpora.flatMap(filesUnder).filter((f) => !f.endsWith('.gz'));
+    const files = corpora.flatMap(filesUnder).filter((f) => !f.endsWith('.gz') && !f.endsWith('.csv'));
     expect(files.length).toBeGreaterThan(30);
     let stoppedEarly = 0;
     for (const file of files) {

@@ -71,7 +71,7 @@ describe('remembered continuation runs', () => {
 
   const corpora = [path.join(REPO, 'test', 'fixtures', 'formats'), ...(HAVE_REALLOGS ? [REALLOGS] : []), ...(HAVE_DATASETS ? [DATASETS] : [])];
   it(`write the same on every file of ${corpora.length} corpora, with the format detected for it`, async () => {
-    const files = corpora.flatMap(filesUnder);
+    const files = corpora.flatMap(filesUnder).filter((f) => !f.endsWith('.csv'));
     expect(files.length).toBeGreaterThan(30);
     for (const file of files) {
       const buf = fs.readFileSync(file).subarray(0, 128 << 10);
