@@ -18,7 +18,19 @@ export const SMALL_FILE_ROWS = 10_000;
  * Partitions a COPY writes at most: each open partition holds buffers of its own (3,000 at once
  * ran out of the writer's memory).
  */
-export const PARTITIONS_PER_COPY = 32;
+const PARTITIONS_PER_COPY = 32;
+
+/**
+ * The items of fewer than SMALL_FILE_ROWS rows, in groups of up to PARTITIONS_PER_COPY to write
+ * with one partitioned COPY each; none when fewer than two are small (one COPY each then).
+ */
+export function smallGroups<T>(items: readonly T[], rows: (item: T) => number): T[][] {
+  const small = items.filter((item) => rows(item) < SMALL_FILE_ROWS);
+  const groups: T[][] = [];
+  if (small.length < 2) return groups;
+  for (let i = 0; i < small.length; i += PARTITIONS_PER_COPY) groups.push(small.slice(i, i + PARTITIONS_PER_COPY));
+  return groups;
+}
 
 /**
  * Runs `copy`, a `COPY (...) TO $dir (..., PARTITION_BY (key))` whose query yields the column

@@ -42,7 +42,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { copyPartitioned, PARTITIONS_PER_COPY, SMALL_FILE_ROWS } from './partitioned-copy.js';
+import { copyPartitioned, smallGroups } from './partitioned-copy.js';
 import { retireFiles } from './retired.js';
 import { quoteString, textLists } from './sql.js';
 
@@ -58,11 +58,13 @@ export function rollupPathOf(rel: string): string {
   return path.join('rollup', ...parts.slice(1));
 }
 
+/** A rollup's columns, counted from the log rows `r`. */
+const ROLLUP_COLUMNS = `make_timestamptz(epoch_us(r.ts) // 60000000 * 60000000) AS ts, r.service::VARCHAR AS service, r.host::VARCHAR AS host, r.level::VARCHAR AS level, count(*)::BIGINT AS n`;
+
 /** Writes the rollup of one log Parquet file (`file`) to the Parquet file `out`, in time order. */
 export async function writeRollupFile(conn: DuckDBConnection, file: string, out: string): Promise<void> {
   await conn.run(
-    `COPY (SELECT make_timestamptz(epoch_us(ts) // 60000000 * 60000000) AS ts, service::VARCHAR AS service, host::VARCHAR AS host, level::VARCHAR AS level, count(*)::BIGINT AS n
-           FROM read_parquet($file, hive_partitioning = false) GROUP BY ALL ORDER BY ts)
+    `COPY (SELECT ${ROLLUP_COLUMNS} FROM read_parquet($file, hive_partitioning = false) r GROUP BY ALL ORDER BY ts)
      TO $out (FORMAT parquet, COMPRESSION zstd)`,
     { file, out },
   );
@@ -77,16 +79,14 @@ export interface RollupToWrite {
 
 /**
  * Writes the rollup of each log file, as {@link writeRollupFile} does: files of few rows
- * together, in one partitioned COPY for up to PARTITIONS_PER_COPY of them (partitioned-copy.ts).
+ * together, in partitioned COPYs (`smallGroups`, partitioned-copy.ts).
  */
 export async function writeRollupFiles(conn: DuckDBConnection, todo: RollupToWrite[]): Promise<void> {
-  const small = todo.filter((t) => t.rows < SMALL_FILE_ROWS);
-  const together = small.length >= 2 ? small : [];
-  for (let i = 0; i < together.length; i += PARTITIONS_PER_COPY) {
-    const group = together.slice(i, i + PARTITIONS_PER_COPY);
+  const groups = smallGroups(todo, (t) => t.rows);
+  for (const group of groups) {
     await copyPartitioned(
       conn,
-      `COPY (SELECT k.part, make_timestamptz(epoch_us(r.ts) // 60000000 * 60000000) AS ts, r.service::VARCHAR AS service, r.host::VARCHAR AS host, r.level::VARCHAR AS level, count(*)::BIGINT AS n
+      `COPY (SELECT k.part, ${ROLLUP_COLUMNS}
              FROM read_parquet($files, filename = true, hive_partitioning = false) r
              JOIN (SELECT unnest($files) AS file, generate_subscripts($files, 1) AS part) k ON r.filename = k.file
              GROUP BY ALL ORDER BY k.part, ts)
@@ -97,7 +97,8 @@ export async function writeRollupFiles(conn: DuckDBConnection, todo: RollupToWri
       new Map(group.map((t, k) => [String(k + 1), t.out])),
     );
   }
-  for (const t of todo) if (!together.includes(t)) await writeRollupFile(conn, t.file, t.out);
+  const together = new Set(groups.flat());
+  for (const t of todo) if (!together.has(t)) await writeRollupFile(conn, t.file, t.out);
 }
 
 /** Inside a catalog transaction: lists rollup files (already moved into the store). */

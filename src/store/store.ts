@@ -12,7 +12,7 @@ import { acquireWriterLock } from './lock.js';
 import { takeCatalogTurn } from './catalog-turn.js';
 import { READERS_DIR } from './lease.js';
 import { listRetired, sweepRetired } from './retired.js';
-import { copyPartitioned, PARTITIONS_PER_COPY, SMALL_FILE_ROWS } from './partitioned-copy.js';
+import { copyPartitioned, smallGroups } from './partitioned-copy.js';
 import { textLists } from './sql.js';
 import { backfillRollups, insertRollups, retireWithRollups, rollupPathOf, writeRollupFile, writeRollupFiles, type RollupToWrite } from './rollup.js';
 
@@ -717,12 +717,11 @@ export async function writeChunksParquet(conn: DuckDBConnection, chunks: StagedC
   const columns = `make_timestamptz(r.us) AS ts, r.host, r.service, r.pid, r.level, r.level_raw, r.message, r.attrs::JSON AS attrs, m.source, r.rel_line + m.base AS line, m.format, r.signature`;
   const rowsOf = (files: StagedDayFile[]): number => files.reduce((n, f) => n + f.rows, 0);
   const days = [...byDay.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  // Small days in one partitioned COPY (see partitioned-copy.ts), each still a file of its own.
-  const small = days.filter(([, files]) => rowsOf(files) < SMALL_FILE_ROWS);
-  const together = small.length >= 2 ? new Set(small.map(([day]) => day)) : new Set<string>();
+  // Small days in partitioned COPYs (see partitioned-copy.ts), each still a file of its own.
+  const groups = smallGroups(days, ([, files]) => rowsOf(files));
+  const together = new Set(groups.flat().map(([day]) => day));
   const outOf = (day: string): string => path.join(outDir, `logs-${day}.parquet`);
-  for (let i = 0; together.size > 0 && i < small.length; i += PARTITIONS_PER_COPY) {
-    const group = small.slice(i, i + PARTITIONS_PER_COPY);
+  for (const group of groups) {
     await copyPartitioned(
       conn,
       `COPY (SELECT ${columns}, m.day AS day FROM read_parquet($files, filename = true, hive_partitioning = false) r JOIN chunk_meta m ON r.filename = m.file)
