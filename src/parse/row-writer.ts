@@ -115,31 +115,24 @@ export class RowWriter {
 
   /** Fields written since beginRecord: the message is field 5 (host 0 ... attrs 6). */
   private field = 0;
-  /** Continuation lines (joined by LF) to append to the next record's message, or null. */
-  private continuation: string | null = null;
   /**
-   * Or the bytes they are, not yet made a string (setContinuationBytes): buffer (null: none),
-   * range, and whether to turn CRLF into LF.
+   * Continuation lines to append to the next record's message: their bytes (contBuf, null: none;
+   * range; whether to turn CRLF into LF), made a string (joined by LF) the first time they are
+   * read, then that string.
    */
+  private continuation: string | null = null;
   private contBuf: Buffer | null = null;
   private contStart = 0;
   private contEnd = 0;
   private contCrlf = false;
 
   /**
-   * Appends text to the message of the record parsed next: the continuation lines of a
-   * multi-line record (a stack trace). Cleared by endRecord or clearContinuation.
-   */
-  setContinuation(text: string): void {
-    this.continuation = text;
-    this.contBuf = null;
-  }
-
-  /**
-   * As setContinuation, with the lines buf[start, end) (UTF-8; CRLF becomes LF when `crlf`),
-   * made a string only when the record reads or writes them. A line that does not parse never
-   * pays for the lines after it: parseLines tries each line of a long run of continuation lines
-   * after an unparsed one as a record of its own, with the rest of the run joined to it.
+   * Appends the lines buf[start, end) (UTF-8; CRLF becomes LF when `crlf`) to the message of the
+   * record parsed next: the continuation lines of a multi-line record (a stack trace). Cleared by
+   * endRecord or clearContinuation. They are made a string only when the record reads or writes
+   * them: a line that does not parse never pays for the lines after it (parseLines tries each
+   * line of a long run of continuation lines after an unparsed one as a record of its own, with
+   * the rest of the run joined to it).
    */
   setContinuationBytes(buf: Buffer, start: number, end: number, crlf: boolean): void {
     this.continuation = null;
