@@ -338,14 +338,20 @@ const HANDFUL = 6;
 function splitConstants<S extends ClusterInput>(m: S[], n: number, table: TokenTable, minValues: number, out: S[][], inherited: Uint8Array | null = null): void {
   const { pool } = table;
   if (m.length > 1) {
+    // What judgePosition found at each position looked at so far.
+    const verdicts = new Uint8Array(n);
     for (let p = 0; p < n; p++) {
       if (inherited !== null && inherited[p] !== 0) continue;
-      if (judgePosition(m, p, table, minValues) !== SPLIT) continue;
+      verdicts[p] = judgePosition(m, p, table, minValues);
+      if (verdicts[p] !== SPLIT) continue;
       // A position whose words are a variable over the whole cluster stays one in each part,
       // where fewer of its values may be left (`authenticating user root` / `... user bin`
       // beside `invalid user admin` / `pi` / `test`).
       const variables = new Uint8Array(n);
-      for (let q = 0; q < n; q++) variables[q] = (inherited !== null && inherited[q] !== 0) || (q !== p && judgePosition(m, q, table, minValues) === WORDS) ? 1 : 0;
+      for (let q = 0; q < n; q++) {
+        const inheritedHere = inherited !== null && inherited[q] !== 0;
+        variables[q] = inheritedHere || (q !== p && (q < p ? verdicts[q] : judgePosition(m, q, table, minValues)) === WORDS) ? 1 : 0;
+      }
       // Members are in id order, so the parts come out in a fixed order too.
       const parts = new Map<number, S[]>();
       for (const s of m) {

@@ -424,13 +424,7 @@ export class MaskScanner {
         if (b === OPEN_PAREN || b === OPEN_BRACKET) depth++;
         else if ((b === CLOSE_PAREN || b === CLOSE_BRACKET) && --depth === 0) {
           if (tokens === 1 || b !== CLOSE_BRACKET) return -1;
-          let e = i + 1;
-          while (e < end && (CLASS[buf[e]] & SPACE) === 0) {
-            if ((CLASS[buf[e]] & CLOSE) === 0) return -1;
-            e++;
-          }
-          this.closerAt = i;
-          return e;
+          return this.closedAt(i, end, -1);
         }
         i++;
       }
@@ -478,16 +472,24 @@ export class MaskScanner {
       while (i < end && (CLASS[buf[i]] & SPACE) !== 0) i++;
       if (i >= end) return -1;
       for (; i < end && (CLASS[buf[i]] & SPACE) === 0; i++) {
-        if (buf[i] !== q) continue;
-        let e = i + 1;
-        while (e < end && (CLASS[buf[e]] & SPACE) === 0) {
-          if ((CLASS[buf[e]] & CLOSE) === 0 || buf[e] === q) return -1;
-          e++;
-        }
-        this.closerAt = i;
-        return e;
+        if (buf[i] === q) return this.closedAt(i, end, q);
       }
     }
+  }
+
+  /**
+   * When the group's closer at `i` ends its token but for closing punctuation other than the
+   * byte `not` (`],`, `'.`): the end of that token, with `closerAt` set to i; else -1.
+   */
+  private closedAt(i: number, end: number, not: number): number {
+    const buf = this.buf;
+    let e = i + 1;
+    while (e < end && (CLASS[buf[e]] & SPACE) === 0) {
+      if ((CLASS[buf[e]] & CLOSE) === 0 || buf[e] === not) return -1;
+      e++;
+    }
+    this.closerAt = i;
+    return e;
   }
 
   /**
