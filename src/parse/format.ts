@@ -86,6 +86,21 @@ export interface LineParser {
    */
   continues?(buf: Buffer, recordStart: number, start: number, end: number): boolean;
   /**
+   * True when `continues` reads only the line it is given (and those after it), never
+   * `recordStart` or the parser's state (klog: a line that is no klog header): a run of such lines after a line that did not parse is then looked
+   * through once, not once per line of it (see parseLines). `withContinuation` keeps it true
+   * for a format's `continuation`, which reads only the line.
+   */
+  continuesByLine?: boolean;
+  /**
+   * The reason the line buf[start, end) begins no record whatever lines follow it, or null when
+   * it may: what parseLine would return for it, found without looking through the lines that
+   * would continue it. For a format whose records continue over almost any line (a MySQL slow
+   * log's statement), so that a foreign file's lines are not each joined to the rest of the
+   * file only to be refused (detection tries every format on every file).
+   */
+  refuses?(buf: Buffer, start: number, end: number): string | null;
+  /**
    * For a format whose records are told by how their first line starts (the `generic`
    * format: a timestamp): false for a non-blank line that starts no record, which parseLines
    * then joins to the record before it, as it joins a stack frame (see `isContinuation`).

@@ -54,10 +54,12 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
   // line. Remembered so that a long run (a dump of lines no record continues, after an unparsed
   // line) is looked through once, not once per line: that was quadratic. Only where a line's
   // continuing the run depends on nothing but that line and those after it: not for a format
-  // whose `continues` reads the record's first line, nor for a run cut by the size limit.
+  // whose `continues` reads the record's first line (see `continuesByLine`), nor for a run cut
+  // by the size limit.
   // runFrom: the run's first line (-1: none); runJoined: its lines; runJoinedEnd: the end of its
   // last; runStop: the line that ended it (or end), and that line's newline (-1: none).
-  const runs = reuseRuns && continues === undefined && taken === null;
+  const runs = reuseRuns && (continues === undefined || parser.continuesByLine === true) && taken === null;
+  const refuses = parser.refuses?.bind(parser);
   let runFrom = -1;
   let runJoined = 0;
   let runJoinedEnd = 0;
@@ -98,6 +100,14 @@ export function parseLines(buf: Buffer, start: number, end: number, parser: Line
         pos = nl + 1;
         continue;
       }
+    }
+    // A line that begins no record whatever follows it is refused before its run is looked through.
+    const refused = refuses === undefined ? null : refuses(buf, pos, le);
+    if (refused !== null) {
+      out.unparsed(lineNo, buf, pos, le, refused);
+      counts.unparsed++;
+      pos = nl + 1;
+      continue;
     }
     // The lines after it that continue it (a stack trace) belong to this record.
     let next = nl + 1;

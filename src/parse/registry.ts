@@ -69,5 +69,6 @@ export function withContinuation(def: FormatDefinition, parser: LineParser): Lin
   if (line === undefined) return parser;
   const own = parser.continues;
   parser.continues = own === undefined ? (buf, _recordStart, start, end) => line(buf, start, end) : (buf, recordStart, start, end) => line(buf, start, end) || own.call(parser, buf, recordStart, start, end);
+  parser.continuesByLine = own === undefined || parser.continuesByLine === true;
   return parser;
 }

@@ -35,6 +35,7 @@ function createDjangoParser(ctx: ParseContext): LineParser {
     parseLine(buf, start, end, out) {
       return buf[start] === 91 ? parseServer(buf, start, end, out) : parseVerbose(buf, start, end, out);
     },
+    continuesByLine: true,
     continues(buf, _recordStart, start, end) {
       return isTracebackEnd(buf, start, end);
     },

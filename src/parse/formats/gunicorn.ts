@@ -62,6 +62,7 @@ function createGunicornParser(ctx: ParseContext): LineParser {
       out.empty();
       return null;
     },
+    continuesByLine: true,
     continues(buf, _recordStart, start, end) {
       return isTracebackEnd(buf, start, end);
     },

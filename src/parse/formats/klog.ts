@@ -66,6 +66,7 @@ function createKlogParser(ctx: ParseContext): LineParser {
       out.text(`{"line":${line}}`);
       return null;
     },
+    continuesByLine: true,
     continues(buf, _recordStart, start, end) {
       // klog writes a message's newlines as they are (a health check's `[+]ping ok` list):
       // a line that is no klog header and starts with no digit continues the record.

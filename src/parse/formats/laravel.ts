@@ -53,6 +53,7 @@ function createLaravelParser(ctx: ParseContext): LineParser {
       out.text(JSON.stringify({ channel: buf.toString('utf8', cs, ce) }));
       return null;
     },
+    continuesByLine: true,
     continues(buf, _recordStart, start, end) {
       // Monolog ends a stack trace with a newline and starts the previous exception's with
       // one: the empty line between them is inside the record.

@@ -44,6 +44,8 @@ function isBannerLine(buf: Buffer, start: number, end: number): boolean {
 const SP = 32;
 const LF = 10;
 const SET_TIMESTAMP = /^SET timestamp=(\d+);$/;
+/** Why a line that starts no entry is not parsed. */
+const NO_ENTRY = 'no "# Time:" or "# User@Host:"';
 
 function createSlowParser(ctx: ParseContext): LineParser {
   const at: ParsedAt = { end: 0 };
@@ -57,7 +59,7 @@ function createSlowParser(ctx: ParseContext): LineParser {
       } else if (startsWithAscii(buf, start, end, '# User@Host: ')) {
         userLine = start;
       } else {
-        return 'no "# Time:" or "# User@Host:"';
+        return NO_ENTRY;
       }
       // The lines after: from the joined continuation, or (detection) left unread.
       const cont = out.pendingContinuation;
@@ -97,6 +99,9 @@ function createSlowParser(ctx: ParseContext): LineParser {
       if (Object.keys(attrs).length > 0) out.text(JSON.stringify(attrs));
       else out.empty();
       return null;
+    },
+    refuses(buf, start, end) {
+      return startsWithAscii(buf, start, end, '# Time: ') || startsWithAscii(buf, start, end, '# User@Host: ') ? null : NO_ENTRY;
     },
     continues(buf, recordStart, start, end) {
       if (startsWithAscii(buf, start, end, '# Time: ')) return false;

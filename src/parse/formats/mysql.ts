@@ -118,6 +118,7 @@ function createMysqlParser(ctx: ParseContext): LineParser {
       else out.empty();
       return null;
     },
+    continuesByLine: true,
     continues(buf, _recordStart, start, end) {
       // mysqld's `Version: '8.0.36'  socket: '...'  port: 3306  MySQL Community Server - GPL.`
       // after `ready for connections.`

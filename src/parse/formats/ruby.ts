@@ -66,6 +66,7 @@ function createRubyParser(ctx: ParseContext): LineParser {
       out.empty();
       return null;
     },
+    continuesByLine: true,
     continues(buf, _recordStart, start, end) {
       const c = buf[start];
       if (c !== 47 && c !== 102 && !(c >= 97 && c <= 122) && c !== 46) return false;
