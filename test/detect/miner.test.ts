@@ -140,7 +140,7 @@ describe('signature miner (stage 1)', () => {
     expect(masked("x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'")).toBe("<*>/fpu: Supporting XSAVE feature <*>: '<*>'");
     expect(masked('Server rejected event \'&v1.Event{Kind:"", Name:"a b"}\': \'events is forbidden: User "kubelet" cannot create\' (will not retry!)')).toBe("Server rejected event '<*>': '<*>' (will not retry!)");
     expect(masked("route failed reason='no route to host', retrying")).toBe("route failed reason='<*>', retrying");
-    // Double quotes (a logfmt message, a klog message, a request line), a group that opens the
+    // Double quotes without a key or in a logfmt message (a klog message, a request line), a group that opens the
     // message, a key with a digit, a quote closed inside a token or never: kept.
     expect(masked('level=info msg="starting containerd" revision=c507a02')).toBe('level=info msg="starting containerd" revision=<*>');
     expect(masked('said "hello world" ok')).toBe('said "hello world" ok');
@@ -148,6 +148,17 @@ describe('signature miner (stage 1)', () => {
     expect(masked("set arg1='a b' ok")).toBe("set <*>='a b' ok");
     expect(masked("set x='a b'c d")).toBe("set x='a b'c d");
     expect(masked("it's a 'b c")).toBe("it's a 'b c");
+  });
+
+  it('takes a value in double quotes after a key for one value, unless the message opens with a key (logfmt)', () => {
+    expect(masked('"Event occurred" object="localhost" kind="Node" reason="Starting" message="Starting kubelet."')).toBe('"Event occurred" object="localhost" kind="Node" reason="Starting" message="<*>"');
+    expect(masked('Activating service requested by :1.5 (uid=0 comm="/usr/bin/foo --panel disable " label="unconfined")')).toBe('Activating service requested by :<*> (uid=<*> comm="<*>" label="unconfined")');
+    // logfmt: the message opens with key=value, and msg="..." holds the event's words.
+    expect(masked('level=info msg="starting containerd" revision=c507a02')).toBe('level=info msg="starting containerd" revision=<*>');
+    expect(masked('time="2025-03-21T14:51:17Z" level=info msg="loading plugin" id=io.containerd.x')).toBe('time="<*>" level=info msg="loading plugin" id=io.containerd.x');
+    // Without a key, or closed in its token: kept.
+    expect(masked('said "hello world" ok')).toBe('said "hello world" ok');
+    expect(masked('set x="a" y="b c"d ok')).toBe('set x="a" y="b c"d ok');
   });
 
   it('masks a JSON object in one token as one variable', () => {
@@ -240,6 +251,14 @@ describe('template catalog (stage 2)', () => {
     const indices = ['[.kibana]', '[.kibana_task_manager]', '[.tasks]'].map((k, i) => `${k} INIT -> DONE. took: ${i}ms.`);
     expect(new Set(templatesOf(indices))).toEqual(new Set(['<*> INIT -> DONE. took: <*>.']));
     expect(new Set(templatesOf(['[ERROR]', '[WARN]'].map((l, i) => `${l} queue full after ${i} s`))).size).toBe(2);
+  });
+
+  it('merges klog values in double quotes of one word and of several, but not logfmt messages', () => {
+    const events = [['Starting', 'Starting kubelet.'], ['NodeHasSufficientPID', 'Node localhost status is now: NodeHasSufficientPID'], ['NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods']];
+    const klog = events.map(([r, m]) => `"Event occurred" object="localhost" kind="Node" type="Normal" reason="${r}" message="${m}"`);
+    expect(new Set(templatesOf(klog))).toEqual(new Set(['"Event occurred" object="localhost" kind="Node" type="Normal" <*> message="<*>"']));
+    const logfmt = ['starting containerd', 'loading plugin', 'serving grpc'].map((m, i) => `level=info msg="${m}" t=${i}`);
+    expect(new Set(templatesOf(logfmt)).size).toBe(3);
   });
 
   it('merges values in single quotes of one word and of several', () => {

@@ -174,9 +174,11 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  * value (a name, a list, a reason) far more often than the words of the event. So do single
  * quotes: a group of several tokens in them past the first token, alone or after a key, is one
  * token `'<*>'` (`feature 0x001: 'x87 floating point registers'`, `cert 'Canonical Ltd. Secure
- * Boot Signing'`, `reason='no route'`). Double quotes are kept, as they hold the event's own
- * words as often as a value (klog's `"Event occurred"`, logfmt's `msg="starting containerd"`,
- * an access log's `"GET / HTTP/1.1"`). Tokens past `maxTokens` are left out.
+ * Boot Signing'`, `reason='no route'`). So do double quotes after a key (klog's
+ * `message="Starting kubelet."`), unless the message opens with a key (logfmt's `level=info
+ * msg="starting containerd"`, where the quoted value holds the event's own words); double
+ * quotes without a key are kept, as they hold the event's words as often as a value (klog's
+ * `"Event occurred"`, an access log's `"GET / HTTP/1.1"`). Tokens past `maxTokens` are left out.
  */
 export class MaskScanner {
   private starts = new Int32Array(256);
@@ -188,6 +190,8 @@ export class MaskScanner {
   /** Tokens of the last scan. */
   tokens = 0;
   private buf: Buffer = EMPTY;
+  /** Where the last scan's message starts (see `opensWithKey`). */
+  private start = 0;
 
   /** Token hash lanes left by `hashPieces`. */
   private t1 = 0;
@@ -214,6 +218,7 @@ export class MaskScanner {
    */
   scan(buf: Buffer, start: number, end: number): number {
     this.buf = buf;
+    this.start = start;
     this.count = 0;
     this.tokens = 0;
     let h1 = H1_SEED;
@@ -434,10 +439,11 @@ export class MaskScanner {
   }
 
   /**
-   * Opens a value in single quotes of several tokens (see `quotedValueEnd`) when the token
-   * buf[ts, te), past the message's first, starts one: a single quote, or a key of letters
-   * without digits, `=` and a single quote, then a word that the quote does not close within
-   * the token (`'x87 floating point registers'`, `reason='no route'`).
+   * Opens a quoted value of several tokens (see `quotedValueEnd`) when the token buf[ts, te),
+   * past the message's first, starts one: a single quote, or a key of letters without digits,
+   * `=` and a single quote, or `=` and a double quote when the message does not open with a
+   * key (see `opensWithKey`), then a word that the quote does not close within the token (`'x87
+   * floating point registers'`, `reason='no route'`, `message="Starting kubelet."`).
    */
   private openQuotedValue(ts: number, te: number, end: number, h1: number, h2: number): void {
     const buf = this.buf;
@@ -449,13 +455,27 @@ export class MaskScanner {
         if ((CLASS[buf[at]] & DIGIT) !== 0) return;
         at++;
       }
-      if (at === ts || at >= te - 2 || buf[at + 1] !== APOSTROPHE) return;
+      if (at === ts || at >= te - 2) return;
+      if (buf[at + 1] !== APOSTROPHE && (buf[at + 1] !== QUOTE || this.opensWithKey())) return;
       at++;
     }
     const q = buf[at];
     for (let k = at + 1; k < te; k++) if (buf[k] === q) return;
     const groupEnd = this.quotedValueEnd(te, end, q);
     if (groupEnd >= 0) this.openWordGroup(ts, at + 1, groupEnd, h1, h2);
+  }
+
+  /**
+   * True when the message's first token is `key=...` (logfmt: `level=info msg="starting
+   * containerd"`), where a double-quoted value (`msg="..."`) holds the event's own words.
+   */
+  private opensWithKey(): boolean {
+    const buf = this.buf;
+    let i = this.start;
+    while (i < buf.length && (CLASS[buf[i]] & SPACE) !== 0) i++;
+    const s = i;
+    while (i < buf.length && (CLASS[buf[i]] & SPACE) === 0 && buf[i] !== EQUALS) i++;
+    return i > s && i < buf.length && buf[i] === EQUALS;
   }
 
   /**
