@@ -54,6 +54,16 @@ describe('signature miner (stage 1)', () => {
     expect(masked('read load/store alignment')).toBe('read load/store alignment');
   });
 
+  it('masks a relative path of three or more names with a dot in one, as one variable', () => {
+    expect(masked('k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Service')).toBe('<*>: Failed to watch *<*>');
+    expect(masked('compiling src/main/App.java now')).toBe('compiling <*> now');
+    expect(masked('see (docs/guide/intro.md).')).toBe('see (<*>).');
+    // Names without a dot, two names, a version, a name before a number: words.
+    expect(masked('nvme0: 32/0/0 default/read/poll queues')).toBe('<*>: <*> default/read/poll queues');
+    expect(masked('using x86/fpu and text/html.x')).toBe('using <*>/fpu and text/html.x');
+    expect(masked('via HTTP/1.1 and a.b/c/1.2')).toBe('via HTTP/<*> and a.b/c/<*>');
+  });
+
   it('masks dates, and true, false and null as values', () => {
     expect(masked('timed out at Sat Jun 18 02:23:10 2005 after')).toBe('timed out at <*> after');
     expect(masked('Jun 14 15:16:01 combo sshd')).toBe('<*> combo sshd');
@@ -251,6 +261,12 @@ describe('template catalog (stage 2)', () => {
     const indices = ['[.kibana]', '[.kibana_task_manager]', '[.tasks]'].map((k, i) => `${k} INIT -> DONE. took: ${i}ms.`);
     expect(new Set(templatesOf(indices))).toEqual(new Set(['<*> INIT -> DONE. took: <*>.']));
     expect(new Set(templatesOf(['[ERROR]', '[WARN]'].map((l, i) => `${l} queue full after ${i} s`))).size).toBe(2);
+  });
+
+  it('merges klog lines whose source is a relative path of other files', () => {
+    const sources = ['k8s.io/client-go/informers/factory.go:134:', 'k8s.io/kubernetes/pkg/kubelet/config/apiserver.go:46:', 'k8s.io/kubernetes/pkg/kubelet/kubelet.go:438:'];
+    const lines = sources.map((s, i) => `${s} Failed to watch *v1.X${i}: failed to list *v1.X${i}: forbidden`);
+    expect(new Set(templatesOf(lines))).toEqual(new Set(['<*>: Failed to watch *<*>: failed to list *<*>: forbidden']));
   });
 
   it('merges klog values in double quotes of one word and of several, but not logfmt messages', () => {

@@ -156,7 +156,8 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  * signature, turned into its text, so that id and text come from one scan and cannot disagree.
  *
  * Tokens are the runs of non-blank bytes. Inside a token:
- * - a path (from a `/` at the token start or after one of `([{'"=:,<`, `./`, `~/`, `C:\`)
+ * - a path (from a `/` at the token start or after one of `([{'"=:,<`, `./`, `~/`, `C:\`, or
+ *   a relative path of three or more names with a `.` in one, `k8s.io/client-go/x/factory.go`)
  *   up to the token end, less trailing `)]}'",;:.>`, is one variable (`chdir(<*>)`, `file=<*>`);
  * - an identifier run (letters and digits, joined by single `.`, `-` or `_`) holding a digit
  *   is a variable (`core.2275`, `blk_-42`, `R02-M1-N0`, `0x1f`, `12ms`, `ssh2`, UUIDs), and
@@ -642,7 +643,29 @@ export class MaskScanner {
         if (k - 2 === ts || (CLASS[buf[k - 3]] & OPEN) !== 0) return k - 2;
       }
     }
-    return -1;
+    return this.relativePathStart(ts, te);
+  }
+
+  /**
+   * Where a relative path starts in the token, or -1: names joined by two or more `/`, each
+   * before a letter, with a `.` in one of them (`k8s.io/client-go/informers/factory.go:134:`,
+   * `src/main/App.java`), from the token start less `([{'"=:,<`; not `default/read/poll` nor
+   * `HTTP/1.1` nor `a/b.c`.
+   */
+  private relativePathStart(ts: number, te: number): number {
+    const buf = this.buf;
+    let s = ts;
+    while (s < te && (CLASS[buf[s]] & OPEN) !== 0) s++;
+    if (s >= te || (CLASS[buf[s]] & ALNUM) === 0) return -1;
+    let slashes = 0;
+    let dotted = false;
+    for (let k = s + 1; k < te - 1; k++) {
+      if (buf[k] === DOT && (CLASS[buf[k + 1]] & ALNUM) !== 0) dotted = true;
+      if (buf[k] !== SLASH) continue;
+      if ((CLASS[buf[k - 1]] & ALNUM) === 0 || (CLASS[buf[k + 1]] & ALPHA) === 0) return -1;
+      slashes++;
+    }
+    return slashes >= 2 && dotted ? s : -1;
   }
 
   /**
