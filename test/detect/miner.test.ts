@@ -146,6 +146,18 @@ describe('signature miner (stage 1)', () => {
     expect(masked('skipping sync - [runtime not ready')).toBe('skipping sync - [runtime not ready');
   });
 
+  it("takes a name's arguments in parentheses of several tokens for one value, past the first token", () => {
+    expect(masked('ACPI: Added _OSI(Module Device)')).toBe('ACPI: Added _OSI(<*>)');
+    expect(masked('ACPI: Added _OSI(3.0 _SCP Extensions), done')).toBe('ACPI: Added _OSI(<*>), done');
+    // One token, a group that opens with `(` or opens the message, a name with a digit, a group that never closes or closes with `]`: kept.
+    expect(masked('ACPI: Added _OSI(Linux-Dell-Video)')).toBe('ACPI: Added _OSI(Linux-Dell-Video)');
+    expect(masked('Pause Young (Metadata GC Threshold) done')).toBe('Pause Young (Metadata GC Threshold) done');
+    expect(masked('call(a b) done')).toBe('call(a b) done');
+    expect(masked('run f2(a b) now')).toBe('run <*>(a b) now');
+    expect(masked('run f(a b now')).toBe('run f(a b now');
+    expect(masked('run f(a b] now')).toBe('run f(a b] now');
+  });
+
   it('takes a value in single quotes of several tokens for one value, past the first token', () => {
     expect(masked("x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'")).toBe("<*>/fpu: Supporting XSAVE feature <*>: '<*>'");
     expect(masked('Server rejected event \'&v1.Event{Kind:"", Name:"a b"}\': \'events is forbidden: User "kubelet" cannot create\' (will not retry!)')).toBe("Server rejected event '<*>': '<*>' (will not retry!)");
@@ -261,6 +273,11 @@ describe('template catalog (stage 2)', () => {
     const indices = ['[.kibana]', '[.kibana_task_manager]', '[.tasks]'].map((k, i) => `${k} INIT -> DONE. took: ${i}ms.`);
     expect(new Set(templatesOf(indices))).toEqual(new Set(['<*> INIT -> DONE. took: <*>.']));
     expect(new Set(templatesOf(['[ERROR]', '[WARN]'].map((l, i) => `${l} queue full after ${i} s`))).size).toBe(2);
+  });
+
+  it("merges a name's arguments of one word and of several", () => {
+    const osi = ['Module Device', 'Processor Device', 'Linux-Dell-Video', 'Linux-Lenovo-NV-HDMI-Audio', '3.0 _SCP Extensions'].map((a) => `ACPI: Added _OSI(${a})`);
+    expect(new Set(templatesOf(osi)).size).toBe(1);
   });
 
   it('merges klog lines whose source is a relative path of other files', () => {

@@ -172,7 +172,9 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  * (up to MAX_GROUP) that holds only variables leaves no token (`(1.16 KB)`); one in square
  * brackets that holds words, past the first token of the message, is one token `[<*>]`
  * (`cause [auto(bulk api)],`, `The Cgroup [kubepods besteffort] has`): square brackets hold a
- * value (a name, a list, a reason) far more often than the words of the event. So do single
+ * value (a name, a list, a reason) far more often than the words of the event; so do the
+ * parentheses right after a name (`_OSI(Module Device)` is `_OSI(<*>)`: its arguments), not
+ * a group that opens with `(` (`Pause Young (Metadata GC Threshold)`). So do single
  * quotes: a group of several tokens in them past the first token, alone or after a key, is one
  * token `'<*>'` (`feature 0x001: 'x87 floating point registers'`, `cert 'Canonical Ltd. Secure
  * Boot Signing'`, `reason='no route'`). So do double quotes after a key (klog's
@@ -257,7 +259,7 @@ export class MaskScanner {
       }
       const first = this.count;
       const prevEndsWildBefore: boolean = prevEndsWild;
-      // A square-bracket group or a value in single quotes of several tokens (see
+      // A square-bracket group, a quoted value or a name's arguments of several tokens (see
       // `openWordGroup`, `openQuotedValue`); one at the message's start is left as it is: the first token routes
       // the message to its family, and there a group is most often the source's context
       // (`[session uid=1 pid=2]`).
@@ -417,7 +419,8 @@ export class MaskScanner {
   /**
    * Where the square-bracket group opened by the token at ts ends (the end of the token that
    * closes it), or -1: it must close in a later token, MAX_GROUP tokens at most, with `]` and
-   * nothing but closing punctuation after it (`[auto(bulk api)],`). Sets `closerAt`.
+   * nothing but closing punctuation after it (`[auto(bulk api)],`). Sets `closerAt`. From a `(`
+   * after a name, the same for the name's arguments, closing with `)` (`_OSI(Module Device)`).
    */
   private wordGroupEnd(ts: number, end: number): number {
     const buf = this.buf;
@@ -429,7 +432,7 @@ export class MaskScanner {
         const b = buf[i];
         if (b === OPEN_PAREN || b === OPEN_BRACKET) depth++;
         else if ((b === CLOSE_PAREN || b === CLOSE_BRACKET) && --depth === 0) {
-          if (tokens === 1 || b !== CLOSE_BRACKET) return -1;
+          if (tokens === 1 || b !== (buf[ts] === OPEN_PAREN ? CLOSE_PAREN : CLOSE_BRACKET)) return -1;
           return this.closedAt(i, end, -1);
         }
         i++;
@@ -444,7 +447,9 @@ export class MaskScanner {
    * past the message's first, starts one: a single quote, or a key of letters without digits,
    * `=` and a single quote, or `=` and a double quote when the message does not open with a
    * key (see `opensWithKey`), then a word that the quote does not close within the token (`'x87
-   * floating point registers'`, `reason='no route'`, `message="Starting kubelet."`).
+   * floating point registers'`, `reason='no route'`, `message="Starting kubelet."`). Opens the
+   * arguments of a name the same way (see `wordGroupEnd`): a name of letters without digits and
+   * `(`, the group closing in a later token (`_OSI(Module Device)` is `_OSI(<*>)`).
    */
   private openQuotedValue(ts: number, te: number, end: number, h1: number, h2: number): void {
     const buf = this.buf;
@@ -452,9 +457,14 @@ export class MaskScanner {
     if (buf[ts] === APOSTROPHE) {
       if (te - ts < 2) return;
     } else {
-      while (at < te && buf[at] !== EQUALS) {
+      while (at < te && buf[at] !== EQUALS && buf[at] !== OPEN_PAREN) {
         if ((CLASS[buf[at]] & DIGIT) !== 0) return;
         at++;
+      }
+      if (buf[at] === OPEN_PAREN) {
+        // `_OSI(Module Device)`: the arguments of a name, one value.
+        if (at > ts && at < te - 1) this.openWordGroup(ts, at + 1, this.wordGroupEnd(at, end), h1, h2);
+        return;
       }
       if (at === ts || at >= te - 2) return;
       if (buf[at + 1] !== APOSTROPHE && (buf[at + 1] !== QUOTE || this.opensWithKey())) return;
