@@ -257,6 +257,9 @@ describe('template catalog (stage 2)', () => {
     expect(new Set(templatesOf(threads))).toEqual(new Set(['--- <*> com.alibaba.druid.pool.DruidDataSource : {<*>} closed']));
     const levels = ['ERROR', 'WARN'].map((l) => `job [${l}] queue full`);
     expect(templatesOf(levels)).toEqual(['job [ERROR] queue full', 'job [WARN] queue full']);
+    // With a closing punctuation mark after the bracket too.
+    const phases = ['hot', 'warm'].map((p) => `index moved to [${p}], then checked`);
+    expect(new Set(templatesOf(phases))).toEqual(new Set(['index moved to <*> then checked']));
   });
 
   it('keeps a position whose words are a variable over a cluster a variable in the parts of a split elsewhere', () => {

@@ -17,4 +17,4 @@ export { WILDCARD } from './mask.js';
  * ingest. test/detect/miner-rules.test.ts holds a digest of the rules' output over fixed
  * messages and fails until the digest and this revision are updated together.
  */
-export const MINER_RULES = '2026-12-04.15';
+export const MINER_RULES = '2026-12-04.16';
