@@ -378,6 +378,46 @@ describe('template catalog (stage 2)', () => {
     expect(t.signatures).toHaveLength(3);
   });
 
+  it('takes a first word as a value where the same template has a masked value there', () => {
+    const zones = ['DMA', 'Normal', 'DMA32'].map((z, i) => `${z} zone: ${i + 3} pages used for memmap`);
+    expect(templatesOf(zones)).toEqual(Array(3).fill('<*> zone: <*> pages used for memmap'));
+    // Without a masked first word, or with fewer than two constant words after it: apart.
+    expect(new Set(templatesOf(zones.slice(0, 2))).size).toBe(2);
+    expect(new Set(templatesOf(['DMA [mem 0x1000-0x2000]', 'DMA32 [mem 0x3000-0x4000]'])).size).toBe(2);
+  });
+
+  it('joins first words that are values when the masked one comes later, and parts them when it goes', () => {
+    const sig = (text: string): CatalogSignature => ({ id: signatureIdOfText(text), text, count: 1 });
+    const dma = sig('DMA zone: <*> pages used for memmap');
+    const normal = sig('Normal zone: <*> pages used for memmap');
+    const masked = sig('<*> zone: <*> pages used for memmap');
+    const catalog = createTemplateCatalog();
+    catalog.add([dma, normal]);
+    const before = [catalog.templateOf(dma.id), catalog.templateOf(normal.id)];
+    const changes = catalog.add([masked]);
+    const joined = templateIdOfText(masked.text);
+    expect(changes).toEqual(
+      [
+        { signature: dma.id, template: joined, previous: before[0] },
+        { signature: normal.id, template: joined, previous: before[1] },
+        { signature: masked.id, template: joined },
+      ].sort((a, b) => a.signature - b.signature),
+    );
+    expect(catalog.templates()).toEqual([{ id: joined, text: masked.text, tokens: 7, signatures: [dma.id, normal.id, masked.id].sort((a, b) => a - b), count: 3 }]);
+    expect(catalog.template(before[0]!)).toBeUndefined();
+    // The same from the set in one add, in any order.
+    const once = createTemplateCatalog({}, [masked, normal, dma]);
+    expect([dma, normal, masked].map((s) => once.templateOf(s.id))).toEqual([joined, joined, joined]);
+    // When the masked one's template changes, the others go back to their own.
+    const other = sig('<*> zone: <*> pages used for bitmap');
+    const more = sig('<*> zone: <*> pages used for cache');
+    const third = sig('<*> zone: <*> pages used for dirty');
+    catalog.add([other, more, third]);
+    expect(catalog.template(catalog.templateOf(masked.id)!)!.text).toBe('<*> zone: <*> pages used for <*>');
+    expect(catalog.templateOf(dma.id)).toBe(before[0]);
+    expect(catalog.templateOf(normal.id)).toBe(before[1]);
+  });
+
   it('reports the signatures whose template changed when a later add generalises it', () => {
     const sig = (text: string): CatalogSignature => ({ id: signatureIdOfText(text), text, count: 1 });
     const catalog = createTemplateCatalog();
