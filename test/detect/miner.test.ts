@@ -54,6 +54,16 @@ describe('signature miner (stage 1)', () => {
     expect(masked('read load/store alignment')).toBe('read load/store alignment');
   });
 
+  it('masks a relative path of three or more names with a dot in one, as one variable', () => {
+    expect(masked('k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Service')).toBe('<*>: Failed to watch *<*>');
+    expect(masked('compiling src/main/App.java now')).toBe('compiling <*> now');
+    expect(masked('see (docs/guide/intro.md).')).toBe('see (<*>).');
+    // Names without a dot, two names, a version, a name before a number: words.
+    expect(masked('nvme0: 32/0/0 default/read/poll queues')).toBe('<*>: <*> default/read/poll queues');
+    expect(masked('using x86/fpu and text/html.x')).toBe('using <*>/fpu and text/html.x');
+    expect(masked('via HTTP/1.1 and a.b/c/1.2')).toBe('via HTTP/<*> and a.b/c/<*>');
+  });
+
   it('masks dates, and true, false and null as values', () => {
     expect(masked('timed out at Sat Jun 18 02:23:10 2005 after')).toBe('timed out at <*> after');
     expect(masked('Jun 14 15:16:01 combo sshd')).toBe('<*> combo sshd');
@@ -136,11 +146,23 @@ describe('signature miner (stage 1)', () => {
     expect(masked('skipping sync - [runtime not ready')).toBe('skipping sync - [runtime not ready');
   });
 
+  it("takes a name's arguments in parentheses of several tokens for one value, past the first token", () => {
+    expect(masked('ACPI: Added _OSI(Module Device)')).toBe('ACPI: Added _OSI(<*>)');
+    expect(masked('ACPI: Added _OSI(3.0 _SCP Extensions), done')).toBe('ACPI: Added _OSI(<*>), done');
+    // One token, a group that opens with `(` or opens the message, a name with a digit, a group that never closes or closes with `]`: kept.
+    expect(masked('ACPI: Added _OSI(Linux-Dell-Video)')).toBe('ACPI: Added _OSI(Linux-Dell-Video)');
+    expect(masked('Pause Young (Metadata GC Threshold) done')).toBe('Pause Young (Metadata GC Threshold) done');
+    expect(masked('call(a b) done')).toBe('call(a b) done');
+    expect(masked('run f2(a b) now')).toBe('run <*>(a b) now');
+    expect(masked('run f(a b now')).toBe('run f(a b now');
+    expect(masked('run f(a b] now')).toBe('run f(a b] now');
+  });
+
   it('takes a value in single quotes of several tokens for one value, past the first token', () => {
     expect(masked("x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'")).toBe("<*>/fpu: Supporting XSAVE feature <*>: '<*>'");
     expect(masked('Server rejected event \'&v1.Event{Kind:"", Name:"a b"}\': \'events is forbidden: User "kubelet" cannot create\' (will not retry!)')).toBe("Server rejected event '<*>': '<*>' (will not retry!)");
     expect(masked("route failed reason='no route to host', retrying")).toBe("route failed reason='<*>', retrying");
-    // Double quotes (a logfmt message, a klog message, a request line), a group that opens the
+    // Double quotes without a key or in a logfmt message (a klog message, a request line), a group that opens the
     // message, a key with a digit, a quote closed inside a token or never: kept.
     expect(masked('level=info msg="starting containerd" revision=c507a02')).toBe('level=info msg="starting containerd" revision=<*>');
     expect(masked('said "hello world" ok')).toBe('said "hello world" ok');
@@ -148,6 +170,17 @@ describe('signature miner (stage 1)', () => {
     expect(masked("set arg1='a b' ok")).toBe("set <*>='a b' ok");
     expect(masked("set x='a b'c d")).toBe("set x='a b'c d");
     expect(masked("it's a 'b c")).toBe("it's a 'b c");
+  });
+
+  it('takes a value in double quotes after a key for one value, unless the message opens with a key (logfmt)', () => {
+    expect(masked('"Event occurred" object="localhost" kind="Node" reason="Starting" message="Starting kubelet."')).toBe('"Event occurred" object="localhost" kind="Node" reason="Starting" message="<*>"');
+    expect(masked('Activating service requested by :1.5 (uid=0 comm="/usr/bin/foo --panel disable " label="unconfined")')).toBe('Activating service requested by :<*> (uid=<*> comm="<*>" label="unconfined")');
+    // logfmt: the message opens with key=value, and msg="..." holds the event's words.
+    expect(masked('level=info msg="starting containerd" revision=c507a02')).toBe('level=info msg="starting containerd" revision=<*>');
+    expect(masked('time="2025-03-21T14:51:17Z" level=info msg="loading plugin" id=io.containerd.x')).toBe('time="<*>" level=info msg="loading plugin" id=io.containerd.x');
+    // Without a key, or closed in its token: kept.
+    expect(masked('said "hello world" ok')).toBe('said "hello world" ok');
+    expect(masked('set x="a" y="b c"d ok')).toBe('set x="a" y="b c"d ok');
   });
 
   it('masks a JSON object in one token as one variable', () => {
@@ -224,6 +257,9 @@ describe('template catalog (stage 2)', () => {
     expect(new Set(templatesOf(threads))).toEqual(new Set(['--- <*> com.alibaba.druid.pool.DruidDataSource : {<*>} closed']));
     const levels = ['ERROR', 'WARN'].map((l) => `job [${l}] queue full`);
     expect(templatesOf(levels)).toEqual(['job [ERROR] queue full', 'job [WARN] queue full']);
+    // With a closing punctuation mark after the bracket too.
+    const phases = ['hot', 'warm'].map((p) => `index moved to [${p}], then checked`);
+    expect(new Set(templatesOf(phases))).toEqual(new Set(['index moved to <*> then checked']));
   });
 
   it('keeps a position whose words are a variable over a cluster a variable in the parts of a split elsewhere', () => {
@@ -240,6 +276,25 @@ describe('template catalog (stage 2)', () => {
     const indices = ['[.kibana]', '[.kibana_task_manager]', '[.tasks]'].map((k, i) => `${k} INIT -> DONE. took: ${i}ms.`);
     expect(new Set(templatesOf(indices))).toEqual(new Set(['<*> INIT -> DONE. took: <*>.']));
     expect(new Set(templatesOf(['[ERROR]', '[WARN]'].map((l, i) => `${l} queue full after ${i} s`))).size).toBe(2);
+  });
+
+  it("merges a name's arguments of one word and of several", () => {
+    const osi = ['Module Device', 'Processor Device', 'Linux-Dell-Video', 'Linux-Lenovo-NV-HDMI-Audio', '3.0 _SCP Extensions'].map((a) => `ACPI: Added _OSI(${a})`);
+    expect(new Set(templatesOf(osi)).size).toBe(1);
+  });
+
+  it('merges klog lines whose source is a relative path of other files', () => {
+    const sources = ['k8s.io/client-go/informers/factory.go:134:', 'k8s.io/kubernetes/pkg/kubelet/config/apiserver.go:46:', 'k8s.io/kubernetes/pkg/kubelet/kubelet.go:438:'];
+    const lines = sources.map((s, i) => `${s} Failed to watch *v1.X${i}: failed to list *v1.X${i}: forbidden`);
+    expect(new Set(templatesOf(lines))).toEqual(new Set(['<*>: Failed to watch *<*>: failed to list *<*>: forbidden']));
+  });
+
+  it('merges klog values in double quotes of one word and of several, but not logfmt messages', () => {
+    const events = [['Starting', 'Starting kubelet.'], ['NodeHasSufficientPID', 'Node localhost status is now: NodeHasSufficientPID'], ['NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods']];
+    const klog = events.map(([r, m]) => `"Event occurred" object="localhost" kind="Node" type="Normal" reason="${r}" message="${m}"`);
+    expect(new Set(templatesOf(klog))).toEqual(new Set(['"Event occurred" object="localhost" kind="Node" type="Normal" <*> message="<*>"']));
+    const logfmt = ['starting containerd', 'loading plugin', 'serving grpc'].map((m, i) => `level=info msg="${m}" t=${i}`);
+    expect(new Set(templatesOf(logfmt)).size).toBe(3);
   });
 
   it('merges values in single quotes of one word and of several', () => {
@@ -321,6 +376,46 @@ describe('template catalog (stage 2)', () => {
     expect(createTemplateCatalog().add([{ id: 1, text: t.text }])[0].template).toBe(t.id);
     expect(t).toMatchObject({ tokens: 6, count: 3 });
     expect(t.signatures).toHaveLength(3);
+  });
+
+  it('takes a first word as a value where the same template has a masked value there', () => {
+    const zones = ['DMA', 'Normal', 'DMA32'].map((z, i) => `${z} zone: ${i + 3} pages used for memmap`);
+    expect(templatesOf(zones)).toEqual(Array(3).fill('<*> zone: <*> pages used for memmap'));
+    // Without a masked first word, or with fewer than two constant words after it: apart.
+    expect(new Set(templatesOf(zones.slice(0, 2))).size).toBe(2);
+    expect(new Set(templatesOf(['DMA [mem 0x1000-0x2000]', 'DMA32 [mem 0x3000-0x4000]'])).size).toBe(2);
+  });
+
+  it('joins first words that are values when the masked one comes later, and parts them when it goes', () => {
+    const sig = (text: string): CatalogSignature => ({ id: signatureIdOfText(text), text, count: 1 });
+    const dma = sig('DMA zone: <*> pages used for memmap');
+    const normal = sig('Normal zone: <*> pages used for memmap');
+    const masked = sig('<*> zone: <*> pages used for memmap');
+    const catalog = createTemplateCatalog();
+    catalog.add([dma, normal]);
+    const before = [catalog.templateOf(dma.id), catalog.templateOf(normal.id)];
+    const changes = catalog.add([masked]);
+    const joined = templateIdOfText(masked.text);
+    expect(changes).toEqual(
+      [
+        { signature: dma.id, template: joined, previous: before[0] },
+        { signature: normal.id, template: joined, previous: before[1] },
+        { signature: masked.id, template: joined },
+      ].sort((a, b) => a.signature - b.signature),
+    );
+    expect(catalog.templates()).toEqual([{ id: joined, text: masked.text, tokens: 7, signatures: [dma.id, normal.id, masked.id].sort((a, b) => a - b), count: 3 }]);
+    expect(catalog.template(before[0]!)).toBeUndefined();
+    // The same from the set in one add, in any order.
+    const once = createTemplateCatalog({}, [masked, normal, dma]);
+    expect([dma, normal, masked].map((s) => once.templateOf(s.id))).toEqual([joined, joined, joined]);
+    // When the masked one's template changes, the others go back to their own.
+    const other = sig('<*> zone: <*> pages used for bitmap');
+    const more = sig('<*> zone: <*> pages used for cache');
+    const third = sig('<*> zone: <*> pages used for dirty');
+    catalog.add([other, more, third]);
+    expect(catalog.template(catalog.templateOf(masked.id)!)!.text).toBe('<*> zone: <*> pages used for <*>');
+    expect(catalog.templateOf(dma.id)).toBe(before[0]);
+    expect(catalog.templateOf(normal.id)).toBe(before[1]);
   });
 
   it('reports the signatures whose template changed when a later add generalises it', () => {

@@ -404,8 +404,8 @@ function judgePosition(m: readonly ClusterInput[], p: number, table: TokenTable,
   return SPLIT;
 }
 
-/** A word in square brackets, alone in its token: `[main]`, `[ftdc]`, `[worker-pool]:`. */
-const BRACKETED = /^\[[^\s[\]]+\]:?$/;
+/** A word in square brackets, alone in its token but for one closing punctuation mark: `[main]`, `[ftdc]`, `[worker-pool]:`, `[.ds-.<*>],`. */
+const BRACKETED = /^\[[^\s[\]]+\][,;:.]?$/;
 
 /** True when every value is a word in square brackets (see BRACKETED): the name of a thread, a context or a component. */
 function allBracketed(values: ReadonlySet<number>, table: TokenTable): boolean {

@@ -156,7 +156,8 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  * signature, turned into its text, so that id and text come from one scan and cannot disagree.
  *
  * Tokens are the runs of non-blank bytes. Inside a token:
- * - a path (from a `/` at the token start or after one of `([{'"=:,<`, `./`, `~/`, `C:\`)
+ * - a path (from a `/` at the token start or after one of `([{'"=:,<`, `./`, `~/`, `C:\`, or
+ *   a relative path of three or more names with a `.` in one, `k8s.io/client-go/x/factory.go`)
  *   up to the token end, less trailing `)]}'",;:.>`, is one variable (`chdir(<*>)`, `file=<*>`);
  * - an identifier run (letters and digits, joined by single `.`, `-` or `_`) holding a digit
  *   is a variable (`core.2275`, `blk_-42`, `R02-M1-N0`, `0x1f`, `12ms`, `ssh2`, UUIDs), and
@@ -171,12 +172,16 @@ function dateWord(buf: Uint8Array, ts: number, te: number): number {
  * (up to MAX_GROUP) that holds only variables leaves no token (`(1.16 KB)`); one in square
  * brackets that holds words, past the first token of the message, is one token `[<*>]`
  * (`cause [auto(bulk api)],`, `The Cgroup [kubepods besteffort] has`): square brackets hold a
- * value (a name, a list, a reason) far more often than the words of the event. So do single
+ * value (a name, a list, a reason) far more often than the words of the event; so do the
+ * parentheses right after a name (`_OSI(Module Device)` is `_OSI(<*>)`: its arguments), not
+ * a group that opens with `(` (`Pause Young (Metadata GC Threshold)`). So do single
  * quotes: a group of several tokens in them past the first token, alone or after a key, is one
  * token `'<*>'` (`feature 0x001: 'x87 floating point registers'`, `cert 'Canonical Ltd. Secure
- * Boot Signing'`, `reason='no route'`). Double quotes are kept, as they hold the event's own
- * words as often as a value (klog's `"Event occurred"`, logfmt's `msg="starting containerd"`,
- * an access log's `"GET / HTTP/1.1"`). Tokens past `maxTokens` are left out.
+ * Boot Signing'`, `reason='no route'`). So do double quotes after a key (klog's
+ * `message="Starting kubelet."`), unless the message opens with a key (logfmt's `level=info
+ * msg="starting containerd"`, where the quoted value holds the event's own words); double
+ * quotes without a key are kept, as they hold the event's words as often as a value (klog's
+ * `"Event occurred"`, an access log's `"GET / HTTP/1.1"`). Tokens past `maxTokens` are left out.
  */
 export class MaskScanner {
   private starts = new Int32Array(256);
@@ -188,6 +193,8 @@ export class MaskScanner {
   /** Tokens of the last scan. */
   tokens = 0;
   private buf: Buffer = EMPTY;
+  /** Where the last scan's message starts (see `opensWithKey`). */
+  private start = 0;
 
   /** Token hash lanes left by `hashPieces`. */
   private t1 = 0;
@@ -214,6 +221,7 @@ export class MaskScanner {
    */
   scan(buf: Buffer, start: number, end: number): number {
     this.buf = buf;
+    this.start = start;
     this.count = 0;
     this.tokens = 0;
     let h1 = H1_SEED;
@@ -251,7 +259,7 @@ export class MaskScanner {
       }
       const first = this.count;
       const prevEndsWildBefore: boolean = prevEndsWild;
-      // A square-bracket group or a value in single quotes of several tokens (see
+      // A square-bracket group, a quoted value or a name's arguments of several tokens (see
       // `openWordGroup`, `openQuotedValue`); one at the message's start is left as it is: the first token routes
       // the message to its family, and there a group is most often the source's context
       // (`[session uid=1 pid=2]`).
@@ -411,7 +419,8 @@ export class MaskScanner {
   /**
    * Where the square-bracket group opened by the token at ts ends (the end of the token that
    * closes it), or -1: it must close in a later token, MAX_GROUP tokens at most, with `]` and
-   * nothing but closing punctuation after it (`[auto(bulk api)],`). Sets `closerAt`.
+   * nothing but closing punctuation after it (`[auto(bulk api)],`). Sets `closerAt`. From a `(`
+   * after a name, the same for the name's arguments, closing with `)` (`_OSI(Module Device)`).
    */
   private wordGroupEnd(ts: number, end: number): number {
     const buf = this.buf;
@@ -423,7 +432,7 @@ export class MaskScanner {
         const b = buf[i];
         if (b === OPEN_PAREN || b === OPEN_BRACKET) depth++;
         else if ((b === CLOSE_PAREN || b === CLOSE_BRACKET) && --depth === 0) {
-          if (tokens === 1 || b !== CLOSE_BRACKET) return -1;
+          if (tokens === 1 || b !== (buf[ts] === OPEN_PAREN ? CLOSE_PAREN : CLOSE_BRACKET)) return -1;
           return this.closedAt(i, end, -1);
         }
         i++;
@@ -434,10 +443,13 @@ export class MaskScanner {
   }
 
   /**
-   * Opens a value in single quotes of several tokens (see `quotedValueEnd`) when the token
-   * buf[ts, te), past the message's first, starts one: a single quote, or a key of letters
-   * without digits, `=` and a single quote, then a word that the quote does not close within
-   * the token (`'x87 floating point registers'`, `reason='no route'`).
+   * Opens a quoted value of several tokens (see `quotedValueEnd`) when the token buf[ts, te),
+   * past the message's first, starts one: a single quote, or a key of letters without digits,
+   * `=` and a single quote, or `=` and a double quote when the message does not open with a
+   * key (see `opensWithKey`), then a word that the quote does not close within the token (`'x87
+   * floating point registers'`, `reason='no route'`, `message="Starting kubelet."`). Opens the
+   * arguments of a name the same way (see `wordGroupEnd`): a name of letters without digits and
+   * `(`, the group closing in a later token (`_OSI(Module Device)` is `_OSI(<*>)`).
    */
   private openQuotedValue(ts: number, te: number, end: number, h1: number, h2: number): void {
     const buf = this.buf;
@@ -445,17 +457,36 @@ export class MaskScanner {
     if (buf[ts] === APOSTROPHE) {
       if (te - ts < 2) return;
     } else {
-      while (at < te && buf[at] !== EQUALS) {
+      while (at < te && buf[at] !== EQUALS && buf[at] !== OPEN_PAREN) {
         if ((CLASS[buf[at]] & DIGIT) !== 0) return;
         at++;
       }
-      if (at === ts || at >= te - 2 || buf[at + 1] !== APOSTROPHE) return;
+      if (buf[at] === OPEN_PAREN) {
+        // `_OSI(Module Device)`: the arguments of a name, one value.
+        if (at > ts && at < te - 1) this.openWordGroup(ts, at + 1, this.wordGroupEnd(at, end), h1, h2);
+        return;
+      }
+      if (at === ts || at >= te - 2) return;
+      if (buf[at + 1] !== APOSTROPHE && (buf[at + 1] !== QUOTE || this.opensWithKey())) return;
       at++;
     }
     const q = buf[at];
     for (let k = at + 1; k < te; k++) if (buf[k] === q) return;
     const groupEnd = this.quotedValueEnd(te, end, q);
     if (groupEnd >= 0) this.openWordGroup(ts, at + 1, groupEnd, h1, h2);
+  }
+
+  /**
+   * True when the message's first token is `key=...` (logfmt: `level=info msg="starting
+   * containerd"`), where a double-quoted value (`msg="..."`) holds the event's own words.
+   */
+  private opensWithKey(): boolean {
+    const buf = this.buf;
+    let i = this.start;
+    while (i < buf.length && (CLASS[buf[i]] & SPACE) !== 0) i++;
+    const s = i;
+    while (i < buf.length && (CLASS[buf[i]] & SPACE) === 0 && buf[i] !== EQUALS) i++;
+    return i > s && i < buf.length && buf[i] === EQUALS;
   }
 
   /**
@@ -622,7 +653,29 @@ export class MaskScanner {
         if (k - 2 === ts || (CLASS[buf[k - 3]] & OPEN) !== 0) return k - 2;
       }
     }
-    return -1;
+    return this.relativePathStart(ts, te);
+  }
+
+  /**
+   * Where a relative path starts in the token, or -1: names joined by two or more `/`, each
+   * before a letter, with a `.` in one of them (`k8s.io/client-go/informers/factory.go:134:`,
+   * `src/main/App.java`), from the token start less `([{'"=:,<`; not `default/read/poll` nor
+   * `HTTP/1.1` nor `a/b.c`.
+   */
+  private relativePathStart(ts: number, te: number): number {
+    const buf = this.buf;
+    let s = ts;
+    while (s < te && (CLASS[buf[s]] & OPEN) !== 0) s++;
+    if (s >= te || (CLASS[buf[s]] & ALNUM) === 0) return -1;
+    let slashes = 0;
+    let dotted = false;
+    for (let k = s + 1; k < te - 1; k++) {
+      if (buf[k] === DOT && (CLASS[buf[k + 1]] & ALNUM) !== 0) dotted = true;
+      if (buf[k] !== SLASH) continue;
+      if ((CLASS[buf[k - 1]] & ALNUM) === 0 || (CLASS[buf[k + 1]] & ALPHA) === 0) return -1;
+      slashes++;
+    }
+    return slashes >= 2 && dotted ? s : -1;
   }
 
   /**

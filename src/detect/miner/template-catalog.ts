@@ -65,7 +65,9 @@ export interface TemplateChange {
  * Stage 2 of template mining, in the main thread: the signatures of all workers and runs,
  * clustered into templates. The clustering of each group (same token count, same `depth`
  * leading tokens) is recomputed from the group's SET of signatures whenever one joins, so
- * the result does not depend on the order or batches in which signatures arrive.
+ * the result does not depend on the order or batches in which signatures arrive. A template
+ * led by a constant word joins one led by the wildcard alone with the same rest (see
+ * `valueRest`), in whatever order the two come.
  */
 export interface TemplateCatalog {
   /**
@@ -94,6 +96,9 @@ interface SignatureRecord {
   tokens: number;
   count: number;
   group: Group;
+  /** The template of its family's cluster. */
+  own: number;
+  /** Its template: `own`, or the template led by a value that `own` joins (see `valueRest`). */
   template: number;
 }
 
@@ -119,6 +124,44 @@ interface TemplateRecord {
   text: string;
   tokens: number;
   members: SignatureRecord[];
+  /** Its text after the first token, when that token is a constant word, or the wildcard alone with two or more constant tokens after it (see `valueRest`); else null. */
+  rest: string | null;
+  /** The template led by a value that this one joins, or NONE. */
+  into: number;
+}
+
+/**
+ * For a template text, the text after its first token, and whether that token is the wildcard
+ * alone (`<*> zone: <*> pages used for memmap`) or a constant word (`DMA zone: ...`); null when
+ * the first token is neither, or is the wildcard with fewer than two constant tokens after it
+ * (`<*> [<*>]` is too little to go by: `RAMDISK: [<*>]` is another event). A template led
+ * by a constant word joins the template of its family-less twin led by a value: where a value
+ * was seen at the first token (`DMA32` masked), the other first words there (`DMA`, `Normal`)
+ * are values too, though the first token routes them to families of their own.
+ */
+function valueRest(text: string): { rest: string; valueLed: boolean } | null {
+  const sp = text.indexOf(' ');
+  if (sp <= 0) return null;
+  const valueLed = sp === WILDCARD.length && text.startsWith(WILDCARD);
+  if (!valueLed && text.lastIndexOf(WILDCARD, sp - 1) >= 0) return null;
+  const rest = text.slice(sp + 1);
+  // The rest is the same text in both: its constants are counted for the value-led one only.
+  return !valueLed || constantTokens(rest) >= 2 ? { rest, valueLed } : null;
+}
+
+/** How many of the space-separated tokens of a text hold no wildcard. */
+function constantTokens(text: string): number {
+  let constants = 0;
+  for (const t of text.split(' ')) if (t !== '' && !t.includes(WILDCARD)) constants++;
+  return constants;
+}
+
+/** Deletes id from the set at key, and the set once empty. */
+function dropFrom<K>(sets: Map<K, Set<number>>, key: K, id: number): void {
+  const ids = sets.get(key);
+  if (ids === undefined) return;
+  ids.delete(id);
+  if (ids.size === 0) sets.delete(key);
 }
 
 /** Checks the options and fills in the defaults; throws a ConfigError naming a bad one. */
@@ -147,6 +190,12 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
   const groups = new Map<string, Group>();
   const families = new Map<string | number, Family>();
   const byTemplate = new Map<number, TemplateRecord>();
+  /** Templates led by the wildcard alone, by the rest of their text (see `valueRest`). */
+  const valueLed = new Map<string, number>();
+  /** Templates led by a constant word, by the rest of their text. */
+  const constantLed = new Map<string, Set<number>>();
+  /** Per template led by a value, the templates that join it. */
+  const joined = new Map<number, Set<number>>();
 
   /** The family key: the leading tokens (`depth` of them; 0: none). */
   function familyKey(off: number, n: number): string | number {
@@ -160,9 +209,20 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
     return key;
   }
 
-  /** Re-clusters a family: each group whose members changed, then the templates across lengths. */
-  function recluster(family: Family, dirty: ReadonlySet<Group>, changes: TemplateChange[]): void {
-    for (const id of family.templates) byTemplate.delete(id);
+  /** Re-clusters a family: each group whose members changed, then the templates across lengths. Notes the templates made in `made` and the rests of value-led templates gone or made in `rests`. */
+  function recluster(family: Family, dirty: ReadonlySet<Group>, made: TemplateRecord[], rests: Set<string>): void {
+    for (const id of family.templates) {
+      const old = byTemplate.get(id);
+      byTemplate.delete(id);
+      if (old === undefined || old.rest === null) continue;
+      if (old.text.startsWith(WILDCARD + ' ')) {
+        valueLed.delete(old.rest);
+        rests.add(old.rest);
+      } else {
+        dropFrom(constantLed, old.rest, id);
+        if (old.into !== NONE) dropFrom(joined, old.into, id);
+      }
+    }
     family.templates = [];
     const all: LengthCluster<SignatureRecord>[] = [];
     for (const group of family.groups) {
@@ -175,11 +235,42 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
       if (existing !== undefined) {
         // Another cluster with the same text (or, improbably, hash) in another family: one template.
         existing.members.push(...cluster.members);
+        made.push(existing);
       } else {
-        byTemplate.set(id, { id, text: cluster.text, tokens: cluster.tokens, members: cluster.members });
+        const vr = resolved.depth > 0 ? valueRest(cluster.text) : null;
+        const rec: TemplateRecord = { id, text: cluster.text, tokens: cluster.tokens, members: cluster.members, rest: vr?.rest ?? null, into: NONE };
+        byTemplate.set(id, rec);
+        made.push(rec);
+        if (vr !== null && vr.valueLed) {
+          valueLed.set(vr.rest, id);
+          rests.add(vr.rest);
+        } else if (vr !== null) {
+          let ids = constantLed.get(vr.rest);
+          if (ids === undefined) constantLed.set(vr.rest, (ids = new Set()));
+          ids.add(id);
+        }
       }
       family.templates.push(id);
-      for (const s of cluster.members) {
+      for (const s of cluster.members) s.own = id;
+    }
+  }
+
+  /** Joins each template led by a constant word whose value-led twin came or went (or that is new) to that twin, and notes the signatures whose template changed. */
+  function joinValueLed(made: readonly TemplateRecord[], rests: ReadonlySet<string>, changes: TemplateChange[]): void {
+    const check = new Set<TemplateRecord>(made);
+    for (const rest of rests) for (const id of constantLed.get(rest) ?? []) check.add(byTemplate.get(id)!);
+    for (const rec of check) {
+      if (byTemplate.get(rec.id) !== rec) continue;
+      const into = rec.rest === null || rec.text.startsWith(WILDCARD + ' ') ? NONE : (valueLed.get(rec.rest) ?? NONE);
+      if (rec.into !== NONE) dropFrom(joined, rec.into, rec.id);
+      rec.into = into;
+      if (into !== NONE) {
+        let ids = joined.get(into);
+        if (ids === undefined) joined.set(into, (ids = new Set()));
+        ids.add(rec.id);
+      }
+      for (const s of rec.members) {
+        const id = into === NONE ? s.own : into;
         if (s.template !== id) {
           changes.push(s.template === NONE ? { signature: s.id, template: id } : { signature: s.id, template: id, previous: s.template });
           s.template = id;
@@ -208,13 +299,16 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
         family.groups.push(group);
         groups.set(key, group);
       }
-      const rec: SignatureRecord = { id: sig.id, text: sig.text, off, tokens: n, count: sig.count ?? 0, group, template: NONE };
+      const rec: SignatureRecord = { id: sig.id, text: sig.text, off, tokens: n, count: sig.count ?? 0, group, own: NONE, template: NONE };
       bySignature.set(sig.id, rec);
       group.members.push(rec);
       dirty.add(group);
     }
+    const made: TemplateRecord[] = [];
+    const rests = new Set<string>();
+    for (const family of new Set([...dirty].map((g) => g.family))) recluster(family, dirty, made, rests);
     const changes: TemplateChange[] = [];
-    for (const family of new Set([...dirty].map((g) => g.family))) recluster(family, dirty, changes);
+    joinValueLed(made, rests, changes);
     changes.sort((a, b) => a.signature - b.signature);
     return changes;
   }
@@ -222,9 +316,12 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
   function toTemplate(t: TemplateRecord): Template {
     let count = 0;
     const ids: number[] = [];
-    for (const s of t.members) {
-      count += s.count;
-      ids.push(s.id);
+    const parts = [t, ...[...(joined.get(t.id) ?? [])].map((id) => byTemplate.get(id)!)];
+    for (const part of parts) {
+      for (const s of part.members) {
+        count += s.count;
+        ids.push(s.id);
+      }
     }
     ids.sort((a, b) => a - b);
     return { id: t.id, text: t.text, tokens: t.tokens, signatures: ids, count };
@@ -238,10 +335,13 @@ export function createTemplateCatalog(options: TemplateCatalogOptions = {}, sign
     },
     template(id) {
       const t = byTemplate.get(id);
-      return t === undefined ? undefined : toTemplate(t);
+      return t === undefined || t.into !== NONE ? undefined : toTemplate(t);
     },
     templates() {
-      return [...byTemplate.values()].map(toTemplate).sort((a, b) => a.id - b.id);
+      return [...byTemplate.values()]
+        .filter((t) => t.into === NONE)
+        .map(toTemplate)
+        .sort((a, b) => a.id - b.id);
     },
     signatures() {
       return [...bySignature.values()].map((s) => ({ id: s.id, text: s.text, count: s.count })).sort((a, b) => a.id - b.id);
