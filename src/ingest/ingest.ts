@@ -166,10 +166,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     // A reingest of stdin replaces what was read from it before: no repeat to warn of.
     const stdinBefore = sources.some((s) => s.kind === 'stdin') && !plan.reingest ? await store.readStdinInputs() : [];
     let stdinInput: StdinInput | undefined;
+    // A template's time layout is inferred before anything is read, so that one it cannot infer
+    // stops the run with nothing stored; a file's format is detected when its turn comes (below),
+    // while the workers parse the files before it.
     for (const state of states) {
-      if (state.ref.kind === 'stdin') continue;
-      if (isAutoFormat(state.format)) await chooseFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
-      else if (state.format.name === 'template') inferTimeFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
+      if (state.ref.kind === 'file' && !isAutoFormat(state.format) && state.format.name === 'template') inferTimeFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
     }
     // A .gz counts its uncompressed bytes, against an estimate refined as it is read.
     const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && compressionOf(s.ref) === 'gzip' ? readGzipSize(s.ref.path, s.ref.size) : -1]));
@@ -265,6 +266,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     const formatDefs = await loadFormats();
     for (const state of states) {
       const ref = state.ref;
+      if (ref.kind === 'file' && isAutoFormat(state.format)) await chooseFormat(state, await readHead(ref.path, compressionOf(ref)), zone);
       const chunks = sourceChunks(ref, state.offset, {
         chunkBytes,
         // Read at each cut: a stream's format is known only from its first chunk on.
