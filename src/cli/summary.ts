@@ -21,9 +21,28 @@ export function formatBytes(n: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
+/** The widest a source's name is shown in the summary table; a longer one keeps its start and its end (hints name it whole). */
+const SOURCE_WIDTH = 80;
+
+/**
+ * A source's name in at most `width` characters: the file's name whole where it fits, after as
+ * much of its directory's start as fits (`/var/log/…/app.log`), else `…/` and the file's name
+ * with a piece of it left out (two thirds of what is shown is its start).
+ */
+export function shortenSource(name: string, width: number): string {
+  if (name.length <= width) return name;
+  const slash = name.lastIndexOf('/');
+  const base = name.slice(slash + 1);
+  if (slash > 0 && base.length + 2 < width) return `${name.slice(0, width - base.length - 2)}…/${base}`;
+  // Most of the start, which tells files apart more often than a hash or a date at the end.
+  const room = width - 3;
+  const tail = Math.ceil(room / 3);
+  return `…/${base.slice(0, room - tail)}…${base.slice(base.length - tail)}`;
+}
+
 /** The human-readable ingest summary: per source, lines read = parsed + unparsed + blank. Errors are not in it: they go to stderr, as every error does. */
 export function formatIngestSummary(s: IngestSummary): string {
-  const rows = s.sources.map((x) => [x.source, x.detection ? `${x.format} (${x.detection.matched ? 'auto' : 'no format matched,'} ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
+  const rows = s.sources.map((x) => [shortenSource(x.source, SOURCE_WIDTH), x.detection ? `${x.format} (${x.detection.matched ? 'auto' : 'no format matched,'} ${percent(x.detection.rate)})` : x.format, fmt(x.lines), fmt(x.parsed), fmt(x.unparsed), fmt(x.blank), describeStatus(x)]);
   const t = s.totals;
   rows.push(['total', '', fmt(t.lines), fmt(t.parsed), fmt(t.unparsed), fmt(t.blank), '']);
   const head = ['source', 'format', 'lines', 'parsed', 'unparsed', 'blank', 'status'];
