@@ -258,17 +258,31 @@ function isLockError(err: unknown): boolean {
   return /lock|Conflicting/i.test((err as Error)?.message ?? '');
 }
 
+/** DuckDB's error for a file with no database header yet, as one is while another process creates it. */
+function isHeaderless(err: unknown): boolean {
+  return /not a valid DuckDB database file/.test((err as Error)?.message ?? '');
+}
+
 /**
- * Opens a DuckDB file, retrying while another process holds its lock
- * (a `logscope sql` reading while an ingest commits, or the reverse).
+ * How long a file without a database header is taken for one another process is creating (it
+ * writes the header within milliseconds) before it is reported as not a database.
+ */
+const NEW_FILE_GRACE_MS = 2000;
+
+/**
+ * Opens a DuckDB file, retrying while another process holds its lock (a `logscope sql` reading
+ * while an ingest commits, or the reverse) or is creating it (two alert senders starting on a
+ * new alerts.duckdb: the second found the file empty).
  */
 export async function openDatabaseFile(file: string, options: Record<string, string>, timeoutMs = 30_000): Promise<DuckDBInstance> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     try {
       return await DuckDBInstance.create(file, options);
     } catch (err) {
-      if (!isLockError(err) || Date.now() > deadline) throw new StoreError(`cannot open ${file}: ${(err as Error).message}`, { cause: err });
+      const retry = isLockError(err) ? Date.now() <= deadline : isHeaderless(err) && Date.now() <= started + NEW_FILE_GRACE_MS;
+      if (!retry) throw new StoreError(`cannot open ${file}: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, delay));
     }
   }
