@@ -170,7 +170,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     // stops the run with nothing stored; a file's format is detected when its turn comes (below),
     // while the workers parse the files before it.
     for (const state of states) {
-      if (state.ref.kind === 'file' && !isAutoFormat(state.format) && state.format.name === 'template') inferTimeFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
+      if (state.ref.kind === 'file' && state.format.name === 'template') inferTimeFormat(state, await readHead(state.ref.path, compressionOf(state.ref)), zone);
     }
     // A .gz counts its uncompressed bytes, against an estimate refined as it is read.
     const isizes = new Map(states.map((s) => [s, s.ref.kind === 'file' && compressionOf(s.ref) === 'gzip' ? readGzipSize(s.ref.path, s.ref.size) : -1]));
