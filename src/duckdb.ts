@@ -9,10 +9,11 @@ type NodeApi = typeof import('@duckdb/node-api');
 
 /**
  * Where the build (`npm run build`: src/build/vendor-duckdb.ts) writes `@duckdb/node-api`'s
- * JavaScript bundled into one file, and V8's code cache for it. From dist/src/duckdb.js that is
- * dist/vendor/; from src/duckdb.ts under vitest there is none, and the package is loaded.
+ * JavaScript bundled into one file, and V8's code cache for it: dist/vendor/, beside dist/src/.
+ * The tests, which run src/duckdb.ts itself, load the build's bundle too (`npm test` builds
+ * first), so that they run DuckDB as the CLI does. Without a build the package is loaded.
  */
-export const VENDORED_NODE_API = fileURLToPath(new URL('../vendor/duckdb-node-api.cjs', import.meta.url));
+export const VENDORED_NODE_API = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/vendor/duckdb-node-api.cjs' : '../vendor/duckdb-node-api.cjs', import.meta.url));
 export const VENDORED_CODE_CACHE = `${VENDORED_NODE_API}.v8cache`;
 
 /** How this process loaded DuckDB's API: the build's bundle (with or without its code cache) or the package. */

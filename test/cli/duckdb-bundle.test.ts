@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { duckdbLoad } from '../../src/duckdb.js';
 import { REPO } from '../helpers.js';
 
 /**
@@ -48,6 +49,10 @@ function load(duckdbJs: string): { from: string; codeCache: boolean; answer: num
 describe('DuckDB API bundle', () => {
   it('the build loads DuckDB from the bundle with its code cache taken', () => {
     expect(load(path.join(DIST, 'src', 'duckdb.js'))).toEqual({ from: 'bundle', codeCache: true, answer: 42 });
+  });
+
+  it('the tests load it too, from src/duckdb.ts, as the CLI does', () => {
+    expect(duckdbLoad).toEqual({ from: 'bundle', codeCache: true });
   });
 
   it('a code cache made from another bundle of the same length is not used', () => {
