@@ -8,7 +8,7 @@
  * Prints one JSON line: `{"rows": <rows whose ts parsed>, "elapsedMs": ...}`.
  */
 import fs from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../src/duckdb.js';
 
 /**
  * The ISO form of rsyslog/syslog-ng, `2026-11-25T10:00:00.123Z web-03 nginx[1234]: ERROR msg`.

@@ -10,7 +10,7 @@
  * "minutes": <minutes from first to last, zero-filled>, "flagged": <minutes with z > 3>,
  * "flaggedMinutes": [ISO, ...], "elapsedMs": ...}`.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../src/duckdb.js';
 
 /**
  * A line is a record when it starts `2026-11-18T00:00:00.012Z ` (a timestamp DuckDB's cast

@@ -24,7 +24,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue } from '../src/duckdb.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { STAGING_CSV_OPTIONS } from '../src/parse/index.js';
 import { STAGED_COLUMNS } from '../src/parse/staging-parquet.js';

@@ -71,6 +71,24 @@ describe('DuckDB API bundle', () => {
     expect(load(path.join(dir, 'src', 'duckdb.js'))).toEqual({ from: 'bundle', codeCache: true, answer: 42 });
   });
 
+  it('nothing but src/duckdb.ts (and the config helper of the early open) loads the package: a value of a second copy is refused by the first (bench and tests too)', () => {
+    // A listValue() made by the package and bound by the bundle's API fails with "input is not
+    // a DuckDBListValue", as the bench's Parquet write floor did; so every file takes DuckDB's
+    // values from src/duckdb.ts and only types from the package.
+    const valueImport = /^\s*import\s+(?!type\b)[^;]*?from\s+['"]@duckdb\/node-api(?:\/[^'"]*)?['"]|(?<!typeof import|\.resolve)\(\s*['"]@duckdb\/node-api(?:\/[^'"]*)?['"]\s*\)/m;
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (/\.tsx?$/.test(entry.name) && valueImport.test(fs.readFileSync(file, 'utf8'))) offenders.push(path.relative(REPO, file));
+      }
+    };
+    for (const dir of ['src', 'bench', 'test', 'views']) walk(path.join(REPO, dir));
+    // duckdb-early.ts takes only the package's config helper, which makes a native handle.
+    expect(offenders.sort()).toEqual(['src/duckdb-early.ts', 'src/duckdb.ts']);
+  });
+
   it('without the bundle (tsc alone), DuckDB is loaded from the package', () => {
     const dir = copyBuild(false);
     expect(load(path.join(dir, 'src', 'duckdb.js'))).toEqual({ from: 'package', codeCache: false, answer: 42 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { version as duckdbVersion } from '@duckdb/node-api';
+import { version as duckdbVersion } from '../../src/duckdb.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../../src/cli/main.js';
 import { REPO, runCliHere, tmpDir } from '../helpers.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../../src/duckdb.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClusterStatus } from '../../src/cluster/index.js';
 import { DATASETS, HAVE_DATASETS, query, runCliHere, spawnCli, tmpDir } from '../helpers.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../../src/duckdb.js';
 import { describe, expect, it } from 'vitest';
 import { query, runCli, spawnCli, tmpDir } from '../helpers.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../../src/duckdb.js';
 import { describe, expect, it } from 'vitest';
 import { formatIngestSummary } from '../../src/cli/summary.js';
 import { ingest, type IngestSummary } from '../../src/ingest/index.js';

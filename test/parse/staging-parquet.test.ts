@@ -1,4 +1,4 @@
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue } from '../../src/duckdb.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../../src/duckdb.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { QueryError } from '../../src/errors.js';
 import { createSqlConsole, type SqlConsole } from '../../src/serve/console.js';
