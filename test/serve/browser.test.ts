@@ -109,7 +109,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the dashboard in a real browser', () => {
 
   it("shows DuckDB's progress moving on a long query and cancels it", async () => {
     await page.goto(`${server.url}sql`);
-    await page.locator('textarea[name=sql]').fill(longQuery());
+    // 32 pipelines (progress moves at the end of each), about four times the default's run: on a
+    // quiet machine the default's 8 finished before the test had seen the bar move and clicked cancel.
+    await page.locator('textarea[name=sql]').fill(longQuery(32));
     const started = Date.now();
     await page.locator('#run').click();
     const bar = page.locator('#query-panel[data-status=running] [role=progressbar]');
