@@ -20,6 +20,8 @@
 --                             the bucket before was past the threshold on the same side too (default 3)
 --   $min_count     DOUBLE     counted measures: flagged only when observed or expected reaches this (default 5);
 --                             with a flat history (stddev 0) a change of at least this many is flagged
+--                             (a rise only when larger than a typical earlier day's largest bucket: the
+--                             median over the previous `seasons` seasons, three at least, of each one's largest)
 --   $min_change    DOUBLE     value metrics: flagged only when observed differs from expected by at least this share
 --                             of expected (default 0.1; 0 = any change), as min_count is for counts
 --   $robust        BOOLEAN    value metrics: trailing median and MAD instead of mean and stddev, and every spread at
@@ -329,12 +331,15 @@ season_tails AS (
   SELECT series, measure, cycle,
     median(day_q) OVER w_seasons AS tail_q,
     median(day_jump_q) OVER w_seasons AS jump_q,
-    median(day_max) OVER w_seasons AS max_q
+    median(day_max) OVER w_seasons AS max_q,
+    CASE WHEN count(day_top) OVER w_seasons >= 3 THEN median(day_top) OVER w_seasons END AS top_q
   FROM (
     SELECT series, measure, cycle,
       /*tail_quantile{*/CASE WHEN count(z_abs) >= 48 THEN quantile_cont(z_abs, 0.99) END AS day_q,
       CASE WHEN count(z_jump) >= 48 THEN quantile_cont(z_jump, 0.99) END AS day_jump_q,
-      CASE WHEN $day_max::BOOLEAN AND count(z_abs) >= 48 THEN max(abs(observed - expected)) FILTER (WHERE z_abs IS NOT NULL) END AS day_max/*}tail_quantile*/
+      CASE WHEN $day_max::BOOLEAN AND count(z_abs) >= 48 THEN max(abs(observed - expected)) FILTER (WHERE z_abs IS NOT NULL) END AS day_max/*}tail_quantile*/,
+      -- Counts: the season's largest bucket, for a flat history below.
+      CASE WHEN bool_and(counted) THEN max(observed) END AS day_top
     FROM scored_abs
     GROUP BY series, measure, cycle
   )
@@ -345,7 +350,7 @@ tailed AS (
     stddev * greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576) AS stddev,
     least(greatest(1, coalesce(season_tails.tail_q, today_q) / 2.576), greatest(1, coalesce(season_tails.jump_q, today_jump_q) / 2.576)) AS jump_f,
     -- Heavy-tailed: a typical day's tail at least a quarter wider than the normal's.
-    coalesce(season_tails.tail_q, today_q) >= 1.25 * 2.576 AS heavy, season_tails.max_q
+    coalesce(season_tails.tail_q, today_q) >= 1.25 * 2.576 AS heavy, season_tails.max_q, season_tails.top_q
   FROM scored_abs LEFT JOIN season_tails USING (series, measure, cycle)
 ),
 judged AS (
@@ -410,9 +415,11 @@ flagged AS (
       OR (side <> 0 AND lag(side) OVER (PARTITION BY series, measure ORDER BY bucket) = side)
       OR sustained <> 0
       OR collapsed
-      -- A flat history (stddev 0, e.g. no errors at all): a change of at least min_count.
+      -- A flat history (stddev 0, e.g. no errors at all): a change of at least min_count; a rise
+      -- also larger than a typical earlier season's largest bucket (top_q), so that a log that
+      -- writes in bursts after hours of nothing does not fire on every burst.
       OR (z IS NULL AND stddev IS NOT NULL AND counted AND (
-        (observed - expected >= $min_count::DOUBLE AND direction IN ('up', 'both'))
+        (observed - expected >= $min_count::DOUBLE AND direction IN ('up', 'both') AND (top_q IS NULL OR observed > top_q))
         OR (expected - observed >= $min_count::DOUBLE AND direction IN ('down', 'both'))))
     ), false) AS is_flagged
   FROM passed
