@@ -52,6 +52,33 @@ export function describeEmptyRange(span: StoreSpan | null, since: string | null,
   return `no records ${range}; ${held}. Try ${tries.join(' or ')}${to <= span.min ? ' (without --until)' : ''}.`;
 }
 
+/**
+ * Buckets per series and measure from which `anomalies` says, before it starts, that the range is
+ * long: every bucket of it is judged (zero-filled), at about 10-20 µs each with the seasonal
+ * baseline on the 2-core development machine, so a million takes tens of seconds.
+ */
+export const LONG_RANGE_BUCKETS = 1_000_000;
+
+/**
+ * The notice for an anomaly detection over a range of more than LONG_RANGE_BUCKETS buckets of
+ * `bucket` (`bucketSeconds` long; the store's span, cut to `since` and `until`): how many, and what judges
+ * fewer. Undefined for a shorter range or an empty store.
+ *
+ * @example
+ * describeLongRange(reader.span, null, null, '1m', 60)
+ * // 'judging 8,980,720 buckets of 1m per series and measure (2009-11-07 to 2026-12-04): this can take minutes; --since 30d or a wider --bucket (1h) judges fewer.'
+ */
+export function describeLongRange(span: StoreSpan | null, since: string | null, until: string | null, bucket: string, bucketSeconds: number): string | undefined {
+  if (span === null || !(bucketSeconds > 0)) return undefined;
+  const from = Math.max(span.min, since === null ? -Infinity : Date.parse(since));
+  const to = Math.min(span.max, until === null ? Infinity : Date.parse(until));
+  const buckets = Math.floor((to - from) / (bucketSeconds * 1000)) + 1;
+  if (!(buckets > LONG_RANGE_BUCKETS)) return undefined;
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const wider = bucketSeconds < 3600 ? '1h' : '1d';
+  return `judging ${buckets.toLocaleString('en-US')} buckets of ${bucket} per series and measure (${day(from)} to ${day(to)}): this can take minutes; --since 30d or a wider --bucket (${wider}) judges fewer.`;
+}
+
 /** Prints the empty-range hint to stderr, when there is one (see describeEmptyRange). */
 export function warnEmptyRange(span: StoreSpan | null, since: string | null, until: string | null): void {
   const hint = describeEmptyRange(span, since, until);

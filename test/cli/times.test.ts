@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTimeContext, describeEmptyRange } from '../../src/cli/times.js';
+import { createTimeContext, describeEmptyRange, describeLongRange, LONG_RANGE_BUCKETS } from '../../src/cli/times.js';
 import { ingest } from '../../src/ingest/index.js';
 import { createZone } from '../../src/parse/index.js';
 import { readTime, readTimeParams } from '../../src/query/index.js';
@@ -120,5 +120,26 @@ describe('logscope trends, anomalies, patterns and sql over a store of old logs'
     const fromFiles = (await runCliHere(['anomalies', path.join(path.dirname(data), 'app.jsonl'), '--since', '1h', '--from-last']));
     expect(fromFiles.status).toBe(1);
     expect(fromFiles.stderr).toBe('logscope: --from-last needs the stored records: ingest the files, then run anomalies without inputs\n');
+  });
+});
+
+describe('anomalies over a range of millions of buckets', () => {
+  // A store of logs from 2009 to 2026: every minute bucket in between is judged.
+  const years = { min: Date.UTC(2009, 10, 7, 1, 42), max: Date.UTC(2026, 11, 4), rows: 90_000 };
+
+  it('says how many buckets it judges and what judges fewer', () => {
+    const minutes = Math.floor((years.max - years.min) / 60_000) + 1;
+    expect(describeLongRange(years, null, null, '1m', 60)).toBe(
+      `judging ${minutes.toLocaleString('en-US')} buckets of 1m per series and measure (2009-11-07 to 2026-12-04): this can take minutes; --since 30d or a wider --bucket (1h) judges fewer.`,
+    );
+  });
+
+  it('says nothing for a range cut short by --since or --until, a wider bucket or a short store', () => {
+    expect(describeLongRange(years, new Date(years.max - 30 * 86_400_000).toISOString(), null, '1m', 60)).toBeUndefined();
+    expect(describeLongRange(years, null, new Date(years.min + 30 * 86_400_000).toISOString(), '1m', 60)).toBeUndefined();
+    expect(describeLongRange(years, null, null, '1h', 3600)).toBeUndefined();
+    expect(describeLongRange({ min: at(0), max: at(LONG_RANGE_BUCKETS - 1), rows: 2 }, null, null, '1m', 60)).toBeUndefined();
+    expect(describeLongRange({ min: at(0), max: at(LONG_RANGE_BUCKETS), rows: 2 }, null, null, '1m', 60)).toMatch(/^judging 1,000,001 buckets of 1m/);
+    expect(describeLongRange(null, null, null, '1m', 60)).toBeUndefined();
   });
 });

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type Contributor, type DetectResult } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
-import { readTimeParams, type TimeContext } from '../../query/index.js';
+import { parseDurationSeconds, readTimeParams, type TimeContext } from '../../query/index.js';
 import { openStoreReader, type StoreSpan } from '../../store/index.js';
 import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, retireShortFlag, type InputFlags } from '../config.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
-import { createTimeContext, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
+import { createTimeContext, describeLongRange, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
 interface AnomaliesFlags extends InputFlags {
   bucket: string;
@@ -155,6 +155,8 @@ export function registerAnomalies(program: Command): void {
         try {
           span = reader.span;
           range = readRange(createTimeContext(timezone, span, flags.fromLast === true));
+          const long = describeLongRange(span, range.since, range.until, flags.bucket, parseDurationSeconds(flags.bucket) ?? 0);
+          if (long !== undefined) process.stderr.write(`logscope: ${long}\n`);
           result = await detectAnomalies(reader.connection, {
             counted: true,
             ...settings,
