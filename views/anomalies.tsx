@@ -1,9 +1,11 @@
 import { formatDuration, formatNumber, formatUtc, timeChart } from '../src/charts/index.js';
 import type { AnomalyEvent } from '../src/detect/index.js';
-import { eventLogsLink, settingsQuery, type AnomaliesData, type DetectSettings, type EventDetail } from '../src/serve/loaders/anomalies.js';
+import { DEFAULT_DETECT, eventLogsLink, settingsQuery, type AnomaliesData, type DetectSettings, type EventDetail } from '../src/serve/loaders/anomalies.js';
 import { linkTo, type TimeRange } from '../src/serve/range.js';
 import { Empty, Panel, SeverityBadge, Stat, Svg } from './components.js';
 import { Layout } from './layout.js';
+
+const DEFAULT_BUCKET = DEFAULT_DETECT.bucket;
 
 /** Events listed at most; the rest are counted. */
 const SHOWN = 100;
@@ -23,11 +25,11 @@ export function AnomaliesPage(props: { data: AnomaliesData; range: TimeRange; da
       keep={settingsQuery(s)}
       dataDir={props.dataDir}
     >
-      <SettingsForm values={{ ...s, direction: s.direction ?? 'both', metric: s.metric ?? '' }} range={range} />
+      <SettingsForm values={{ ...s, bucket: s.bucketAuto === true ? '' : s.bucket, direction: s.direction ?? 'both', metric: s.metric ?? '' }} autoBucket={s.bucketAuto === true ? s.bucket : undefined} range={range} />
       <div class="grid cols-4 stats">
         <Stat label="Events" value={formatNumber(data.events.length)} bad={data.events.length > 0} />
         <Stat label="Critical" value={formatNumber(critical)} bad={critical > 0} detail="|z| ≥ 2 × threshold, or after a flat history" />
-        <Stat label="Flagged buckets" value={formatNumber(data.flaggedBuckets)} detail={`${s.bucket} buckets`} />
+        <Stat label="Flagged buckets" value={formatNumber(data.flaggedBuckets)} detail={s.bucketAuto === true && s.bucket !== DEFAULT_BUCKET ? `${s.bucket} buckets, wider than 1m for this long range` : `${s.bucket} buckets`} />
         <Stat label="Measures" value={metric !== undefined ? 'metric' : 'errors, volume'} detail={metric !== undefined ? metric.expression : 'errors rise; volume rises or drops'} />
       </div>
       {data.firingsPerDay.length > 1 ? (
@@ -85,7 +87,8 @@ export function AnomaliesPage(props: { data: AnomaliesData; range: TimeRange; da
 /** The settings as the form shows them: what was typed, and an error next to its field. */
 type FormValues = Partial<Record<'bucket' | 'by' | 'baseline' | 'threshold' | 'window' | 'metric' | 'direction', string>>;
 
-function SettingsForm(props: { values: FormValues; range: TimeRange; error?: { param: string; message: string } }) {
+/** `autoBucket`: the bucket chosen for the range when none was given, shown as the empty field's placeholder (a submitted form keeps choosing it). */
+function SettingsForm(props: { values: FormValues; range: TimeRange; autoBucket?: string; error?: { param: string; message: string } }) {
   const v = props.values;
   const err = (param: string) => (props.error?.param === param ? <span class="field-error" role="alert">{props.error.message}</span> : null);
   return (
@@ -95,7 +98,7 @@ function SettingsForm(props: { values: FormValues; range: TimeRange; error?: { p
       ))}
       <label>
         Bucket
-        <input type="text" name="bucket" value={v.bucket ?? ''} size={5} style="width:70px" aria-invalid={props.error?.param === 'bucket' ? 'true' : undefined} />
+        <input type="text" name="bucket" value={v.bucket ?? ''} placeholder={props.autoBucket} size={5} style="width:70px" aria-invalid={props.error?.param === 'bucket' ? 'true' : undefined} />
         {err('bucket')}
       </label>
       <label>
@@ -166,7 +169,8 @@ export function AnomaliesFormPage(props: { values: FormValues; range: TimeRange;
 }
 
 function eventQuery(e: AnomalyEvent, s: DetectSettings): Record<string, string> {
-  return { ...settingsQuery(s), series: e.series, measure: e.measure, start: e.start, end: e.end };
+  // A bucket chosen for the range goes along: the event page has no range to choose it from.
+  return { ...settingsQuery(s), ...(s.bucketAuto === true && s.bucket !== DEFAULT_BUCKET ? { bucket: s.bucket } : {}), series: e.series, measure: e.measure, start: e.start, end: e.end };
 }
 
 function EventRows(props: { event: AnomalyEvent; index: number; settings: DetectSettings; range: TimeRange; open: boolean }) {

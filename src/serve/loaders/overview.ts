@@ -5,7 +5,7 @@ import { countedSlots } from '../../query/index.js';
 import type { StoreSpan } from '../../store/index.js';
 import type { ServeContext } from '../context.js';
 import { rangeTimes, type TimeRange } from '../range.js';
-import { DEFAULT_DETECT, detectKey } from './anomalies.js';
+import { DEFAULT_DETECT, defaultDetectBucket, detectKey } from './anomalies.js';
 import { alignBucket, msOf, num, runQuery } from './common.js';
 import { newSinceComparable } from './patterns.js';
 
@@ -88,7 +88,7 @@ export function loadOverviewBase(ctx: ServeContext, range: TimeRange): Promise<O
 
 /** The detection settings of the overview's events (the Anomalies page's defaults), whose result the Anomalies page shares. */
 function overviewDetect(range: TimeRange) {
-  return { ...DEFAULT_DETECT, ...rangeTimes(range), counted: true };
+  return { ...DEFAULT_DETECT, bucket: defaultDetectBucket(range), ...rangeTimes(range), counted: true };
 }
 
 /** The latest anomaly events of the range, at the Anomalies page's default settings. */

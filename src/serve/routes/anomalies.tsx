@@ -18,7 +18,7 @@ export function registerAnomaliesRoutes(app: Hono, ctx: ServeContext): void {
   app.get('/anomalies', async (c) => {
     try {
       const { params, range } = await readPageParams(c, ctx, detectParams);
-      const data = await withMetricErrors(() => loadAnomalies(ctx, range, detectSettings(params)));
+      const data = await withMetricErrors(() => loadAnomalies(ctx, range, detectSettings(params, range)));
       return c.html(<AnomaliesPage data={data} range={range} dataDir={ctx.dataDir} />);
     } catch (err) {
       // A bad option: the form again, as typed, with the error next to its field.
@@ -30,7 +30,7 @@ export function registerAnomaliesRoutes(app: Hono, ctx: ServeContext): void {
   });
   app.get('/api/anomalies', async (c) => {
     const { params, range } = await readPageParams(c, ctx, detectParams);
-    return c.json({ range: rangeJson(range), ...(await withMetricErrors(() => loadAnomalies(ctx, range, detectSettings(params)))) });
+    return c.json({ range: rangeJson(range), ...(await withMetricErrors(() => loadAnomalies(ctx, range, detectSettings(params, range)))) });
   });
   app.get('/anomalies/event', async (c) => {
     const { params, range } = await readPageParams(c, ctx, { ...detectParams, ...eventParams });
