@@ -45,6 +45,12 @@ export function formatDay(ms: number): string {
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}`;
 }
 
+/** `Feb 2010`: a tick of an axis that spans years, where the day of the month says nothing. */
+export function formatMonthYear(ms: number): string {
+  const d = new Date(ms);
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
 /** `14:05` */
 export function formatClock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 16);

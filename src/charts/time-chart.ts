@@ -1,6 +1,6 @@
 import { colorOf } from './colors.js';
 import { coord, escapeXml } from './escape.js';
-import { formatClock, formatDay, formatNumber, formatPercent, formatUtc } from './format.js';
+import { formatClock, formatDay, formatMonthYear, formatNumber, formatPercent, formatUtc } from './format.js';
 import { niceTicks, TIME, timeTicks } from './scale.js';
 
 /** One series of a time chart: a value per bucket (null: no value, a gap in a line). */
@@ -194,7 +194,8 @@ export function timeChart(options: TimeChartOptions): string {
     const tx = x(tick.at);
     if (tx < left - 0.5 || tx > left + plotW + 0.5) return;
     parts.push(`<line x1="${coord(tx)}" y1="${coord(plotBottom)}" x2="${coord(tx)}" y2="${coord(plotBottom + 4)}" stroke="${AXIS_COLOR}" stroke-width="1"/>`);
-    const label = step >= TIME.DAY || tick.dayStart ? formatDay(tick.at) : i === 0 && to - from > TIME.HOUR * 6 ? `${formatDay(tick.at)} ${formatClock(tick.at)}` : formatClock(tick.at);
+    // Over more than about a year the ticks are months apart: month and year, not the day.
+    const label = to - from > 360 * TIME.DAY ? formatMonthYear(tick.at) : step >= TIME.DAY || tick.dayStart ? formatDay(tick.at) : i === 0 && to - from > TIME.HOUR * 6 ? `${formatDay(tick.at)} ${formatClock(tick.at)}` : formatClock(tick.at);
     const anchor = tx - left < 30 ? 'start' : left + plotW - tx < 30 ? 'end' : 'middle';
     parts.push(text(label, tx, plotBottom + 16, { size: 10, color: AXIS_COLOR, anchor, weight: tick.dayStart && step < TIME.DAY ? 600 : 400 }));
   });

@@ -104,6 +104,16 @@ describe('timeChart', () => {
     expect(weekly).toContain('>Nov 26</text>');
   });
 
+  it('labels an axis that spans years with months and years', () => {
+    const DAY = 86_400_000;
+    const days = Array.from({ length: 6200 }, (_, i) => Date.UTC(2009, 10, 7) + i * DAY);
+    const svg = timeChart({ times: days, bucketMs: DAY, kind: 'bars', series: [{ name: 'events', values: days.map(() => 1) }] });
+    const labels = [...svg.matchAll(/>([A-Z][a-z]{2} \d{4})<\/text>/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(labels.map((l) => l.slice(4))).size).toBeGreaterThanOrEqual(3);
+    expect(svg).not.toMatch(/>[A-Z][a-z]{2} \d{1,2}<\/text>/);
+  });
+
   it('formats a percent axis as percentages', () => {
     const svg = timeChart({ times, bucketMs: 5 * MIN, kind: 'line', yFormat: 'percent', series: [{ name: 'error rate', values: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06] }] });
     expect(svg).toMatch(/>\d+(\.\d+)?%<\/text>/);
