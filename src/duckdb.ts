@@ -2,19 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { VENDORED_CODE_CACHE, VENDORED_NODE_API } from './duckdb-vendored.js';
 
 type NodeApi = typeof import('@duckdb/node-api');
-
-/**
- * Where the build (`npm run build`: src/build/vendor-duckdb.ts) writes `@duckdb/node-api`'s
- * JavaScript bundled into one file, and V8's code cache for it: dist/vendor/, beside dist/src/.
- * The tests, which run src/duckdb.ts itself, load the build's bundle too (`npm test` builds
- * first), so that they run DuckDB as the CLI does. Without a build the package is loaded.
- */
-export const VENDORED_NODE_API = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../dist/vendor/duckdb-node-api.cjs' : '../vendor/duckdb-node-api.cjs', import.meta.url));
-export const VENDORED_CODE_CACHE = `${VENDORED_NODE_API}.v8cache`;
 
 /** How this process loaded DuckDB's API: the build's bundle (with or without its code cache) or the package. */
 export interface DuckdbLoad {

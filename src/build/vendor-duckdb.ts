@@ -13,13 +13,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VENDORED_CODE_CACHE, VENDORED_NODE_API } from '../duckdb-vendored.js';
 
 const WARM = '--warm';
 
 async function bundle(): Promise<void> {
-  // Imported here, not at the top: the warm child must not need esbuild (a devDependency).
+  // Imported here, not at the top: the warm child must not need esbuild (a devDependency). Nor
+  // does this process load DuckDB: the paths come from a module that runs nothing.
   const { build } = await import('esbuild');
-  const { VENDORED_NODE_API, VENDORED_CODE_CACHE } = await import('../duckdb.js');
   const require = createRequire(import.meta.url);
   const entry = require.resolve('@duckdb/node-api');
   const { version, license } = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as { version: string; license: string };

@@ -19,12 +19,12 @@ afterAll(() => {
   for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** dist/src/duckdb.js and, unless `vendor` is false, dist/vendor copied into a temp dir beside the repo's node_modules. */
+/** dist/src/duckdb.js (with the paths it imports) and, unless `vendor` is false, dist/vendor copied into a temp dir beside the repo's node_modules. */
 function copyBuild(vendor: boolean): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logscope-bundle-'));
   temps.push(dir);
   fs.mkdirSync(path.join(dir, 'src'));
-  fs.copyFileSync(path.join(DIST, 'src', 'duckdb.js'), path.join(dir, 'src', 'duckdb.js'));
+  for (const file of ['duckdb.js', 'duckdb-vendored.js']) fs.copyFileSync(path.join(DIST, 'src', file), path.join(dir, 'src', file));
   if (vendor) fs.cpSync(path.join(DIST, 'vendor'), path.join(dir, 'vendor'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
