@@ -1,11 +1,9 @@
 import { formatDuration, formatNumber, formatUtc, timeChart } from '../src/charts/index.js';
 import type { AnomalyEvent } from '../src/detect/index.js';
-import { DEFAULT_DETECT, eventLogsLink, settingsQuery, type AnomaliesData, type DetectSettings, type EventDetail } from '../src/serve/loaders/anomalies.js';
+import { bucketWidened, DEFAULT_DETECT, eventLogsLink, settingsQuery, type AnomaliesData, type DetectSettings, type EventDetail } from '../src/serve/loaders/anomalies.js';
 import { linkTo, type TimeRange } from '../src/serve/range.js';
 import { Empty, Panel, SeverityBadge, Stat, Svg } from './components.js';
 import { Layout } from './layout.js';
-
-const DEFAULT_BUCKET = DEFAULT_DETECT.bucket;
 
 /** Events listed at most; the rest are counted. */
 const SHOWN = 100;
@@ -29,7 +27,7 @@ export function AnomaliesPage(props: { data: AnomaliesData; range: TimeRange; da
       <div class="grid cols-4 stats">
         <Stat label="Events" value={formatNumber(data.events.length)} bad={data.events.length > 0} />
         <Stat label="Critical" value={formatNumber(critical)} bad={critical > 0} detail="|z| ≥ 2 × threshold, or after a flat history" />
-        <Stat label="Flagged buckets" value={formatNumber(data.flaggedBuckets)} detail={s.bucketAuto === true && s.bucket !== DEFAULT_BUCKET ? `${s.bucket} buckets, wider than 1m for this long range` : `${s.bucket} buckets`} />
+        <Stat label="Flagged buckets" value={formatNumber(data.flaggedBuckets)} detail={bucketWidened(s) ? `${s.bucket} buckets, wider than ${DEFAULT_DETECT.bucket} for this long range` : `${s.bucket} buckets`} />
         <Stat label="Measures" value={metric !== undefined ? 'metric' : 'errors, volume'} detail={metric !== undefined ? metric.expression : 'errors rise; volume rises or drops'} />
       </div>
       {data.firingsPerDay.length > 1 ? (
@@ -170,7 +168,7 @@ export function AnomaliesFormPage(props: { values: FormValues; range: TimeRange;
 
 function eventQuery(e: AnomalyEvent, s: DetectSettings): Record<string, string> {
   // A bucket chosen for the range goes along: the event page has no range to choose it from.
-  return { ...settingsQuery(s), ...(s.bucketAuto === true && s.bucket !== DEFAULT_BUCKET ? { bucket: s.bucket } : {}), series: e.series, measure: e.measure, start: e.start, end: e.end };
+  return { ...settingsQuery(s), ...(bucketWidened(s) ? { bucket: s.bucket } : {}), series: e.series, measure: e.measure, start: e.start, end: e.end };
 }
 
 function EventRows(props: { event: AnomalyEvent; index: number; settings: DetectSettings; range: TimeRange; open: boolean }) {

@@ -64,6 +64,11 @@ export function defaultDetectBucket(range?: TimeRange): string {
   return range === undefined ? DEFAULT_DETECT.bucket : chooseBucket(range.to - range.from, MAX_DETECT_BUCKETS).bucket;
 }
 
+/** Whether the settings' bucket was not given and is wider than the default, chosen for a long range. */
+export function bucketWidened(s: DetectSettings): boolean {
+  return s.bucketAuto === true && s.bucket !== DEFAULT_DETECT.bucket;
+}
+
 /**
  * Settings from checked parameters, defaults filled (the bucket's for `range`, see
  * {@link defaultDetectBucket}). Empty strings (a blank form field) mean the default.
