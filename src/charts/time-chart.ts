@@ -1,7 +1,17 @@
 import { colorOf } from './colors.js';
 import { coord, escapeXml } from './escape.js';
 import { formatClock, formatDay, formatMonthYear, formatNumber, formatPercent, formatUtc } from './format.js';
-import { niceTicks, TIME, timeTicks } from './scale.js';
+import { niceTicks, TIME, timeTicks, type TimeTick } from './scale.js';
+
+/** The text under a tick of an axis spanning `span` ms with ticks `step` ms apart; `i`: the tick's place. */
+function tickLabel(tick: TimeTick, i: number, step: number, span: number): string {
+  // Over more than about a year the ticks are months apart: month and year, not the day.
+  if (span > 360 * TIME.DAY) return formatMonthYear(tick.at);
+  if (step >= TIME.DAY || tick.dayStart) return formatDay(tick.at);
+  // The first tick of an axis of more than six hours says which day it is.
+  if (i === 0 && span > TIME.HOUR * 6) return `${formatDay(tick.at)} ${formatClock(tick.at)}`;
+  return formatClock(tick.at);
+}
 
 /** One series of a time chart: a value per bucket (null: no value, a gap in a line). */
 export interface TimeChartSeries {
@@ -194,8 +204,7 @@ export function timeChart(options: TimeChartOptions): string {
     const tx = x(tick.at);
     if (tx < left - 0.5 || tx > left + plotW + 0.5) return;
     parts.push(`<line x1="${coord(tx)}" y1="${coord(plotBottom)}" x2="${coord(tx)}" y2="${coord(plotBottom + 4)}" stroke="${AXIS_COLOR}" stroke-width="1"/>`);
-    // Over more than about a year the ticks are months apart: month and year, not the day.
-    const label = to - from > 360 * TIME.DAY ? formatMonthYear(tick.at) : step >= TIME.DAY || tick.dayStart ? formatDay(tick.at) : i === 0 && to - from > TIME.HOUR * 6 ? `${formatDay(tick.at)} ${formatClock(tick.at)}` : formatClock(tick.at);
+    const label = tickLabel(tick, i, step, to - from);
     const anchor = tx - left < 30 ? 'start' : left + plotW - tx < 30 ? 'end' : 'middle';
     parts.push(text(label, tx, plotBottom + 16, { size: 10, color: AXIS_COLOR, anchor, weight: tick.dayStart && step < TIME.DAY ? 600 : 400 }));
   });
