@@ -45,12 +45,6 @@ export class JsonLineScanner extends MemberRecord {
     this.acceptNoTime = true;
   }
 
-  /** The service of the next lines when they name none: buf[start, end) of the line (-1: none). */
-  setFallbackService(start: number, end: number): void {
-    this.fallbackServiceStart = start;
-    this.fallbackServiceEnd = end;
-  }
-
   // ---- scanning -----------------------------------------------------------------------
 
   /** The line (it starts with `{`) as members, validated as JSON; false declines it. */

@@ -130,6 +130,13 @@ export abstract class MemberRecord {
   /** The current line's service when it names none (a docker compose prefix), as a byte range; -1: none. */
   protected fallbackServiceStart = -1;
   protected fallbackServiceEnd = -1;
+
+  /** The service of the next lines when they name none: buf[start, end) of the line (-1: none). */
+  setFallbackService(start: number, end: number): void {
+    this.fallbackServiceStart = start;
+    this.fallbackServiceEnd = end;
+  }
+
   /** Set by write: the record took the file's time. */
   private timeFromMtime = false;
 

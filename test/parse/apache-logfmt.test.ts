@@ -237,6 +237,30 @@ describe('logfmt format', () => {
     });
   });
 
+  it('skips a docker compose prefix, whose name is the service only when the pairs name none', async () => {
+    const text = [
+      'grafana  | logger=settings t=2026-11-25T10:00:00.123456789Z level=info msg="Starting Grafana" version=11.5.2',
+      'grafana  | t=2026-11-25T10:00:01Z level=warn msg="disk low"',
+      // A backslash in a bare value: the general path, with the same fallback.
+      'api-1 | t=2026-11-25T10:00:02Z level=error msg=x path=C:\\tmp',
+      'grafana  | ',
+      'grafana  | Please restart Grafana after installing plugins.',
+    ].join('\n');
+    const { records, unparsed } = await parseText(text + '\n', logfmt);
+    // 2026-11-25T10:00:00.123456Z, in µs.
+    expect(records.map((r) => [r.us, r.service, r.level, r.message])).toEqual([
+      ['1795600800123456', 'settings', 'INFO', 'Starting Grafana'],
+      [us('2026-11-25T10:00:01Z'), 'grafana', 'WARN', 'disk low'],
+      [us('2026-11-25T10:00:02Z'), 'api-1', 'ERROR', 'x'],
+    ]);
+    expect(attrsOf(records[0])).toEqual({ version: '11.5.2' });
+    expect(attrsOf(records[2])).toEqual({ path: 'C:\\tmp' });
+    expect(unparsed.map((u) => [u.line, u.reason])).toEqual([
+      [4, 'not logfmt'],
+      [5, 'not logfmt'],
+    ]);
+  });
+
   it('rejects lines that are not logfmt or have no time field, with a reason', async () => {
     const text = [
       '2026-11-25T10:00:00Z web-1 app[1]: INFO request done time=2026-11-25T10:00:00Z',

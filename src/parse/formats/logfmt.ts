@@ -1,6 +1,7 @@
 import type { FormatDefinition, ParseContext } from '../format.js';
 import { FieldCollector, writeFields } from '../fields.js';
 import { LogfmtLineScanner, SLOW } from '../logfmt-line.js';
+import { afterComposePrefix } from '../multiline.js';
 import type { RowWriter } from '../row-writer.js';
 
 const SP = 32;
@@ -15,7 +16,9 @@ const EQ = 61;
  * `\uXXXX` escapes); a bare key is `true`. The record's fields are found under the same
  * names as in JSON lines; every other key goes to attrs, a bare value that reads back
  * exactly as a number (`504`, `0.25`, not `007` or `1.10`) as a number, the rest as strings.
- * The line must start with a `key=value` pair and carry a time key. Lines are read by
+ * The line must start with a `key=value` pair and carry a time key. A docker compose prefix
+ * (`grafana  | logger=settings t=...`) is skipped, its name the service when the pairs name
+ * none. Lines are read by
  * `LogfmtLineScanner` straight from their bytes; the ones it declines by `parseLogfmtLine`.
  */
 const logfmt: FormatDefinition = {
@@ -26,8 +29,17 @@ const logfmt: FormatDefinition = {
     const scanner = new LogfmtLineScanner(ctx.zone, ctx.referenceMicros);
     return {
       parseLine(buf, start, end, out) {
-        const fast = scanner.parse(buf, start, end, out);
-        return fast !== SLOW ? fast : parseLogfmtLine(buf, start, end, out, ctx);
+        // A compose prefix ends its name with a blank: a logfmt line's first key ends with `=`.
+        const from = afterComposePrefix(buf, start, end);
+        if (from < 0) {
+          scanner.setFallbackService(-1, -1);
+          const fast = scanner.parse(buf, start, end, out);
+          return fast !== SLOW ? fast : parseLogfmtLine(buf, start, end, out, ctx);
+        }
+        const nameEnd = buf.indexOf(32, start);
+        scanner.setFallbackService(start, nameEnd);
+        const fast = scanner.parse(buf, from, end, out);
+        return fast !== SLOW ? fast : parseLogfmtLine(buf, from, end, out, ctx, buf.toString('utf8', start, nameEnd));
       },
     };
   },
@@ -39,7 +51,7 @@ export default logfmt;
  * writeFields. Every line `LogfmtLineScanner` declines comes here; its results are the reference
  * the scanner is tested against.
  */
-export function parseLogfmtLine(buf: Buffer, start: number, end: number, out: RowWriter, ctx: ParseContext): string | null {
+export function parseLogfmtLine(buf: Buffer, start: number, end: number, out: RowWriter, ctx: ParseContext, service?: string): string | null {
   const collector = new FieldCollector();
   // One decode per line, then string slices: a native call per key and value costs more.
   const line = buf.toString('utf8', start, end);
@@ -86,7 +98,7 @@ export function parseLogfmtLine(buf: Buffer, start: number, end: number, out: Ro
   if (pairs === 0) return 'not logfmt';
   const fields = collector.finish();
   if (fields.ts === undefined) return 'no time= field';
-  return writeFields(fields, out, ctx.zone, ctx.referenceMicros);
+  return writeFields(fields, out, ctx.zone, ctx.referenceMicros, { service });
 }
 
 /** A bare value: a number when it reads back exactly as written, else the text. */
