@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Readable } from 'node:stream';
 import type { MiningConfig } from '../config/index.js';
 import { ConfigError, InputError, LogscopeError, RefusedInputError } from '../errors.js';
-import { continuationOf, createParser, createZone, describeZone, detectFormat, inferTemplateTimeFormat, isAutoFormat, loadFormats, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
+import { choseSuggestedTemplate, continuationOf, createParser, createZone, describeZone, detectFormat, inferTemplateTimeFormat, isAutoFormat, loadFormats, noMatchAdvice, POOR_MATCH_RATE, suggestedTemplateNotice, type Detection, type FormatSpec, type ParseCounts, type ZoneResolver } from '../parse/index.js';
 import { createBatchId, describeWriteFailure, StoreWriter, type SourceEntry, type SourcesToRemove, type StagedChunk, type StdinInput } from '../store/index.js';
 import { hashBytes, hashTail, readContentHeadOf, readGzipSize } from './fingerprint.js';
 import { estimateGunzipSize } from './gzip-estimate.js';
@@ -580,12 +580,17 @@ async function chooseFormat(state: SourceState, sample: Buffer, zone: ZoneResolv
   const referenceMicros = state.ref.kind === 'file' ? Math.round(state.ref.mtimeMs * 1000) : Date.now() * 1000;
   const detection = await detectFormat(sample, { zone, referenceMicros });
   state.format = { name: detection.format, options: detection.options };
-  if (state.entry !== undefined) state.entry.format = detection.format;
+  if (state.entry !== undefined) {
+    state.entry.format = detection.format;
+    // A template built from the lines' shape is kept with the file, as a --template given would be.
+    state.entry.formatOptions = describeFormatOptions(state.format);
+  }
   state.summary.format = detection.format;
   state.summary.detection = detection;
-  if (!detection.matched) {
-    const suggestion = await suggestTemplate(sample, { zone, referenceMicros });
-    state.summary.hint = noMatchAdvice(state.summary.source, { format: detection.format, rate: detection.rate, sampled: detection.sampled }, suggestion).join('; ');
+  if (choseSuggestedTemplate(detection)) {
+    state.summary.hint = suggestedTemplateNotice(detection);
+  } else if (!detection.matched) {
+    state.summary.hint = noMatchAdvice(state.summary.source, { format: detection.format, rate: detection.rate, sampled: detection.sampled }, detection.suggestion).join('; ');
   } else if (detection.rate < POOR_MATCH_RATE) {
     state.summary.hint = `only ${(Math.floor(detection.rate * 1000) / 10).toString()}% of sampled lines look like ${detection.format}: the rest go to "unparsed"; pass --input-format NAME, or --pattern '(?<ts>...) (?<message>.*)'`;
   }

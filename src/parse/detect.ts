@@ -2,6 +2,7 @@ import type { FormatDefinition, FormatOptions, FormatSpec, ParseContext } from '
 import { loadFormats, withContinuation } from './registry.js';
 import { parseLines } from './parse-chunk.js';
 import { RowWriter } from './row-writer.js';
+import { suggestTemplate, type TemplateSuggestion } from './suggest-template.js';
 
 /** How well one format parses a sample. */
 export interface FormatScore {
@@ -24,6 +25,12 @@ export interface Detection {
   sampled: number;
   /** False when no format parsed MATCH_RATE of the sample: `format` is then only the best of poor matches. */
   matched: boolean;
+  /**
+   * When no built-in format parsed MATCH_RATE of the sample: the `--template` built from the
+   * sample's shape (suggestTemplate), undefined when no line holds a known timestamp. When it
+   * reads POOR_MATCH_RATE of the sample, it is the chosen format: `format` is `template`.
+   */
+  suggestion?: TemplateSuggestion;
 }
 
 /** Lines looked at; enough to tell formats apart, few enough to be instant. */
@@ -69,7 +76,10 @@ export const GENERIC_FORMAT = 'generic';
  * parses the most, counting lines as ingest does (continuation lines joined to a record are
  * parsed); ties go to the more specific format (`FormatDefinition.specificity`). The generic
  * format wins only when it parses more than GENERIC_MARGIN of the sample more than the best
- * specific format. `matched` is false when even the best parses under MATCH_RATE.
+ * specific format. When even the best parses under MATCH_RATE, a template is built from the
+ * shape of the sampled lines (the tokens before their timestamp, the timestamp, `<Content>`:
+ * `- 1117838570 2005.06.03 R02-M1 ...` is `<Field1> <Timestamp> <Content>`); it is chosen when
+ * it reads POOR_MATCH_RATE of the sample, else `matched` is false.
  *
  * Formats are tried the most specific first (then by name, the order ties are broken in), and
  * the first that parses every line of the sample wins without the rest being tried, since none
@@ -124,7 +134,7 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
   const best = scores[0];
   const rate = best?.rate ?? 0;
   const chosen = best === undefined || best.parsed === 0 ? { format: GENERIC_FORMAT, options: generic?.options ?? {} } : best;
-  return {
+  const detection: Detection = {
     // When nothing parses at all, no format is "best": the fallback reads what it can later on.
     format: chosen.format,
     options: chosen.options,
@@ -133,6 +143,15 @@ export async function detectFormat(sample: Buffer, ctx: ParseContext, maxLines =
     scores: scores.map(({ specificity: _s, options: _o, ...rest }) => rest),
     sampled: lines.length,
   };
+  if (detection.matched) return detection;
+  const suggestion = await suggestTemplate(sample, ctx, maxLines);
+  if (suggestion === undefined || suggestion.rate < POOR_MATCH_RATE || suggestion.rate <= rate) return { ...detection, suggestion };
+  return { ...detection, format: 'template', options: { template: suggestion.template }, rate: suggestion.rate, matched: true, suggestion };
+}
+
+/** True when the detection chose the template built from the sample's shape. */
+export function choseSuggestedTemplate(detection: Detection): boolean {
+  return detection.format === 'template' && detection.suggestion !== undefined;
 }
 
 /** True when a spec asks for detection. */

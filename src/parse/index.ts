@@ -8,8 +8,8 @@ export { createLocalZone, createZone, describeZone, utcZone, type ZoneResolver, 
 export { LEVELS, normalizeLevel, type Level } from './level.js';
 export { LogRecordSchema, type LogRecord, LOG_COLUMNS, UNPARSED_COLUMNS } from './record.js';
 export { compilePattern } from './formats/regex.js';
-export { detectFormat, withHeaderAfter, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, MATCH_RATE, GENERIC_FORMAT, type Detection, type FormatScore } from './detect.js';
-export { noMatchAdvice, suggestTemplate, type TemplateSuggestion } from './suggest-template.js';
+export { detectFormat, choseSuggestedTemplate, withHeaderAfter, isAutoFormat, DETECT_SAMPLE_BYTES, POOR_MATCH_RATE, MATCH_RATE, GENERIC_FORMAT, type Detection, type FormatScore } from './detect.js';
+export { noMatchAdvice, suggestedTemplateNotice, suggestTemplate, type TemplateSuggestion } from './suggest-template.js';
 export { compileTemplate, mapHeaders, prepareTemplate, type TemplateOptions } from './template.js';
 export { isContinuation, continuationOf, CONTINUATION_PROBE_BYTES, readLinePiece, mayHoldPieces, PIECE_WINDOW_BYTES } from './multiline.js';
 export { compileTimeLayout, type TimeLayoutReader } from './time-layout.js';

@@ -1,3 +1,4 @@
+import type { Detection } from './detect.js';
 import type { ParseContext } from './format.js';
 import { normalizeLevel } from './level.js';
 import { parseLines } from './parse-chunk.js';
@@ -141,4 +142,19 @@ export function noMatchAdvice(source: string, best: { format: string; rate: numb
   }
   out.push(`after ingesting, logscope coverage lists the commonest shapes of the lines that did not parse`);
   return out;
+}
+
+/**
+ * What detect and ingest say when no built-in format matched a source and the template built
+ * from its lines' shape was chosen instead: which template, so that it can be pinned or changed.
+ * @example suggestedTemplateNotice(detection)
+ * // "no built-in format matched (none parsed any of 200 sampled lines); read with a template built from the sampled lines' shape: --template '<Field1> <Timestamp> <Content>' (timestamps like 1764064800.123; it reads 100% of the sample); pass --template or --input-format to read it otherwise"
+ */
+export function suggestedTemplateNotice(detection: Pick<Detection, 'scores' | 'sampled' | 'suggestion'>): string {
+  const best = detection.scores[0];
+  const pct = (r: number): string => `${Math.floor(r * 1000) / 10}%`;
+  const builtin = best === undefined || best.parsed === 0 ? `none parsed any of ${detection.sampled} sampled lines` : `the best, ${best.format}, parsed ${pct(best.rate)}`;
+  const s = detection.suggestion;
+  if (s === undefined) return `no built-in format matched (${builtin})`;
+  return `no built-in format matched (${builtin}); read with a template built from the sampled lines' shape: --template ${shellQuote(s.template)} (timestamps like ${s.layout}; it reads ${pct(s.rate)} of the sample); pass --template or --input-format to read it otherwise`;
 }

@@ -80,23 +80,45 @@ describe('format detection', () => {
     expect(JSON.parse(j.stdout)[0]).toMatchObject({ format: 'syslog', rate: 1, sampled: 50 });
   });
 
-  it('says "no format matched" when none reads half the sample, in detect and ingest, with a --template to paste', async () => {
+  it('reads a file no built-in format matches with the template built from its lines\' shape, says which, and keeps it when the file grows', async () => {
     const dir = tmpDir();
     const file = path.join(dir, 'odd.log');
-    fs.writeFileSync(file, Array.from({ length: 20 }, (_, i) => `node${i % 4} batch 2026-11-25 10:00:${String(i).padStart(2, '0')},500 ${i % 3 ? 'INFO' : 'ERROR'} step ${i}`).join('\n') + '\n');
-    const r = (await runCliHere(['detect', file]));
+    const line = (i: number) => `node${i % 4} batch 2026-11-25 10:00:${String(i).padStart(2, '0')},500 ${i % 3 ? 'INFO' : 'ERROR'} step ${i}`;
+    fs.writeFileSync(file, Array.from({ length: 20 }, (_, i) => line(i)).join('\n') + '\n');
+    const template = `--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'`;
+    const r = await runCliHere(['detect', file]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('odd.log: no format matched (none parsed any of 20 sampled lines)');
-    expect(r.stdout).not.toMatch(/odd\.log: json/);
-    expect(r.stdout).toContain(`--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'`);
-    expect(r.stdout).toContain('it reads 100% of the sample');
+    expect(r.stdout).toContain(`odd.log: template (100% of the sample): no built-in format matched (none parsed any of 20 sampled lines); read with a template built from the sampled lines' shape: ${template} (timestamps like 2026-11-25 10:00:00,123; it reads 100% of the sample)`);
     const data = path.join(dir, 'data');
-    const i = (await runCliHere(['ingest', file, '--data', data]));
+    const i = await runCliHere(['ingest', file, '--data', data]);
     expect(i.status, i.stderr).toBe(0);
+    expect(i.stdout).toMatch(/odd\.log\s+template \(auto 100%\)\s+20\s+20\s+0/);
+    expect(i.stdout).toContain(`hint: ${file}: no built-in format matched (none parsed any of 20 sampled lines); read with a template built from the sampled lines' shape: ${template}`);
+    const rows = await query(data, "SELECT line::INT AS line, level, message FROM logs WHERE line IN (1, 2) ORDER BY line");
+    expect(rows).toEqual([
+      { line: 1, level: 'ERROR', message: 'step 0' },
+      { line: 2, level: 'INFO', message: 'step 1' },
+    ]);
+    // Grown by lines no built-in format reads either: read with the same template, not detected again.
+    fs.appendFileSync(file, [line(20), 'a line of another shape'].join('\n') + '\n');
+    const again = await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} } });
+    expect(again.sources[0]).toMatchObject({ status: 'resumed', format: 'template', parsed: 1, unparsed: 1 });
+    // The template is the file's, as a --template given would be: the same one given agrees with it.
+    const pinned = await runCliHere(['ingest', file, '--data', data, '--template', '<Field1> <Field2> <Date> <Time> <Level> <Content>', '--json']);
+    expect(JSON.parse(pinned.stdout).sources[0]).toMatchObject({ status: 'unchanged' });
+  });
+
+  it('says "no format matched" when neither a built-in format nor the template of the lines\' shape reads most of the sample, with that --template to paste', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'odd.log');
+    // Half the lines hold no time at all: the template reads 50%, under the 80% it needs.
+    fs.writeFileSync(file, Array.from({ length: 20 }, (_, i) => (i % 2 ? `continued text ${i}` : `node${i % 4} batch 2026-11-25 10:00:${String(i).padStart(2, '0')},500 INFO step ${i}`)).join('\n') + '\n');
+    const r = await runCliHere(['detect', file]);
+    expect(r.stdout).toContain('odd.log: no format matched (none parsed any of 20 sampled lines)');
+    expect(r.stdout).toContain(`--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'  (built from the sampled lines' shape, timestamps like 2026-11-25 10:00:00,123; it reads 50% of the sample)`);
+    const i = await runCliHere(['ingest', file, '--data', path.join(dir, 'data')]);
     expect(i.stdout).toMatch(/odd\.log\s+generic \(no format matched, 0%\)/);
     expect(i.stdout).toMatch(/hint: .*odd\.log: no format matched .*--template '<Field1> <Field2> <Date> <Time> <Level> <Content>'.*logscope coverage/);
-    const t = (await runCliHere(['ingest', file, '--data', path.join(dir, 'data2'), '--template', '<Field1> <Field2> <Date> <Time> <Level> <Content>', '--json']));
-    expect(JSON.parse(t.stdout).sources[0]).toMatchObject({ parsed: 20, unparsed: 0 });
   });
 });
 

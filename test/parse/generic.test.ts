@@ -179,17 +179,21 @@ describe('detection with the generic format', () => {
     expect(d.rate).toBe(1);
   });
 
-  it('says no format matched below half the sample, and builds a --template from the lines shape that reads them', async () => {
+  it('reads a sample no built-in format reads with a template built from the lines\' shape, and still advises it where it reads under 80%', async () => {
     const lines = Array.from({ length: 30 }, (_, i) => `host${i % 3} app 2026-11-25 10:00:${String(i).padStart(2, '0')},123 ${i % 2 ? 'WARN' : 'INFO'} event ${i}`);
     const sample = Buffer.from(lines.join('\n') + '\n');
     const d = await detectFormat(sample, CTX);
-    expect(d.matched).toBe(false);
-    expect(d.rate).toBe(0);
-    const s = await suggestTemplate(sample, CTX);
-    expect(s?.template).toBe('<Field1> <Field2> <Date> <Time> <Level> <Content>');
-    expect(s?.rate).toBe(1);
-    const advice = noMatchAdvice('app.log', d, s);
-    expect(advice[0]).toBe('no format matched (none parsed any of 30 sampled lines)');
+    expect(d).toMatchObject({ format: 'template', options: { template: '<Field1> <Field2> <Date> <Time> <Level> <Content>' }, rate: 1, matched: true });
+    expect(d.scores[0].rate).toBe(0);
+    expect(d.suggestion).toEqual(await suggestTemplate(sample, CTX));
+    // Every other line without a time: the template reads 60%, too little to be chosen.
+    const mixed = Buffer.from(lines.slice(0, 15).flatMap((l, i) => (i < 12 ? [l, 'no time here'] : [l])).join('\n') + '\n');
+    const poor = await detectFormat(mixed, CTX);
+    expect(poor).toMatchObject({ format: GENERIC_FORMAT, matched: false, rate: 0 });
+    expect(poor.suggestion).toMatchObject({ template: '<Field1> <Field2> <Date> <Time> <Level> <Content>' });
+    expect(poor.suggestion?.rate).toBeCloseTo(15 / 27, 6);
+    const advice = noMatchAdvice('app.log', poor, poor.suggestion);
+    expect(advice[0]).toBe('no format matched (none parsed any of 27 sampled lines)');
     expect(advice[1]).toContain(`logscope ingest 'app.log' --template '<Field1> <Field2> <Date> <Time> <Level> <Content>'`);
     expect(advice[2]).toContain('logscope coverage');
   });

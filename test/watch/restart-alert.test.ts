@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir } from '../helpers.js';
 import { startSmtpServer, type TestSmtpServer } from '../alerts/smtp.js';
+import { openStoreReader } from '../../src/store/index.js';
 import { countStored, line, lines, sleep, startWatcher, waitForStored } from './watcher-process.js';
 
 let smtp: TestSmtpServer;
@@ -96,6 +97,41 @@ describe('logscope watch: restarts and live alerts (a real watcher process)', ()
       expect(mail.subject).toMatch(/error rate/);
     } finally {
       expect((await w.stop('SIGTERM')).code).toBe(0);
+    }
+  }, 120_000);
+});
+
+describe('logscope watch: a file no built-in format reads (a real watcher process)', () => {
+  it('follows it with the template built from its lines\' shape, says so, and keeps that template after a restart', async () => {
+    const dir = tmpDir('logscope-watch-template-');
+    const data = path.join(dir, 'data');
+    const app = path.join(dir, 'ras.log');
+    // An alert tag, epoch seconds, then the text: no built-in format reads it.
+    const ras = (seq: number) => `${seq % 5 ? '-' : 'KERNDTLB'} ${Math.floor(Date.now() / 1000)} RAS KERNEL INFO request seq=${seq} done\n`;
+    fs.writeFileSync(app, Array.from({ length: 30 }, (_, i) => ras(i)).join(''));
+    const args = [app, '--data', data, '--interval', '200ms', '--workers', '1', '--multiline-wait', '100ms'];
+    const first = await startWatcher(args);
+    try {
+      expect(await waitForStored(data, (c) => c.rows >= 30, 20_000)).toMatchObject({ rows: 30, distinct: 30, unparsed: 0 });
+      expect(first.stderr()).toContain(`${app}: no built-in format matched (none parsed any of 30 sampled lines); read with a template built from the sampled lines' shape: --template '<Field1> <Timestamp> <Content>'`);
+    } finally {
+      expect((await first.stop('SIGTERM')).code).toBe(0);
+    }
+    // Lines appended while it was down: read with the stored template, not detected again.
+    fs.appendFileSync(app, Array.from({ length: 10 }, (_, i) => ras(30 + i)).join(''));
+    const second = await startWatcher(args);
+    try {
+      expect(await waitForStored(data, (c) => c.rows >= 40, 20_000)).toMatchObject({ rows: 40, distinct: 40, unparsed: 0 });
+      expect(second.stderr()).not.toContain('no built-in format matched');
+    } finally {
+      expect((await second.stop('SIGTERM')).code).toBe(0);
+    }
+    const reader = await openStoreReader(data);
+    try {
+      const r = await reader.connection.runAndReadAll(`SELECT format, format_options FROM sources`);
+      expect(r.getRows()).toEqual([['template', JSON.stringify({ template: '<Field1> <Timestamp> <Content>' })]]);
+    } finally {
+      reader.close();
     }
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { compressionOf, readHead, resolveInputs } from '../../ingest/index.js';
-import { createZone, detectFormat, noMatchAdvice, POOR_MATCH_RATE, suggestTemplate } from '../../parse/index.js';
+import { choseSuggestedTemplate, createZone, detectFormat, noMatchAdvice, POOR_MATCH_RATE, suggestedTemplateNotice } from '../../parse/index.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRecords } from '../output.js';
 import { writeStdout } from '../stdout.js';
 import { percent } from '../summary.js';
@@ -24,9 +24,10 @@ export function registerDetect(program: Command): void {
         if (ref.kind !== 'file') continue;
         const sample = await readHead(ref.path, compressionOf(ref));
         const ctx = { zone, referenceMicros: Math.round(ref.mtimeMs * 1000) };
-        const detection = await detectFormat(sample, ctx, undefined, true);
-        const suggestion = detection.matched ? undefined : await suggestTemplate(sample, ctx);
-        results.push({ file: ref.path, ...detection, template: suggestion?.template ?? null, advice: detection.matched ? [] : noMatchAdvice(ref.path, detection, suggestion) });
+        const { suggestion, ...detection } = await detectFormat(sample, ctx, undefined, true);
+        const chosen = choseSuggestedTemplate({ ...detection, suggestion });
+        const advice = chosen ? [suggestedTemplateNotice({ ...detection, suggestion })] : detection.matched ? [] : noMatchAdvice(ref.path, detection, suggestion);
+        results.push({ file: ref.path, ...detection, template: suggestion?.template ?? null, advice });
       }
       if (format !== 'table') {
         await writeRecords(DETECT_COLUMNS, results, format, writeStdout);
@@ -36,6 +37,10 @@ export function registerDetect(program: Command): void {
             const [first, ...rest] = r.advice;
             const others = r.scores.map((s) => `${s.format} ${percent(s.rate)}`).join(', ');
             process.stdout.write(`${r.file}: ${first}; scores: ${others}\n${rest.map((l) => `  ${l}\n`).join('')}`);
+            continue;
+          }
+          if (r.format === 'template') {
+            process.stdout.write(`${r.file}: template (${percent(r.rate)} of the sample): ${r.advice[0]}\n`);
             continue;
           }
           const others = r.scores.slice(1).map((s) => `${s.format} ${percent(s.rate)}`).join(', ');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MiningConfig } from '../../config/index.js';
-import { continuationOf, createParser, createZone, detectFormat, isAutoFormat, loadFormats, type ContinuationTest, type FormatSpec, type ZoneResolver } from '../../parse/index.js';
+import { choseSuggestedTemplate, continuationOf, createParser, createZone, detectFormat, suggestedTemplateNotice, isAutoFormat, loadFormats, type ContinuationTest, type FormatSpec, type ZoneResolver } from '../../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../../store/index.js';
 import { ChunkHeaders } from '../chunk-header.js';
 import { describeFormatOptions } from '../ingest.js';
@@ -472,9 +472,12 @@ class Watcher {
   /** --input-format auto: the format of a file, from its first bytes. */
   private async detect(ref: FileRef, entry: SourceEntry): Promise<FormatSpec> {
     const detection = await detectFormat(await readHead(ref.path, compressionOf(ref)), { zone: this.zone, referenceMicros: Math.round(ref.mtimeMs * 1000) });
+    const spec = { name: detection.format, options: detection.options };
     entry.format = detection.format;
-    if (!detection.matched) this.notice(`${ref.path}: no known format matched its first lines; read as ${detection.format}, lines that do not parse are kept raw in "unparsed"`);
-    return { name: detection.format, options: detection.options };
+    entry.formatOptions = describeFormatOptions(spec);
+    if (choseSuggestedTemplate(detection)) this.notice(`${ref.path}: ${suggestedTemplateNotice(detection)}`);
+    else if (!detection.matched) this.notice(`${ref.path}: no known format matched its first lines; read as ${detection.format}, lines that do not parse are kept raw in "unparsed"`);
+    return spec;
   }
 
   private continuesFor(f: Follower): ContinuationTest {
@@ -487,6 +490,8 @@ class Watcher {
       const detection = await detectFormat(Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength), { zone: this.zone, referenceMicros: this.now() * 1000 });
       f.format = { name: detection.format, options: detection.options };
       f.entry.format = detection.format;
+      f.entry.formatOptions = describeFormatOptions(f.format);
+      if (choseSuggestedTemplate(detection)) this.notice(`${f.name}: ${suggestedTemplateNotice(detection)}`);
     }
     const input = { kind: 'bytes' as const, data: chunk.data };
     const task: ChunkTask = {
