@@ -24,9 +24,17 @@ interface Shape {
   /** The timestamp is inside `[...]`. */
   bracketed: boolean;
   layout: number;
-  /** The token after the timestamp: 'level', '[level]' or ''. */
+  /** The level token after the timestamp: 'level', '[level]' or ''. */
   level: string;
+  /** Tokens between the timestamp and the level (0: the level follows the timestamp). */
+  skip: number;
 }
+
+/**
+ * How many tokens after the timestamp a level may stand: BGL's `... 2005-06-03-15.42.50.675872
+ * R02-M1-N0-C:J12-U11 RAS KERNEL INFO ...` has six header fields between the two.
+ */
+const LEVEL_DEPTH = 8;
 
 /**
  * Builds a Loghub template from the commonest shape of the sample's lines: the tokens before
@@ -90,13 +98,13 @@ function shapeOf(buf: Buffer, start: number, end: number, scanner: TimestampScan
         j++;
       }
       while (j < end && (buf[j] === 32 || buf[j] === 9)) j++;
-      let level = '';
-      const lb = buf[j] === 91;
-      let k = lb ? j + 1 : j;
-      const ws = k;
-      while (k < end && ((buf[k] | 32) >= 97 && (buf[k] | 32) <= 122)) k++;
-      if (k > ws && normalizeLevel(buf.toString('latin1', ws, k)) !== undefined && (lb ? buf[k] === 93 : k >= end || buf[k] === 32 || buf[k] === 9)) level = lb ? '[level]' : 'level';
-      return { before, bracketed, layout: ts.layout, level };
+      for (let skip = 0; skip < LEVEL_DEPTH && j < end; skip++) {
+        const level = levelTokenAt(buf, j, end, skip === 0);
+        if (level !== '') return { before, bracketed, layout: ts.layout, level, skip };
+        while (j < end && buf[j] !== 32 && buf[j] !== 9) j++;
+        while (j < end && (buf[j] === 32 || buf[j] === 9)) j++;
+      }
+      return { before, bracketed, layout: ts.layout, level: '', skip: 0 };
     }
     // next token
     const tb = buf[i] === 91;
@@ -107,11 +115,29 @@ function shapeOf(buf: Buffer, start: number, end: number, scanner: TimestampScan
   return undefined;
 }
 
+/**
+ * Whether the token at buf[start] is a level word, bare or in square brackets: 'level',
+ * '[level]' or ''. Right after the timestamp (`first`) in any case (`INFO`, `info`, `[warn]`);
+ * further on only in capitals of three letters or more (`INFO`, `FATAL`), as header fields write
+ * it, so that a word of the message (`failed: error reading`) is not taken for one.
+ */
+function levelTokenAt(buf: Buffer, start: number, end: number, first: boolean): string {
+  const lb = buf[start] === 91;
+  let k = lb ? start + 1 : start;
+  const ws = k;
+  while (k < end && ((buf[k] | 32) >= 97 && (buf[k] | 32) <= 122) && (first || (buf[k] >= 65 && buf[k] <= 90))) k++;
+  if (k === ws || (!first && k - ws < 3)) return '';
+  if (!(lb ? buf[k] === 93 : k >= end || buf[k] === 32 || buf[k] === 9)) return '';
+  if (normalizeLevel(buf.toString('latin1', ws, k)) === undefined) return '';
+  return lb ? '[level]' : 'level';
+}
+
 function templateOf(s: Shape): string {
   const parts: string[] = [];
   s.before.forEach((bracketed, k) => parts.push(bracketed ? `\\[<Field${k + 1}>\\]` : `<Field${k + 1}>`));
   const time = TIME_LAYOUTS[s.layout].headers;
   parts.push(s.bracketed ? `\\[${time}\\]` : time);
+  for (let k = 1; k <= s.skip; k++) parts.push(`<Field${s.before.length + k}>`);
   if (s.level === 'level') parts.push('<Level>');
   else if (s.level === '[level]') parts.push('\\[<Level>\\]');
   parts.push('<Content>');

@@ -198,6 +198,17 @@ describe('detection with the generic format', () => {
     expect(advice[2]).toContain('logscope coverage');
   });
 
+  it('finds the level up to eight tokens after the timestamp when it is written in capitals there, not a word of the message', async () => {
+    const ras = Array.from({ length: 20 }, (_, i) => `- ${1764064800 + i} 2026.11.25 R02-M1 RAS KERNEL ${i % 4 ? 'INFO' : 'FATAL'} cache parity error ${i}`);
+    expect((await suggestTemplate(Buffer.from(ras.join('\n') + '\n'), CTX))?.template).toBe('<Field1> <Timestamp> <Field2> <Field3> <Field4> <Field5> <Level> <Content>');
+    // In lower case past the first token, "error" is the message's word.
+    const prose = Array.from({ length: 20 }, (_, i) => `job ${1764064800 + i} copy failed: error reading block ${i}`);
+    expect((await suggestTemplate(Buffer.from(prose.join('\n') + '\n'), CTX))?.template).toBe('<Field1> <Timestamp> <Content>');
+    // Nine tokens on: too far to be a header field.
+    const far = Array.from({ length: 20 }, (_, i) => `- ${1764064800 + i} a b c d e f g h INFO x`);
+    expect((await suggestTemplate(Buffer.from(far.join('\n') + '\n'), CTX))?.template).toBe('<Field1> <Timestamp> <Content>');
+  });
+
   it('says when the sample holds no timestamp at all', async () => {
     const sample = Buffer.from('hello\nworld\n');
     expect(await suggestTemplate(sample, CTX)).toBeUndefined();

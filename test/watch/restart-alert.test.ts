@@ -106,14 +106,14 @@ describe('logscope watch: a file no built-in format reads (a real watcher proces
     const dir = tmpDir('logscope-watch-template-');
     const data = path.join(dir, 'data');
     const app = path.join(dir, 'ras.log');
-    // An alert tag, epoch seconds, then the text: no built-in format reads it.
-    const ras = (seq: number) => `${seq % 5 ? '-' : 'KERNDTLB'} ${Math.floor(Date.now() / 1000)} RAS KERNEL INFO request seq=${seq} done\n`;
+    // An alert tag, epoch seconds, two header fields, the level, then the text: no built-in format reads it.
+    const ras = (seq: number) => `${seq % 5 ? '-' : 'KERNDTLB'} ${Math.floor(Date.now() / 1000)} RAS KERNEL ${seq % 5 ? 'INFO' : 'FATAL'} request seq=${seq} done\n`;
     fs.writeFileSync(app, Array.from({ length: 30 }, (_, i) => ras(i)).join(''));
     const args = [app, '--data', data, '--interval', '200ms', '--workers', '1', '--multiline-wait', '100ms'];
     const first = await startWatcher(args);
     try {
       expect(await waitForStored(data, (c) => c.rows >= 30, 20_000)).toMatchObject({ rows: 30, distinct: 30, unparsed: 0 });
-      expect(first.stderr()).toContain(`${app}: no built-in format matched (none parsed any of 30 sampled lines); read with a template built from the sampled lines' shape: --template '<Field1> <Timestamp> <Content>'`);
+      expect(first.stderr()).toContain(`${app}: no built-in format matched (none parsed any of 30 sampled lines); read with a template built from the sampled lines' shape: --template '<Field1> <Timestamp> <Field2> <Field3> <Level> <Content>'`);
     } finally {
       expect((await first.stop('SIGTERM')).code).toBe(0);
     }
@@ -128,8 +128,10 @@ describe('logscope watch: a file no built-in format reads (a real watcher proces
     }
     const reader = await openStoreReader(data);
     try {
+      const levels = await reader.connection.runAndReadAll(`SELECT level, count(*)::INT FROM logs GROUP BY ALL ORDER BY 1`);
+      expect(levels.getRows()).toEqual([['FATAL', 8], ['INFO', 32]]);
       const r = await reader.connection.runAndReadAll(`SELECT format, format_options FROM sources`);
-      expect(r.getRows()).toEqual([['template', JSON.stringify({ template: '<Field1> <Timestamp> <Content>' })]]);
+      expect(r.getRows()).toEqual([['template', JSON.stringify({ template: '<Field1> <Timestamp> <Field2> <Field3> <Level> <Content>' })]]);
     } finally {
       reader.close();
     }
