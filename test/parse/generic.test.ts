@@ -93,6 +93,8 @@ describe('generic format', () => {
       '2026-11-25 10:00:09 the error was retried',
       '2026-11-25 10:00:10 Alert raised for host a',
       '2026-11-25 10:00:11 0 [Note] InnoDB: ready',
+      '2026-11-25 10:00:12, Error                 CSI    Failed to open file',
+      '2026-11-25 10:00:13 | WARN | worker-3 | slow job',
     ];
     const { records } = await parseText(lines.join('\n') + '\n', GENERIC, CTX);
     expect(records.map((r) => [r.level, r.level_raw, r.message])).toEqual([
@@ -111,6 +113,9 @@ describe('generic format', () => {
       [null, null, 'Alert raised for host a'],
       // In brackets any level name counts, whatever its case.
       ['NOTICE', 'Note', '0 [Note] InnoDB: ready'],
+      // A comma or a bar after the time separates it from the level, as a dash or a colon does.
+      ['ERROR', 'Error', 'CSI    Failed to open file'],
+      ['WARN', 'WARN', 'worker-3 | slow job'],
     ]);
   });
 

@@ -396,12 +396,12 @@ function digitsValue(buf: Buffer, s: number, e: number): number {
   return v;
 }
 
-/** Skips spaces and one lone separator (`-`, `--`, `:`, `|`) followed by a space. */
+/** Skips spaces and one lone separator (`-`, `--`, `:`, `|`, `,`) followed by a space. */
 function skipSeparators(buf: Buffer, i: number, end: number): number {
   while (i < end && isSpace(buf[i])) i++;
   let j = i;
   if (buf[j] === DASH && buf[j + 1] === DASH) j += 2;
-  else if (buf[j] === DASH || buf[j] === COLON || buf[j] === PIPE) j++;
+  else if (buf[j] === DASH || buf[j] === COLON || buf[j] === PIPE || buf[j] === COMMA) j++;
   if (j > i && (j >= end || isSpace(buf[j]))) {
     i = j;
     while (i < end && isSpace(buf[i])) i++;
