@@ -23,7 +23,20 @@ const REJECTED: [format: string, text: string, reason: string][] = [
   ['strace', 'open("/etc/passwd", O_RDONLY)\n', 'no "= result"'],
   ['strace', 'Hello world = 3\n', 'not an strace line'],
   ['setupapi', '>>>  [Device Install - X]\n     ndv: no section start here\n', 'no ">>>  Section start" line'],
+  ['logcat', '--------- beginning of main\n', 'no "MM-DD hh:mm:ss.mmm"'],
+  ['logcat', '13-17 16:13:38.811  1702  2395 D Tag: month 13\n', 'no "MM-DD hh:mm:ss.mmm"'],
+  ['logcat', '03-17 16:13:38.811  1702  2395 Q Tag: unknown priority\n', 'no priority letter'],
+  ['logcat', '03-17 16:13:38.811  1702 D Tag: no thread id\n', 'no thread id'],
+  ['logcat', '03-17 16:13:38.811  1702  2395 D no tag colon\n', 'no "tag:"'],
+  ['logcat', '03-17 16:13:38.811 D/Tag: no pid\n', 'no "P/tag( pid):"'],
 ];
+
+describe('logcat', () => {
+  it('keeps the thread id in attrs and reads an empty message', async () => {
+    const p = await parseText('03-17 16:13:38.811  1702  2395 I ActivityManager:\n', { name: 'logcat', options: {} });
+    expect(p.records.map((r) => [r.service, r.pid, r.level, r.level_raw, r.message, r.attrs])).toEqual([['ActivityManager', '1702', 'INFO', 'I', null, '{"tid":2395}']]);
+  });
+});
 
 describe('long-tail formats reject what they cannot fully read', () => {
   for (const [format, text, reason] of REJECTED) {
