@@ -1,6 +1,7 @@
 // The module, not ../parse/index.js: `logscope sql` would load the parsers and zod with it (issue 17: start-up).
 import { createZone } from '../parse/timestamp.js';
 import { LOCAL_ZONE_MARK } from './local-zone.js';
+import { DEFAULT_DETECT_BUCKET, detectBucketFor } from '../query/buckets.js';
 import type { TimeContext } from '../query/index.js';
 import type { StoreSpan } from '../store/index.js';
 
@@ -71,13 +72,36 @@ export const LONG_RANGE_BUCKETS = 1_000_000;
  */
 export function describeLongRange(span: StoreSpan | null, since: string | null, until: string | null, bucket: string, bucketSeconds: number): string | undefined {
   if (span === null || !(bucketSeconds > 0)) return undefined;
-  const from = Math.max(span.min, since === null ? -Infinity : Date.parse(since));
-  const to = Math.min(span.max, until === null ? Infinity : Date.parse(until));
+  const { from, to } = storedRange(span, since, until);
   const buckets = Math.floor((to - from) / (bucketSeconds * 1000)) + 1;
   if (!(buckets > LONG_RANGE_BUCKETS)) return undefined;
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   const wider = bucketSeconds < 3600 ? '1h' : '1d';
   return `judging ${buckets.toLocaleString('en-US')} buckets of ${bucket} per series and measure (${day(from)} to ${day(to)}): this can take minutes; --since 30d or a wider --bucket (${wider}) judges fewer.`;
+}
+
+/** The store's span cut to `since` and `until`, in ms. */
+function storedRange(span: StoreSpan, since: string | null, until: string | null): { from: number; to: number } {
+  return { from: Math.max(span.min, since === null ? -Infinity : Date.parse(since)), to: Math.min(span.max, until === null ? Infinity : Date.parse(until)) };
+}
+
+/**
+ * The bucket `anomalies` judges in when `--bucket` is not given: 1m, or over a range of more than
+ * MAX_DETECT_BUCKETS minutes the smallest wider width within it (as the dashboard chooses), with
+ * the notice that says so. A given bucket is kept.
+ *
+ * @example
+ * chooseDetectBucket(reader.span, null, null, undefined)
+ * // { bucket: '3h', notice: 'the range 2009-11-07 to 2026-12-04 holds 8,980,720 minutes: judged in 3h buckets (--bucket 1m judges every minute, which can take minutes)' }
+ */
+export function chooseDetectBucket(span: StoreSpan | null, since: string | null, until: string | null, given: string | undefined): { bucket: string; notice?: string } {
+  if (given !== undefined || span === null) return { bucket: given ?? DEFAULT_DETECT_BUCKET };
+  const { from, to } = storedRange(span, since, until);
+  const bucket = detectBucketFor(to - from);
+  if (bucket === DEFAULT_DETECT_BUCKET) return { bucket };
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  const minutes = Math.floor((to - from) / 60_000) + 1;
+  return { bucket, notice: `the range ${day(from)} to ${day(to)} holds ${minutes.toLocaleString('en-US')} minutes: judged in ${bucket} buckets (--bucket ${DEFAULT_DETECT_BUCKET} judges every minute, which can take minutes)` };
 }
 
 /** Prints the empty-range hint to stderr, when there is one (see describeEmptyRange). */

@@ -4,3 +4,4 @@ export { QUERIES, parseQueryParams, prepareQuery, querySql, readTimeParams, RECO
 export { QUERY_FILES, findSqlDir, isQueryName, type QueryName } from './names.js';
 export { bucketParam, byParam, parseDurationSeconds, readTime, timeParam, UTC_TIMES, type TimeContext } from './params.js';
 export { COUNTS_SOURCE, countedSlots, countsAnswer } from './counts.js';
+export { chooseBucket, DEFAULT_DETECT_BUCKET, detectBucketFor, MAX_DETECT_BUCKETS } from './buckets.js';

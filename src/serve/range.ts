@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatDuration, formatUtc } from '../charts/index.js';
-import { readTime, type TimeContext } from '../query/index.js';
+import { chooseBucket, readTime, type TimeContext } from '../query/index.js';
 import { utcZone } from '../parse/index.js';
 import type { StoreSpan } from '../store/index.js';
 import { ParamError } from './params.js';
@@ -42,17 +42,6 @@ export interface TimeRange {
   note?: string;
   /** The range's URL parameters, to carry over in links: `range=24h` or `range=custom&from=...&to=...`. */
   query: Record<string, string>;
-}
-
-const BUCKETS: Array<[string, number]> = [
-  ['1m', 60_000], ['5m', 300_000], ['10m', 600_000], ['15m', 900_000], ['30m', 1_800_000],
-  ['1h', 3_600_000], ['3h', 10_800_000], ['6h', 21_600_000], ['12h', 43_200_000], ['1d', 86_400_000], ['7d', 604_800_000],
-];
-
-/** The smallest bucket width giving at most `max` buckets over `spanMs` (1h → 1m, 24h → 10m, 7d → 1h). */
-export function chooseBucket(spanMs: number, max = 180): { bucket: string; bucketMs: number } {
-  const found = BUCKETS.find(([, ms]) => spanMs / ms <= max) ?? BUCKETS[BUCKETS.length - 1];
-  return { bucket: found[0], bucketMs: found[1] };
 }
 
 /**

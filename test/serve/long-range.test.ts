@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/serve/app.js';
 import { createServeContext, type ServeContext } from '../../src/serve/context.js';
-import { defaultDetectBucket, MAX_DETECT_BUCKETS } from '../../src/serve/loaders/anomalies.js';
+import { MAX_DETECT_BUCKETS } from '../../src/query/index.js';
+import { defaultDetectBucket } from '../../src/serve/loaders/anomalies.js';
 import type { TimeRange } from '../../src/serve/range.js';
 import { minute, recordsIn, storeOf, type FixtureRecord } from '../detect/fixture.js';
+import { runCliHere } from '../helpers.js';
 
 /**
  * The dashboard judges every bucket of its range. Over a store of years, one-minute buckets
@@ -30,6 +32,7 @@ describe('the detection bucket the dashboard uses when none is given', () => {
 describe('a store of 400 days in the dashboard', () => {
   let ctx: ServeContext;
   let app: ReturnType<typeof createApp>;
+  let data: string;
   beforeAll(async () => {
     const records: FixtureRecord[] = [];
     // A burst of errors every day at a time that moves, and 20 INFO lines an hour.
@@ -39,6 +42,7 @@ describe('a store of 400 days in the dashboard', () => {
     }
     const { reader, dataDir } = await storeOf(records);
     reader.close();
+    data = dataDir;
     ctx = createServeContext({ dataDir, now: () => Date.parse(minute(DAYS * DAY)) });
     app = createApp(ctx);
   }, 120_000);
@@ -54,6 +58,21 @@ describe('a store of 400 days in the dashboard', () => {
     expect(body.events.filter((e) => e.measure === 'errors').length).toBeGreaterThan(0);
     const panel = await (await app.request('/overview/anomalies?range=all')).text();
     for (const e of body.events.slice(0, 3)) expect(panel).toContain(e.start.slice(0, 16).replace('T', ' '));
+  });
+
+  it('logscope anomalies judges it in the same 10m buckets when --bucket is not given, and says so; a given --bucket is kept', async () => {
+    const r = await runCliHere(['anomalies', '--data', data, '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`logscope: the range 2026-11-20 to 2027-12-24 holds 575,641 minutes: judged in 10m buckets (--bucket 1m judges every minute, which can take minutes)`);
+    const events = (JSON.parse(r.stdout) as { events: Array<{ start: string; measure: string }> }).events;
+    const api = (await (await app.request('/api/anomalies?range=all')).json()) as { events: Array<{ start: string; measure: string }> };
+    const keys = (list: Array<{ start: string; measure: string }>) => list.map((e) => `${e.start} ${e.measure}`).sort();
+    expect(keys(events)).toEqual(keys(api.events));
+    const given = await runCliHere(['anomalies', '--data', data, '--format', 'json', '--bucket', '1h']);
+    expect(given.stderr).not.toContain('judged in');
+    const hourly = (JSON.parse(given.stdout) as { anomalies: Array<{ bucket: string }> }).anomalies;
+    expect(hourly.length).toBeGreaterThan(0);
+    expect(hourly.every((a) => a.bucket.slice(14, 19) === '00:00')).toBe(true);
   });
 
   it('links to other ranges without the chosen bucket, and to an event with it', async () => {

@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { detectAnomalies, detectAnomaliesInFiles, type AnomalyEvent, type Contributor, type DetectResult } from '../../detect/index.js';
 import { UsageError } from '../../errors.js';
-import { parseDurationSeconds, readTimeParams, type TimeContext } from '../../query/index.js';
+import { DEFAULT_DETECT_BUCKET, parseDurationSeconds, readTimeParams, type TimeContext } from '../../query/index.js';
 import { openStoreReader, type StoreSpan } from '../../store/index.js';
 import { assertTimezone, resolveConfig, resolveDataDir, resolveFormat, resolveWorkers, retireShortFlag, type InputFlags } from '../config.js';
 import { JSON_OPTION_HELP, resolveOutputFormat, writeRows, type OutputFormat, type RowColumn } from '../output.js';
 import { writeStdout } from '../stdout.js';
-import { createTimeContext, describeLongRange, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
+import { chooseDetectBucket, createTimeContext, describeLongRange, describeZonelessTimes, FROM_LAST_HELP, warnEmptyRange } from '../times.js';
 
 interface AnomaliesFlags extends InputFlags {
-  bucket: string;
+  bucket?: string;
   by?: string;
   since?: string;
   until?: string;
@@ -68,7 +68,7 @@ export function registerAnomalies(program: Command): void {
     .command('anomalies')
     .description('buckets whose error count, volume or metric is unusual against a trailing and seasonal baseline (sql/zscore.sql); over the store, or straight from log files')
     .argument('[inputs...]', 'log files, directories, globs or - (stdin) to read directly instead of the store: nothing is stored')
-    .option('-b, --bucket <width>', 'bucket width: 1m, 5m, 30m, 1h, ...', '1m')
+    .option('-b, --bucket <width>', 'bucket width: 1m, 5m, 30m, 1h, ... (default 1m; over a range of more than 100,000 minutes, the smallest wider width within that)')
     .option('--by <field>', 'one series per service, host, level or attrs key (default: all lines as one series)')
     .option('--since <time>', `from: ISO time, or a time ago such as -2h, 30d (history before it still feeds the baseline); ${describeZonelessTimes()}`)
     .option('--until <time>', 'up to (exclusive): ISO time, now, or a time ago')
@@ -113,7 +113,8 @@ export function registerAnomalies(program: Command): void {
       // Zone-less times in the zone the timestamps were (or, from files, are) read in.
       const timezone = assertTimezone(flags.timezone, config);
       const settings = {
-          bucket: flags.bucket,
+          // Over the store, chosen for the range below when not given.
+          bucket: flags.bucket ?? DEFAULT_DETECT_BUCKET,
           by: flags.by ?? '',
           window: flags.window,
           baseline: flags.baseline as 'auto' | 'trailing' | 'seasonal',
@@ -155,7 +156,10 @@ export function registerAnomalies(program: Command): void {
         try {
           span = reader.span;
           range = readRange(createTimeContext(timezone, span, flags.fromLast === true));
-          const long = describeLongRange(span, range.since, range.until, flags.bucket, parseDurationSeconds(flags.bucket) ?? 0);
+          const chosen = chooseDetectBucket(span, range.since, range.until, flags.bucket);
+          settings.bucket = chosen.bucket;
+          if (chosen.notice !== undefined) process.stderr.write(`logscope: ${chosen.notice}\n`);
+          const long = describeLongRange(span, range.since, range.until, settings.bucket, parseDurationSeconds(settings.bucket) ?? 0);
           if (long !== undefined) process.stderr.write(`logscope: ${long}\n`);
           result = await detectAnomalies(reader.connection, {
             counted: true,
@@ -171,7 +175,7 @@ export function registerAnomalies(program: Command): void {
           reader.close();
         }
       }
-      await printResult(result, format, flags.perDay === true, flags.buckets === true, flags.bucket);
+      await printResult(result, format, flags.perDay === true, flags.buckets === true, settings.bucket);
       if (result.anomalies.length === 0) warnEmptyRange(span, range.since, range.until);
     });
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { detectAnomalies, explainEvent, scoreBuckets, type AnomalyEvent, type Contributor, type DetectOptions, type DetectResult } from '../../detect/index.js';
-import { parseDurationSeconds } from '../../query/index.js';
+import { DEFAULT_DETECT_BUCKET, detectBucketFor, parseDurationSeconds } from '../../query/index.js';
 import type { ServeContext } from '../context.js';
-import { chooseBucket, rangeTimes, type TimeRange } from '../range.js';
+import { rangeTimes, type TimeRange } from '../range.js';
 
 /** The detection settings the Anomalies page (and the overview's event list) uses when none are given: `logscope anomalies`' defaults. */
-export const DEFAULT_DETECT = { bucket: '1m', by: '', baseline: 'auto', threshold: '3', window: '60' } as const satisfies Partial<Record<keyof DetectOptions, string>>;
+export const DEFAULT_DETECT = { bucket: DEFAULT_DETECT_BUCKET, by: '', baseline: 'auto', threshold: '3', window: '60' } as const satisfies Partial<Record<keyof DetectOptions, string>>;
 
 const bucketText = z
   .string()
@@ -48,20 +48,11 @@ export interface DetectSettings {
 }
 
 /**
- * Buckets per series and measure that a range may hold at the default detection bucket. Every
- * bucket of the range is judged (about 9 µs of wall time per bucket, series and measure on the
- * 2-core development machine), and `range=all` over a store of logs from 2009 to 2026 held 9 M
- * one-minute buckets: the overview's event list took 170 s.
- */
-export const MAX_DETECT_BUCKETS = 100_000;
-
-/**
- * The detection bucket when the page gives none: 1m (`logscope anomalies`' default) while the
- * range holds at most MAX_DETECT_BUCKETS of them (about 69 days), else the smallest wider width
- * that keeps within it (`range=all` over 17 years: 3h). Without a range: 1m.
+ * The detection bucket when the page gives none: as `logscope anomalies` chooses it
+ * (detectBucketFor: 1m, or wider over a range of more than 100,000 minutes). Without a range: 1m.
  */
 export function defaultDetectBucket(range?: TimeRange): string {
-  return range === undefined ? DEFAULT_DETECT.bucket : chooseBucket(range.to - range.from, MAX_DETECT_BUCKETS).bucket;
+  return range === undefined ? DEFAULT_DETECT.bucket : detectBucketFor(range.to - range.from);
 }
 
 /** Whether the settings' bucket was not given and is wider than the default, chosen for a long range. */
