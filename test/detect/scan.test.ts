@@ -55,6 +55,29 @@ describe('anomalies straight from files', () => {
     expect(starts).toEqual([minute(600), minute(2000)]);
   });
 
+  it('judges a file of 100 days in the wider bucket the ingested store is judged in, and says so', async () => {
+    // One line an hour for 100 days (144,000 minutes: 5m buckets), and an error burst on day 80.
+    let text = '';
+    for (let h = 0; h < 100 * 24; h++) text += `${minute(h * 60).replace('.000Z', 'Z')} web-1 api[1]: INFO tick ${h}\n`;
+    for (let i = 0; i < 30; i++) text += `${minute(80 * 1440 + 600, i).replace('.000Z', 'Z')} web-1 api[1]: ERROR disk full\n`;
+    const own = tmpDir('logscope-scan-long-');
+    const long = path.join(own, 'long.log');
+    fs.writeFileSync(long, text);
+    const scanned = await runCliHere(['anomalies', long, '--format', 'json']);
+    expect(scanned.status, scanned.stderr).toBe(0);
+    expect(scanned.stderr).toMatch(/^logscope: the range \S+ to \S+ holds 14\d,\d{3} minutes: judged in 5m buckets \(--bucket 1m judges every minute, which can take minutes\)$/m);
+    const data = path.join(own, 'data');
+    await ingest({ inputs: [long], dataDir: data, format: { name: 'auto', options: {} } });
+    const stored = await runCliHere(['anomalies', '--data', data, '--format', 'json']);
+    expect(stored.stderr).toContain('judged in 5m buckets');
+    const events = (r: { stdout: string }) => (JSON.parse(r.stdout) as { events: Array<{ start: string; measure: string }> }).events.map((e) => `${e.start} ${e.measure}`);
+    expect(events(scanned)).toContain(`${minute(80 * 1440 + 600)} errors`);
+    expect(events(scanned)).toEqual(events(stored));
+    // A bucket given is kept, and nothing is said.
+    const given = await runCliHere(['anomalies', long, '--format', 'json', '--bucket', '1h']);
+    expect(given.stderr).not.toContain('judged in');
+  });
+
   it('reads .gz and stdin the same way, and nothing is written', async () => {
     fs.writeFileSync(`${file}.gz`, gzipSync(fs.readFileSync(file)));
     const plain = (await runCliHere(['anomalies', file, '--format', 'csv']));

@@ -113,7 +113,7 @@ export function registerAnomalies(program: Command): void {
       // Zone-less times in the zone the timestamps were (or, from files, are) read in.
       const timezone = assertTimezone(flags.timezone, config);
       const settings = {
-          // Over the store, chosen for the range below when not given.
+          // Chosen for the range below when not given.
           bucket: flags.bucket ?? DEFAULT_DETECT_BUCKET,
           by: flags.by ?? '',
           window: flags.window,
@@ -136,13 +136,21 @@ export function registerAnomalies(program: Command): void {
       let range = readRange(createTimeContext(timezone, null, false));
       if (inputs.length > 0) {
         if (flags.metric !== undefined || flags.explain === true) throw new UsageError('--metric and --explain need the stored records: ingest the files, then run anomalies without inputs');
+        let notice: string | undefined;
         const scanned = await detectAnomaliesInFiles({
           inputs,
           format: resolveFormat(flags.inputFormat, flags.pattern, config, flags.template, flags.timeFormat),
           workers: resolveWorkers(flags.workers, config),
           timezone,
-          detect: { ...settings, ...range },
+          detect: { ...settings, bucket: flags.bucket, ...range },
+          bucketFor: (read) => {
+            const chosen = chooseDetectBucket({ ...read, rows: 0 }, range.since, range.until, undefined);
+            notice = chosen.notice;
+            return chosen.bucket;
+          },
         });
+        settings.bucket = scanned.bucket;
+        if (notice !== undefined) process.stderr.write(`logscope: ${notice}\n`);
         for (const e of scanned.scan.errors) process.stderr.write(`logscope: ${e.message}\n`);
         const t = scanned.scan.totals;
         process.stderr.write(
