@@ -51,6 +51,11 @@ export function JobsPage(props: { data: JobsData; dataDir: string; now: number }
                     <span class="clip" title={s.source}>
                       {s.source}
                     </span>
+                    {s.formatFlag !== null && (
+                      <span class="clip muted small" title={s.formatFlag}>
+                        read with {s.formatFlag}
+                      </span>
+                    )}
                   </td>
                   <td>{s.format}</td>
                   <td class="num">{formatNumber(s.lines)}</td>

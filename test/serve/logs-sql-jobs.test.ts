@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAlertDelivery } from '../../src/alerts/outbox-delivery.js';
+import { ingest } from '../../src/ingest/index.js';
 import { createProgressFile } from '../../src/ingest/progress-file.js';
 import { anomalyFiring } from '../alerts/firings.js';
 import { createApp, createServeContext, type ServeContext } from '../../src/serve/index.js';
@@ -164,6 +165,25 @@ describe('Jobs', () => {
     expect(body.sources.find((s) => s.source === store.log)?.lines).toBe(20_000);
     expect(body.batches.length).toBeGreaterThan(1);
     expect(body.running).toEqual([]);
+  });
+
+  it('shows the template a source is read with, also one auto-detection built from its lines', async () => {
+    const dir = tmpDir('logscope-jobs-template-');
+    const file = path.join(dir, 'ras.log');
+    fs.writeFileSync(file, Array.from({ length: 20 }, (_, i) => `- ${1764064800 + i} RAS KERNEL ${i % 4 ? 'INFO' : 'FATAL'} event ${i}`).join('\n') + '\n');
+    const data = path.join(dir, 'data');
+    await ingest({ inputs: [file], dataDir: data, format: { name: 'auto', options: {} }, timezone: 'UTC' });
+    const own = createServeContext({ dataDir: data });
+    try {
+      const page = await (await createApp(own).request('/jobs')).text();
+      expect(page).toContain(`read with --template &#39;&lt;Field1&gt; &lt;Timestamp&gt; &lt;Field2&gt; &lt;Field3&gt; &lt;Level&gt; &lt;Content&gt;&#39;</span>`);
+      const api = (await (await createApp(own).request('/api/jobs')).json()) as { sources: { format: string; formatFlag: string | null }[] };
+      expect(api.sources).toMatchObject([{ format: 'template', formatFlag: "--template '<Field1> <Timestamp> <Field2> <Field3> <Level> <Content>'" }]);
+    } finally {
+      await own.close();
+    }
+    const { body } = await json<{ sources: { formatFlag: string | null }[] }>('/api/jobs');
+    expect(body.sources.every((s) => s.formatFlag === null)).toBe(true);
   });
 
   it('shows a running ingest from its progress file, and a killed one as stopped', async () => {

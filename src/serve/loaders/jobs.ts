@@ -8,6 +8,8 @@ import { msOf, num, runQuery } from './common.js';
 export interface JobSource {
   source: string;
   format: string;
+  /** The `--template '...'` or `--pattern '...'` the source is read with (given, or built by auto-detection), or null. */
+  formatFlag: string | null;
   lines: number;
   parsed: number;
   unparsed: number;
@@ -67,6 +69,7 @@ export async function loadJobs(ctx: ServeContext): Promise<JobsData> {
     sources: sources.map((r) => ({
       source: String(r.source),
       format: String(r.format ?? ''),
+      formatFlag: formatFlag(r.format_options),
       lines: Number(r.lines ?? 0),
       parsed: Number(r.parsed ?? 0),
       unparsed: Number(r.unparsed ?? 0),
@@ -100,5 +103,16 @@ async function loadClusterStatus(redisUrl: string): Promise<ClusterStatus | { re
     return await readClusterStatus(redisUrl, { timeoutMs: 2_000 });
   } catch (err) {
     return { redis: describeRedisUrl(redisUrl), error: (err as Error).message };
+  }
+}
+
+/** The flag a manifest entry's format options (`{"template":"..."}`) stand for: `--template '...'`, or null. */
+function formatFlag(options: unknown): string | null {
+  if (typeof options !== 'string' || options === '') return null;
+  try {
+    const [option, text] = Object.entries(JSON.parse(options) as Record<string, unknown>)[0] ?? [];
+    return (option === 'template' || option === 'pattern') && typeof text === 'string' ? `--${option} '${text}'` : null;
+  } catch {
+    return null;
   }
 }
