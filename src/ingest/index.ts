@@ -1,4 +1,4 @@
-export { ingest, type IngestOptions, type IngestSummary, type IngestProgress, type SourceSummary } from './ingest.js';
+export { formatOptionsFlag, ingest, type IngestOptions, type IngestSummary, type IngestProgress, type SourceSummary } from './ingest.js';
 export { resolveInputs, type SourceRef, type ResolvedInputs } from './sources.js';
 export { planFileChunks, chunkStream } from './chunker.js';
 export { runChunkTask } from './parse-task.js';

@@ -491,8 +491,13 @@ function describeMismatch(file: string, entry: SourceEntry, format: FormatSpec):
 
 /** The command-line flag that gives a format: `--input-format NAME`, or `--pattern '...'` / `--template '...'`. */
 function formatFlags(label: string, options: string): string {
+  return formatOptionsFlag(options) ?? `--input-format ${label}`;
+}
+
+/** The `--pattern '...'` or `--template '...'` a manifest entry's format options (describeFormatOptions) stand for, or undefined. */
+export function formatOptionsFlag(options: string): string | undefined {
   const [option, value] = Object.entries(JSON.parse(options || '{}') as Record<string, string>)[0] ?? [];
-  if (option === undefined) return `--input-format ${label}`;
+  if (option === undefined) return undefined;
   return `--${option} '${value.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -77,9 +77,9 @@ export const GENERIC_FORMAT = 'generic';
  * parsed); ties go to the more specific format (`FormatDefinition.specificity`). The generic
  * format wins only when it parses more than GENERIC_MARGIN of the sample more than the best
  * specific format. When even the best parses under MATCH_RATE, a template is built from the
- * shape of the sampled lines (the tokens before their timestamp, the timestamp, `<Content>`:
- * `- 1117838570 2005.06.03 R02-M1 ...` is `<Field1> <Timestamp> <Content>`); it is chosen when
- * it reads POOR_MATCH_RATE of the sample, else `matched` is false.
+ * shape of the sampled lines (suggestTemplate: the tokens before their timestamp, the timestamp,
+ * the level, `<Content>`; `- 1117838570 job 42 done` is `<Field1> <Timestamp> <Content>`); it is
+ * chosen when it reads POOR_MATCH_RATE of the sample, else `matched` is false.
  *
  * Formats are tried the most specific first (then by name, the order ties are broken in), and
  * the first that parses every line of the sample wins without the rest being tried, since none

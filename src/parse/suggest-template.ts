@@ -144,6 +144,11 @@ function templateOf(s: Shape): string {
   return parts.join(' ');
 }
 
+/** A share as a percentage rounded down to a tenth: 0.9996 is `99.9%`, never `100%`. */
+function pct(r: number): string {
+  return `${Math.floor(r * 1000) / 10}%`;
+}
+
 /** `text` quoted for a POSIX shell. */
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -157,7 +162,6 @@ function shellQuote(text: string): string {
  * // ['no format matched (the best, generic, parsed 12% of 200 sampled lines)', "try: logscope ingest app.log --template '<Date> <Time> <Level> <Content>' (it reads 96% of the sample ...)", ...]
  */
 export function noMatchAdvice(source: string, best: { format: string; rate: number; sampled: number }, suggestion: TemplateSuggestion | undefined): string[] {
-  const pct = (r: number): string => `${Math.floor(r * 1000) / 10}%`;
   const out = [best.rate === 0 ? `no format matched (none parsed any of ${best.sampled} sampled lines)` : `no format matched (the best, ${best.format}, parsed ${pct(best.rate)} of ${best.sampled} sampled lines)`];
   if (suggestion !== undefined && suggestion.rate === 0) {
     out.push(`timestamps like ${suggestion.layout} were found, but no template of the sampled lines' shape reads them (${shellQuote(suggestion.template)} reads none): pass --pattern '(?<ts>...) (?<message>.*)'`);
@@ -178,7 +182,6 @@ export function noMatchAdvice(source: string, best: { format: string; rate: numb
  */
 export function suggestedTemplateNotice(detection: Pick<Detection, 'scores' | 'sampled' | 'suggestion'>): string {
   const best = detection.scores[0];
-  const pct = (r: number): string => `${Math.floor(r * 1000) / 10}%`;
   const builtin = best === undefined || best.parsed === 0 ? `none parsed any of ${detection.sampled} sampled lines` : `the best, ${best.format}, parsed ${pct(best.rate)}`;
   const s = detection.suggestion;
   if (s === undefined) return `no built-in format matched (${builtin})`;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MiningConfig } from '../../config/index.js';
-import { choseSuggestedTemplate, continuationOf, createParser, createZone, detectFormat, suggestedTemplateNotice, isAutoFormat, loadFormats, type ContinuationTest, type FormatSpec, type ZoneResolver } from '../../parse/index.js';
+import { choseSuggestedTemplate, continuationOf, createParser, createZone, detectFormat, isAutoFormat, loadFormats, suggestedTemplateNotice, type ContinuationTest, type FormatSpec, type ZoneResolver } from '../../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../../store/index.js';
 import { ChunkHeaders } from '../chunk-header.js';
 import { describeFormatOptions } from '../ingest.js';

@@ -1,6 +1,6 @@
 import { listHistory, type AlertHistoryEntry } from '../../alerts/history.js';
 import type { ClusterStatus } from '../../cluster/index.js';
-import { readIngestProgress, readWatchProgress, type IngestProgressState, type WatchProgressState } from '../../ingest/index.js';
+import { formatOptionsFlag, readIngestProgress, readWatchProgress, type IngestProgressState, type WatchProgressState } from '../../ingest/index.js';
 import type { ServeContext } from '../context.js';
 import { msOf, num, runQuery } from './common.js';
 
@@ -69,7 +69,7 @@ export async function loadJobs(ctx: ServeContext): Promise<JobsData> {
     sources: sources.map((r) => ({
       source: String(r.source),
       format: String(r.format ?? ''),
-      formatFlag: formatFlag(r.format_options),
+      formatFlag: typeof r.format_options === 'string' ? (formatOptionsFlag(r.format_options) ?? null) : null,
       lines: Number(r.lines ?? 0),
       parsed: Number(r.parsed ?? 0),
       unparsed: Number(r.unparsed ?? 0),
@@ -103,16 +103,5 @@ async function loadClusterStatus(redisUrl: string): Promise<ClusterStatus | { re
     return await readClusterStatus(redisUrl, { timeoutMs: 2_000 });
   } catch (err) {
     return { redis: describeRedisUrl(redisUrl), error: (err as Error).message };
-  }
-}
-
-/** The flag a manifest entry's format options (`{"template":"..."}`) stand for: `--template '...'`, or null. */
-function formatFlag(options: unknown): string | null {
-  if (typeof options !== 'string' || options === '') return null;
-  try {
-    const [option, text] = Object.entries(JSON.parse(options) as Record<string, unknown>)[0] ?? [];
-    return (option === 'template' || option === 'pattern') && typeof text === 'string' ? `--${option} '${text}'` : null;
-  } catch {
-    return null;
   }
 }
