@@ -15,7 +15,7 @@ const logcat: FormatDefinition = {
   name: 'logcat',
   specificity: 6,
   description: 'Android logcat (-v threadtime or -v time): "MM-DD hh:mm:ss.mmm pid tid P tag: message"',
-  example: '03-17 16:13:38.811  1702  2395 E PowerManagerService: acquire lock=233570404, flags=0x1',
+  example: '03-17 16:13:38.811  1702  2395 E AndroidRuntime: FATAL EXCEPTION: main',
   create(_options, ctx) {
     return createLogcatParser(ctx);
   },
