@@ -95,6 +95,7 @@ describe('generic format', () => {
       '2026-11-25 10:00:11 0 [Note] InnoDB: ready',
       '2026-11-25 10:00:12, Error                 CSI    Failed to open file',
       '2026-11-25 10:00:13 | WARN | worker-3 | slow job',
+      '2026-11-25 10:00:14.500|ERROR|main|job failed',
     ];
     const { records } = await parseText(lines.join('\n') + '\n', GENERIC, CTX);
     expect(records.map((r) => [r.level, r.level_raw, r.message])).toEqual([
@@ -116,6 +117,8 @@ describe('generic format', () => {
       // A comma or a bar after the time separates it from the level, as a dash or a colon does.
       ['ERROR', 'Error', 'CSI    Failed to open file'],
       ['WARN', 'WARN', 'worker-3 | slow job'],
+      // Fields joined by bars without blanks, as certbot joins them by colons.
+      ['ERROR', 'ERROR', 'main|job failed'],
     ]);
   });
 

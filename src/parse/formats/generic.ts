@@ -306,11 +306,11 @@ function createGenericParser(ctx: ParseContext): LineParser & { startsRecord(buf
           ms = skipSeparators(buf, lvAfter, end);
         }
       } else {
-        // certbot: `2026-11-25 10:00:00,123:DEBUG:certbot.main:msg`
-        const colonLed = buf[i] === COLON && isLetter(buf[i + 1]);
-        let found = findLevel(buf, colonLed ? i + 1 : i, end);
-        if (colonLed && (found === undefined || !lvFirst)) found = undefined;
-        if (found === undefined && !colonLed) found = phpLevel(buf, i, end);
+        // certbot: `2026-11-25 10:00:00,123:DEBUG:certbot.main:msg`; fields joined by bars: `2026-11-25 10:00:00.123|INFO|main|msg`
+        const glued = (buf[i] === COLON || buf[i] === PIPE) && isLetter(buf[i + 1]);
+        let found = findLevel(buf, glued ? i + 1 : i, end);
+        if (glued && (found === undefined || !lvFirst)) found = undefined;
+        if (found === undefined && !glued) found = phpLevel(buf, i, end);
         if (found !== undefined) {
           level = found;
           ls = lvStart;
@@ -465,10 +465,10 @@ function findLevel(buf: Buffer, i: number, end: number): Level | undefined {
       we = j;
       after = j;
       if (t === 0) {
-        // `DEBUG:certbot.main:msg`: a level word ended by ':' with the message right after it.
+        // `DEBUG:certbot.main:msg`, `INFO|main|msg`: a level word ended by ':' or '|' with the message right after it.
         let k = i;
         while (k < j && isLetter(buf[k])) k++;
-        if (k > i && k < j && buf[k] === COLON) {
+        if (k > i && k < j && (buf[k] === COLON || buf[k] === PIPE)) {
           const lvl = levelOf(buf, i, k, false);
           if (lvl !== undefined) {
             lvStart = i;
