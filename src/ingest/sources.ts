@@ -25,7 +25,7 @@ export type SourceRef =
 export interface ResolvedInputs {
   sources: SourceRef[];
   errors: InputError[];
-  /** FIFOs, sockets and broken symlinks met in a directory, symlink loops, and `.gz` files read as text. */
+  /** FIFOs, sockets and broken symlinks met in a directory, symlink loops, binary files, and `.gz` files read as text. */
   warnings: InputError[];
 }
 
@@ -54,17 +54,23 @@ const EXTENSIONS: ReadonlyArray<[ext: string, compression: Compression]> = [
  * A regular file as a source: compressed when it starts with the magic bytes of gzip, zstd,
  * bzip2 or xz (whatever its name). A file named so (`.gz`, `.zst`, `.bz2`, `.xz`) that is not is
  * read as text with a warning when its first bytes are text, else refused. lz4 and zip data
- * is refused by its magic bytes (never read as binary text).
+ * is refused by its magic bytes (never read as binary text). Other binary data (a NUL or many
+ * control bytes in the first SNIFF_BYTES: `wtmp`, a journal file, a database) is skipped with a
+ * warning, as a FIFO is (undefined): `logscope ingest /var/log` reads the logs beside them.
  */
-function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef {
+function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef | undefined {
   const head = readRange(file, 0, SNIFF_BYTES);
   const unreadable = detectUnreadableCompression(head);
   if (unreadable !== undefined) throw new InputError(file, describeUnreadable(unreadable, file));
   const compression = detectCompression(head);
-  const named = EXTENSIONS.find(([ext]) => file.endsWith(ext));
-  if (compression === undefined && named !== undefined && head.length > 0) {
-    if (!looksLikeText(head)) throw new InputError(file, `not ${named[1]} data, and not text either: not read (is it a log file?)`);
-    warnings.push(new InputError(file, `not ${named[1]} data, read as text`));
+  const extension = EXTENSIONS.find(([ext]) => file.endsWith(ext));
+  if (compression === undefined && extension !== undefined && head.length > 0) {
+    if (!looksLikeText(head)) throw new InputError(file, `not ${extension[1]} data, and not text either: not read (is it a log file?)`);
+    warnings.push(new InputError(file, `not ${extension[1]} data, read as text`));
+  } else if (compression === undefined && head.length > 0 && !looksLikeText(head)) {
+    // A text log with NUL bytes (written over after a crash) is read with them removed: tr -d '\\000' < FILE | logscope ingest -
+    warnings.push(new InputError(file, `skipped: binary data (NUL or control bytes in its first ${SNIFF_BYTES} bytes), not a text log; a log with NUL bytes in it: tr -d '\\000' < FILE | logscope ingest -`));
+    return undefined;
   }
   const ref: SourceRef = { kind: 'file', path: file, size: st.size, mtimeMs: st.mtimeMs, compressed: compression !== undefined, fileId: `${st.dev}:${st.ino}` };
   if (compression !== undefined && compression !== 'gzip') ref.compression = compression;
@@ -179,7 +185,10 @@ export async function resolveInputs(inputs: string[]): Promise<ResolvedInputs> {
       // Stat before opening: opening a FIFO that a glob matched would block.
       const st = fs.statSync(abs);
       if (!st.isFile()) warnings.push(new InputError(file, `skipped: ${describeKind(st)}, not a log file`));
-      else sources.push(fileRef(abs, st, warnings));
+      else {
+        const ref = fileRef(abs, st, warnings);
+        if (ref !== undefined) sources.push(ref);
+      }
     } catch (err) {
       errors.push(err instanceof InputError ? err : new InputError(file, describe(err), { cause: err }));
     }

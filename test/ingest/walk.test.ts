@@ -49,6 +49,31 @@ describe('directory walks', () => {
     ]);
   });
 
+  it('skips binary files (wtmp, a journal file) with a warning and reads the logs beside them, also when named', async () => {
+    const dir = tmpDir();
+    const logs = path.join(dir, 'var-log');
+    fs.mkdirSync(path.join(logs, 'journal'), { recursive: true });
+    fs.writeFileSync(path.join(logs, 'syslog'), lines(6, 'h'));
+    // utmp records: fixed-size binary structs full of NUL bytes.
+    fs.writeFileSync(path.join(logs, 'wtmp'), Buffer.concat([Buffer.from([7, 0, 0, 0, 0x39, 0x30, 0, 0]), Buffer.from('pts/0'), Buffer.alloc(371)]));
+    // Text with one NUL is binary too (grep's rule); a lone escape byte (colour codes) is not.
+    fs.writeFileSync(path.join(logs, 'journal', 'system.journal'), Buffer.from('LPKSHHRH\0\0\0\0journal data'));
+    fs.writeFileSync(path.join(logs, 'colour.log'), lines(3, 'c').replace('INFO', '\x1b[32mINFO\x1b[0m'));
+    const data = path.join(dir, 'data');
+    const r = await runCli(['ingest', logs, '--data', data, '--input-format', 'syslog']);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['wtmp', path.join('journal', 'system.journal')]) {
+      expect(r.stdout).toContain(`warning: ${path.join(logs, f)}: skipped: binary data (NUL or control bytes in its first 4096 bytes), not a text log; a log with NUL bytes in it: tr -d '\\000' < FILE | logscope ingest -`);
+    }
+    expect(await hosts(data)).toEqual([
+      { host: 'c', n: 3 },
+      { host: 'h', n: 6 },
+    ]);
+    const named = await runCli(['ingest', path.join(logs, 'wtmp'), '--data', path.join(dir, 'data2')]);
+    expect(named.status).toBe(0);
+    expect(named.stdout).toContain(`warning: ${path.join(logs, 'wtmp')}: skipped: binary data`);
+  });
+
   it('follows symlinks to files once each, names broken links, loops, FIFOs and sockets as skipped, and exits 0', async () => {
     // As on a Kubernetes node: /var/log/containers holds only symlinks into /var/log/pods.
     const dir = tmpDir();
