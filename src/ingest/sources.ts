@@ -42,6 +42,20 @@ function looksLikeText(head: Buffer): boolean {
   return control <= head.length / 100;
 }
 
+/** Whether bytes are UTF-16 text: a byte order mark, or ASCII with a NUL beside every character. */
+function looksLikeUtf16(head: Buffer): boolean {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) return true;
+  const pairs = Math.min(head.length >> 1, 256);
+  if (pairs < 8) return false;
+  let zeroHigh = 0;
+  let zeroLow = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (head[2 * i] === 0) zeroLow++;
+    if (head[2 * i + 1] === 0) zeroHigh++;
+  }
+  return zeroHigh === pairs || zeroLow === pairs;
+}
+
 /** What a file name's extension says its compression is. */
 const EXTENSIONS: ReadonlyArray<[ext: string, compression: Compression]> = [
   ['.gz', 'gzip'],
@@ -68,8 +82,9 @@ function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef 
     if (!looksLikeText(head)) throw new InputError(file, `not ${extension[1]} data, and not text either: not read (is it a log file?)`);
     warnings.push(new InputError(file, `not ${extension[1]} data, read as text`));
   } else if (compression === undefined && head.length > 0 && !looksLikeText(head)) {
-    // A text log with NUL bytes (written over after a crash) is read with them removed: tr -d '\\000' < FILE | logscope ingest -
-    warnings.push(new InputError(file, `skipped: binary data (NUL or control bytes in its first ${SNIFF_BYTES} bytes), not a text log; a log with NUL bytes in it: tr -d '\\000' < FILE | logscope ingest -`));
+    if (looksLikeUtf16(head)) warnings.push(new InputError(file, `skipped: UTF-16 text, which logscope cannot read yet; convert it first (iconv -f UTF-16 -t UTF-8 ${file} | logscope ingest -)`));
+    // A text log with NUL bytes (written over after a crash) is read with them removed.
+    else warnings.push(new InputError(file, `skipped: binary data (NUL or control bytes in its first ${SNIFF_BYTES} bytes), not a text log; a log with NUL bytes in it: tr -d '\\000' < FILE | logscope ingest -`));
     return undefined;
   }
   const ref: SourceRef = { kind: 'file', path: file, size: st.size, mtimeMs: st.mtimeMs, compressed: compression !== undefined, fileId: `${st.dev}:${st.ino}` };

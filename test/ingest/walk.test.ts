@@ -49,7 +49,7 @@ describe('directory walks', () => {
     ]);
   });
 
-  it('skips binary files (wtmp, a journal file) with a warning and reads the logs beside them, also when named', async () => {
+  it('skips binary files (wtmp, a journal file) and UTF-16 text with a warning and reads the logs beside them, also when named', async () => {
     const dir = tmpDir();
     const logs = path.join(dir, 'var-log');
     fs.mkdirSync(path.join(logs, 'journal'), { recursive: true });
@@ -59,11 +59,17 @@ describe('directory walks', () => {
     // Text with one NUL is binary too (grep's rule); a lone escape byte (colour codes) is not.
     fs.writeFileSync(path.join(logs, 'journal', 'system.journal'), Buffer.from('LPKSHHRH\0\0\0\0journal data'));
     fs.writeFileSync(path.join(logs, 'colour.log'), lines(3, 'c').replace('INFO', '\x1b[32mINFO\x1b[0m'));
+    // A Windows log written as UTF-16, with and without its byte order mark.
+    fs.writeFileSync(path.join(logs, 'setup.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines(2, 'w'), 'utf16le')]));
+    fs.writeFileSync(path.join(logs, 'nobom.log'), Buffer.from(lines(2, 'w'), 'utf16le'));
     const data = path.join(dir, 'data');
     const r = await runCli(['ingest', logs, '--data', data, '--input-format', 'syslog']);
     expect(r.status, r.stderr).toBe(0);
     for (const f of ['wtmp', path.join('journal', 'system.journal')]) {
       expect(r.stdout).toContain(`warning: ${path.join(logs, f)}: skipped: binary data (NUL or control bytes in its first 4096 bytes), not a text log; a log with NUL bytes in it: tr -d '\\000' < FILE | logscope ingest -`);
+    }
+    for (const f of ['setup.log', 'nobom.log']) {
+      expect(r.stdout).toContain(`warning: ${path.join(logs, f)}: skipped: UTF-16 text, which logscope cannot read yet; convert it first (iconv -f UTF-16 -t UTF-8 ${path.join(logs, f)} | logscope ingest -)`);
     }
     expect(await hosts(data)).toEqual([
       { host: 'c', n: 3 },
