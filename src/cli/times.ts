@@ -75,13 +75,17 @@ export function describeLongRange(span: StoreSpan | null, since: string | null, 
   const { from, to } = storedRange(span, since, until);
   const buckets = Math.floor((to - from) / (bucketSeconds * 1000)) + 1;
   if (!(buckets > LONG_RANGE_BUCKETS)) return undefined;
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   const wider = bucketSeconds < 3600 ? '1h' : '1d';
   return `judging ${buckets.toLocaleString('en-US')} buckets of ${bucket} per series and measure (${day(from)} to ${day(to)}): this can take minutes; --since 30d or a wider --bucket (${wider}) judges fewer.`;
 }
 
-/** The store's span cut to `since` and `until`, in ms. */
-function storedRange(span: StoreSpan, since: string | null, until: string | null): { from: number; to: number } {
+/** The UTC day of an instant (ms): `2026-12-04`. */
+function day(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The records' span cut to `since` and `until`, in ms. */
+function storedRange(span: Pick<StoreSpan, 'min' | 'max'>, since: string | null, until: string | null): { from: number; to: number } {
   return { from: Math.max(span.min, since === null ? -Infinity : Date.parse(since)), to: Math.min(span.max, until === null ? Infinity : Date.parse(until)) };
 }
 
@@ -94,12 +98,11 @@ function storedRange(span: StoreSpan, since: string | null, until: string | null
  * chooseDetectBucket(reader.span, null, null, undefined)
  * // { bucket: '3h', notice: 'the range 2009-11-07 to 2026-12-04 holds 8,980,720 minutes: judged in 3h buckets (--bucket 1m judges every minute, which can take minutes)' }
  */
-export function chooseDetectBucket(span: StoreSpan | null, since: string | null, until: string | null, given: string | undefined): { bucket: string; notice?: string } {
+export function chooseDetectBucket(span: Pick<StoreSpan, 'min' | 'max'> | null, since: string | null, until: string | null, given: string | undefined): { bucket: string; notice?: string } {
   if (given !== undefined || span === null) return { bucket: given ?? DEFAULT_DETECT_BUCKET };
   const { from, to } = storedRange(span, since, until);
   const bucket = detectBucketFor(to - from);
   if (bucket === DEFAULT_DETECT_BUCKET) return { bucket };
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   const minutes = Math.floor((to - from) / 60_000) + 1;
   return { bucket, notice: `the range ${day(from)} to ${day(to)} holds ${minutes.toLocaleString('en-US')} minutes: judged in ${bucket} buckets (--bucket ${DEFAULT_DETECT_BUCKET} judges every minute, which can take minutes)` };
 }

@@ -78,14 +78,17 @@ function fileRef(file: string, st: fs.Stats, warnings: InputError[]): SourceRef 
   if (unreadable !== undefined) throw new InputError(file, describeUnreadable(unreadable, file));
   const compression = detectCompression(head);
   const extension = EXTENSIONS.find(([ext]) => file.endsWith(ext));
-  if (compression === undefined && extension !== undefined && head.length > 0) {
-    if (!looksLikeText(head)) throw new InputError(file, `not ${extension[1]} data, and not text either: not read (is it a log file?)`);
-    warnings.push(new InputError(file, `not ${extension[1]} data, read as text`));
-  } else if (compression === undefined && head.length > 0 && !looksLikeText(head)) {
-    if (looksLikeUtf16(head)) warnings.push(new InputError(file, `skipped: UTF-16 text, which logscope cannot read yet; convert it first (iconv -f UTF-16 -t UTF-8 ${file} | logscope ingest -)`));
-    // A text log with NUL bytes (written over after a crash) is read with them removed.
-    else warnings.push(new InputError(file, `skipped: binary data (NUL or control bytes in its first ${SNIFF_BYTES} bytes), not a text log; a log with NUL bytes in it: tr -d '\\000' < FILE | logscope ingest -`));
-    return undefined;
+  if (compression === undefined && head.length > 0) {
+    const text = looksLikeText(head);
+    if (extension !== undefined) {
+      if (!text) throw new InputError(file, `not ${extension[1]} data, and not text either: not read (is it a log file?)`);
+      warnings.push(new InputError(file, `not ${extension[1]} data, read as text`));
+    } else if (!text) {
+      if (looksLikeUtf16(head)) warnings.push(new InputError(file, `skipped: UTF-16 text, which logscope cannot read yet; convert it first (iconv -f UTF-16 -t UTF-8 ${file} | logscope ingest -)`));
+      // A text log with NUL bytes (written over after a crash) is read with them removed.
+      else warnings.push(new InputError(file, `skipped: binary data (NUL or control bytes in its first ${SNIFF_BYTES} bytes), not a text log; a log with NUL bytes in it: tr -d '\\000' < FILE | logscope ingest -`));
+      return undefined;
+    }
   }
   const ref: SourceRef = { kind: 'file', path: file, size: st.size, mtimeMs: st.mtimeMs, compressed: compression !== undefined, fileId: `${st.dev}:${st.ino}` };
   if (compression !== undefined && compression !== 'gzip') ref.compression = compression;

@@ -144,7 +144,7 @@ export function registerAnomalies(program: Command): void {
           timezone,
           detect: { ...settings, bucket: flags.bucket, ...range },
           bucketFor: (read) => {
-            const chosen = chooseDetectBucket({ ...read, rows: 0 }, range.since, range.until, undefined);
+            const chosen = chooseDetectBucket(read, range.since, range.until, undefined);
             notice = chosen.notice;
             return chosen.bucket;
           },

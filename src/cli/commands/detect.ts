@@ -24,10 +24,11 @@ export function registerDetect(program: Command): void {
         if (ref.kind !== 'file') continue;
         const sample = await readHead(ref.path, compressionOf(ref));
         const ctx = { zone, referenceMicros: Math.round(ref.mtimeMs * 1000) };
-        const { suggestion, ...detection } = await detectFormat(sample, ctx, undefined, true);
-        const chosen = choseSuggestedTemplate({ ...detection, suggestion });
-        const advice = chosen ? [suggestedTemplateNotice({ ...detection, suggestion })] : detection.matched ? [] : noMatchAdvice(ref.path, detection, suggestion);
-        results.push({ file: ref.path, ...detection, template: suggestion?.template ?? null, advice });
+        const detection = await detectFormat(sample, ctx, undefined, true);
+        const advice = choseSuggestedTemplate(detection) ? [suggestedTemplateNotice(detection)] : detection.matched ? [] : noMatchAdvice(ref.path, detection, detection.suggestion);
+        // The suggestion shows as its template (a csv column), not as a nested object.
+        const { suggestion, ...shown } = detection;
+        results.push({ file: ref.path, ...shown, template: suggestion?.template ?? null, advice });
       }
       if (format !== 'table') {
         await writeRecords(DETECT_COLUMNS, results, format, writeStdout);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MiningConfig } from '../../config/index.js';
-import { choseSuggestedTemplate, continuationOf, createParser, createZone, detectFormat, isAutoFormat, loadFormats, suggestedTemplateNotice, type ContinuationTest, type FormatSpec, type ZoneResolver } from '../../parse/index.js';
+import { choseSuggestedTemplate, continuationOf, createParser, createZone, detectFormat, isAutoFormat, loadFormats, suggestedTemplateNotice, type ContinuationTest, type Detection, type FormatSpec, type ZoneResolver } from '../../parse/index.js';
 import { createBatchId, StoreWriter, type SourceEntry, type StagedChunk } from '../../store/index.js';
 import { ChunkHeaders } from '../chunk-header.js';
 import { describeFormatOptions } from '../ingest.js';
@@ -472,11 +472,17 @@ class Watcher {
   /** --input-format auto: the format of a file, from its first bytes. */
   private async detect(ref: FileRef, entry: SourceEntry): Promise<FormatSpec> {
     const detection = await detectFormat(await readHead(ref.path, compressionOf(ref)), { zone: this.zone, referenceMicros: Math.round(ref.mtimeMs * 1000) });
+    const spec = this.adopt(ref.path, detection, entry);
+    if (!detection.matched) this.notice(`${ref.path}: no known format matched its first lines; read as ${detection.format}, lines that do not parse are kept raw in "unparsed"`);
+    return spec;
+  }
+
+  /** A detected format as the source's, kept in its manifest entry (with a built template, which is said). */
+  private adopt(name: string, detection: Detection, entry: SourceEntry): FormatSpec {
     const spec = { name: detection.format, options: detection.options };
     entry.format = detection.format;
     entry.formatOptions = describeFormatOptions(spec);
-    if (choseSuggestedTemplate(detection)) this.notice(`${ref.path}: ${suggestedTemplateNotice(detection)}`);
-    else if (!detection.matched) this.notice(`${ref.path}: no known format matched its first lines; read as ${detection.format}, lines that do not parse are kept raw in "unparsed"`);
+    if (choseSuggestedTemplate(detection)) this.notice(`${name}: ${suggestedTemplateNotice(detection)}`);
     return spec;
   }
 
@@ -488,10 +494,7 @@ class Watcher {
     if (isAutoFormat(f.format)) {
       // A file empty when it was first seen: its format is told from its first chunk.
       const detection = await detectFormat(Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength), { zone: this.zone, referenceMicros: this.now() * 1000 });
-      f.format = { name: detection.format, options: detection.options };
-      f.entry.format = detection.format;
-      f.entry.formatOptions = describeFormatOptions(f.format);
-      if (choseSuggestedTemplate(detection)) this.notice(`${f.name}: ${suggestedTemplateNotice(detection)}`);
+      f.format = this.adopt(f.name, detection, f.entry);
     }
     const input = { kind: 'bytes' as const, data: chunk.data };
     const task: ChunkTask = {
